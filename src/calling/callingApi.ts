@@ -1,0 +1,24 @@
+import type {
+  Call,
+  CreateCallRequest,
+  GraphUser,
+  InviteParticipantsOperation,
+  InviteParticipantsRequest,
+} from './graphTypes.js';
+
+/**
+ * What the calling domain needs from Microsoft Graph. `graph/` implements it over HTTP; tests pass their own.
+ * Every method is app-only and names the tenant whose token it needs. Failures reject with `CallingApiError`.
+ */
+export interface CallingApi {
+  /** `POST /communications/calls` → 201 with the call (`state: establishing`). */
+  createCall(tenantId: string, body: CreateCallRequest): Promise<Call>;
+  /** `POST /communications/calls/{id}/participants/invite` → 200 with a running operation. */
+  inviteParticipants(tenantId: string, callId: string, body: InviteParticipantsRequest): Promise<InviteParticipantsOperation>;
+  /** `GET /communications/calls/{id}`. */
+  getCall(tenantId: string, callId: string): Promise<Call>;
+  /** `DELETE /communications/calls/{id}`. */
+  hangUp(tenantId: string, callId: string): Promise<void>;
+  /** `GET /users/{id | userPrincipalName}`. */
+  getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser>;
+}

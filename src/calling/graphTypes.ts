@@ -1,0 +1,196 @@
+// Types for every Microsoft Graph cloud-communications payload Rally sends or reads.
+// Names and shapes follow the Graph v1.0 metadata (see ../../../shared/seeds and shared/spec/graph-calling.md).
+
+export interface Identity {
+  '@odata.type'?: '#microsoft.graph.identity';
+  id?: string;
+  displayName?: string;
+  tenantId?: string;
+  /** Beta and the move example send `AAD`. */
+  identityProvider?: 'AAD';
+}
+
+export interface IdentitySet {
+  '@odata.type'?: '#microsoft.graph.identitySet';
+  user?: Identity | null;
+  application?: Identity | null;
+  applicationInstance?: Identity | null;
+  phone?: Identity | null;
+  guest?: Identity | null;
+  device?: Identity | null;
+}
+
+export interface InvitationParticipantInfo {
+  '@odata.type': '#microsoft.graph.invitationParticipantInfo';
+  identity: IdentitySet;
+  replacesCallId?: string | null;
+  participantId?: string | null;
+  hidden?: boolean;
+  endpointType?: string | null;
+}
+
+export interface ParticipantInfo {
+  '@odata.type'?: '#microsoft.graph.participantInfo';
+  identity: IdentitySet;
+  endpointType?: string | null;
+  languageId?: string | null;
+  region?: string | null;
+  participantId?: string | null;
+}
+
+export interface ServiceHostedMediaConfig {
+  '@odata.type': '#microsoft.graph.serviceHostedMediaConfig';
+  /** Declared only in beta metadata although v1.0 examples send it (spec: known slips). */
+  removeFromDefaultAudioGroup?: boolean;
+  preFetchMedia?: { uri: string; resourceId: string }[];
+}
+
+export interface ChatInfo {
+  '@odata.type': '#microsoft.graph.chatInfo';
+  threadId: string;
+  messageId: string;
+  replyChainMessageId?: string | null;
+}
+
+export interface OrganizerMeetingInfo {
+  '@odata.type': '#microsoft.graph.organizerMeetingInfo';
+  organizer: IdentitySet;
+  allowConversationWithoutHost?: boolean;
+}
+
+export interface JoinMeetingIdMeetingInfo {
+  '@odata.type': '#microsoft.graph.joinMeetingIdMeetingInfo';
+  joinMeetingId: string;
+  passcode?: string | null;
+}
+
+export type MeetingInfo = OrganizerMeetingInfo | JoinMeetingIdMeetingInfo;
+
+export interface OutgoingCallOptions {
+  '@odata.type': '#microsoft.graph.outgoingCallOptions';
+  isContentSharingNotificationEnabled?: boolean;
+}
+
+export type Modality = 'audio' | 'video' | 'videoBasedScreenSharing' | 'data';
+
+export type CallState =
+  | 'incoming'
+  | 'establishing'
+  | 'established'
+  | 'hold'
+  | 'transferring'
+  | 'transferAccepted'
+  | 'redirecting'
+  | 'terminating'
+  | 'terminated';
+
+export interface ResultInfo {
+  '@odata.type'?: '#microsoft.graph.resultInfo';
+  /** Integers in real traffic, strings in some documents (spec: known slips). */
+  code?: number | string | null;
+  subcode?: number | string | null;
+  message?: string | null;
+}
+
+/** Body of `POST /communications/calls`. */
+export interface CreateCallRequest {
+  '@odata.type': '#microsoft.graph.call';
+  callbackUri: string;
+  requestedModalities: Modality[];
+  mediaConfig: ServiceHostedMediaConfig;
+  direction?: 'outgoing';
+  subject?: string;
+  source?: ParticipantInfo;
+  targets?: InvitationParticipantInfo[];
+  chatInfo?: ChatInfo;
+  meetingInfo?: MeetingInfo;
+  callOptions?: OutgoingCallOptions;
+  tenantId?: string;
+}
+
+/** The call object Graph answers with (201 on create, 200 on get) and sends in notifications. */
+export interface Call {
+  '@odata.type'?: '#microsoft.graph.call';
+  id: string;
+  state?: CallState;
+  direction?: 'incoming' | 'outgoing';
+  callbackUri?: string;
+  subject?: string | null;
+  source?: ParticipantInfo | null;
+  targets?: InvitationParticipantInfo[] | null;
+  requestedModalities?: Modality[];
+  mediaConfig?: ServiceHostedMediaConfig | null;
+  chatInfo?: ChatInfo | null;
+  meetingInfo?: MeetingInfo | null;
+  tenantId?: string | null;
+  myParticipantId?: string | null;
+  resultInfo?: ResultInfo | null;
+}
+
+/** Body of `POST /communications/calls/{id}/participants/invite`. */
+export interface InviteParticipantsRequest {
+  participants: InvitationParticipantInfo[];
+  /** Unique, at most 256 characters: how Rally finds the chat and request an operation result belongs to. */
+  clientContext: string;
+}
+
+export type OperationStatus = 'notStarted' | 'running' | 'completed' | 'failed';
+
+export interface InviteParticipantsOperation {
+  '@odata.type'?: '#microsoft.graph.inviteParticipantsOperation';
+  /** `null` in some documented notifications: correlate by clientContext. */
+  id: string | null;
+  /** `Running` in responses, `completed`/`failed` in notifications: compare case-insensitively. */
+  status: string;
+  clientContext?: string | null;
+  resultInfo?: ResultInfo | null;
+  participants?: InvitationParticipantInfo[] | null;
+}
+
+export interface MediaStream {
+  mediaType?: string;
+  label?: string | null;
+  sourceId?: string;
+  direction?: string;
+  serverMuted?: boolean;
+}
+
+export interface Participant {
+  '@odata.type'?: '#microsoft.graph.participant';
+  id: string;
+  info: ParticipantInfo;
+  mediaStreams?: MediaStream[];
+  isMuted?: boolean;
+  isInLobby?: boolean;
+  rosterSequenceNumber?: number;
+  removedState?: { reason?: string | null } | null;
+}
+
+export interface DeltaParticipants {
+  '@odata.type': '#microsoft.graph.deltaParticipants';
+  sequenceNumber: number;
+  participants: Participant[];
+}
+
+export interface CommsNotification {
+  '@odata.type'?: '#microsoft.graph.commsNotification';
+  changeType: 'created' | 'updated' | 'deleted';
+  /** Deprecated `/app/...` path. */
+  resource?: string;
+  resourceUrl: string;
+  callbackUri?: string;
+  resourceData: unknown;
+}
+
+export interface CommsNotifications {
+  '@odata.type'?: '#microsoft.graph.commsNotifications';
+  value: CommsNotification[];
+}
+
+/** What Rally reads of `GET /users/{id | userPrincipalName}`. */
+export interface GraphUser {
+  id: string;
+  displayName?: string | null;
+  userPrincipalName?: string | null;
+  mail?: string | null;
+}
