@@ -1,0 +1,200 @@
+import { RallyError } from '../calling/errors.js';
+import type { CallRef, Command, MeetingRef, PersonRef } from './commands.js';
+
+/** A mention Teams attached to the message (the bot's own mention is already removed). */
+export interface MentionedPerson {
+  /** The mention's text as it stands in the message, e.g. `<at>Alice Smith</at>`. */
+  text: string;
+  /** The Teams user id (`29:...`). */
+  id: string;
+  name: string;
+}
+
+/** The message could not be read as a command. */
+export class CommandError extends RallyError {
+  constructor(
+    readonly code: 'unknownCommand' | 'badCommand',
+    userMessage: string,
+  ) {
+    super(userMessage);
+  }
+}
+
+// Bounded input: a chat message is short; a huge one is refused before any work is done.
+const MAX_COMMAND_LENGTH = 2000;
+const MAX_PEOPLE = 10;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMAIL_LIKE = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const PHONE_START = /^(\+|00|\()?\d/;
+const PHONE_PART = /^[\d().\-/]+$/;
+const CALL_ID = /^[a-z0-9][a-z0-9-]{7,127}$/i;
+const MENTION_MARK = '\u0001';
+
+/**
+ * Reads one chat message as a command. Throws `CommandError` with a sentence for the person when it can't.
+ * Hand-written rather than a CLI argument library: the grammar is natural-language-ish (`invite … to #2`), people
+ * names contain spaces inside mentions, and phone numbers arrive spelt with spaces.
+ */
+export function parseCommand(text: string, mentions: readonly MentionedPerson[] = []): Command {
+  if (text.length > MAX_COMMAND_LENGTH) {
+    throw new CommandError('badCommand', `That message is too long for a command (at most ${MAX_COMMAND_LENGTH} characters).`);
+  }
+  const { words, mentioned } = tokenize(text, mentions);
+  const [verb, ...args] = words;
+  switch (verb?.toLowerCase()) {
+    case undefined:
+    case 'help':
+    case '?':
+      return { kind: 'help' };
+    case 'call':
+      return { kind: 'call', people: people(args, mentioned, 'call', 'call alice@contoso.com') };
+    case 'join':
+      return parseJoin(args);
+    case 'invite': {
+      const [who, target] = splitAt(args, 'to');
+      return withCall({ kind: 'invite', people: people(who, mentioned, 'invite', 'invite +14255550100 to #1') }, target, 'to');
+    }
+    case 'escalate': {
+      const [who, source] = splitAt(args, 'from');
+      return withCall({ kind: 'escalate', people: people(who, mentioned, 'escalate', 'escalate bob@contoso.com') }, source, 'from');
+    }
+    case 'move':
+      return parseMove(args, mentioned);
+    case 'calls':
+      return noArguments({ kind: 'calls' }, args);
+    case 'status':
+      return withCall({ kind: 'status' }, args, 'status');
+    case 'hangup':
+    case 'hang':
+      return withCall({ kind: 'hangup' }, verb.toLowerCase() === 'hang' && args[0]?.toLowerCase() === 'up' ? args.slice(1) : args, 'hangup');
+    default:
+      throw new CommandError('unknownCommand', `I don't know "${clip(verb ?? "")}". Try "help" to see what I can do.`);
+  }
+}
+
+function tokenize(text: string, mentions: readonly MentionedPerson[]): { words: string[]; mentioned: MentionedPerson[] } {
+  const mentioned: MentionedPerson[] = [];
+  let rest = text;
+  for (const mention of mentions) {
+    const at = rest.indexOf(mention.text);
+    if (mention.text === '' || at < 0) continue;
+    rest = `${rest.slice(0, at)} ${MENTION_MARK}${mentioned.length} ${rest.slice(at + mention.text.length)}`;
+    mentioned.push(mention);
+  }
+  const plain = decodeEntities(rest.replace(/<a\s[^>]*href="([^"]*)"[^>]*>.*?<\/a>/gis, ' $1 ').replace(/<[^>]*>/g, ' '));
+  const words = plain.split(/[\s,;]+/).filter((w) => w !== '');
+  return { words, mentioned };
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+function people(words: string[], mentioned: MentionedPerson[], verb: string, example: string): PersonRef[] {
+  const found: PersonRef[] = [];
+  for (const word of words) {
+    const last = found[found.length - 1];
+    if (last?.kind === 'phone' && PHONE_PART.test(word) && !word.startsWith('+')) {
+      last.raw = `${last.raw} ${word}`;
+      continue;
+    }
+    found.push(person(word, mentioned));
+  }
+  if (found.length === 0) {
+    throw new CommandError('badCommand', `Who should I ${verb}? For example: "${example}".`);
+  }
+  if (found.length > MAX_PEOPLE) {
+    throw new CommandError('badCommand', `That is too many people for one request (at most ${MAX_PEOPLE}).`);
+  }
+  return found;
+}
+
+function person(word: string, mentioned: MentionedPerson[]): PersonRef {
+  if (word.startsWith(MENTION_MARK)) {
+    const mention = mentioned[Number(word.slice(1))];
+    if (mention) return { kind: 'mention', teamsId: mention.id, name: mention.name };
+  }
+  if (GUID.test(word)) return { kind: 'objectId', id: word.toLowerCase() };
+  if (EMAIL_LIKE.test(word)) return { kind: 'userPrincipalName', value: word.replace(/^mailto:/i, '') };
+  if (PHONE_START.test(word) && PHONE_PART.test(word.replace(/^\+/, ''))) return { kind: 'phone', raw: word };
+  throw new CommandError(
+    'badCommand',
+    `I can't tell who "${clip(word)}" is. Name people with an @mention, their email or UPN, their Entra object id, or a phone number in international format (+14255550100).`,
+  );
+}
+
+function splitAt(words: string[], keyword: string): [string[], string[] | undefined] {
+  const at = words.findIndex((w) => w.toLowerCase() === keyword);
+  return at < 0 ? [words, undefined] : [words.slice(0, at), words.slice(at + 1)];
+}
+
+function withCall<T extends Command & { call?: CallRef }>(command: T, words: string[] | undefined, keyword: string): T {
+  if (words === undefined || (words.length === 0 && keyword !== 'to' && keyword !== 'from')) return command;
+  return { ...command, call: callRef(words, keyword) };
+}
+
+function callRef(words: string[], after: string): CallRef {
+  const [word, ...extra] = words;
+  if (word === undefined) throw new CommandError('badCommand', `Which call? Put its number after "${after}", like #1.`);
+  if (extra.length > 0) throw new CommandError('badCommand', `I didn't understand "${clip(extra.join(' '))}" after the call "${clip(word)}".`);
+  const handle = /^#(\d{1,6})$/.exec(word);
+  if (handle) return { kind: 'handle', number: Number(handle[1]) };
+  if (CALL_ID.test(word)) return { kind: 'callId', id: word };
+  throw new CommandError('badCommand', `"${clip(word)}" is not a call: use the number on a call card (like #1) or a Graph call id.`);
+}
+
+function parseJoin(args: string[]): Command {
+  const [beforeGuest, guestWords] = splitAt(args, 'as');
+  const [meetingWords, passcodeWords] = splitAt(beforeGuest, 'passcode');
+  const guestName = guestWords?.filter((w, i) => !(i === 0 && w.toLowerCase() === 'guest')).join(' ');
+  if (guestWords !== undefined && !guestName) {
+    throw new CommandError('badCommand', 'Give the guest a name, like: join 123 456 789 as guest Rally Helpdesk.');
+  }
+  const meeting = meetingRef(meetingWords, passcodeWords);
+  return guestName ? { kind: 'join', meeting, guestName: guestName.slice(0, 256) } : { kind: 'join', meeting };
+}
+
+function meetingRef(words: string[], passcodeWords: string[] | undefined): MeetingRef {
+  const [first] = words;
+  if (first === undefined) {
+    throw new CommandError('badCommand', 'Which meeting? Paste its Teams join link, or its meeting id (join 123 456 789 012 passcode AbC123).');
+  }
+  if (/^https?:\/\//i.test(first)) {
+    if (words.length > 1 || passcodeWords) throw new CommandError('badCommand', 'Paste only the meeting link after "join".');
+    return { kind: 'link', url: first };
+  }
+  const id = words.join('');
+  if (!/^\d{6,20}$/.test(id)) {
+    throw new CommandError('badCommand', `"${clip(words.join(' '))}" is not a meeting id: it should be the digits shown under "Meeting ID" in the invitation.`);
+  }
+  if (passcodeWords === undefined) return { kind: 'meetingId', id };
+  if (passcodeWords.length !== 1) throw new CommandError('badCommand', 'Put the passcode after "passcode", as one word.');
+  return { kind: 'meetingId', id, passcode: passcodeWords[0]! };
+}
+
+function parseMove(args: string[], mentioned: MentionedPerson[]): Command {
+  const [who, rest] = splitAt(args, 'from');
+  const [source, destination] = rest ? splitAt(rest, 'to') : [undefined, undefined];
+  if (!source || !destination) {
+    throw new CommandError('badCommand', 'Say who to move and between which calls, like: move @Alice from #1 to #2.');
+  }
+  const [person, ...others] = people(who, mentioned, 'move', 'move @Alice from #1 to #2');
+  if (others.length > 0) throw new CommandError('badCommand', 'I can move one person at a time.');
+  return { kind: 'move', person: person!, from: callRef(source, 'from'), to: callRef(destination, 'to') };
+}
+
+function noArguments<T extends Command>(command: T, args: string[]): T {
+  if (args.length > 0) throw new CommandError('badCommand', `"${command.kind}" takes nothing after it.`);
+  return command;
+}
+
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

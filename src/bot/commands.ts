@@ -1,0 +1,26 @@
+// What a person can ask Rally for in chat (shared/spec/commands.md), as typed values.
+
+/** Someone named in a command, before Rally looks them up. */
+export type PersonRef =
+  | { kind: 'mention'; teamsId: string; name: string }
+  | { kind: 'userPrincipalName'; value: string }
+  | { kind: 'objectId'; id: string }
+  | { kind: 'phone'; raw: string };
+
+/** A call named in a command: the per-chat handle Rally shows on cards (`#2`) or a Graph call id. */
+export type CallRef = { kind: 'handle'; number: number } | { kind: 'callId'; id: string };
+
+export type MeetingRef = { kind: 'link'; url: string } | { kind: 'meetingId'; id: string; passcode?: string };
+
+export type Command =
+  | { kind: 'call'; people: PersonRef[] }
+  | { kind: 'join'; meeting: MeetingRef; guestName?: string }
+  | { kind: 'invite'; people: PersonRef[]; call?: CallRef }
+  | { kind: 'escalate'; people: PersonRef[]; call?: CallRef }
+  | { kind: 'move'; person: PersonRef; from: CallRef; to: CallRef }
+  | { kind: 'calls' }
+  | { kind: 'status'; call?: CallRef }
+  | { kind: 'hangup'; call?: CallRef }
+  | { kind: 'help' };
+
+export type CommandKind = Command['kind'];
