@@ -1,0 +1,72 @@
+import restify from 'restify';
+import type { Server } from 'restify';
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Logger } from '../log/logger.js';
+
+/** A route written as a plain function, so it can be tested without a server. */
+export type PlainRoute = (request: { headers: Record<string, string | string[] | undefined>; body: unknown }) => Promise<{ status: number; body?: unknown }>;
+
+export interface ServerParts {
+  adapter: CloudAdapter;
+  /** The bot's turn handler (`ActivityHandler.run`). */
+  onTurn: (context: TurnContext) => Promise<void>;
+  calling: PlainRoute;
+  log: Logger;
+  /** Largest accepted request body; Teams activities and Graph notifications are far below it. */
+  maxBodyBytes?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(parts: ServerParts, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+  const server: Server = restify.createServer({ name: 'rally', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: parts.maxBodyBytes ?? 256 * 1024, mapParams: false, rejectUnknown: true }));
+
+  server.get('/healthz', (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.post('/api/messages', async (req, res) => {
+    try {
+      await parts.adapter.process(req, res, parts.onTurn);
+    } catch (error) {
+      parts.log.error({ err: error }, 'activity processing failed');
+      if (!res.headersSent) res.send(500);
+    }
+  });
+
+  server.post('/api/calling', async (req, res) => {
+    try {
+      const answer = await parts.calling({ headers: req.headers, body: req.body });
+      res.send(answer.status, answer.body);
+    } catch (error) {
+      parts.log.error({ err: error }, 'calling notification handling failed');
+      if (!res.headersSent) res.send(500);
+    }
+  });
+
+  server.on('restifyError', (req, res, err, callback) => {
+    parts.log.warn({ status: err.statusCode, path: req.path(), reason: err.message }, 'request refused');
+    return callback();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

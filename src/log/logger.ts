@@ -1,0 +1,26 @@
+import { pino } from 'pino';
+import type { Logger, DestinationStream } from 'pino';
+
+export type { Logger };
+
+// Anything that could carry a credential is removed before a record is written, wherever it appears.
+const REDACTED_PATHS = [
+  'authorization',
+  '*.authorization',
+  '*.headers.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  '*.token',
+  '*.accessToken',
+  '*.clientSecret',
+  '*.appPassword',
+  '*.MicrosoftAppPassword',
+  '*.passcode',
+  'passcode',
+  'meeting.passcode',
+  '*.meeting.passcode',
+];
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino({ level, base: { service: 'rally' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+}
