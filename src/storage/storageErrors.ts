@@ -1,0 +1,47 @@
+import { RallyError } from '../calling/errors.js';
+
+/** A write carried an eTag that is no longer the stored one: someone else wrote (or deleted) the record first. */
+export class StorageConflictError extends RallyError {
+  readonly code = 'storageConflict';
+  readonly key: string;
+
+  constructor(key: string) {
+    super('Someone changed this at the same moment; please try again.', {
+      detail: `Storage: error writing "${key}" due to eTag conflict.`,
+    });
+    this.key = key;
+  }
+}
+
+/**
+ * A stored record exists but cannot be read back (damaged JSON, wrong shape, or the file cannot be opened).
+ * Thrown rather than treated as missing: a record that silently vanished would be overwritten by the next write.
+ */
+export class StorageCorruptError extends RallyError {
+  readonly code = 'storageCorrupt';
+  readonly key: string;
+
+  constructor(key: string, reason: string, options?: { cause?: unknown }) {
+    super("Rally could not read its saved data for this; please ask your administrator to check Rally's data store.", {
+      cause: options?.cause,
+      detail: `Storage: record "${key}" is unreadable: ${reason}`,
+    });
+    this.key = key;
+  }
+}
+
+/** An update kept losing eTag races to other writers and gave up rather than retry forever. */
+export class RecordUpdateConflictError extends RallyError {
+  readonly code = 'storageContention';
+  readonly key: string;
+  readonly attempts: number;
+
+  constructor(key: string, attempts: number, options?: { cause?: unknown }) {
+    super('Rally is busy saving other changes to this; please try again in a moment.', {
+      cause: options?.cause,
+      detail: `Storage: update of "${key}" still conflicted after ${attempts} attempts.`,
+    });
+    this.key = key;
+    this.attempts = attempts;
+  }
+}
