@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { ResponseType } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { CallingApi } from '../calling/callingApi.js';
+import type {
+  Call,
+  CreateCallRequest,
+  GraphUser,
+  InviteParticipantsOperation,
+  InviteParticipantsRequest,
+} from '../calling/graphTypes.js';
+import { requiredPermission } from '../calling/permissions.js';
+import { GraphCallContext } from './callContext.js';
+import { errorFromFailure, errorFromResponse, errorFromUnreadableBody } from './errorMapping.js';
+import type { GraphOperation } from './errorMapping.js';
+import { createGraphClient } from './graphClient.js';
+import type { GraphClientOptions } from './graphClient.js';
+
+// Reading and ending a call need the permission that placed it; looking a person up needs directory read access.
+// (calling/permissions.ts covers the requests that create calls and invites.)
+const GET_OR_END_CALL_PERMISSION = 'Calls.Initiate.All';
+const READ_USER_PERMISSION = 'User.Read.All';
+
+interface GraphRequestSpec {
+  tenantId: string;
+  path: string;
+  body?: unknown;
+  /** False when the answer is 204 No Content (DELETE). */
+  expectsBody: boolean;
+  operation: Pick<GraphOperation, 'method' | 'target' | 'permission'>;
+}
+
+/** CallingApi over HTTP with the Microsoft Graph client. Every failure rejects with a CallingApiError. */
+export class GraphCallingApi implements CallingApi {
+  private readonly client: Client;
+
+  constructor(private readonly options: GraphClientOptions) {
+    this.client = createGraphClient(options);
+  }
+
+  async createCall(tenantId: string, body: CreateCallRequest): Promise<Call> {
+    const permission = requiredPermission({ kind: 'createCall', body });
+    return this.send<Call>({ tenantId, path: '/communications/calls', body, expectsBody: true, operation: { method: 'POST', target: 'call', permission } });
+  }
+
+  async inviteParticipants(tenantId: string, callId: string, body: InviteParticipantsRequest): Promise<InviteParticipantsOperation> {
+    return this.send<InviteParticipantsOperation>({
+      tenantId,
+      path: `${callPath(callId)}/participants/invite`,
+      body,
+      expectsBody: true,
+      operation: { method: 'POST', target: 'call', permission: requiredPermission({ kind: 'inviteParticipants' }) },
+    });
+  }
+
+  async getCall(tenantId: string, callId: string): Promise<Call> {
+    return this.send<Call>({ tenantId, path: callPath(callId), expectsBody: true, operation: { method: 'GET', target: 'call', permission: GET_OR_END_CALL_PERMISSION } });
+  }
+
+  async hangUp(tenantId: string, callId: string): Promise<void> {
+    await this.send<undefined>({ tenantId, path: callPath(callId), expectsBody: false, operation: { method: 'DELETE', target: 'call', permission: GET_OR_END_CALL_PERMISSION } });
+  }
+
+  async getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser> {
+    return this.send<GraphUser>({
+      tenantId,
+      path: userPath(idOrUserPrincipalName),
+      expectsBody: true,
+      operation: { method: 'GET', target: 'user', permission: READ_USER_PERMISSION },
+    });
+  }
+
+  private async send<T>(spec: GraphRequestSpec): Promise<T> {
+    const context = new GraphCallContext(spec.tenantId);
+    const operation: GraphOperation = { ...spec.operation, clientRequestId: randomUUID(), timeoutMs: this.options.timeoutMs };
+    const request = this.client
+      .api(spec.path)
+      .header('client-request-id', operation.clientRequestId)
+      .middlewareOptions([context])
+      .responseType(ResponseType.RAW);
+
+    let response: Response;
+    try {
+      response = await (operation.method === 'POST' ? request.post(spec.body) : operation.method === 'DELETE' ? request.delete() : request.get());
+    } catch (error) {
+      throw errorFromFailure(context.failure ?? error, operation);
+    }
+    if (!response.ok) throw await errorFromResponse(response, operation);
+    if (!spec.expectsBody) {
+      await response.body?.cancel();
+      return undefined as T;
+    }
+    try {
+      const parsed: unknown = JSON.parse(await response.text());
+      if (typeof parsed !== 'object' || parsed === null) throw new Error('The answer is not a JSON object.');
+      return parsed as T;
+    } catch (error) {
+      throw errorFromUnreadableBody(response.status, error, operation);
+    }
+  }
+}
+
+function callPath(callId: string): string {
+  return `/communications/calls/${encodeURIComponent(callId)}`;
+}
+
+/** Graph reads a user principal name that starts with `$` only in the key form `/users('$name@contoso.com')`. */
+function userPath(idOrUserPrincipalName: string): string {
+  if (idOrUserPrincipalName.startsWith('$')) {
+    return `/users('${encodeURIComponent(idOrUserPrincipalName.replaceAll("'", "''"))}')`;
+  }
+  return `/users/${encodeURIComponent(idOrUserPrincipalName)}`;
+}

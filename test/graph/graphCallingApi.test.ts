@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { GraphCallingApi } from '../../src/graph/graphCallingApi.js';
+import { graphRoot } from '../../src/graph/graphClient.js';
+import type { TokenProvider } from '../../src/graph/tokenProvider.js';
+import { LoopbackServer, sendJson } from '../support/loopbackServer.js';
+import { apiFor, callCreated, inviteOne, peerToPeerCall } from './graphFixtures.js';
+
+describe('GraphCallingApi requests', () => {
+  let server: LoopbackServer;
+
+  beforeEach(async () => {
+    server = await LoopbackServer.start((request, res) => {
+      if (request.method === 'DELETE') {
+        res.writeHead(204).end();
+      } else if (request.url.endsWith('/participants/invite')) {
+        sendJson(res, 200, { id: 'op-1', status: 'Running', clientContext: JSON.parse(request.body).clientContext });
+      } else if (request.url.includes('/users/') || request.url.includes('/users(')) {
+        sendJson(res, 200, { id: '8b081ef6-4792-4def-b2c9-c363a1bf41d5', displayName: 'Bob' });
+      } else {
+        sendJson(res, request.method === 'POST' ? 201 : 200, callCreated, { location: `${server.url}/v1.0/communications/calls/${callCreated.id}` });
+      }
+    });
+  });
+
+  afterEach(() => server.close());
+
+  it('creates a call with POST /communications/calls and returns the 201 body', async () => {
+    const call = await apiFor(server).createCall('tenant-a', peerToPeerCall);
+
+    assert.deepEqual(call, callCreated);
+    const [request] = server.requests;
+    assert.equal(request!.method, 'POST');
+    assert.equal(request!.url, '/v1.0/communications/calls');
+    assert.equal(request!.headers['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(request!.body), peerToPeerCall);
+    assert.match(String(request!.headers['client-request-id']), /^[0-9a-f-]{36}$/);
+  });
+
+  it('invites with POST /communications/calls/{id}/participants/invite, the id URL-encoded', async () => {
+    const operation = await apiFor(server).inviteParticipants('tenant-a', 'call/1 ?x', inviteOne);
+
+    assert.deepEqual(operation, { id: 'op-1', status: 'Running', clientContext: inviteOne.clientContext });
+    assert.equal(server.requests[0]!.url, '/v1.0/communications/calls/call%2F1%20%3Fx/participants/invite');
+    assert.deepEqual(JSON.parse(server.requests[0]!.body), inviteOne);
+  });
+
+  it('gets a call and hangs up with GET and DELETE on /communications/calls/{id}', async () => {
+    const api = apiFor(server);
+    assert.deepEqual(await api.getCall('tenant-a', callCreated.id), callCreated);
+    assert.equal(await api.hangUp('tenant-a', callCreated.id), undefined);
+
+    assert.deepEqual(
+      server.requests.map((r) => `${r.method} ${r.url}`),
+      [`GET /v1.0/communications/calls/${callCreated.id}`, `DELETE /v1.0/communications/calls/${callCreated.id}`],
+    );
+  });
+
+  it('looks users up by id or user principal name, URL-encoded', async () => {
+    const api = apiFor(server);
+    await api.getUser('tenant-a', '8b081ef6-4792-4def-b2c9-c363a1bf41d5');
+    await api.getUser('tenant-a', 'bob_fabrikam.com#EXT#@contoso.onmicrosoft.com');
+    await api.getUser('tenant-a', "$o'neil@contoso.com");
+
+    assert.deepEqual(server.requests.map((r) => r.url), [
+      '/v1.0/users/8b081ef6-4792-4def-b2c9-c363a1bf41d5',
+      '/v1.0/users/bob_fabrikam.com%23EXT%23%40contoso.onmicrosoft.com',
+      // A leading `$` needs the key form, with the quote doubled.
+      "/v1.0/users('%24o''neil%40contoso.com')",
+    ]);
+  });
+
+  it('sends each tenant\'s own token as Authorization: Bearer', async () => {
+    const tokens: TokenProvider = { getToken: async (tenantId) => `token-for-${tenantId}` };
+    const api = apiFor(server, { tokenProvider: tokens });
+
+    await api.getCall('tenant-a', 'c1');
+    await api.createCall('tenant-b', peerToPeerCall);
+
+    assert.deepEqual(server.requests.map((r) => r.headers.authorization), ['Bearer token-for-tenant-a', 'Bearer token-for-tenant-b']);
+  });
+
+  it('keeps the path of a base URL such as .../graph/beta', async () => {
+    const api = new GraphCallingApi({
+      baseUrl: `${server.url}/graph/beta`,
+      tokenProvider: { getToken: async () => 't' },
+      timeoutMs: 2_000,
+      maxRetries: 0,
+    });
+    await api.getCall('tenant-a', 'c1');
+
+    assert.equal(server.requests[0]!.url, '/graph/beta/communications/calls/c1');
+  });
+});
+
+describe('graphRoot', () => {
+  it('splits the version off the configured base URL', () => {
+    assert.deepEqual(graphRoot('http://127.0.0.1:4321/v1.0'), { baseUrl: 'http://127.0.0.1:4321', defaultVersion: 'v1.0' });
+    assert.deepEqual(graphRoot('https://graph.microsoft.com/beta'), { baseUrl: 'https://graph.microsoft.com', defaultVersion: 'beta' });
+    assert.deepEqual(graphRoot('https://graph.microsoft.us/v1.0'), { baseUrl: 'https://graph.microsoft.us', defaultVersion: 'v1.0' });
+  });
+});

@@ -1,0 +1,60 @@
+import type { CreateCallRequest, InvitationParticipantInfo, InviteParticipantsRequest } from '../../src/calling/graphTypes.js';
+import { GraphCallingApi } from '../../src/graph/graphCallingApi.js';
+import type { GraphClientOptions } from '../../src/graph/graphClient.js';
+import { StaticTokenProvider } from '../../src/graph/tokenProvider.js';
+import type { LoopbackServer } from '../support/loopbackServer.js';
+
+function user(id: string, displayName: string): InvitationParticipantInfo {
+  return { '@odata.type': '#microsoft.graph.invitationParticipantInfo', identity: { user: { id, displayName } } };
+}
+
+/** Peer-to-peer, service-hosted media (001). */
+export const peerToPeerCall: CreateCallRequest = {
+  '@odata.type': '#microsoft.graph.call',
+  callbackUri: 'https://bot.contoso.com/api/calling',
+  requestedModalities: ['audio'],
+  mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' },
+  targets: [user('8b081ef6-4792-4def-b2c9-c363a1bf41d5', 'Bob')],
+};
+
+/** Group call with two users (001). */
+export const groupCall: CreateCallRequest = {
+  ...peerToPeerCall,
+  direction: 'outgoing',
+  subject: 'Incident bridge',
+  targets: [user('8b081ef6-4792-4def-b2c9-c363a1bf41d5', 'Bob'), user('98da8a1a-1b87-452c-a713-65d3f10b5555', 'Alice')],
+  tenantId: 'aa67bd4c-8475-432d-bd41-39f255720e0a',
+};
+
+export const inviteOne: InviteParticipantsRequest = {
+  participants: [user('278405a3-f568-4b3e-b684-009193463064', 'Carol')],
+  clientContext: 'f2fa86af-3c51-4bc2-8fc0-475452d9764f',
+};
+
+export const callCreated = {
+  '@odata.type': '#microsoft.graph.call',
+  id: '2e1a0b00-2db4-4022-9570-243709c565ab',
+  state: 'establishing',
+  myParticipantId: '499ff390-7a72-40e8-83a0-8fac6295ae7e',
+};
+
+/** A GraphCallingApi against a loopback server, with a fixed token and short limits so failures show fast. */
+export function apiFor(server: LoopbackServer, options: Partial<GraphClientOptions> = {}): GraphCallingApi {
+  return new GraphCallingApi({
+    baseUrl: `${server.url}/v1.0`,
+    tokenProvider: new StaticTokenProvider('test-token'),
+    timeoutMs: 2_000,
+    maxRetries: 3,
+    ...options,
+  });
+}
+
+/** The rejection of a promise that must reject. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('Expected the promise to reject, but it resolved.');
+}
