@@ -1,0 +1,39 @@
+// The result a bot sees when a call or an invitation does not connect, as Graph reports it in `resultInfo`.
+// Codes and subcodes documented in Graph's call-end reason table are used as documented; where Graph documents only
+// the SIP code (decline 603, busy 486) the subcode is 0.
+import type { TargetOutcome } from './directory.js';
+import type { ResultInfo } from './graphShapes.js';
+
+const result = (code: number, subcode: number, message: string): ResultInfo => ({
+  '@odata.type': '#microsoft.graph.resultInfo',
+  code,
+  subcode,
+  message,
+});
+
+const failures: Record<Exclude<TargetOutcome, 'answer'>, ResultInfo> = {
+  decline: result(603, 0, 'Call was declined by the callee.'),
+  busy: result(486, 0, 'Callee is busy.'),
+  noAnswer: result(408, 10057, 'Call timed out due to no signaling from callee endpoints.'),
+  notFound: result(480, 10037, 'No callee endpoints were found.'),
+};
+
+export const failureResult = (outcome: Exclude<TargetOutcome, 'answer'>): ResultInfo => ({ ...failures[outcome] });
+
+/** `DELETE /communications/calls/{id}`: the documented terminated notification of a bot's hang-up. */
+export const hungUpByBot = (): ResultInfo => result(200, 5001, 'The conversation has ended.');
+
+/** Everyone else left a group call or meeting. */
+export const everyoneLeft = (): ResultInfo => result(200, 5002, 'The conversation has ended as all other participants have left the call.');
+
+/** The other side of a peer-to-peer call hung up. */
+export const hungUpByPeer = (): ResultInfo => result(200, 4521, 'Call ended by the other participant in peer-to-peer call.');
+
+/** A peer-to-peer call replaced by an invitation into a group call (`replacesCallId`): its leg moved away. */
+export const replacedByGroupCall = (): ResultInfo => result(200, 7015, 'Call ended as the transfer completed successfully.');
+
+/** `participantId` / `replacesCallId` named something the simulator does not know. */
+export const notFoundResult = (message: string): ResultInfo => result(404, 0, message);
+
+/** A group call in which no target answered. */
+export const nobodyJoined = (): ResultInfo => result(200, 5013, 'The conversation has ended as no one else has joined the group call.');
