@@ -159,7 +159,8 @@ export function checkCreateCall(value: unknown): CreateCallPlan {
     return { kind: 'pstn', targets, permissions: ['Calls.Initiate.All', ...media], body };
   }
   if (targets.length > MAX_GROUP_TARGETS) throw badRequest(`A group call supports at most ${MAX_GROUP_TARGETS} VoIP targets.`);
-  const kind = targets.length > 1 ? 'group' : 'peerToPeer';
+  // 001's group call is the one the application places as itself (source + outgoing); it may start with one target.
+  const kind = targets.length > 1 || (sourceKind === 'application' && body.direction === 'outgoing') ? 'group' : 'peerToPeer';
   const permission: Permission = kind === 'group' ? 'Calls.InitiateGroupCall.All' : 'Calls.Initiate.All';
   return { kind, targets, permissions: [permission, ...media], body };
 }

@@ -1,0 +1,110 @@
+// POST /api/calling as a plain function: check the caller, check the body is a JSON object, hand it to the domain,
+// answer. Graph delivers a notification again when the answer is not 2xx in time, so the route answers 202 as soon as
+// the notifications are recorded and leaves the slow part (posting to chats) to run after the answer.
+import { InvalidNotificationError } from '../calling/notificationParser.js';
+import type { Logger } from '../log/logger.js';
+import { CallingKeysUnavailableError, UnauthorizedError } from './callingAuth.js';
+import type { CallingTokenValidator } from './callingAuth.js';
+import type { PlainRoute } from './server.js';
+
+/** One authenticated POST, as the route hands it to the domain. */
+export interface CallingNotificationDelivery {
+  /** The parsed JSON body, not yet checked as a commsNotifications envelope: that is the callback's job. */
+  body: Record<string, unknown>;
+  /**
+   * The tenant from the verified token. The callback must apply a notification only to a call Rally placed in this
+   * tenant: the token proves who sent the POST, not which calls its body names.
+   */
+  tenantId: string;
+}
+
+/** What the callback returns once the notifications are recorded. */
+export interface NotificationsRecorded {
+  /**
+   * The slow work that must not hold up the answer (posting and updating cards in chats). The route starts it after
+   * answering and does not wait; a rejection is logged, never answered. It must be safe to lose: if the process dies
+   * before it finishes, the recorded state is still there to report from.
+   */
+  afterAcknowledge?: () => Promise<void>;
+}
+
+/**
+ * The domain's entry point for calling notifications (parse, apply, record; the lead wires it).
+ * - Resolve once every notification is durably recorded: the route answers 202 only then, so nothing is lost if the
+ *   process dies right after answering.
+ * - Reject with InvalidNotificationError when the body cannot be read, having changed nothing: the route answers 400
+ *   (Graph does not deliver it again).
+ * - Any other rejection answers 500, and Graph delivers the notification again; applying must therefore be idempotent.
+ */
+export type CallingNotificationsHandler = (delivery: CallingNotificationDelivery) => Promise<NotificationsRecorded | void>;
+
+export interface CallingRouteOptions {
+  validator: CallingTokenValidator;
+  onNotifications: CallingNotificationsHandler;
+  log?: Pick<Logger, 'warn' | 'error'>;
+}
+
+/** `calling: createCallingRoute({ validator, onNotifications, log })` in the server's parts. */
+export function createCallingRoute(options: CallingRouteOptions): PlainRoute {
+  const { validator, onNotifications, log } = options;
+
+  return async ({ headers, body }) => {
+    let tenantId: string;
+    try {
+      ({ tenantId } = await validator.validate(singleHeader(headers.authorization)));
+    } catch (error) {
+      if (error instanceof UnauthorizedError) {
+        log?.warn({ reason: error.message }, 'calling notification refused');
+        return { status: 401, body: { error: error.code } };
+      }
+      if (error instanceof CallingKeysUnavailableError) {
+        log?.error({ err: error }, 'calling notification not checked: signing keys unavailable');
+        return { status: 503, body: { error: error.code } };
+      }
+      log?.error({ err: error }, 'calling notification not checked: the token check failed unexpectedly');
+      return { status: 500, body: { error: 'notChecked' } };
+    }
+
+    if (!isJsonObject(body)) {
+      log?.warn({ tenantId }, 'calling notification refused: the body is not a JSON object');
+      return { status: 400, body: { error: 'invalidNotification' } };
+    }
+
+    let recorded: NotificationsRecorded | void;
+    try {
+      recorded = await onNotifications({ body, tenantId });
+    } catch (error) {
+      if (error instanceof InvalidNotificationError) {
+        log?.warn({ tenantId, reason: error.message }, 'calling notification refused');
+        return { status: 400, body: { error: error.code } };
+      }
+      log?.error({ err: error, tenantId }, 'calling notification could not be recorded; Graph will deliver it again');
+      return { status: 500, body: { error: 'notRecorded' } };
+    }
+
+    const afterAcknowledge = recorded?.afterAcknowledge;
+    if (afterAcknowledge) {
+      // setImmediate: the server has written the answer by the time the follow-up starts.
+      setImmediate(() => {
+        Promise.resolve()
+          .then(afterAcknowledge)
+          .catch((error: unknown) => {
+            log?.error({ err: error, tenantId }, 'reporting calling notifications to the chat failed');
+          });
+      });
+    }
+    return { status: 202 };
+  };
+}
+
+/** Node already joins a repeated Authorization header; a caller passing an array gets the same, which no check accepts. */
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** A JSON object as a body parser produces it: not an array, not a Buffer or string left unparsed. */
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
