@@ -1,4 +1,7 @@
 // What a person can ask Rally for in chat (shared/spec/commands.md), as typed values.
+import type { CallRef } from '../calling/callHandles.js';
+
+export type { CallRef };
 
 /** Someone named in a command, before Rally looks them up. */
 export type PersonRef =
@@ -7,8 +10,6 @@ export type PersonRef =
   | { kind: 'objectId'; id: string }
   | { kind: 'phone'; raw: string };
 
-/** A call named in a command: the per-chat handle Rally shows on cards (`#2`) or a Graph call id. */
-export type CallRef = { kind: 'handle'; number: number } | { kind: 'callId'; id: string };
 
 export type MeetingRef = { kind: 'link'; url: string } | { kind: 'meetingId'; id: string; passcode?: string };
 

@@ -85,10 +85,15 @@ export class CallingService {
     return this.api.createCall(tenantId, peerToPeerCall({ callbackUri: this.callbackUri, user }));
   }
 
-  async callGroup(tenantId: string, users: readonly UserTarget[], subject = `${this.application.displayName} call`): Promise<Call> {
+  async callGroup(
+    tenantId: string,
+    users: readonly UserTarget[],
+    subject = `${this.application.displayName} call`,
+    options: { forEscalation?: boolean } = {},
+  ): Promise<Call> {
     return this.api.createCall(
       tenantId,
-      groupCall({ callbackUri: this.callbackUri, tenantId, subject, application: this.application, users }),
+      groupCall({ callbackUri: this.callbackUri, tenantId, subject, application: this.application, users, ...options }),
     );
   }
 

@@ -27,16 +27,20 @@ export function peerToPeerCall(input: { callbackUri: string; user: UserTarget })
   };
 }
 
-/** 001 "group call, service-hosted media": the bot's application calls 2 to 5 Teams users at once. */
+/**
+ * 001 "group call, service-hosted media": the bot's application calls 2 to 5 Teams users at once. An escalation
+ * starts one with a single new person (`forEscalation`): the peer-to-peer party joins it later by replacesCallId.
+ */
 export function groupCall(input: {
   callbackUri: string;
   tenantId: string;
   subject: string;
   application: AppIdentity;
   users: readonly UserTarget[];
+  forEscalation?: boolean;
 }): CreateCallRequest {
   const { users } = input;
-  if (users.length < 2) {
+  if (users.length < (input.forEscalation ? 1 : 2)) {
     throw new InvalidRequestError('groupCallTooFew', 'A group call needs at least two people; to call one person, name only them.');
   }
   if (users.length > MAX_GROUP_CALL_USERS) {

@@ -1,0 +1,113 @@
+import { ActivityTypes, CardFactory } from 'botbuilder';
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { CallChange, CallRecord } from '../calling/callRecord.js';
+import type { Report } from '../calling/notificationProcessor.js';
+import type { OperationRecord } from '../calling/operationRecord.js';
+import type { Logger } from '../log/logger.js';
+import { KeyedMutex } from '../storage/keyedMutex.js';
+import { inviteeName } from './callCardView.js';
+import type { AdaptiveCardJson } from './cardTemplates.js';
+import type { ChatRecords } from './chatRecords.js';
+
+export interface ChatReporterOptions {
+  adapter: CloudAdapter;
+  /** The bot's app id, or '' in local mode (no credentials, as the Emulator does). */
+  botAppId: string;
+  records: ChatRecords;
+  /** Renders a call's card from its stored record. */
+  cardFor: (call: CallRecord) => Promise<AdaptiveCardJson>;
+  /** Reads the newest record, so a late report never puts an older card back. */
+  currentCall: (callId: string) => Promise<CallRecord | undefined>;
+  log: Logger;
+}
+
+/**
+ * Tells chats what notifications changed: updates the call's card in place and posts one line per outcome that a
+ * person should hear about. Reports for one call are posted one at a time, in order.
+ */
+export class ChatReporter {
+  private readonly perCall = new KeyedMutex();
+
+  constructor(private readonly options: ChatReporterOptions) {}
+
+  async report(reports: readonly Report[]): Promise<void> {
+    for (const report of reports) {
+      if (report.kind === 'ignored') {
+        this.options.log.debug({ reason: report.reason, detail: report.detail }, 'notification not reported');
+        continue;
+      }
+      try {
+        if (report.kind === 'call') await this.perCall.run(report.callId, () => this.reportCall(report.chatKey, report.callId, report.changes));
+        else await this.post(report.chatKey, async (context) => this.sendLines(context, operationLines(report.operation)));
+      } catch (error) {
+        this.options.log.error({ err: error, chatKey: report.chatKey }, 'could not report to the chat');
+      }
+    }
+  }
+
+  private async reportCall(chatKey: string, callId: string, changes: readonly CallChange[]): Promise<void> {
+    const call = await this.options.currentCall(callId);
+    if (!call) return;
+    const card = await this.options.records.callCards.get(callId);
+    const lines = changes.flatMap((change) => callLines(call, change));
+    await this.post(chatKey, async (context) => {
+      if (card) {
+        await context.updateActivity({
+          type: ActivityTypes.Message,
+          id: card.activityId,
+          attachments: [CardFactory.adaptiveCard(await this.options.cardFor(call))],
+        });
+      }
+      await this.sendLines(context, lines);
+    });
+  }
+
+  private async sendLines(context: TurnContext, lines: readonly string[]): Promise<void> {
+    for (const line of lines) await context.sendActivity(line);
+  }
+
+  private async post(chatKey: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const reference = await this.options.records.conversations.get(chatKey);
+    if (!reference) {
+      this.options.log.warn({ chatKey }, 'no conversation reference for the chat; report dropped');
+      return;
+    }
+    await this.options.adapter.continueConversationAsync(this.options.botAppId, reference as Partial<ConversationReference>, logic);
+  }
+}
+
+function callLines(call: CallRecord, change: CallChange): string[] {
+  const name = call.handle ?? 'The call';
+  switch (change.kind) {
+    case 'ended':
+      return [`${name} ended. ${change.reason}`];
+    case 'movedIntoGroupCall':
+      return [`${name} moved into group call ${change.groupCallHandle ?? ''}`.trimEnd() + '.'];
+    case 'inviteeUpdated': {
+      const who = inviteeName(change.invitee);
+      if (change.invitee.outcome === 'declined') return [`${who} declined ${name}.${change.invitee.reason ? ` ${change.invitee.reason}` : ''}`];
+      if (change.invitee.outcome === 'failed') return [`${who} could not join ${name}. ${change.invitee.reason ?? ''}`.trimEnd()];
+      return [];
+    }
+    default:
+      return [];
+  }
+}
+
+function operationLines(operation: OperationRecord): string[] {
+  const who = operation.participants.map((target) => inviteeName({ target })).join(', ');
+  if (operation.status === 'completed') {
+    if (operation.kind === 'escalate') return [`${who} moved into the group call.`];
+    if (operation.kind === 'move') return [`${who} moved into the other meeting.`];
+    return [`${who} joined the call.`];
+  }
+  if (operation.status === 'failed') {
+    const verb = operation.kind === 'invite' ? 'add' : 'move';
+    return [`Could not ${verb} ${who}. ${operationFailure(operation)}`];
+  }
+  return [];
+}
+
+function operationFailure(operation: OperationRecord): string {
+  return operation.resultInfo?.message ? `Graph said: ${operation.resultInfo.message}` : 'Graph did not say why.';
+}

@@ -1,0 +1,60 @@
+import { TeamsInfo } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
+import type { CallingApi } from '../calling/callingApi.js';
+import { CallingApiError, InvalidRequestError } from '../calling/errors.js';
+import type { CallTarget } from '../calling/people.js';
+import { parsePhoneNumber } from '../calling/phoneNumber.js';
+import type { PersonRef } from './commands.js';
+
+/**
+ * Turns the people named in chat into call targets: an @mention through Teams' roster (its Entra object id),
+ * a UPN or email through Graph, an object id as is, a phone number through the phone parser.
+ */
+export class PeopleResolver {
+  constructor(private readonly api: Pick<CallingApi, 'getUser'>) {}
+
+  async resolveAll(context: TurnContext, tenantId: string, people: readonly PersonRef[]): Promise<CallTarget[]> {
+    const targets: CallTarget[] = [];
+    // One at a time: a chat names at most a handful, and the first unknown person stops the request anyway.
+    for (const person of people) targets.push(await this.resolve(context, tenantId, person));
+    return targets;
+  }
+
+  private async resolve(context: TurnContext, tenantId: string, person: PersonRef): Promise<CallTarget> {
+    switch (person.kind) {
+      case 'phone':
+        return { kind: 'phone', number: parsePhoneNumber(person.raw).e164 };
+      case 'objectId':
+        return { kind: 'user', id: person.id };
+      case 'userPrincipalName':
+        return this.lookUp(tenantId, person.value);
+      case 'mention':
+        return this.fromMention(context, person);
+    }
+  }
+
+  private async lookUp(tenantId: string, userPrincipalName: string): Promise<CallTarget> {
+    try {
+      const user = await this.api.getUser(tenantId, userPrincipalName);
+      return { kind: 'user', id: user.id, ...(user.displayName ? { displayName: user.displayName } : {}) };
+    } catch (error) {
+      if (error instanceof CallingApiError && error.details.status === 404) {
+        throw new InvalidRequestError('unknownUser', `I couldn't find ${userPrincipalName} in your organization. Check the spelling, or @mention them.`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async fromMention(context: TurnContext, person: Extract<PersonRef, { kind: 'mention' }>): Promise<CallTarget> {
+    let member;
+    try {
+      member = await TeamsInfo.getMember(context, person.teamsId);
+    } catch (error) {
+      throw new InvalidRequestError('unknownMember', `I couldn't look up ${person.name} in this chat. Try their email instead.`, { cause: error });
+    }
+    if (!member.aadObjectId) {
+      throw new InvalidRequestError('memberWithoutEntraId', `${person.name} has no Microsoft Entra account I can call. Try their email instead.`);
+    }
+    return { kind: 'user', id: member.aadObjectId, displayName: member.name || person.name };
+  }
+}
