@@ -45,6 +45,11 @@ export class ChatReporter {
     }
   }
 
+  /** Posts one line into a chat (for outcomes that are not notifications, such as a failed escalation step). */
+  async tell(chatKey: string, line: string): Promise<void> {
+    await this.post(chatKey, async (context) => this.sendLines(context, [line]));
+  }
+
   private async reportCall(chatKey: string, callId: string, changes: readonly CallChange[]): Promise<void> {
     const call = await this.options.currentCall(callId);
     if (!call) return;

@@ -26,7 +26,7 @@ export async function startHttpServer(parts: ServerParts, port: number, host = '
   const server: Server = restify.createServer({ name: 'rally', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: parts.maxBodyBytes ?? 256 * 1024, mapParams: false, rejectUnknown: true }));
 
-  server.get('/healthz', (_req, res) => {
+  server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });
 

@@ -174,11 +174,14 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     const reply = (r: Reply): void => {
       record.status = r.status;
       const headers: Record<string, string> = { 'request-id': requestId, ...(clientRequestId ? { 'client-request-id': clientRequestId } : {}), ...r.headers };
+      // Not chained: restify (in the same process, in local mode) patches ServerResponse.writeHead to return nothing.
       if (r.body === undefined) {
-        res.writeHead(r.status, headers).end();
+        res.writeHead(r.status, headers);
+        res.end();
         return;
       }
-      res.writeHead(r.status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(r.body));
+      res.writeHead(r.status, { ...headers, 'content-type': 'application/json' });
+      res.end(JSON.stringify(r.body));
     };
     try {
       record.body = await readJson(req);

@@ -107,7 +107,7 @@ describe('Graph errors become CallingApiErrors with a sentence for the chat', ()
   });
 
   it('a 2xx answer that is not JSON is reported, not returned', async () => {
-    const error = await failureOf((res) => res.writeHead(201, { 'content-type': 'text/plain' }).end('created'), (api) => api.createCall('t', peerToPeerCall));
+    const error = await failureOf((res) => (res.writeHead(201, { 'content-type': 'text/plain' }), res.end('created')), (api) => api.createCall('t', peerToPeerCall));
     assert.equal(error.code, 'graphBadResponse');
   });
 

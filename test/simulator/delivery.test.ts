@@ -89,7 +89,7 @@ describe('simulator: notification delivery', () => {
   });
 
   it('retries a notification the receiver did not take, and records each attempt', async () => {
-    h = await Harness.start({}, (_request, response, index) => void response.writeHead(index === 0 ? 500 : 202).end());
+    h = await Harness.start({}, (_request, response, index) => void (response.writeHead(index === 0 ? 500 : 202), response.end()));
     await h.createCall(peerToPeerCall(people.alice));
 
     assert.deepEqual(

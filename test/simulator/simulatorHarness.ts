@@ -50,7 +50,7 @@ export class Harness {
   ) {}
 
   static async start(options: GraphSimulatorOptions = {}, handler?: LoopbackHandler): Promise<Harness> {
-    const receiver = await LoopbackServer.start(handler ?? ((_request, response) => void response.writeHead(202).end()));
+    const receiver = await LoopbackServer.start(handler ?? ((_request, response) => void (response.writeHead(202), response.end())));
     const sim = await startGraphSimulator({ deliveryDelayMs: 1, directory: testDirectory, tenantId: TENANT, ...options });
     return new Harness(sim, receiver);
   }

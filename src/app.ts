@@ -1,0 +1,159 @@
+// Composition: builds each part of Rally from the settings and starts the HTTP server. No behaviour lives here.
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { ConfigurationBotFrameworkAuthenticationOptions, Storage } from 'botbuilder';
+import { ChatReporter } from './bot/chatReporter.js';
+import type { ChatRecords } from './bot/chatRecords.js';
+import { PeopleResolver } from './bot/peopleResolver.js';
+import { RallyBot } from './bot/rallyBot.js';
+import { CallDesk } from './calling/callDesk.js';
+import type { CallDeskStores } from './calling/callDesk.js';
+import type { CallingApi } from './calling/callingApi.js';
+import { CallingService } from './calling/callingService.js';
+import { RallyError } from './calling/errors.js';
+import { parseCommsNotifications } from './calling/notificationParser.js';
+import { adoptEarlyEvents, processNotifications } from './calling/notificationProcessor.js';
+import type { EarlyEvents, NotificationDeps, Report } from './calling/notificationProcessor.js';
+import { LOCAL_APP_ID } from './config/settings.js';
+import type { Settings } from './config/settings.js';
+import { createCallingApi } from './graph/createCallingApi.js';
+import { createCallingTokenValidator } from './http/callingAuth.js';
+import { createCallingRoute } from './http/callingRoute.js';
+import { startHttpServer } from './http/server.js';
+import type { RunningServer } from './http/server.js';
+import type { Logger } from './log/logger.js';
+import { FileStorage } from './storage/fileStorage.js';
+import { StorageRecordStore } from './storage/storageRecordStore.js';
+
+export interface RallyParts {
+  log: Logger;
+  /** Defaults to the durable file store in `settings.dataDir`. */
+  storage?: Storage;
+  /** Defaults to Graph over HTTP at `settings.graph.baseUrl`. */
+  callingApi?: CallingApi;
+  /** Bot Framework authentication endpoints (tests point them at local stand-ins). */
+  botFrameworkAuthentication?: Partial<ConfigurationBotFrameworkAuthenticationOptions>;
+  /** Host to listen on; all interfaces by default. */
+  host?: string;
+}
+
+export interface RunningRally {
+  server: RunningServer;
+  /** Resolves when the chat posting of every notification acknowledged so far has finished. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startRally(settings: Settings, parts: RallyParts): Promise<RunningRally> {
+  const { log } = parts;
+  const storage = parts.storage ?? (await FileStorage.open(settings.dataDir));
+  const store = <T>(prefix: string) => new StorageRecordStore<T>(storage, prefix);
+  const stores: CallDeskStores & { early: StorageRecordStore<EarlyEvents> } = {
+    calls: store('calls/'),
+    operations: store('operations/'),
+    chats: store('chats/'),
+    early: store('early/'),
+  };
+  const records: ChatRecords = { conversations: store('conversations/'), callCards: store('callCards/'), handledRequests: store('handled/') };
+  const notificationDeps: NotificationDeps = stores;
+
+  const api = parts.callingApi ?? createCallingApi(settings);
+  const service = new CallingService({
+    api,
+    callbackUri: settings.callbackUri,
+    botAppId: settings.bot.appId ?? LOCAL_APP_ID,
+    botDisplayName: settings.bot.displayName,
+    pstn: settings.pstn,
+  });
+  const desk: CallDesk = new CallDesk({
+    service,
+    ...stores,
+    onCallRecorded: async (record) => {
+      const reports = await adoptEarlyEvents(record.callId, notificationDeps);
+      if (reports.length > 0) log.debug({ callId: record.callId, reports: reports.length }, 'applied notifications that came before the call was recorded');
+      return (await stores.calls.get(record.callId)) ?? record;
+    },
+  });
+
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: settings.bot.appId ?? '',
+      MicrosoftAppPassword: settings.bot.appPassword ?? '',
+      MicrosoftAppType: settings.bot.appType,
+      MicrosoftAppTenantId: settings.bot.appTenantId ?? '',
+      ...parts.botFrameworkAuthentication,
+    }),
+  );
+  adapter.onTurnError = async (context, error) => {
+    log.error({ err: error }, 'unhandled error in a turn');
+    await context.sendActivity('Something went wrong on my side; nothing was placed. Please try again in a moment.');
+  };
+
+  const bot = new RallyBot({
+    desk,
+    people: new PeopleResolver(api),
+    records,
+    log,
+    peoplePicker: !settings.localMode,
+    botName: settings.bot.displayName,
+  });
+  const reporter = new ChatReporter({
+    adapter,
+    botAppId: settings.bot.appId ?? '',
+    records,
+    cardFor: (call) => bot.cardFor(call),
+    currentCall: (callId) => stores.calls.get(callId),
+    log,
+  });
+
+  const background = new Set<Promise<void>>();
+  const afterAcknowledge = async (reports: Report[]) => {
+    await reporter.report(reports);
+    for (const report of reports) {
+      if (report.kind === 'call' && report.record.pendingEscalation) {
+        try {
+          await desk.continueEscalation(report.record);
+        } catch (error) {
+          log.warn({ err: error, callId: report.callId }, 'could not move the one-to-one call into the group call');
+          await reporter.tell(report.chatKey, `Could not move the one-to-one call into ${report.record.handle ?? 'the group call'}. ${errorSentence(error)}`);
+        }
+      }
+    }
+  };
+
+  const calling = createCallingRoute({
+    validator: createCallingTokenValidator({ openIdMetadataUrl: settings.calling.openIdMetadataUrl, audience: settings.calling.audience, log }),
+    log,
+    onNotifications: async ({ body }) => {
+      const reports = await processNotifications(parseCommsNotifications(body), notificationDeps);
+      // Counted as pending from now, not from when the route starts it, so idle() cannot miss it.
+      let start!: () => void;
+      const done: Promise<void> = new Promise<void>((resolve) => (start = resolve))
+        .then(() => afterAcknowledge(reports))
+        .finally(() => background.delete(done));
+      background.add(done);
+      return {
+        afterAcknowledge: () => {
+          start();
+          return done;
+        },
+      };
+    },
+  });
+
+  const server = await startHttpServer({ adapter, onTurn: (context) => bot.run(context), calling, log }, settings.port, parts.host);
+  const idle = async () => {
+    while (background.size > 0) await Promise.allSettled([...background]);
+  };
+  return {
+    server,
+    idle,
+    close: async () => {
+      await server.close();
+      await idle();
+    },
+  };
+}
+
+function errorSentence(error: unknown): string {
+  return error instanceof RallyError ? error.userMessage : '';
+}

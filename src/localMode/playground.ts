@@ -1,0 +1,71 @@
+// Starts the Microsoft 365 Agents Playground (Microsoft's local Teams client) against Rally in local mode.
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../log/logger.js';
+import { playgroundConfig } from './playgroundConfig.js';
+
+export interface RunningPlayground {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PLAYGROUND_PORT = 56150;
+
+export async function startPlayground(options: { botEndpoint: string; port?: number; log: Logger }): Promise<RunningPlayground> {
+  const port = options.port ?? DEFAULT_PLAYGROUND_PORT;
+  // It writes devTools/ logs into its working directory and reads its config there: keep both out of the repo.
+  const workDir = await mkdtemp(join(tmpdir(), 'rally-playground-'));
+  await writeFile(join(workDir, '.m365agentsplayground.yml'), playgroundConfig());
+  const cli = createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/cli.js');
+  const child = spawn(process.execPath, [cli, 'start', '--app-endpoint', options.botEndpoint, '--port', String(port), '--disable-telemetry', '-c', 'msteams'], {
+    cwd: workDir,
+    env: {
+      ...process.env,
+      // Without this its Application Insights statsbeat calls the Azure metadata address (shared/spec/local-e2e.md).
+      APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
+      TEAMSAPPTESTER_BROWSER: 'none',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // It silently picks another port when ours is taken, so read the one it prints.
+  const actualPort = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Listening on (\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => options.log.debug({ playground: chunk.toString().trim() }, 'playground'));
+    child.once('exit', (code) => reject(new Error(`The Agents Playground exited (code ${code}) before it was ready: ${output.slice(-500)}`)));
+  });
+  const url = `http://127.0.0.1:${actualPort}`;
+  await waitForPing(url);
+  return {
+    url,
+    port: actualPort,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function waitForPing(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      const response = await fetch(`${url}/_debug/ping`);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`The Agents Playground did not answer at ${url}`);
+}
