@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { renderCallCard } from '../../src/bot/callCardView.js';
+import { renderHelpCard } from '../../src/bot/helpCard.js';
+import type { AdaptiveCardJson } from '../../src/bot/cardTemplates.js';
+import { applyCallEvent, newCallRecord } from '../../src/calling/callRecord.js';
+import type { CallRecord } from '../../src/calling/callRecord.js';
+import type { E164 } from '../../src/calling/phoneNumber.js';
+
+// The package's main entry does not load in Node 20 (shared/spec/local-e2e.md); its browser bundle parses without a DOM.
+const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.min.js');
+
+function validationProblems(card: AdaptiveCardJson): string[] {
+  const context = new AC.SerializationContext();
+  const parsed = new AC.AdaptiveCard();
+  parsed.parse(card, context);
+  const problems: string[] = [];
+  for (let i = 0; i < context.eventCount; i++) problems.push(context.getEventAt(i).message);
+  for (const event of parsed.validateProperties().validationEvents as { message: string }[]) problems.push(event.message);
+  return problems;
+}
+
+const at = '2026-11-23T20:00:00.000Z';
+const placed = newCallRecord({
+  callId: 'call-1',
+  tenantId: 'tenant',
+  kind: 'peerToPeer',
+  chatKey: 'chat',
+  handle: '#1',
+  placedBy: { id: 'u', name: 'Diego' },
+  targets: [{ kind: 'user', id: 'adele', displayName: 'Adele Vance' }, { kind: 'phone', number: '+14255550100' as E164 }],
+  at,
+});
+const established = applyCallEvent(placed, { kind: 'callState', callId: 'call-1', changeType: 'updated', state: 'established' }, at).record;
+const ended = applyCallEvent(established, { kind: 'callState', callId: 'call-1', changeType: 'updated', state: 'terminated', resultInfo: { code: 603 } }, at).record;
+
+function cardText(card: AdaptiveCardJson): string {
+  return JSON.stringify(card);
+}
+
+function actions(card: AdaptiveCardJson): string[] {
+  return ((card.actions ?? []) as { title: string }[]).map((a) => a.title);
+}
+
+describe('cards', () => {
+  const records: [string, CallRecord][] = [['establishing', placed], ['established', established], ['ended', ended]];
+  for (const [name, record] of records) {
+    it(`renders a valid Adaptive Card 1.5 for a ${name} call`, () => {
+      for (const pickerSupported of [true, false]) {
+        const card = renderCallCard(record, { pickerSupported, refreshUserIds: [], revision: 'r1' });
+        // The renderer predates Teams' dynamic typeahead (`choices.data` with Data.Query), so it wants static choices.
+        const expected = pickerSupported && record.state !== 'terminated' ? ['An Input.ChoiceSet must have at least one choice defined.'] : [];
+        assert.deepEqual(validationProblems(card), expected);
+        assert.equal(card.version, '1.5');
+        assert.doesNotMatch(cardText(card), /\$\{/, 'every template binding is expanded');
+      }
+    });
+  }
+
+  it('shows state and each person\'s outcome, and offers buttons only while the call is live', () => {
+    const live = renderCallCard(established, { pickerSupported: false, refreshUserIds: [], revision: 'r1' });
+    assert.match(cardText(live), /"Connected"/);
+    assert.match(cardText(live), /Adele Vance.*Joined/);
+    assert.deepEqual(actions(live), ['Invite', 'Escalate', 'Hang up', 'Refresh']);
+    const over = renderCallCard(ended, { pickerSupported: false, refreshUserIds: [], revision: 'r2' });
+    assert.match(cardText(over), /"Ended"/);
+    assert.deepEqual(actions(over), ['Refresh']);
+  });
+
+  it('offers the Graph people picker only where the client supports it, and always a plain field', () => {
+    const withPicker = cardText(renderCallCard(placed, { pickerSupported: true, refreshUserIds: [], revision: 'r' }));
+    const without = cardText(renderCallCard(placed, { pickerSupported: false, refreshUserIds: [], revision: 'r' }));
+    assert.match(withPicker, /graph\.microsoft\.com\/users/);
+    assert.doesNotMatch(without, /Data\.Query/);
+    for (const card of [withPicker, without]) assert.match(card, /"id":"people"/);
+  });
+
+  it('uses Action.Execute with the call id and card revision on every button', () => {
+    const card = renderCallCard(established, { pickerSupported: false, refreshUserIds: [], revision: 'rev-7' });
+    for (const action of card.actions as { type: string; data: { callId: string; rev: string } }[]) {
+      assert.equal(action.type, 'Action.Execute');
+      assert.deepEqual(action.data, { callId: 'call-1', rev: 'rev-7' });
+    }
+  });
+
+  it('renders a valid help card listing every command', () => {
+    const card = renderHelpCard('Rally');
+    assert.deepEqual(validationProblems(card), []);
+    for (const command of ['call', 'join', 'invite', 'escalate', 'move', 'calls', 'status', 'hangup']) {
+      assert.match(cardText(card), new RegExp(`"title":"${command}\\b`));
+    }
+  });
+});
