@@ -80,7 +80,8 @@ export class RallyBot extends TeamsActivityHandler {
       return cardResponse(await this.cardFor(await this.options.desk.callInChat(request, ref)));
     } catch (error) {
       await this.tellError(context, error);
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: { text: userMessage(error) } as unknown as Record<string, unknown> };
+      // Universal Actions' message response carries the text itself as `value`; botbuilder types it as an object.
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: userMessage(error) as unknown as Record<string, unknown> };
     }
   }
 
