@@ -11,7 +11,8 @@ describe('GraphCallingApi requests', () => {
   beforeEach(async () => {
     server = await LoopbackServer.start((request, res) => {
       if (request.method === 'DELETE') {
-        (res.writeHead(204), res.end());
+        res.writeHead(204);
+        res.end();
       } else if (request.url.endsWith('/participants/invite')) {
         sendJson(res, 200, { id: 'op-1', status: 'Running', clientContext: JSON.parse(request.body).clientContext });
       } else if (request.url.includes('/users/') || request.url.includes('/users(')) {

@@ -12,7 +12,10 @@ const unavailable = { error: { code: 'ServiceUnavailable', message: 'Service una
 function failFirst(failures: number, status: number, headers: Record<string, string> = {}) {
   return (request: { method: string }, res: ServerResponse, index: number) => {
     if (index < failures) sendJson(res, status, status === 429 ? throttled : unavailable, headers);
-    else if (request.method === 'DELETE') (res.writeHead(204), res.end());
+    else if (request.method === 'DELETE') {
+      res.writeHead(204);
+      res.end();
+    }
     else sendJson(res, request.method === 'POST' ? 201 : 200, callCreated);
   };
 }
