@@ -3,13 +3,13 @@ import type { AdaptiveCardJson } from './cardTemplates.js';
 
 // The commands of shared/spec/commands.md, as the help card lists them.
 const COMMANDS: { usage: string; what: string }[] = [
-  { usage: 'call <person>', what: 'A one-to-one call, or a phone call to a number (call alice@contoso.com, call +14255550100)' },
-  { usage: 'call <person> <person> …', what: 'A group call with 2 to 5 people' },
-  { usage: 'join <meeting link>', what: 'Joins a scheduled or channel meeting' },
-  { usage: 'join <meeting id> passcode <code>', what: 'Joins by meeting id; add "as guest <name>" to join as a guest' },
-  { usage: 'invite <person> … [to #1]', what: 'Invites people or phone numbers into this chat\'s call' },
-  { usage: 'escalate <person> … [from #1]', what: 'Turns a one-to-one call into a group call with more people' },
-  { usage: 'move <person> from #1 to #2', what: 'Moves someone between two meetings Rally is in' },
+  { usage: 'call ‹person›', what: 'A one-to-one call, or a phone call to a number (call alice@contoso.com, call +14255550100)' },
+  { usage: 'call ‹person› ‹person› …', what: 'A group call with 2 to 5 people' },
+  { usage: 'join ‹meeting link›', what: 'Joins a scheduled or channel meeting' },
+  { usage: 'join ‹meeting id› passcode ‹code›', what: 'Joins by meeting id; add "as guest ‹name›" to join as a guest' },
+  { usage: 'invite ‹person› … [to #1]', what: 'Invites people or phone numbers into this chat\'s call' },
+  { usage: 'escalate ‹person› … [from #1]', what: 'Turns a one-to-one call into a group call with more people' },
+  { usage: 'move ‹person› from #1 to #2', what: 'Moves someone between two meetings Rally is in' },
   { usage: 'calls', what: 'The calls going on from this chat' },
   { usage: 'status [#1]', what: 'State and people of a call' },
   { usage: 'hangup [#1]', what: 'Ends a call' },

@@ -1,0 +1,138 @@
+// Drives the Microsoft 365 Agents Playground's chat page in Debian's Chromium through playwright-core.
+// Selectors and launch flags were measured in shared/spec/local-e2e.md.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const CARDS = '.ac-adaptiveCard';
+const MESSAGES = '.fai-OutputCard';
+
+/** Fails loudly rather than skipping: CI installs Chromium when it sees test/e2e/.needs-chromium. */
+export function assertChromiumInstalled(): void {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`The browser tests need Chromium at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (never let a tool download one).`);
+  }
+}
+
+export class PlaygroundPage {
+  private constructor(
+    private readonly context: BrowserContext,
+    private readonly profileDir: string,
+    readonly page: Page,
+  ) {}
+
+  /** A fresh browser profile on the Playground's personal chat, with the log panel hidden. */
+  static async open(url: string): Promise<PlaygroundPage> {
+    assertChromiumInstalled();
+    const profileDir = await mkdtemp(join(tmpdir(), 'rally-e2e-chromium-'));
+    const context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    // Nothing leaves loopback: the page only loses CDN fonts and icons, which fall back.
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
+    const page = context.pages()[0] ?? (await context.newPage());
+    // Every step here takes well under a second; fail with the locator's own message before mocha's timeout.
+    page.setDefaultTimeout(15_000);
+    const playground = new PlaygroundPage(context, profileDir, page);
+    await page.goto(url);
+    // Otherwise text searches also match the log panel's copies of each activity.
+    await page.locator('button[title="Hide log panel"]').click();
+    await playground.composeBox().waitFor();
+    return playground;
+  }
+
+  private composeBox(): Locator {
+    return this.page.locator('[role="textbox"][contenteditable="true"]').last();
+  }
+
+  /** All Adaptive Cards in the chat, oldest first. */
+  cards(): Locator {
+    return this.page.locator(CARDS);
+  }
+
+  /** Bot messages (text or card) that contain the text. */
+  botMessage(text: string | RegExp): Locator {
+    return this.page.locator(MESSAGES).filter({ hasText: text });
+  }
+
+  async send(text: string): Promise<void> {
+    await this.composeBox().click();
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Runs `act` and returns the first card that appears after it. Positional, so it keeps pointing at the same card while
+   * the bot updates it in place and later cards arrive below it.
+   */
+  async newCardAfter(act: () => Promise<void>): Promise<Locator> {
+    const before = await this.cards().count();
+    await act();
+    const card = this.cards().nth(before);
+    await card.waitFor();
+    return card;
+  }
+
+  async sendAndWaitForCard(text: string): Promise<Locator> {
+    return this.newCardAfter(() => this.send(text));
+  }
+
+  /**
+   * Starts keeping the text of every version of every card the page shows, so a test can see states that the bot
+   * replaced before the test looked (a card goes from "Connecting…" to "Connected" in a fraction of a second).
+   * A reload would lose the record, so reading it back also shows the updates arrived live.
+   */
+  async recordCardVersions(): Promise<() => Promise<string[]>> {
+    await this.page.evaluate((selector) => {
+      // The tests compile without the DOM library; this is the little of it the recorder uses.
+      const page = globalThis as unknown as RecorderWindow;
+      const seen: string[] = [];
+      page.rallyCardVersions = seen;
+      // Inline on purpose: tsx names assigned functions through a helper that does not exist in the page.
+      new page.MutationObserver(() => {
+        for (const card of page.document.querySelectorAll(selector)) {
+          if (!seen.includes(card.innerText)) seen.push(card.innerText);
+        }
+      }).observe(page.document.body, { subtree: true, childList: true, characterData: true });
+    }, CARDS);
+    return async () => {
+      const versions = await this.page.evaluate(() => (globalThis as unknown as RecorderWindow).rallyCardVersions);
+      if (!versions) throw new Error('The card recorder is gone: the page reloaded.');
+      return versions;
+    };
+  }
+
+  /** Saves a screenshot of the page, or of one element when given, creating the folder. */
+  async screenshot(path: string, element?: Locator): Promise<void> {
+    await mkdir(dirname(path), { recursive: true });
+    if (element) await element.screenshot({ path });
+    else await this.page.screenshot({ path });
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+    await rm(this.profileDir, { recursive: true, force: true });
+  }
+}
+
+interface RecorderWindow {
+  rallyCardVersions?: string[];
+  document: { body: object; querySelectorAll(selector: string): Iterable<{ innerText: string }> };
+  MutationObserver: new (callback: () => void) => { observe(target: object, options: object): void };
+}
+
+export function cardButton(card: Locator, name: string): Locator {
+  return card.getByRole('button', { name, exact: true });
+}
+
+export function cardTextField(card: Locator, label: string): Locator {
+  return card.getByLabel(label, { exact: true });
+}

@@ -1,0 +1,141 @@
+// End to end in a real browser: Rally in local mode (Graph calling simulator + Rally + Agents Playground), driven
+// through the Playground's chat page in headless Chromium. One stack serves every scenario, in one personal chat.
+import assert from 'node:assert/strict';
+import type { Locator } from 'playwright-core';
+import { DEFAULT_PERMISSIONS } from '../../src/simulator/index.js';
+import { cardButton, cardTextField, PlaygroundPage } from './browser.js';
+import { startLocalStack } from './localStack.js';
+import type { LocalStack } from './localStack.js';
+
+const SCREENSHOTS = 'test-output/e2e';
+const PEOPLE_FIELD = 'Add people: emails or phone numbers';
+
+describe('Rally in the Agents Playground (browser)', function () {
+  this.timeout(60_000);
+
+  let stack: LocalStack;
+  let chat: PlaygroundPage;
+
+  before(async function () {
+    stack = await startLocalStack();
+    chat = await PlaygroundPage.open(stack.playground.url);
+  });
+
+  after(async function () {
+    await chat?.close();
+    await stack?.close();
+  });
+
+  /** The card's call number, e.g. "#2", read from its "#2 · Group call" line. */
+  async function handleOf(card: Locator): Promise<string> {
+    const handle = /#\d+/.exec(await card.innerText())?.[0];
+    assert.ok(handle, 'the call card names its call');
+    return handle;
+  }
+
+  async function hangUp(card: Locator): Promise<void> {
+    await cardButton(card, 'Hang up').click();
+    await card.getByText('Ended', { exact: true }).waitFor();
+  }
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await chat?.screenshot(`${SCREENSHOTS}/failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
+  });
+
+  it('answers "help" with the help card', async function () {
+    const card = await chat.sendAndWaitForCard('help');
+    await card.getByText('Rally gets people on a call').waitFor();
+    await card.getByText('call ‹person› ‹person› …').waitFor();
+    await chat.screenshot(`${SCREENSHOTS}/help.png`);
+  });
+
+  it('shows a one-to-one call going from Connecting… to Connected with Adele joined, without a reload', async function () {
+    const versions = await chat.recordCardVersions();
+    const card = await chat.sendAndWaitForCard('call adelev@contoso.com');
+    await card.getByText('Call with Adele Vance').waitFor();
+    await card.getByText('Connected', { exact: true }).waitFor();
+    await card.getByText('Joined', { exact: true }).waitFor();
+
+    const handle = await handleOf(card);
+    const states = (await versions())
+      .filter((text) => text.includes(`${handle} · One-to-one call`))
+      .map((text) => (text.includes('Connecting…') ? 'establishing' : text.includes('Connected') ? 'established' : 'other'));
+    assert.ok(states.indexOf('establishing') >= 0, `the card showed "Connecting…" first (saw ${states.join(', ')})`);
+    assert.ok(states.indexOf('establishing') < states.indexOf('established'), `then "Connected" (saw ${states.join(', ')})`);
+
+    await chat.screenshot(`${SCREENSHOTS}/one-to-one-call.png`);
+    await hangUp(card);
+  });
+
+  it('places a group call, then invites a phone number from the card\'s Invite button', async function () {
+    const card = await chat.sendAndWaitForCard('call adelev@contoso.com alexw@contoso.com');
+    await card.getByText('Group call', { exact: false }).waitFor();
+    await card.getByText('Connected', { exact: true }).waitFor();
+    await card.getByText('Joined', { exact: true }).nth(1).waitFor();
+    assert.match(await card.innerText(), /Adele Vance[\s\S]*Alex Wilber/);
+    await chat.screenshot(`${SCREENSHOTS}/group-call.png`);
+
+    // The Playground has no people picker, so the card offers only the plain text field.
+    assert.equal(await card.getByLabel('Add people', { exact: true }).count(), 0, 'no people picker on the card');
+    await cardTextField(card, PEOPLE_FIELD).fill('+14255550100');
+    await cardButton(card, 'Invite').click();
+    await chat.botMessage(/Inviting \+14255550100 to #\d+…/).waitFor();
+    await card.getByText('+14255550100').waitFor();
+    await chat.botMessage('+14255550100 joined the call.').waitFor();
+    await card.getByText('Joined', { exact: true }).nth(2).waitFor();
+    await chat.screenshot(`${SCREENSHOTS}/invite-phone.png`);
+    // The README's picture: an established call with people joined, clipped to the card.
+    await chat.screenshot('docs/call-card.png', card);
+    await hangUp(card);
+  });
+
+  it('escalates a one-to-one call into a group call from the Escalate button', async function () {
+    const peerToPeer = await chat.sendAndWaitForCard('call adelev@contoso.com');
+    await peerToPeer.getByText('Connected', { exact: true }).waitFor();
+    const p2pHandle = await handleOf(peerToPeer);
+
+    await cardTextField(peerToPeer, PEOPLE_FIELD).fill('alexw@contoso.com');
+    const groupCall = await chat.newCardAfter(() => cardButton(peerToPeer, 'Escalate').click());
+    await groupCall.getByText('Group call', { exact: false }).waitFor();
+    const groupHandle = await handleOf(groupCall);
+
+    await peerToPeer.getByText('Moved', { exact: true }).waitFor();
+    await peerToPeer.getByText(`The call moved into group call ${groupHandle}.`).waitFor();
+    await chat.botMessage(`${p2pHandle} moved into group call ${groupHandle}.`).waitFor();
+    await groupCall.getByText('Connected', { exact: true }).waitFor();
+    await chat.screenshot(`${SCREENSHOTS}/escalate.png`);
+    await hangUp(groupCall);
+  });
+
+  it('says so when someone declines', async function () {
+    const card = await chat.sendAndWaitForCard('call meganb@contoso.com');
+    const handle = await handleOf(card);
+    await chat.botMessage(new RegExp(`^Megan Bowen declined ${handle}\\.`)).waitFor();
+    await card.getByText(/^Declined/).waitFor();
+    await chat.screenshot(`${SCREENSHOTS}/declined.png`);
+  });
+
+  it('names the missing Graph permission when a group call is refused', async function () {
+    stack.sim.setGrantedPermissions(DEFAULT_PERMISSIONS.filter((p) => p !== 'Calls.InitiateGroupCall.All'));
+    try {
+      const cardsBefore = await chat.cards().count();
+      await chat.send('call adelev@contoso.com alexw@contoso.com');
+      await chat.botMessage('Calls.InitiateGroupCall.All').waitFor();
+      assert.equal(await chat.cards().count(), cardsBefore, 'no call card for a call that was not placed');
+      await chat.screenshot(`${SCREENSHOTS}/missing-permission.png`);
+    } finally {
+      stack.sim.setGrantedPermissions([...DEFAULT_PERMISSIONS]);
+    }
+  });
+
+  it('ends a call from the card\'s Hang up button', async function () {
+    const card = await chat.sendAndWaitForCard('call alexw@contoso.com');
+    await card.getByText('Connected', { exact: true }).waitFor();
+    const handle = await handleOf(card);
+    await cardButton(card, 'Hang up').click();
+    await card.getByText('Ended', { exact: true }).waitFor();
+    await chat.botMessage(new RegExp(`^${handle} ended\\.`)).waitFor();
+    assert.equal(await cardButton(card, 'Hang up').count(), 0, 'an ended call offers no Hang up button');
+    await chat.screenshot(`${SCREENSHOTS}/hang-up.png`);
+  });
+});
