@@ -13,6 +13,7 @@ import { RallyError } from './calling/errors.js';
 import { parseCommsNotifications } from './calling/notificationParser.js';
 import { adoptEarlyEvents, processNotifications } from './calling/notificationProcessor.js';
 import type { EarlyEvents, NotificationDeps, Report } from './calling/notificationProcessor.js';
+import type { NotificationEvent } from './calling/notificationEvents.js';
 import { LOCAL_APP_ID } from './config/settings.js';
 import type { Settings } from './config/settings.js';
 import { createCallingApi } from './graph/createCallingApi.js';
@@ -22,6 +23,7 @@ import { startHttpServer } from './http/server.js';
 import type { RunningServer } from './http/server.js';
 import type { Logger } from './log/logger.js';
 import { FileStorage } from './storage/fileStorage.js';
+import { KeyedMutex } from './storage/keyedMutex.js';
 import { StorageRecordStore } from './storage/storageRecordStore.js';
 
 export interface RallyParts {
@@ -64,12 +66,28 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     botDisplayName: settings.bot.displayName,
     pstn: settings.pstn,
   });
+  const background = new Set<Promise<void>>();
+  /** Runs work that must not hold up the caller, counted by idle(). */
+  const inBackground = (work: () => Promise<void>): void => {
+    const done: Promise<void> = work()
+      .catch((error: unknown) => log.error({ err: error }, 'background chat reporting failed'))
+      .finally(() => background.delete(done));
+    background.add(done);
+  };
+
+  // Applying notifications and adopting a new call's early ones take turns: otherwise a notification could be set
+  // aside as "early" just after the adoption looked, and never be applied.
+  const notificationTurns = new KeyedMutex();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => notificationTurns.run('notifications', work);
   const desk: CallDesk = new CallDesk({
     service,
     ...stores,
     onCallRecorded: async (record) => {
-      const reports = await adoptEarlyEvents(record.callId, notificationDeps);
-      if (reports.length > 0) log.debug({ callId: record.callId, reports: reports.length }, 'applied notifications that came before the call was recorded');
+      const reports = await inTurn(() => adoptEarlyEvents(record.callId, notificationDeps));
+      if (reports.length > 0) {
+        log.debug({ callId: record.callId, reports: reports.length }, 'applied notifications that came before the call was recorded');
+        inBackground(() => reporter.report(reports));
+      }
       return (await stores.calls.get(record.callId)) ?? record;
     },
   });
@@ -105,7 +123,6 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     log,
   });
 
-  const background = new Set<Promise<void>>();
   const afterAcknowledge = async (reports: Report[]) => {
     await reporter.report(reports);
     for (const report of reports) {
@@ -120,11 +137,24 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     }
   };
 
+  // The token proves which tenant sent the POST, not which calls its body names: a call of another tenant is not theirs
+  // to change. (Events for calls not recorded yet are kept for adoption, as before.)
+  const ofTenant = async (events: readonly NotificationEvent[], tenantId: string): Promise<NotificationEvent[]> => {
+    const kept: NotificationEvent[] = [];
+    for (const event of events) {
+      const record = event.kind === 'ignored' ? undefined : await stores.calls.get(event.callId);
+      if (record && record.tenantId.toLowerCase() !== tenantId.toLowerCase()) log.warn({ callId: record.callId }, 'notification about a call of another tenant dropped');
+      else kept.push(event);
+    }
+    return kept;
+  };
+
   const calling = createCallingRoute({
     validator: createCallingTokenValidator({ openIdMetadataUrl: settings.calling.openIdMetadataUrl, audience: settings.calling.audience, log }),
     log,
-    onNotifications: async ({ body }) => {
-      const reports = await processNotifications(parseCommsNotifications(body), notificationDeps);
+    onNotifications: async ({ body, tenantId }) => {
+      const events = await ofTenant(parseCommsNotifications(body), tenantId);
+      const reports = await inTurn(() => processNotifications(events, notificationDeps));
       // Counted as pending from now, not from when the route starts it, so idle() cannot miss it.
       let start!: () => void;
       const done: Promise<void> = new Promise<void>((resolve) => (start = resolve))

@@ -180,6 +180,9 @@ export class RallyBot extends TeamsActivityHandler {
     if (track && sent?.id) {
       const activityId = sent.id;
       await this.options.records.callCards.update(call.callId, () => ({ activityId }));
+      // Notifications reported while the card was on its way found no card to update: show what they changed now.
+      const current = await this.options.desk.callInChat(this.chatRequest(context), { kind: 'callId', id: call.callId });
+      if (cardRevision(current) !== cardRevision(call)) await this.updateCallCard(context, current);
     }
   }
 

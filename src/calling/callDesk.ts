@@ -187,7 +187,7 @@ export class CallDesk {
     }
     const live = await this.liveCalls(request);
     const chosen = (prefer && live.find(prefer)) ?? live[0];
-    if (!chosen) throw new CallNotFoundError('This chat has no call going on. Start one with "call <person>".');
+    if (!chosen) throw new CallNotFoundError('This chat has no call going on. Start one with "call" and a person.');
     return chosen;
   }
 

@@ -1,0 +1,171 @@
+// A Bot Connector stand-in on 127.0.0.1: the service Rally posts replies, proactive messages and card updates to
+// (the activity's serviceUrl). It records every activity and answers member look-ups from a small table.
+import { randomUUID } from 'node:crypto';
+import { LoopbackServer, sendJson } from '../support/loopbackServer.js';
+import type { ReceivedRequest } from '../support/loopbackServer.js';
+
+/** A chat member as `GET /v3/conversations/{id}/members/{memberId}` answers it (a TeamsChannelAccount). */
+export interface StandInMember {
+  id: string;
+  name: string;
+  aadObjectId?: string;
+  userPrincipalName?: string;
+  email?: string;
+}
+
+/** An activity Rally sent: a new one (POST, `id` assigned here) or an update of an earlier one (PUT). */
+export interface SentActivity {
+  kind: 'post' | 'update';
+  conversationId: string;
+  /** The id the stand-in gave a post, or the id of the activity an update replaces. */
+  id: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read Bot Framework JSON freely
+  activity: any;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- adaptive card JSON
+export type CardJson = any;
+
+const ACTIVITIES = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/;
+const MEMBER = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/;
+const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
+
+export class ConnectorStandIn {
+  readonly sent: SentActivity[] = [];
+  private readonly waiters: { ready: () => boolean; resolve: () => void }[] = [];
+
+  private server!: LoopbackServer;
+
+  private constructor(private readonly members: Map<string, StandInMember>) {}
+
+  static async start(members: readonly StandInMember[] = []): Promise<ConnectorStandIn> {
+    const standIn = new ConnectorStandIn(new Map(members.map((m) => [m.id, m])));
+    standIn.server = await LoopbackServer.start((request, response) => {
+      const answer = standIn.receive(request);
+      sendJson(response, answer.status, answer.body);
+    });
+    return standIn;
+  }
+
+  /** Give it to activities as their serviceUrl. */
+  get url(): string {
+    return this.server.url;
+  }
+
+  posts(): SentActivity[] {
+    return this.sent.filter((s) => s.kind === 'post');
+  }
+
+  updates(): SentActivity[] {
+    return this.sent.filter((s) => s.kind === 'update');
+  }
+
+  /** The text of every plain message posted, in order. */
+  lines(): string[] {
+    return this.posts().flatMap((s) => (typeof s.activity.text === 'string' && s.activity.text !== '' ? [s.activity.text as string] : []));
+  }
+
+  /** Posts that carry an adaptive card. */
+  cardPosts(): SentActivity[] {
+    return this.posts().filter((s) => adaptiveCardOf(s.activity) !== undefined);
+  }
+
+  /** The card an activity shows now: its latest update's, else the one it was posted with. */
+  latestCard(activityId: string): CardJson {
+    const versions = this.sent.filter((s) => s.id === activityId);
+    const card = versions.map((s) => adaptiveCardOf(s.activity)).filter((c) => c !== undefined).at(-1);
+    if (card === undefined) throw new Error(`no card was sent as activity ${activityId}`);
+    return card;
+  }
+
+  /** Resolves once `ready()` holds for the recorded activities; checked after every request, so no polling. */
+  until(ready: (stand: ConnectorStandIn) => boolean, what = 'the expected activities'): Promise<void> {
+    if (ready(this)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = { ready: () => ready(this), resolve };
+      this.waiters.push(waiter);
+      // A bounded wait so a broken behaviour fails with a message instead of mocha's bare timeout.
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`timed out waiting for ${what}; sent so far:\n${JSON.stringify(this.summary(), null, 1)}`));
+      }, 5000);
+      waiter.resolve = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Waits for the nth (1-based) posted activity and returns it. */
+  async nthPost(n: number): Promise<SentActivity> {
+    await this.until((s) => s.posts().length >= n, `post #${n}`);
+    return this.posts()[n - 1]!;
+  }
+
+  /** Waits for a posted line that contains `text`. */
+  async lineContaining(text: string): Promise<string> {
+    await this.until((s) => s.lines().some((l) => l.includes(text)), `a line containing "${text}"`);
+    return this.lines().find((l) => l.includes(text))!;
+  }
+
+  /** A short account of what was sent, for failure messages. */
+  summary(): string[] {
+    return this.sent.map((s) => `${s.kind} ${s.id}: ${s.activity.text ?? cardText(adaptiveCardOf(s.activity))}`);
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+  }
+
+  private receive(request: ReceivedRequest): { status: number; body: unknown } {
+    const path = new URL(request.url, 'http://stand-in').pathname;
+    const activities = ACTIVITIES.exec(path);
+    const member = MEMBER.exec(path);
+    if (activities && request.method === 'POST') {
+      const id = `act-${randomUUID()}`;
+      this.record({ kind: 'post', conversationId: decodeURIComponent(activities[1]!), id, activity: JSON.parse(request.body) });
+      return { status: 201, body: { id } };
+    }
+    if (activities?.[2] && request.method === 'PUT') {
+      const id = decodeURIComponent(activities[2]);
+      this.record({ kind: 'update', conversationId: decodeURIComponent(activities[1]!), id, activity: JSON.parse(request.body) });
+      return { status: 200, body: { id } };
+    }
+    if (member && request.method === 'GET') {
+      const found = this.members.get(decodeURIComponent(member[2]!));
+      return found ? { status: 200, body: found } : { status: 404, body: { error: { code: 'MemberNotFoundInConversation', message: 'The member was not found.' } } };
+    }
+    return { status: 404, body: { error: { code: 'NotFound', message: `The stand-in does not serve ${request.method} ${path}.` } } };
+  }
+
+  private record(activity: SentActivity): void {
+    this.sent.push(activity);
+    for (const waiter of [...this.waiters]) {
+      if (waiter.ready()) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Bot Framework JSON
+export function adaptiveCardOf(activity: any): CardJson | undefined {
+  const attachments = (activity?.attachments ?? []) as { contentType?: string; content?: unknown }[];
+  return attachments.find((a) => a.contentType === ADAPTIVE)?.content;
+}
+
+/** Every TextBlock text in a card, joined: what a person reads on it. */
+export function cardText(card: CardJson): string {
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const object = node as Record<string, unknown>;
+      if (object.type === 'TextBlock' && typeof object.text === 'string') texts.push(object.text);
+      Object.values(object).forEach(walk);
+    }
+  };
+  walk(card);
+  return texts.join(' | ');
+}

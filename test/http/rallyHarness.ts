@@ -1,0 +1,202 @@
+// Runs the whole of Rally in-process against the Graph calling simulator and a Bot Connector stand-in, all on
+// 127.0.0.1, and talks to it the way Teams does: activities POSTed to /api/messages.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRally } from '../../src/app.js';
+import type { RunningRally } from '../../src/app.js';
+import { loadSettings } from '../../src/config/settings.js';
+import { createLogger } from '../../src/log/logger.js';
+import { LOCAL_TENANT_ID, startGraphSimulator } from '../../src/simulator/index.js';
+import type { GraphSimulator, GraphSimulatorOptions, RecordedRequest } from '../../src/simulator/index.js';
+import { ConnectorStandIn } from './connectorStandIn.js';
+import type { CardJson, StandInMember } from './connectorStandIn.js';
+
+export const TENANT_ID = LOCAL_TENANT_ID;
+export const PSTN_INSTANCE_ID = '3d913abb-aec0-4964-8fa6-3c6850c4f278';
+/** The person typing in chat. */
+export const ME = { id: '29:1-me', name: 'Pat Organizer', aadObjectId: '0d2b7a4e-5f1c-4c41-9a7e-1b2c3d4e5f60' };
+/** Adele Vance of the simulator's demo directory, as a chat member an @mention names. */
+export const ADELE_MEMBER: StandInMember = {
+  id: '29:1-adele',
+  name: 'Adele Vance',
+  aadObjectId: '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a01',
+  userPrincipalName: 'adelev@contoso.com',
+  email: 'adelev@contoso.com',
+};
+
+export interface HarnessOptions {
+  simulator?: GraphSimulatorOptions;
+  members?: StandInMember[];
+  conversationType?: 'personal' | 'groupChat';
+}
+
+export interface SayOptions {
+  /** Reuse an activity id (a redelivered message). */
+  id?: string;
+  mentions?: { id: string; name: string }[];
+}
+
+export interface InvokeAnswer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the invoke response JSON
+  body: any;
+}
+
+export class RallyHarness {
+  rally!: RunningRally;
+
+  private constructor(
+    readonly sim: GraphSimulator,
+    readonly connector: ConnectorStandIn,
+    private readonly port: number,
+    readonly dataDir: string,
+    readonly conversationId: string,
+    private readonly conversationType: 'personal' | 'groupChat',
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<RallyHarness> {
+    const sim = await startGraphSimulator({ deliveryDelayMs: 2, ...options.simulator });
+    const connector = await ConnectorStandIn.start([ADELE_MEMBER, ...(options.members ?? [])]);
+    const dataDir = await mkdtemp(join(tmpdir(), 'rally-http-'));
+    const conversationType = options.conversationType ?? 'personal';
+    const harness = new RallyHarness(sim, connector, await freePort(), dataDir, `a:${conversationType}-${randomUUID()}`, conversationType);
+    await harness.startRally();
+    return harness;
+  }
+
+  get url(): string {
+    return this.rally.server.url;
+  }
+
+  /** Starts Rally (again) on the same port and data directory, so Graph's callbackUri still reaches it. */
+  async startRally(): Promise<void> {
+    const settings = loadSettings({
+      PORT: String(this.port),
+      BOT_PUBLIC_URL: `http://127.0.0.1:${this.port}`,
+      GRAPH_BASE_URL: this.sim.baseUrl,
+      CALLING_OPENID_METADATA_URL: this.sim.openIdMetadataUrl,
+      PSTN_APPLICATION_INSTANCE_ID: PSTN_INSTANCE_ID,
+      RALLY_DATA_DIR: this.dataDir,
+      GRAPH_MAX_RETRIES: '0',
+      LOG_LEVEL: 'silent',
+    });
+    this.rally = await startRally(settings, { log: createLogger('silent'), host: '127.0.0.1' });
+  }
+
+  /** Sends a chat message as Teams would; resolves when Rally has answered the HTTP request (the turn is over). */
+  async say(text: string, options: SayOptions = {}): Promise<number> {
+    const mentions = options.mentions ?? [];
+    const response = await this.postActivity({
+      ...this.activityBase(),
+      type: 'message',
+      id: options.id ?? `msg-${randomUUID()}`,
+      text: [text, ...mentions.map((m) => `<at>${m.name}</at>`)].join(' ').trim(),
+      entities: mentions.map((m) => ({ type: 'mention', mentioned: { id: m.id, name: m.name }, text: `<at>${m.name}</at>` })),
+    });
+    await response.text();
+    return response.status;
+  }
+
+  /** Presses an Action.Execute button on a card message; answers the invoke response Rally sent back. */
+  async press(cardActivityId: string, verb: string, data: Record<string, unknown>): Promise<InvokeAnswer> {
+    const response = await this.postActivity({
+      ...this.activityBase(),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: `inv-${randomUUID()}`,
+      replyToId: cardActivityId,
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /**
+   * Waits until the simulator has delivered every notification and Rally has reported them; again while that caused
+   * more (an escalation's second step sends a further request, whose notifications follow).
+   */
+  async settle(): Promise<void> {
+    for (;;) {
+      const before = this.sim.requests.length + this.sim.deliveries.length;
+      await this.sim.idle();
+      await this.rally.idle();
+      if (this.sim.requests.length + this.sim.deliveries.length === before) return;
+    }
+  }
+
+  /** Graph requests the simulator received, by method and path below the version (e.g. `/communications/calls`). */
+  graph(method: string, path: RegExp): RecordedRequest[] {
+    return this.sim.requests.filter((r) => r.method === method && path.test(r.url.replace(/^\/(v1\.0|beta)/, '')));
+  }
+
+  createCallRequests(): RecordedRequest[] {
+    return this.graph('POST', /^\/communications\/calls$/);
+  }
+
+  inviteRequests(): RecordedRequest[] {
+    return this.graph('POST', /^\/communications\/calls\/[^/]+\/participants\/invite$/);
+  }
+
+  /** Places a call from chat and waits for its notifications; answers the Graph call id and the card's activity id. */
+  async placeCall(text: string): Promise<{ callId: string; cardId: string }> {
+    const cardsBefore = this.connector.cardPosts().length;
+    const callsBefore = this.createCallRequests().length;
+    await this.say(text);
+    const created = this.createCallRequests()[callsBefore];
+    if (created?.status !== 201) throw new Error(`"${text}" created no call; chat got: ${this.connector.summary().join('\n')}`);
+    const card = this.connector.cardPosts()[cardsBefore]!;
+    await this.settle();
+    return { callId: this.callIdOfCard(card.id), cardId: card.id };
+  }
+
+  /** The Graph call id a posted card is about (its buttons carry it). */
+  callIdOfCard(cardId: string): string {
+    const card: CardJson = this.connector.latestCard(cardId);
+    const refresh = (card.actions as { verb?: string; data?: { callId?: string } }[]).find((a) => a.verb === 'refresh');
+    return refresh!.data!.callId!;
+  }
+
+  /** The `data` a button on the card's latest version would send (callId and revision). */
+  buttonData(cardId: string, verb: string): Record<string, unknown> {
+    const card: CardJson = this.connector.latestCard(cardId);
+    const action = (card.actions as { verb?: string; data?: Record<string, unknown> }[]).find((a) => a.verb === verb);
+    if (!action) throw new Error(`the card has no ${verb} button`);
+    return { ...action.data };
+  }
+
+  async close(): Promise<void> {
+    await this.rally.close();
+    await this.sim.close();
+    await this.connector.close();
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  private activityBase() {
+    return {
+      channelId: 'msteams',
+      serviceUrl: this.connector.url,
+      timestamp: new Date().toISOString(),
+      conversation: { id: this.conversationId, conversationType: this.conversationType, tenantId: TENANT_ID, ...(this.conversationType === 'groupChat' ? { isGroup: true } : {}) },
+      from: ME,
+      recipient: { id: '28:rally-local', name: 'Rally' },
+      channelData: { tenant: { id: TENANT_ID } },
+    };
+  }
+
+  private postActivity(activity: Record<string, unknown>): Promise<Response> {
+    return fetch(`${this.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  }
+}
+
+/** A port nobody listens on now: Rally's callbackUri must name its port before it starts listening. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
