@@ -54,7 +54,7 @@ export class ChatReporter {
     const call = await this.options.currentCall(callId);
     if (!call) return;
     const card = await this.options.records.callCards.get(callId);
-    const lines = changes.flatMap((change) => callLines(call, change));
+    const lines = callReportLines(call, changes);
     await this.post(chatKey, async (context) => {
       if (card) {
         await context.updateActivity({
@@ -79,6 +79,22 @@ export class ChatReporter {
     }
     await this.options.adapter.continueConversationAsync(this.options.botAppId, reference as Partial<ConversationReference>, logic);
   }
+}
+
+/**
+ * One line per outcome, without saying a thing twice: a one-to-one call that ends because the person declined is
+ * reported by the decline, and a call that moved into a group call by the move.
+ */
+function callReportLines(call: CallRecord, changes: readonly CallChange[]): string[] {
+  const saidWhy = changes.some(
+    (c) => c.kind === 'movedIntoGroupCall' || (c.kind === 'inviteeUpdated' && (c.invitee.outcome === 'declined' || c.invitee.outcome === 'failed')),
+  );
+  return changes.flatMap((change) => {
+    if (change.kind === 'ended' && (call.replacedBy !== undefined || saidWhy)) {
+      return call.replacedBy !== undefined ? [] : [`${call.handle ?? 'The call'} ended.`];
+    }
+    return callLines(call, change);
+  });
 }
 
 function callLines(call: CallRecord, change: CallChange): string[] {
