@@ -84,8 +84,8 @@ describe('Rally in the Agents Playground (browser)', function () {
     await chat.botMessage('+14255550100 joined the call.').waitFor();
     await card.getByText('Joined', { exact: true }).nth(2).waitFor();
     await chat.screenshot(`${SCREENSHOTS}/invite-phone.png`);
-    // The README's picture: an established call with people joined, clipped to the card.
-    await chat.screenshot('docs/call-card.png', card);
+    // The README's picture (docs/call-card.png is a copy of this one): an established call, clipped to the card.
+    await chat.screenshot(`${SCREENSHOTS}/call-card.png`, card);
     await hangUp(card);
   });
 
