@@ -1,0 +1,104 @@
+// The rest of commands.md and the card buttons end to end: calls, status, join by link and as guest, move,
+// Refresh and Escalate buttons, and the refusals that point a person to the right command.
+import assert from 'node:assert/strict';
+import { cardText } from './connectorStandIn.js';
+import { RallyHarness, TENANT_ID } from './rallyHarness.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Graph JSON
+type Json = any;
+
+const ORGANIZER = '5810cede-f3cc-42eb-b2c1-e9bd5d53ec96';
+const ADELE_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a01';
+const meetingLink = (thread: string) =>
+  `https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(thread)}/0?context=${encodeURIComponent(JSON.stringify({ Tid: TENANT_ID, Oid: ORGANIZER }))}`;
+
+describe('Rally commands and buttons over HTTP (lists, status, meetings, move)', function () {
+  let h: RallyHarness;
+  beforeEach(async () => {
+    h = await RallyHarness.start();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('lists the chat\'s live calls with "calls" and shows a call\'s card with "status"', async () => {
+    await h.say('calls');
+    await h.connector.lineContaining('No calls are going on from this chat.');
+    await h.placeCall('call adelev@contoso.com');
+    await h.say('calls');
+    await h.connector.lineContaining('#1: call, established, Adele Vance (joined)');
+    const cardsBefore = h.connector.cardPosts().length;
+    await h.say('status #1');
+    const status = h.connector.cardPosts()[cardsBefore];
+    assert.ok(status, 'status posts a card');
+    assert.match(cardText(status.activity.attachments[0].content), /Connected/);
+  });
+
+  it('joins a scheduled meeting from its link with chatInfo and organizerMeetingInfo', async () => {
+    await h.placeCall(`join ${meetingLink('19:meeting_abc@thread.v2')}`);
+    const body = h.createCallRequests()[0]!.body as Json;
+    assert.deepEqual(body.chatInfo, { '@odata.type': '#microsoft.graph.chatInfo', threadId: '19:meeting_abc@thread.v2', messageId: '0' });
+    assert.equal(body.meetingInfo['@odata.type'], '#microsoft.graph.organizerMeetingInfo');
+    assert.equal(body.meetingInfo.organizer.user.id, ORGANIZER);
+    assert.equal(body.tenantId, TENANT_ID);
+  });
+
+  it('joins as a guest with the given name', async () => {
+    await h.placeCall('join 1234567 passcode psw123 as guest Rally Helpdesk');
+    const body = h.createCallRequests()[0]!.body as Json;
+    assert.equal(body.source.identity.guest.displayName, 'Rally Helpdesk');
+    assert.equal(body.meetingInfo.joinMeetingId, '1234567');
+  });
+
+  it('moves a participant between two meetings with participantId and replacesCallId', async () => {
+    const first = await h.placeCall('join 1234567 passcode psw123');
+    const second = await h.placeCall(`join ${meetingLink('19:meeting_other@thread.v2')}`);
+    await h.say(`move ${ADELE_ID} from #1 to #2`);
+    await h.settle();
+    const [invite] = h.inviteRequests();
+    assert.ok(invite, h.connector.summary().join('\n'));
+    assert.ok(invite.url.includes(second.callId), 'the invite goes to the destination meeting');
+    const [participant] = (invite.body as Json).participants;
+    assert.equal((invite.body as Json).participants.length, 1);
+    assert.equal(participant.replacesCallId, first.callId);
+    assert.equal(typeof participant.participantId, 'string');
+    assert.deepEqual(participant.identity.user, { '@odata.type': '#microsoft.graph.identity', id: ADELE_ID, identityProvider: 'AAD' });
+    await h.connector.lineContaining('moved into the other meeting');
+  });
+
+  it('refuses to move someone who is not in the source meeting, without asking Graph', async () => {
+    await h.placeCall('join 1234567 passcode psw123');
+    await h.placeCall(`join ${meetingLink('19:meeting_other@thread.v2')}`);
+    await h.say('move 6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a05 from #1 to #2');
+    await h.connector.lineContaining('is not in #1 right now');
+    assert.equal(h.inviteRequests().length, 0);
+  });
+
+  it('points to "escalate" when someone invites into a one-to-one call', async () => {
+    await h.placeCall('call adelev@contoso.com');
+    await h.say('invite alexw@contoso.com');
+    await h.connector.lineContaining('use "escalate"');
+    assert.equal(h.inviteRequests().length, 0);
+  });
+
+  it('answers the Refresh button with the current card and asks Graph nothing', async () => {
+    const { cardId } = await h.placeCall('call adelev@contoso.com');
+    const before = h.sim.requests.length;
+    const answer = await h.press(cardId, 'refresh', h.buttonData(cardId, 'refresh'));
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.type, 'application/vnd.microsoft.card.adaptive');
+    assert.match(cardText(answer.body.value), /Connected/);
+    assert.equal(h.sim.requests.length, before);
+  });
+
+  it('escalates from the Escalate button with the people typed into the card', async () => {
+    const { callId, cardId } = await h.placeCall('call adelev@contoso.com');
+    const answer = await h.press(cardId, 'escalate', { ...h.buttonData(cardId, 'escalate'), people: 'alexw@contoso.com' });
+    assert.equal(answer.status, 200);
+    await h.settle();
+    assert.equal(h.createCallRequests().length, 2, 'a group call was created');
+    const [invite] = h.inviteRequests();
+    assert.equal((invite!.body as Json).participants[0].replacesCallId, callId);
+    assert.match(cardText(h.connector.latestCard(cardId)), /Moved/);
+  });
+});
