@@ -2,6 +2,7 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { ConfigurationBotFrameworkAuthenticationOptions, Storage } from 'botbuilder';
 import { ChatReporter } from './bot/chatReporter.js';
+import { tenantGate } from './bot/tenantGate.js';
 import type { ChatRecords } from './bot/chatRecords.js';
 import { PeopleResolver } from './bot/peopleResolver.js';
 import { RallyBot } from './bot/rallyBot.js';
@@ -9,6 +10,7 @@ import { CallDesk } from './calling/callDesk.js';
 import type { CallDeskStores } from './calling/callDesk.js';
 import type { CallingApi } from './calling/callingApi.js';
 import { CallingService } from './calling/callingService.js';
+import { createCallPolicy } from './calling/callPolicy.js';
 import { RallyError } from './calling/errors.js';
 import { parseCommsNotifications } from './calling/notificationParser.js';
 import { adoptEarlyEvents, processNotifications } from './calling/notificationProcessor.js';
@@ -16,6 +18,8 @@ import type { EarlyEvents, NotificationDeps, Report } from './calling/notificati
 import type { NotificationEvent } from './calling/notificationEvents.js';
 import { LOCAL_APP_ID } from './config/settings.js';
 import type { Settings } from './config/settings.js';
+import { EVERYONE } from './config/policySettings.js';
+import { doctorFor } from './doctor/doctor.js';
 import { createCallingApi } from './graph/createCallingApi.js';
 import { createCallingTokenValidator } from './http/callingAuth.js';
 import { createCallingRoute } from './http/callingRoute.js';
@@ -81,6 +85,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   const inTurn = <T>(work: () => Promise<T>): Promise<T> => notificationTurns.run('notifications', work);
   const desk: CallDesk = new CallDesk({
     service,
+    policy: createCallPolicy(settings.policy, log),
     ...stores,
     onCallRecorded: async (record) => {
       const reports = await inTurn(() => adoptEarlyEvents(record.callId, notificationDeps));
@@ -113,6 +118,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     log,
     peoplePicker: !settings.localMode,
     botName: settings.bot.displayName,
+    doctor: { admins: settings.operations.admins, run: doctorFor(settings) },
   });
   const reporter = new ChatReporter({
     adapter,
@@ -150,7 +156,12 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   };
 
   const calling = createCallingRoute({
-    validator: createCallingTokenValidator({ openIdMetadataUrl: settings.calling.openIdMetadataUrl, audience: settings.calling.audience, log }),
+    validator: createCallingTokenValidator({
+      openIdMetadataUrl: settings.calling.openIdMetadataUrl,
+      audience: settings.calling.audience,
+      allowedTenants: settings.policy.allowedTenants === EVERYONE ? undefined : settings.policy.allowedTenants,
+      log,
+    }),
     log,
     onNotifications: async ({ body, tenantId }) => {
       const events = await ofTenant(parseCommsNotifications(body), tenantId);
@@ -170,7 +181,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     },
   });
 
-  const server = await startHttpServer({ adapter, onTurn: (context) => bot.run(context), calling, log }, settings.port, parts.host);
+  const server = await startHttpServer({ adapter, onTurn: tenantGate(settings.policy, log, (context) => bot.run(context)), calling, log }, settings.port, parts.host);
   const idle = async () => {
     while (background.size > 0) await Promise.allSettled([...background]);
   };

@@ -5,6 +5,7 @@ import { loadSettings, SettingsError } from './config/settings.js';
 import type { Settings } from './config/settings.js';
 import { startPlayground } from './localMode/playground.js';
 import { createLogger } from './log/logger.js';
+import { startTelemetry } from './log/telemetry.js';
 import { DEMO_DELIVERY_DELAY_MS, startGraphSimulator } from './simulator/index.js';
 
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(settings.logLevel);
+  const telemetry = await startTelemetry(settings.operations.applicationInsightsConnectionString, log);
   const stops: (() => Promise<void>)[] = [];
 
   if (settings.graph.baseUrl === undefined && settings.localMode) {
@@ -56,16 +58,23 @@ async function main(): Promise<void> {
     );
   }
 
+  // The first signal stops taking requests, lets those being answered and the chat posts they started finish, then
+  // exits; a second one exits at once.
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      log.warn({ signal }, 'stopping now, without waiting');
+      process.exit(1);
+    }
     stopping = true;
-    log.info({ signal }, 'stopping');
-    for (const close of stops) await close().catch((error: unknown) => log.warn({ err: error }, 'error while stopping'));
+    log.info({ signal }, 'stopping: finishing the requests under way');
+    for (const close of [...stops, () => telemetry.shutdown()]) {
+      await close().catch((error: unknown) => log.warn({ err: error }, 'error while stopping'));
+    }
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

@@ -63,6 +63,8 @@ export function parseCommand(text: string, mentions: readonly MentionedPerson[] 
       return parseMove(args, mentioned);
     case 'calls':
       return noArguments({ kind: 'calls' }, args);
+    case 'doctor':
+      return noArguments({ kind: 'doctor' }, args);
     case 'status':
       return withCall({ kind: 'status' }, args, 'status');
     case 'hangup':

@@ -22,6 +22,8 @@ export type Command =
   | { kind: 'calls' }
   | { kind: 'status'; call?: CallRef }
   | { kind: 'hangup'; call?: CallRef }
-  | { kind: 'help' };
+  | { kind: 'help' }
+  /** Admins only: checks Rally's setup (src/doctor/). */
+  | { kind: 'doctor' };
 
 export type CommandKind = Command['kind'];

@@ -13,6 +13,7 @@ const COMMANDS: { usage: string; what: string }[] = [
   { usage: 'calls', what: 'The calls going on from this chat' },
   { usage: 'status [#1]', what: 'State and people of a call' },
   { usage: 'hangup [#1]', what: 'Ends a call' },
+  { usage: 'doctor', what: 'Checks Rally\'s setup: Graph token and permissions, public address, PSTN (admins only)' },
 ];
 
 export function renderHelpCard(botName: string, hint = ''): AdaptiveCardJson {

@@ -15,8 +15,11 @@ import type { ChatRecords } from './chatRecords.js';
 import { parseCommand, CommandError } from './commandParser.js';
 import type { MentionedPerson } from './commandParser.js';
 import type { Command, PersonRef } from './commands.js';
+import { doctorReply } from './doctorCommand.js';
+import type { DoctorAccess } from './doctorCommand.js';
 import { renderHelpCard } from './helpCard.js';
 import type { PeopleResolver } from './peopleResolver.js';
+import { tenantIdOf } from './tenantGate.js';
 
 export interface RallyBotOptions {
   desk: CallDesk;
@@ -26,6 +29,7 @@ export interface RallyBotOptions {
   /** Whether the Teams client can show the Graph people picker on cards (the Agents Playground cannot). */
   peoplePicker: boolean;
   botName: string;
+  doctor: DoctorAccess;
 }
 
 /** The chat key of a turn: one conversation (personal chat, group chat, or channel thread root). */
@@ -153,6 +157,9 @@ export class RallyBot extends TeamsActivityHandler {
         await context.sendActivity(`Hanging up ${call.handle ?? 'the call'}…`);
         return;
       }
+      case 'doctor':
+        await context.sendActivity(await doctorReply(this.options.doctor, request));
+        return;
     }
   }
 
@@ -202,7 +209,7 @@ export class RallyBot extends TeamsActivityHandler {
 
   private chatRequest(context: TurnContext): ChatRequest {
     const { activity } = context;
-    const tenantId = activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    const tenantId = tenantIdOf(context);
     if (!tenantId) throw new CommandError('badCommand', 'I can only place calls from a Microsoft Teams chat in an organization.');
     return {
       chatKey: chatKeyOf(context),

@@ -5,6 +5,7 @@ import type { CallRef, ChatCalls } from './callHandles.js';
 import { newCallRecord, withInvitees } from './callRecord.js';
 import type { CallKind, CallRecord, Person } from './callRecord.js';
 import type { CallingService } from './callingService.js';
+import type { CallPolicy } from './callPolicy.js';
 import { randomClientContext } from './clientContext.js';
 import type { NewClientContext } from './clientContext.js';
 import { InvalidRequestError } from './errors.js';
@@ -31,6 +32,8 @@ export interface CallDeskStores {
 
 export interface CallDeskOptions extends CallDeskStores {
   service: CallingService;
+  /** Admits each request that rings someone, before it is sent. */
+  policy: CallPolicy;
   now?: () => Date;
   newClientContext?: NewClientContext;
   /** Called with each new call record once stored, so events that arrived before it can be applied. */
@@ -61,6 +64,7 @@ export class CallDesk {
   /** `call <person> ...`: peer-to-peer, PSTN or group call, by who was named. */
   async placeCall(request: ChatRequest, targets: readonly CallTarget[]): Promise<CallRecord> {
     const distinct = distinctTargets(targets);
+    this.admit(request, distinct);
     const call = await this.options.service.placeCall(request.tenantId, distinct);
     return this.record(request, call, kindOf(distinct), distinct);
   }
@@ -68,6 +72,7 @@ export class CallDesk {
   /** `join <link | meeting id> [as guest <name>]`. */
   async joinMeeting(request: ChatRequest, meeting: MeetingToJoin, guestName?: string): Promise<CallRecord> {
     const { service } = this.options;
+    this.admit(request, []);
     const call =
       guestName === undefined
         ? await service.joinMeeting(request.tenantId, meeting)
@@ -84,6 +89,7 @@ export class CallDesk {
         `${call.handle ?? 'That call'} is a one-to-one call: use "escalate" to turn it into a group call with more people.`,
       );
     }
+    this.admit(request, targets);
     return this.sendInvite(request, call, 'invite', targets, (clientContext) =>
       this.options.service.invite(request.tenantId, call.callId, targets, { clientContext }),
     );
@@ -103,6 +109,7 @@ export class CallDesk {
     if (users.length !== newPeople.length) {
       throw new InvalidRequestError('escalatePhone', 'Escalate with Teams users; invite phone numbers once the group call is up.');
     }
+    this.admit(request, users);
     const call = await this.options.service.callGroup(request.tenantId, users, undefined, { forEscalation: true });
     return this.record(request, call, 'group', users, { pendingEscalation: { peerToPeerCallId: peerToPeer.callId } });
   }
@@ -142,6 +149,7 @@ export class CallDesk {
     if (participantId === undefined) {
       throw new InvalidRequestError('moveNotInCall', `${user.displayName ?? 'That person'} is not in ${from.handle ?? 'that call'} right now.`);
     }
+    this.admit(request, [user]);
     return this.sendInvite(request, to, 'move', [user], (clientContext) =>
       this.options.service.moveParticipant(request.tenantId, { fromCallId: from.callId, toCallId: to.callId, participantId, userId: user.id }, { clientContext }),
       from.callId,
@@ -177,6 +185,10 @@ export class CallDesk {
       throw new CallNotFoundError(`This chat has no call ${name}. Say "calls" to see the live ones.`);
     }
     return record;
+  }
+
+  private admit(request: ChatRequest, targets: readonly CallTarget[]): void {
+    this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, targets);
   }
 
   private async liveCall(request: ChatRequest, ref: CallRef | undefined, prefer?: (c: CallRecord) => boolean): Promise<CallRecord> {

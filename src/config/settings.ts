@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { loadPolicySettings } from './policySettings.js';
+import type { PolicySettings } from './policySettings.js';
+import { loadOperationsSettings } from './operationsSettings.js';
+import type { OperationsSettings } from './operationsSettings.js';
+import { SettingsError } from './settingsError.js';
 
 // The settings contract of shared/spec/graph-calling.md, plus what Rally needs beyond it.
 // Names are the environment variable names so an operator can grep for them.
@@ -112,19 +117,17 @@ export interface Settings {
     /** Audience expected on inbound calling notifications. */
     audience: string;
   };
+  /** Who may call, dial what, how often (policySettings.ts). */
+  policy: PolicySettings;
+  /** Admins and telemetry (operationsSettings.ts). */
+  operations: OperationsSettings;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 export const PUBLIC_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 
-/** A setting is missing or wrong. The message is one line naming the setting and how to fix it; it never holds a value. */
-export class SettingsError extends Error {
-  constructor(readonly setting: string, message: string) {
-    super(message);
-    this.name = 'SettingsError';
-  }
-}
+export { SettingsError };
 
 export function loadSettings(env: Readonly<Record<string, string | undefined>>): Settings {
   const parsed = schema.safeParse(env);
@@ -136,9 +139,10 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
   }
   const s = parsed.data;
   const publicUrl = s.BOT_PUBLIC_URL ?? `http://localhost:${s.PORT}`;
+  const localMode = s.MicrosoftAppId === undefined;
   return {
     port: s.PORT,
-    localMode: s.MicrosoftAppId === undefined,
+    localMode,
     bot: {
       appId: s.MicrosoftAppId,
       appPassword: s.MicrosoftAppPassword,
@@ -161,6 +165,8 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     },
     pstn: { applicationInstanceId: s.PSTN_APPLICATION_INSTANCE_ID, applicationInstanceName: s.PSTN_APPLICATION_INSTANCE_NAME },
     calling: { openIdMetadataUrl: s.CALLING_OPENID_METADATA_URL, audience: s.MicrosoftAppId ?? LOCAL_APP_ID },
+    policy: loadPolicySettings(env, { localMode, appTenantId: s.MicrosoftAppTenantId }),
+    operations: loadOperationsSettings(env),
     dataDir: s.RALLY_DATA_DIR,
     logLevel: s.LOG_LEVEL,
   };

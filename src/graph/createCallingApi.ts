@@ -23,12 +23,15 @@ export function createCallingApi(settings: Settings, deps: CallingApiDependencie
     // Never send the dev token to the public Graph.
     throw new SettingsError('GRAPH_BASE_URL', 'Setting GRAPH_BASE_URL is required in local mode: point it at the Graph simulator.');
   }
-  const tokenProvider = deps.tokenProvider
-    ?? (settings.localMode ? localTokenProvider : new CredentialTokenProvider(graphCredentialFactory(settings.graph, deps)));
   return new GraphCallingApi({
     baseUrl: baseUrl ?? PUBLIC_GRAPH_BASE_URL,
-    tokenProvider,
+    tokenProvider: deps.tokenProvider ?? tokenProviderFor(settings, deps),
     timeoutMs: settings.graph.timeoutMs,
     maxRetries: settings.graph.maxRetries,
   });
+}
+
+/** Where Graph tokens come from for these settings: the simulator's dev token in local mode, else the configured credential. */
+export function tokenProviderFor(settings: Settings, deps: GraphCredentialOptions = {}): TokenProvider {
+  return settings.localMode ? localTokenProvider : new CredentialTokenProvider(graphCredentialFactory(settings.graph, deps));
 }

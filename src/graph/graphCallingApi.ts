@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ResponseType } from '@microsoft/microsoft-graph-client';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { CallingApi } from '../calling/callingApi.js';
@@ -10,6 +9,7 @@ import type {
   InviteParticipantsRequest,
 } from '../calling/graphTypes.js';
 import { requiredPermission } from '../calling/permissions.js';
+import { currentRequestId, newRequestId } from '../log/requestContext.js';
 import { GraphCallContext } from './callContext.js';
 import { errorFromFailure, errorFromResponse, errorFromUnreadableBody } from './errorMapping.js';
 import type { GraphOperation } from './errorMapping.js';
@@ -72,7 +72,9 @@ export class GraphCallingApi implements CallingApi {
 
   private async send<T>(spec: GraphRequestSpec): Promise<T> {
     const context = new GraphCallContext(spec.tenantId);
-    const operation: GraphOperation = { ...spec.operation, clientRequestId: randomUUID(), timeoutMs: this.options.timeoutMs };
+    // The inbound request's id, so Graph's logs and Rally's name the same request; a fresh one outside any request.
+    const clientRequestId = currentRequestId() ?? newRequestId();
+    const operation: GraphOperation = { ...spec.operation, clientRequestId, timeoutMs: this.options.timeoutMs };
     const request = this.client
       .api(spec.path)
       .header('client-request-id', operation.clientRequestId)

@@ -2,6 +2,8 @@ import restify from 'restify';
 import type { Server } from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from '../log/logger.js';
+import { inRequest } from '../log/requestContext.js';
+import { gracefulClose } from './gracefulClose.js';
 
 /** A route written as a plain function, so it can be tested without a server. */
 export type PlainRoute = (request: { headers: Record<string, string | string[] | undefined>; body: unknown }) => Promise<{ status: number; body?: unknown }>;
@@ -14,11 +16,14 @@ export interface ServerParts {
   log: Logger;
   /** Largest accepted request body; Teams activities and Graph notifications are far below it. */
   maxBodyBytes?: number;
+  /** How long `close()` lets requests being answered finish; 10 s by default. */
+  closeGraceMs?: number;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
+  /** Stops accepting connections and resolves once the requests being answered have finished (or the grace ran out). */
   close(): Promise<void>;
 }
 
@@ -30,16 +35,17 @@ export async function startHttpServer(parts: ServerParts, port: number, host = '
     res.send(200, { status: 'ok' });
   });
 
-  server.post('/api/messages', async (req, res) => {
+  server.post('/api/messages', async (req, res) => inRequest(async () => {
+    parts.log.info({ activityId: activityIdOf(req.body) }, 'activity received');
     try {
       await parts.adapter.process(req, res, parts.onTurn);
     } catch (error) {
       parts.log.error({ err: error }, 'activity processing failed');
       if (!res.headersSent) res.send(500);
     }
-  });
+  }));
 
-  server.post('/api/calling', async (req, res) => {
+  server.post('/api/calling', async (req, res) => inRequest(async () => {
     try {
       const answer = await parts.calling({ headers: req.headers, body: req.body });
       res.send(answer.status, answer.body);
@@ -47,13 +53,14 @@ export async function startHttpServer(parts: ServerParts, port: number, host = '
       parts.log.error({ err: error }, 'calling notification handling failed');
       if (!res.headersSent) res.send(500);
     }
-  });
+  }));
 
   server.on('restifyError', (req, res, err, callback) => {
     parts.log.warn({ status: err.statusCode, path: req.path(), reason: err.message }, 'request refused');
     return callback();
   });
 
+  const close = gracefulClose(server.server, parts.closeGraceMs);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -63,10 +70,11 @@ export async function startHttpServer(parts: ServerParts, port: number, host = '
   return {
     url: `http://${shownHost}:${address.port}`,
     port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
+}
+
+function activityIdOf(body: unknown): string | undefined {
+  const id = (body as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? id : undefined;
 }

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { Logger, DestinationStream } from 'pino';
+import { currentRequestId } from './requestContext.js';
 
 export type { Logger };
 
@@ -22,5 +23,14 @@ const REDACTED_PATHS = [
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, base: { service: 'rally' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  return pino(
+    { level, base: { service: 'rally' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, mixin: requestIdField },
+    destination,
+  );
+}
+
+/** Every line written while a request's work runs names that request. */
+function requestIdField(): { requestId?: string } {
+  const requestId = currentRequestId();
+  return requestId === undefined ? {} : { requestId };
 }

@@ -18,15 +18,18 @@ export async function loopbackCertificate(): Promise<LoopbackCertificate> {
   return { key: pems.private, cert: pems.cert };
 }
 
+/** The access token the stand-in issues for a tenant; undefined refuses the client, as Entra does a wrong secret. */
+export type AccessTokenFor = (tenant: string) => string | undefined;
+
 /**
  * A stand-in for the Entra authority on https://127.0.0.1 (MSAL accepts https authorities only): the OpenID
- * configuration of any tenant and a token endpoint that issues `token-for-<tenant>`.
+ * configuration of any tenant and a token endpoint that issues `token-for-<tenant>`, or what `accessToken` says.
  */
-export function startLocalAuthority(certificate: LoopbackCertificate): Promise<LoopbackServer> {
-  return LoopbackServer.start(answer, { tls: certificate });
+export function startLocalAuthority(certificate: LoopbackCertificate, accessToken: AccessTokenFor = (tenant) => `token-for-${tenant}`): Promise<LoopbackServer> {
+  return LoopbackServer.start((request, res) => answer(request, res, accessToken), { tls: certificate });
 }
 
-function answer(request: ReceivedRequest, res: ServerResponse): void {
+function answer(request: ReceivedRequest, res: ServerResponse, accessToken: AccessTokenFor): void {
   const tenant = tenantOf(request);
   const base = `https://${request.headers.host}/${tenant}`;
   if (request.url.endsWith('/.well-known/openid-configuration')) {
@@ -38,7 +41,9 @@ function answer(request: ReceivedRequest, res: ServerResponse): void {
       jwks_uri: `${base}/discovery/v2.0/keys`,
     });
   } else if (request.method === 'POST' && request.url.startsWith(`/${tenant}/oauth2/v2.0/token`)) {
-    sendJson(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: `token-for-${tenant}` });
+    const token = accessToken(tenant);
+    if (token === undefined) sendJson(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+    else sendJson(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
   } else {
     sendJson(res, 404, { error: 'not_found' });
   }

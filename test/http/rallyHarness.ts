@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRally } from '../../src/app.js';
-import type { RunningRally } from '../../src/app.js';
+import type { RallyParts, RunningRally } from '../../src/app.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { createLogger } from '../../src/log/logger.js';
 import { LOCAL_TENANT_ID, startGraphSimulator } from '../../src/simulator/index.js';
@@ -32,6 +32,10 @@ export interface HarnessOptions {
   simulator?: GraphSimulatorOptions;
   members?: StandInMember[];
   conversationType?: 'personal' | 'groupChat';
+  /** More settings (environment variable names), e.g. the calling policy. */
+  env?: Record<string, string>;
+  /** Replaces Rally's silent logger or its file store in the data directory. */
+  parts?: Partial<Pick<RallyParts, 'log' | 'storage'>>;
 }
 
 export interface SayOptions {
@@ -56,6 +60,8 @@ export class RallyHarness {
     readonly dataDir: string,
     readonly conversationId: string,
     private readonly conversationType: 'personal' | 'groupChat',
+    private readonly env: Record<string, string>,
+    private readonly parts: HarnessOptions['parts'] = {},
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<RallyHarness> {
@@ -63,7 +69,7 @@ export class RallyHarness {
     const connector = await ConnectorStandIn.start([ADELE_MEMBER, ...(options.members ?? [])]);
     const dataDir = await mkdtemp(join(tmpdir(), 'rally-http-'));
     const conversationType = options.conversationType ?? 'personal';
-    const harness = new RallyHarness(sim, connector, await freePort(), dataDir, `a:${conversationType}-${randomUUID()}`, conversationType);
+    const harness = new RallyHarness(sim, connector, await freePort(), dataDir, `a:${conversationType}-${randomUUID()}`, conversationType, options.env ?? {}, options.parts);
     await harness.startRally();
     return harness;
   }
@@ -83,8 +89,9 @@ export class RallyHarness {
       RALLY_DATA_DIR: this.dataDir,
       GRAPH_MAX_RETRIES: '0',
       LOG_LEVEL: 'silent',
+      ...this.env,
     });
-    this.rally = await startRally(settings, { log: createLogger('silent'), host: '127.0.0.1' });
+    this.rally = await startRally(settings, { log: createLogger('silent'), ...this.parts, host: '127.0.0.1' });
   }
 
   /** Sends a chat message as Teams would; resolves when Rally has answered the HTTP request (the turn is over). */

@@ -1,0 +1,19 @@
+import type { ChatRequest } from '../calling/callDesk.js';
+import { formatReport } from '../doctor/checkResult.js';
+import type { CheckResult } from '../doctor/checkResult.js';
+
+/** Who may run `doctor` in chat, and the checks it runs for a tenant. */
+export interface DoctorAccess {
+  /** Entra object ids, lower case (the ADMINS setting). */
+  admins: readonly string[];
+  run(tenantId: string): Promise<CheckResult[]>;
+}
+
+export const NOT_AN_ADMIN = 'Only Rally\'s admins can run doctor: an operator names them, by Entra object id, in the ADMINS setting.';
+
+/** The doctor report for the chat's tenant, one check per line; a refusal for anyone not an admin. */
+export async function doctorReply(access: DoctorAccess, request: ChatRequest): Promise<string> {
+  if (!access.admins.includes(request.requestedBy.id.toLowerCase())) return NOT_AN_ADMIN;
+  // Teams keeps single line breaks only inside paragraphs: one paragraph per check.
+  return formatReport(await access.run(request.tenantId), '\n\n');
+}

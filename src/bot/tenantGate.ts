@@ -1,0 +1,40 @@
+// Activities from a tenant Rally does not serve get one refusal and nothing else: no command runs, and the chat is
+// not remembered (so no notification is ever reported there).
+import { ActivityTypes } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
+import { isTenantAllowed } from '../calling/callPolicy.js';
+import type { PolicySettings } from '../config/policySettings.js';
+import type { Logger } from '../log/logger.js';
+
+export type TurnHandler = (context: TurnContext) => Promise<void>;
+
+const REFUSAL = 'Rally is not enabled for your organization.';
+
+/** The tenant a Teams activity comes from, where Teams puts it. */
+export function tenantIdOf(context: TurnContext): string | undefined {
+  const { activity } = context;
+  return activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+}
+
+/** Wraps the bot's turn handler so that it only runs for allowed tenants. */
+export function tenantGate(policy: PolicySettings, log: Pick<Logger, 'warn'>, onTurn: TurnHandler): TurnHandler {
+  if (Array.isArray(policy.allowedTenants) && policy.allowedTenants.length === 0) {
+    log.warn('no tenant is allowed (ALLOWED_TENANTS and MicrosoftAppTenantId are unset): Rally refuses every chat');
+  }
+  return async (context) => {
+    const tenantId = tenantIdOf(context);
+    if (isTenantAllowed(policy, tenantId)) return onTurn(context);
+    const { type } = context.activity;
+    log.warn({ code: 'tenantNotAllowed', tenantId, requester: context.activity.from?.aadObjectId, activityType: type }, 'activity from a tenant not allowed');
+    if (type === ActivityTypes.Message) {
+      await context.sendActivity(REFUSAL);
+    } else if (type === ActivityTypes.Invoke) {
+      await context.sendActivity(REFUSAL);
+      // A card button waits for an invoke response; this one shows the same sentence in place of the card.
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: REFUSAL } },
+      });
+    }
+  };
+}

@@ -1,0 +1,29 @@
+// `npm run doctor [-- --tenant <tenant id>]`: checks Rally's settings against the services they name, one line per
+// check, and exits non-zero when any check failed. The tenant defaults to MicrosoftAppTenantId.
+import { parseArgs } from 'node:util';
+import { loadSettings, SettingsError } from '../config/settings.js';
+import { tokenProviderFor } from '../graph/createCallingApi.js';
+import { anyFailed, formatReport } from './checkResult.js';
+import { doctorSubject, runDoctor } from './doctor.js';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { tenant: { type: 'string' } } });
+  try {
+    const settings = loadSettings(process.env);
+    const results = await runDoctor(doctorSubject(settings, values.tenant ?? settings.bot.appTenantId), { tokenProvider: tokenProviderFor(settings) });
+    console.log(formatReport(results));
+    return anyFailed(results) ? 1 : 0;
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.log(`✘ ${error.message}`);
+    return 2;
+  }
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error('doctor failed:', error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,31 @@
+// `doctor` in chat, through the real server: Rally checks its own setup (local mode: the simulator's token and
+// metadata, its own /healthz) and tells only admins.
+import assert from 'node:assert/strict';
+import { NOT_AN_ADMIN } from '../../src/bot/doctorCommand.js';
+import { ME, RallyHarness } from './rallyHarness.js';
+
+describe('doctor in chat', function () {
+  let h: RallyHarness;
+  afterEach(() => h.close());
+
+  it('answers an admin with one line per check, all passing here', async () => {
+    h = await RallyHarness.start({ env: { ADMINS: `0b0b0b0b-0000-4000-8000-000000000000, ${ME.aadObjectId.toUpperCase()}` } });
+    await h.say('doctor');
+    const [reply] = h.connector.lines();
+    const lines = reply!.split('\n\n');
+    assert.deepEqual(lines, [
+      '✔ Graph token: the local dev token of the simulator.',
+      'ℹ Graph permissions: not checked in local mode (the simulator grants them).',
+      `ℹ BOT_PUBLIC_URL ${h.url} is http: local mode, http is fine here.`,
+      `✔ Rally answers at ${h.url}/healthz.`,
+      '✔ PSTN: calls come from application instance 3d913abb-aec0-4964-8fa6-3c6850c4f278.',
+      `✔ Calling OpenID metadata ${h.sim.openIdMetadataUrl} answers.`,
+    ]);
+  });
+
+  it('refuses anyone not named in ADMINS', async () => {
+    h = await RallyHarness.start({ env: { ADMINS: '0b0b0b0b-0000-4000-8000-000000000000' } });
+    await h.say('doctor');
+    assert.deepEqual(h.connector.lines(), [NOT_AN_ADMIN]);
+  });
+});
