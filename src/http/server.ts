@@ -2,6 +2,7 @@ import restify from 'restify';
 import type { Server } from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from '../log/logger.js';
+import { activityShapeProblem } from './activityShape.js';
 import { inRequest } from '../log/requestContext.js';
 import { gracefulClose } from './gracefulClose.js';
 
@@ -37,6 +38,12 @@ export async function startHttpServer(parts: ServerParts, port: number, host = '
 
   server.post('/api/messages', async (req, res) => inRequest(async () => {
     parts.log.info({ activityId: activityIdOf(req.body) }, 'activity received');
+    const problem = activityShapeProblem(req.body);
+    if (problem !== undefined) {
+      parts.log.warn({ problem }, 'malformed activity refused');
+      res.send(400, { error: 'badActivity', message: problem });
+      return;
+    }
     try {
       await parts.adapter.process(req, res, parts.onTurn);
     } catch (error) {
