@@ -8,6 +8,9 @@ import { createLogger } from './log/logger.js';
 import { startTelemetry } from './log/telemetry.js';
 import { DEMO_DELIVERY_DELAY_MS, startGraphSimulator } from './simulator/index.js';
 
+/** The demo resource account that owns Rally's phone line in local mode (the simulator accepts any). */
+const LOCAL_PSTN_APPLICATION_INSTANCE_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4aff';
+
 async function main(): Promise<void> {
   let settings: Settings;
   try {
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
       ...settings,
       graph: { ...settings.graph, baseUrl: simulator.baseUrl },
       calling: { ...settings.calling, openIdMetadataUrl: simulator.openIdMetadataUrl },
+      // The simulator's phone lines need an application instance to dial from; a real one is the operator's to set.
+      pstn: { applicationInstanceId: settings.pstn.applicationInstanceId ?? LOCAL_PSTN_APPLICATION_INSTANCE_ID, applicationInstanceName: settings.pstn.applicationInstanceName ?? 'Rally (local line)' },
     };
     log.info({ graph: simulator.baseUrl }, 'local mode: Graph calling simulator started');
   }
