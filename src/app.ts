@@ -1,6 +1,7 @@
 // Composition: builds each part of Rally from the settings and starts the HTTP server. No behaviour lives here.
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { CloudAdapter } from 'botbuilder';
 import type { ConfigurationBotFrameworkAuthenticationOptions, Storage } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { ChatReporter } from './bot/chatReporter.js';
 import { tenantGate } from './bot/tenantGate.js';
 import type { ChatRecords } from './bot/chatRecords.js';
@@ -21,10 +22,12 @@ import type { Settings } from './config/settings.js';
 import { EVERYONE } from './config/policySettings.js';
 import { doctorFor } from './doctor/doctor.js';
 import { createCallingApi } from './graph/createCallingApi.js';
+import { InboundBotAuthentication } from './http/botAuthentication.js';
 import { createCallingTokenValidator } from './http/callingAuth.js';
 import { createCallingRoute } from './http/callingRoute.js';
 import { startHttpServer } from './http/server.js';
 import type { RunningServer } from './http/server.js';
+import { pinoAuditTrail } from './log/auditLog.js';
 import type { Logger } from './log/logger.js';
 import { FileStorage } from './storage/fileStorage.js';
 import { KeyedMutex } from './storage/keyedMutex.js';
@@ -38,6 +41,11 @@ export interface RallyParts {
   callingApi?: CallingApi;
   /** Bot Framework authentication endpoints (tests point them at local stand-ins). */
   botFrameworkAuthentication?: Partial<ConfigurationBotFrameworkAuthenticationOptions>;
+  /**
+   * Where replies get their Bot Framework token; by default MSAL with the app id and password. Tests replace it: MSAL
+   * takes https authorities only and asks login.microsoftonline.com about any other.
+   */
+  botFrameworkCredentials?: ServiceClientCredentialsFactory;
   /** Host to listen on; all interfaces by default. */
   host?: string;
 }
@@ -87,6 +95,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     service,
     policy: createCallPolicy(settings.policy, log),
     ...stores,
+    audit: pinoAuditTrail(log),
     onCallRecorded: async (record) => {
       const reports = await inTurn(() => adoptEarlyEvents(record.callId, notificationDeps));
       if (reports.length > 0) {
@@ -98,13 +107,17 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   });
 
   const adapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: settings.bot.appId ?? '',
-      MicrosoftAppPassword: settings.bot.appPassword ?? '',
-      MicrosoftAppType: settings.bot.appType,
-      MicrosoftAppTenantId: settings.bot.appTenantId ?? '',
-      ...parts.botFrameworkAuthentication,
-    }),
+    new InboundBotAuthentication(
+      {
+        MicrosoftAppId: settings.bot.appId ?? '',
+        MicrosoftAppPassword: settings.bot.appPassword ?? '',
+        MicrosoftAppType: settings.bot.appType,
+        MicrosoftAppTenantId: settings.bot.appTenantId ?? '',
+        ...parts.botFrameworkAuthentication,
+      },
+      log,
+      parts.botFrameworkCredentials,
+    ),
   );
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error }, 'unhandled error in a turn');

@@ -1,5 +1,7 @@
 // The chat-level calling use cases: what a person asked for, carried out through the calling service and recorded
 // with the chat it came from, so that notifications can later be reported there.
+import { audited } from './auditTrail.js';
+import type { AuditTrail } from './auditTrail.js';
 import { callIdForHandle, handleText, withHandle } from './callHandles.js';
 import type { CallRef, ChatCalls } from './callHandles.js';
 import { newCallRecord, withInvitees } from './callRecord.js';
@@ -38,6 +40,8 @@ export interface CallDeskOptions extends CallDeskStores {
   newClientContext?: NewClientContext;
   /** Called with each new call record once stored, so events that arrived before it can be applied. */
   onCallRecorded?: (record: CallRecord) => Promise<CallRecord>;
+  /** Gets one record per call placed, invitation sent and hang-up, whatever its outcome. */
+  audit?: AuditTrail;
 }
 
 export class CallNotFoundError extends InvalidRequestError {
@@ -64,35 +68,46 @@ export class CallDesk {
   /** `call <person> ...`: peer-to-peer, PSTN or group call, by who was named. */
   async placeCall(request: ChatRequest, targets: readonly CallTarget[]): Promise<CallRecord> {
     const distinct = distinctTargets(targets);
-    this.admit(request, distinct);
-    const call = await this.options.service.placeCall(request.tenantId, distinct);
-    return this.record(request, call, kindOf(distinct), distinct);
+    const kind = kindOf(distinct);
+    return audited(this.options.audit, { audit: 'callPlaced', request, targets: distinct, kind }, async (subject) => {
+      this.admit(request, distinct);
+      const call = await this.options.service.placeCall(request.tenantId, distinct);
+      subject.callId = call.id;
+      return this.record(request, call, kind, distinct);
+    });
   }
 
   /** `join <link | meeting id> [as guest <name>]`. */
   async joinMeeting(request: ChatRequest, meeting: MeetingToJoin, guestName?: string): Promise<CallRecord> {
     const { service } = this.options;
-    this.admit(request, []);
-    const call =
-      guestName === undefined
-        ? await service.joinMeeting(request.tenantId, meeting)
-        : await service.joinAsGuest(request.tenantId, meeting, guestName);
-    return this.record(request, call, guestName === undefined ? 'meeting' : 'guestMeeting', []);
+    const kind = guestName === undefined ? 'meeting' : 'guestMeeting';
+    return audited(this.options.audit, { audit: 'callPlaced', request, meeting, kind }, async (subject) => {
+      this.admit(request, []);
+      const call =
+        guestName === undefined
+          ? await service.joinMeeting(request.tenantId, meeting)
+          : await service.joinAsGuest(request.tenantId, meeting, guestName);
+      subject.callId = call.id;
+      return this.record(request, call, kind, []);
+    });
   }
 
   /** `invite <person> ... [to <call>]`: into the named call, or this chat's most recent live call. */
   async invite(request: ChatRequest, ref: CallRef | undefined, targets: readonly CallTarget[]): Promise<{ call: CallRecord; operation: OperationRecord }> {
-    const call = await this.liveCall(request, ref);
-    if (call.kind === 'peerToPeer' || call.kind === 'pstn') {
-      throw new InvalidRequestError(
-        'inviteIntoPeerToPeer',
-        `${call.handle ?? 'That call'} is a one-to-one call: use "escalate" to turn it into a group call with more people.`,
+    return audited(this.options.audit, { audit: 'inviteSent', request, targets, via: 'invite' }, async (subject) => {
+      const call = await this.liveCall(request, ref);
+      subject.callId = call.callId;
+      if (call.kind === 'peerToPeer' || call.kind === 'pstn') {
+        throw new InvalidRequestError(
+          'inviteIntoPeerToPeer',
+          `${call.handle ?? 'That call'} is a one-to-one call: use "escalate" to turn it into a group call with more people.`,
+        );
+      }
+      this.admit(request, targets);
+      return this.sendInvite(request, call, 'invite', targets, (clientContext) =>
+        this.options.service.invite(request.tenantId, call.callId, targets, { clientContext }),
       );
-    }
-    this.admit(request, targets);
-    return this.sendInvite(request, call, 'invite', targets, (clientContext) =>
-      this.options.service.invite(request.tenantId, call.callId, targets, { clientContext }),
-    );
+    });
   }
 
   /**
@@ -101,17 +116,20 @@ export class CallDesk {
    * establishing fails).
    */
   async escalate(request: ChatRequest, ref: CallRef | undefined, newPeople: readonly CallTarget[]): Promise<CallRecord> {
-    const peerToPeer = await this.liveCall(request, ref, (c) => c.kind === 'peerToPeer');
-    if (peerToPeer.kind !== 'peerToPeer') {
-      throw new InvalidRequestError('escalateNotPeerToPeer', `${peerToPeer.handle ?? 'That call'} is already a group call: use "invite" to add people.`);
-    }
-    const users = newPeople.filter((t): t is UserTarget => t.kind === 'user');
-    if (users.length !== newPeople.length) {
-      throw new InvalidRequestError('escalatePhone', 'Escalate with Teams users; invite phone numbers once the group call is up.');
-    }
-    this.admit(request, users);
-    const call = await this.options.service.callGroup(request.tenantId, users, undefined, { forEscalation: true });
-    return this.record(request, call, 'group', users, { pendingEscalation: { peerToPeerCallId: peerToPeer.callId } });
+    return audited(this.options.audit, { audit: 'callPlaced', request, targets: newPeople, kind: 'group', via: 'escalate' }, async (subject) => {
+      const peerToPeer = await this.liveCall(request, ref, (c) => c.kind === 'peerToPeer');
+      if (peerToPeer.kind !== 'peerToPeer') {
+        throw new InvalidRequestError('escalateNotPeerToPeer', `${peerToPeer.handle ?? 'That call'} is already a group call: use "invite" to add people.`);
+      }
+      const users = newPeople.filter((t): t is UserTarget => t.kind === 'user');
+      if (users.length !== newPeople.length) {
+        throw new InvalidRequestError('escalatePhone', 'Escalate with Teams users; invite phone numbers once the group call is up.');
+      }
+      this.admit(request, users);
+      const call = await this.options.service.callGroup(request.tenantId, users, undefined, { forEscalation: true });
+      subject.callId = call.id;
+      return this.record(request, call, 'group', users, { pendingEscalation: { peerToPeerCallId: peerToPeer.callId } });
+    });
   }
 
   /** Second step of an escalation, when the group call is established. Does nothing when none is pending. */
@@ -131,36 +149,45 @@ export class CallDesk {
     const party = peerToPeer?.invitees[0]?.target;
     if (!peerToPeer || !party) return undefined;
     const request: ChatRequest = { chatKey: groupCall.chatKey, tenantId: groupCall.tenantId, requestedBy: groupCall.placedBy };
-    const { operation } = await this.sendInvite(request, groupCall, 'escalate', [party], (clientContext) =>
-      this.options.service.escalate(groupCall.tenantId, { groupCallId: groupCall.callId, peerToPeerCallId: peerToPeer.callId, party }, { clientContext }),
-      peerToPeer.callId,
-    );
+    const { operation } = await audited(this.options.audit, { audit: 'inviteSent', request, targets: [party], via: 'escalate' }, (subject) => {
+      subject.callId = groupCall.callId;
+      return this.sendInvite(request, groupCall, 'escalate', [party], (clientContext) =>
+        this.options.service.escalate(groupCall.tenantId, { groupCallId: groupCall.callId, peerToPeerCallId: peerToPeer.callId, party }, { clientContext }),
+        peerToPeer.callId,
+      );
+    });
     return operation;
   }
 
   /** `move <person> from <call> to <call>`: both meetings Rally is in; the person must be in the first. */
   async move(request: ChatRequest, user: UserTarget, fromRef: CallRef, toRef: CallRef): Promise<{ call: CallRecord; operation: OperationRecord }> {
-    const from = await this.liveCall(request, fromRef);
-    const to = await this.liveCall(request, toRef);
-    if (from.callId === to.callId) throw new InvalidRequestError('moveSameCall', 'Name two different calls to move someone between.');
-    const participantId = from.roster.find(
-      (p) => !p.removed && p.kind === 'user' && p.identityId?.toLowerCase() === user.id.toLowerCase(),
-    )?.participantId;
-    if (participantId === undefined) {
-      throw new InvalidRequestError('moveNotInCall', `${user.displayName ?? 'That person'} is not in ${from.handle ?? 'that call'} right now.`);
-    }
-    this.admit(request, [user]);
-    return this.sendInvite(request, to, 'move', [user], (clientContext) =>
-      this.options.service.moveParticipant(request.tenantId, { fromCallId: from.callId, toCallId: to.callId, participantId, userId: user.id }, { clientContext }),
-      from.callId,
-    );
+    return audited(this.options.audit, { audit: 'inviteSent', request, targets: [user], via: 'move' }, async (subject) => {
+      const from = await this.liveCall(request, fromRef);
+      const to = await this.liveCall(request, toRef);
+      subject.callId = to.callId;
+      if (from.callId === to.callId) throw new InvalidRequestError('moveSameCall', 'Name two different calls to move someone between.');
+      const participantId = from.roster.find(
+        (p) => !p.removed && p.kind === 'user' && p.identityId?.toLowerCase() === user.id.toLowerCase(),
+      )?.participantId;
+      if (participantId === undefined) {
+        throw new InvalidRequestError('moveNotInCall', `${user.displayName ?? 'That person'} is not in ${from.handle ?? 'that call'} right now.`);
+      }
+      this.admit(request, [user]);
+      return this.sendInvite(request, to, 'move', [user], (clientContext) =>
+        this.options.service.moveParticipant(request.tenantId, { fromCallId: from.callId, toCallId: to.callId, participantId, userId: user.id }, { clientContext }),
+        from.callId,
+      );
+    });
   }
 
   /** `hangup [<call>]`. The card updates when Graph's `terminated` notification arrives. */
   async hangUp(request: ChatRequest, ref: CallRef | undefined): Promise<CallRecord> {
-    const call = await this.liveCall(request, ref);
-    await this.options.service.hangUp(request.tenantId, call.callId);
-    return call;
+    return audited(this.options.audit, { audit: 'hangUp', request }, async (subject) => {
+      const call = await this.liveCall(request, ref);
+      subject.callId = call.callId;
+      await this.options.service.hangUp(request.tenantId, call.callId);
+      return call;
+    });
   }
 
   /** `status [<call>]`: the named call (live or not), or the chat's most recent live call. */

@@ -22,9 +22,25 @@ const REDACTED_PATHS = [
   '*.meeting.passcode',
 ];
 
+// HTTP client errors (botbuilder's connector, the Graph client) carry the request they failed on, Authorization
+// header included, deeper than redact paths reach: an error is logged without them.
+const REQUEST_CARRYING_FIELDS = ['request', 'response', 'config', 'headers', 'options'];
+
+function errorWithoutRequests(error: Error): object {
+  const serialized: Record<string, unknown> = { ...pino.stdSerializers.err(error) };
+  for (const field of REQUEST_CARRYING_FIELDS) delete serialized[field];
+  return serialized;
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
-    { level, base: { service: 'rally' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, mixin: requestIdField },
+    {
+      level,
+      base: { service: 'rally' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: errorWithoutRequests },
+      mixin: requestIdField,
+    },
     destination,
   );
 }

@@ -21,6 +21,8 @@ export interface SentActivity {
   id: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read Bot Framework JSON freely
   activity: any;
+  /** The Authorization header Rally sent it with. */
+  authorization?: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- adaptive card JSON
@@ -123,12 +125,12 @@ export class ConnectorStandIn {
     const member = MEMBER.exec(path);
     if (activities && request.method === 'POST') {
       const id = `act-${randomUUID()}`;
-      this.record({ kind: 'post', conversationId: decodeURIComponent(activities[1]!), id, activity: JSON.parse(request.body) });
+      this.record({ kind: 'post', conversationId: decodeURIComponent(activities[1]!), id, activity: JSON.parse(request.body), authorization: request.headers.authorization });
       return { status: 201, body: { id } };
     }
     if (activities?.[2] && request.method === 'PUT') {
       const id = decodeURIComponent(activities[2]);
-      this.record({ kind: 'update', conversationId: decodeURIComponent(activities[1]!), id, activity: JSON.parse(request.body) });
+      this.record({ kind: 'update', conversationId: decodeURIComponent(activities[1]!), id, activity: JSON.parse(request.body), authorization: request.headers.authorization });
       return { status: 200, body: { id } };
     }
     if (member && request.method === 'GET') {

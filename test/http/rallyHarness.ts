@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { startRally } from '../../src/app.js';
 import type { RallyParts, RunningRally } from '../../src/app.js';
 import { loadSettings } from '../../src/config/settings.js';
+import { createCallingApi } from '../../src/graph/createCallingApi.js';
+import type { CallingApiDependencies } from '../../src/graph/createCallingApi.js';
 import { createLogger } from '../../src/log/logger.js';
 import { LOCAL_TENANT_ID, startGraphSimulator } from '../../src/simulator/index.js';
 import type { GraphSimulator, GraphSimulatorOptions, RecordedRequest } from '../../src/simulator/index.js';
@@ -34,8 +36,12 @@ export interface HarnessOptions {
   conversationType?: 'personal' | 'groupChat';
   /** More settings (environment variable names), e.g. the calling policy. */
   env?: Record<string, string>;
-  /** Replaces Rally's silent logger or its file store in the data directory. */
-  parts?: Partial<Pick<RallyParts, 'log' | 'storage'>>;
+  /** Replaces Rally's silent logger, its file store in the data directory, or its Bot Framework endpoints and credentials. */
+  parts?: Partial<Pick<RallyParts, 'log' | 'storage' | 'botFrameworkAuthentication' | 'botFrameworkCredentials'>>;
+  /** The Authorization header each activity is sent with (Rally with an app id checks it); none by default. */
+  authorize?: (activity: Record<string, unknown>) => Promise<string>;
+  /** Graph tokens from the configured credential with these options (e.g. a local authority), not the simulator's dev token. */
+  graphCredentials?: CallingApiDependencies;
 }
 
 export interface SayOptions {
@@ -62,6 +68,7 @@ export class RallyHarness {
     private readonly conversationType: 'personal' | 'groupChat',
     private readonly env: Record<string, string>,
     private readonly parts: HarnessOptions['parts'] = {},
+    private readonly extras: Pick<HarnessOptions, 'authorize' | 'graphCredentials'> = {},
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<RallyHarness> {
@@ -69,7 +76,7 @@ export class RallyHarness {
     const connector = await ConnectorStandIn.start([ADELE_MEMBER, ...(options.members ?? [])]);
     const dataDir = await mkdtemp(join(tmpdir(), 'rally-http-'));
     const conversationType = options.conversationType ?? 'personal';
-    const harness = new RallyHarness(sim, connector, await freePort(), dataDir, `a:${conversationType}-${randomUUID()}`, conversationType, options.env ?? {}, options.parts);
+    const harness = new RallyHarness(sim, connector, await freePort(), dataDir, `a:${conversationType}-${randomUUID()}`, conversationType, options.env ?? {}, options.parts, options);
     await harness.startRally();
     return harness;
   }
@@ -91,7 +98,8 @@ export class RallyHarness {
       LOG_LEVEL: 'silent',
       ...this.env,
     });
-    this.rally = await startRally(settings, { log: createLogger('silent'), ...this.parts, host: '127.0.0.1' });
+    const callingApi = this.extras.graphCredentials && createCallingApi(settings, this.extras.graphCredentials);
+    this.rally = await startRally(settings, { log: createLogger('silent'), ...this.parts, ...(callingApi ? { callingApi } : {}), host: '127.0.0.1' });
   }
 
   /** Sends a chat message as Teams would; resolves when Rally has answered the HTTP request (the turn is over). */
@@ -182,7 +190,8 @@ export class RallyHarness {
     await rm(this.dataDir, { recursive: true, force: true });
   }
 
-  private activityBase() {
+  /** The fields every activity from the person in this chat carries. */
+  activityBase() {
     return {
       channelId: 'msteams',
       serviceUrl: this.connector.url,
@@ -194,8 +203,14 @@ export class RallyHarness {
     };
   }
 
-  private postActivity(activity: Record<string, unknown>): Promise<Response> {
-    return fetch(`${this.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  /** POSTs an activity as it is, with `authorize`'s header unless `authorization` is given (null: none). */
+  async postActivity(activity: Record<string, unknown>, authorization?: string | null): Promise<Response> {
+    const header = authorization === undefined ? await this.extras.authorize?.(activity) : authorization ?? undefined;
+    return fetch(`${this.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(header === undefined ? {} : { authorization: header }) },
+      body: JSON.stringify(activity),
+    });
   }
 }
 
