@@ -1,8 +1,6 @@
 // Rally in local mode, composed in-process as src/main.ts does: the Graph calling simulator, Rally, and the Agents
 // Playground as the Teams client. Everything listens on 127.0.0.1.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRally } from '../../src/app.js';
@@ -13,6 +11,7 @@ import type { RunningPlayground } from '../../src/localMode/playground.js';
 import { createLogger } from '../../src/log/logger.js';
 import { startGraphSimulator } from '../../src/simulator/index.js';
 import type { GraphSimulator } from '../../src/simulator/index.js';
+import { freePort } from '../support/freePort.js';
 
 export interface LocalStack {
   sim: GraphSimulator;
@@ -54,10 +53,3 @@ export async function startLocalStack(): Promise<LocalStack> {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -2,8 +2,6 @@
 // 127.0.0.1, and talks to it the way Teams does: activities POSTed to /api/messages.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRally } from '../../src/app.js';
@@ -16,6 +14,7 @@ import { LOCAL_TENANT_ID, startGraphSimulator } from '../../src/simulator/index.
 import type { GraphSimulator, GraphSimulatorOptions, RecordedRequest } from '../../src/simulator/index.js';
 import { ConnectorStandIn } from './connectorStandIn.js';
 import type { CardJson, StandInMember } from './connectorStandIn.js';
+import { freePort } from '../support/freePort.js';
 
 export const TENANT_ID = LOCAL_TENANT_ID;
 export const PSTN_INSTANCE_ID = '3d913abb-aec0-4964-8fa6-3c6850c4f278';
@@ -214,11 +213,3 @@ export class RallyHarness {
   }
 }
 
-/** A port nobody listens on now: Rally's callbackUri must name its port before it starts listening. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
