@@ -63,7 +63,8 @@ export async function startHttpServer(parts: ServerParts, port: number, host = '
   }));
 
   server.on('restifyError', (req, res, err, callback) => {
-    parts.log.warn({ status: err.statusCode, path: req.path(), reason: err.message }, 'request refused');
+    // The error's name, not its message: a JSON parse error's message quotes the body it could not read.
+    parts.log.warn({ status: err.statusCode, path: req.path(), reason: err.name }, 'request refused');
     return callback();
   });
 
