@@ -1,7 +1,9 @@
 import type { CreateCallRequest } from './graphTypes.js';
 
 // The least-privileged Graph application permission each request needs (001, 000; spec/graph-calling.md), so a 403
-// can name the one an admin must grant. Names as Entra lists them (001's Chinese text writes "...Calls.All": a slip).
+// can name the one an admin must grant, and `doctor` can check a token holds them all. Names as Entra lists them
+// (001's Chinese text writes "...Calls.All": a slip). Reading and ending a call need the permission that placed it,
+// by Graph's docs checked when the call is created; looking a person up needs directory read access.
 
 export type CallingPermission =
   | 'Calls.Initiate.All'
@@ -9,15 +11,47 @@ export type CallingPermission =
   | 'Calls.JoinGroupCall.All'
   | 'Calls.JoinGroupCallAsGuest.All';
 
-/** The request whose permission is asked for; invites need the same permission whatever they carry. */
-export type CallingRequest = { kind: 'createCall'; body: CreateCallRequest } | { kind: 'inviteParticipants' };
+export type GraphPermission = CallingPermission | 'User.Read.All';
 
-export function requiredPermission(request: CallingRequest): CallingPermission {
-  if (request.kind === 'inviteParticipants') return 'Calls.InitiateGroupCall.All';
-  const { body } = request;
+/** Every application permission Rally's requests need; a new one in the union fails the typecheck until listed. */
+const NEEDED: Record<GraphPermission, true> = {
+  'Calls.Initiate.All': true,
+  'Calls.InitiateGroupCall.All': true,
+  'Calls.JoinGroupCall.All': true,
+  'Calls.JoinGroupCallAsGuest.All': true,
+  'User.Read.All': true,
+};
+
+export const REQUIRED_APPLICATION_PERMISSIONS = Object.keys(NEEDED) as readonly GraphPermission[];
+
+/** The request whose permission is asked for; invites need the same permission whatever they carry. */
+export type CallingRequest =
+  | { kind: 'createCall'; body: CreateCallRequest }
+  | { kind: 'inviteParticipants' }
+  | { kind: 'getCall' | 'hangUp' }
+  | { kind: 'getUser' };
+
+export function requiredPermission(request: { kind: 'createCall'; body: CreateCallRequest } | { kind: 'inviteParticipants' }): CallingPermission;
+export function requiredPermission(request: CallingRequest): GraphPermission;
+export function requiredPermission(request: CallingRequest): GraphPermission {
+  switch (request.kind) {
+    case 'inviteParticipants':
+      return 'Calls.InitiateGroupCall.All';
+    case 'getCall':
+    case 'hangUp':
+      return 'Calls.Initiate.All';
+    case 'getUser':
+      return 'User.Read.All';
+    case 'createCall':
+      return createCallPermission(request.body);
+  }
+}
+
+function createCallPermission(body: CreateCallRequest): CallingPermission {
   if (body.source?.identity.guest) return 'Calls.JoinGroupCallAsGuest.All';
   if (body.meetingInfo || body.chatInfo) return 'Calls.JoinGroupCall.All';
-  if ((body.targets?.length ?? 0) > 1) return 'Calls.InitiateGroupCall.All';
+  // A group call is one the application places as itself; an escalation starts one with a single target.
+  if ((body.targets?.length ?? 0) > 1 || (body.direction === 'outgoing' && body.source?.identity.application)) return 'Calls.InitiateGroupCall.All';
   // Peer-to-peer with a user, and PSTN from the application instance.
   return 'Calls.Initiate.All';
 }

@@ -1,20 +1,9 @@
 import { decodeJwt } from 'jose';
-import type { CallingPermission } from '../calling/permissions.js';
+import { REQUIRED_APPLICATION_PERMISSIONS } from '../calling/permissions.js';
 import type { TokenProvider } from '../graph/tokenProvider.js';
 import { fail, info, pass } from './checkResult.js';
 import type { CheckResult } from './checkResult.js';
 
-// Every calling permission Rally may need is listed here: a new one in calling/permissions.ts fails the typecheck
-// until it is added.
-const CALLING_PERMISSIONS: Record<CallingPermission, true> = {
-  'Calls.Initiate.All': true,
-  'Calls.InitiateGroupCall.All': true,
-  'Calls.JoinGroupCall.All': true,
-  'Calls.JoinGroupCallAsGuest.All': true,
-};
-
-/** The Microsoft Graph application permissions Rally needs: the calling ones, and directory reads to find people. */
-export const REQUIRED_APPLICATION_PERMISSIONS: readonly string[] = [...Object.keys(CALLING_PERMISSIONS), 'User.Read.All'];
 
 export interface GraphTokenCheckInput {
   tokenProvider: TokenProvider;

@@ -2,6 +2,7 @@ import { CallingApiError } from '../calling/errors.js';
 import type { GraphErrorDetails } from '../calling/errors.js';
 import { TokenAcquisitionError } from './tenantTokenHandler.js';
 import { isTimeout } from './timeoutHandler.js';
+import type { GraphPermission } from '../calling/permissions.js';
 
 /** What the mapping needs to know about the request that failed, to say what it means for the person in the chat. */
 export interface GraphOperation {
@@ -9,7 +10,7 @@ export interface GraphOperation {
   /** What a 404 says is missing. */
   target: 'call' | 'user';
   /** The application permission to name on a 403. */
-  permission: string;
+  permission: GraphPermission;
   /** Sent as `client-request-id`; stands in for Graph's request-id when no response came back. */
   clientRequestId: string;
   timeoutMs: number;

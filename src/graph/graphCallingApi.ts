@@ -16,11 +16,6 @@ import type { GraphOperation } from './errorMapping.js';
 import { createGraphClient } from './graphClient.js';
 import type { GraphClientOptions } from './graphClient.js';
 
-// Reading and ending a call need the permission that placed it; looking a person up needs directory read access.
-// (calling/permissions.ts covers the requests that create calls and invites.)
-const GET_OR_END_CALL_PERMISSION = 'Calls.Initiate.All';
-const READ_USER_PERMISSION = 'User.Read.All';
-
 interface GraphRequestSpec {
   tenantId: string;
   path: string;
@@ -54,11 +49,11 @@ export class GraphCallingApi implements CallingApi {
   }
 
   async getCall(tenantId: string, callId: string): Promise<Call> {
-    return this.send<Call>({ tenantId, path: callPath(callId), expectsBody: true, operation: { method: 'GET', target: 'call', permission: GET_OR_END_CALL_PERMISSION } });
+    return this.send<Call>({ tenantId, path: callPath(callId), expectsBody: true, operation: { method: 'GET', target: 'call', permission: requiredPermission({ kind: 'getCall' }) } });
   }
 
   async hangUp(tenantId: string, callId: string): Promise<void> {
-    await this.send<undefined>({ tenantId, path: callPath(callId), expectsBody: false, operation: { method: 'DELETE', target: 'call', permission: GET_OR_END_CALL_PERMISSION } });
+    await this.send<undefined>({ tenantId, path: callPath(callId), expectsBody: false, operation: { method: 'DELETE', target: 'call', permission: requiredPermission({ kind: 'hangUp' }) } });
   }
 
   async getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser> {
@@ -66,7 +61,7 @@ export class GraphCallingApi implements CallingApi {
       tenantId,
       path: userPath(idOrUserPrincipalName),
       expectsBody: true,
-      operation: { method: 'GET', target: 'user', permission: READ_USER_PERMISSION },
+      operation: { method: 'GET', target: 'user', permission: requiredPermission({ kind: 'getUser' }) },
     });
   }
 

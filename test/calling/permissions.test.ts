@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { CreateCallRequest } from '../../src/calling/graphTypes.js';
-import { requiredPermission } from '../../src/calling/permissions.js';
+import { groupCall } from '../../src/calling/createCallRequests.js';
+import { REQUIRED_APPLICATION_PERMISSIONS, requiredPermission } from '../../src/calling/permissions.js';
 
 // Classified from the documents' own bodies, so the rules hold for exactly what 001 sends.
 function example(name: string): CreateCallRequest {
@@ -27,5 +28,33 @@ describe('requiredPermission', () => {
 
   it('an invite needs Calls.InitiateGroupCall.All', () => {
     assert.equal(requiredPermission({ kind: 'inviteParticipants' }), 'Calls.InitiateGroupCall.All');
+  });
+
+  it('the group call an escalation starts with one new person still needs Calls.InitiateGroupCall.All', () => {
+    const body = groupCall({
+      callbackUri: 'https://bot.contoso.com/api/calling',
+      tenantId: 't',
+      subject: 'Escalation',
+      application: { id: 'app', displayName: 'Rally' },
+      users: [{ kind: 'user', id: 'u1' }],
+      forEscalation: true,
+    });
+    assert.equal(requiredPermission({ kind: 'createCall', body }), 'Calls.InitiateGroupCall.All');
+  });
+
+  it('reading or ending a call needs Calls.Initiate.All and looking a person up User.Read.All', () => {
+    assert.equal(requiredPermission({ kind: 'getCall' }), 'Calls.Initiate.All');
+    assert.equal(requiredPermission({ kind: 'hangUp' }), 'Calls.Initiate.All');
+    assert.equal(requiredPermission({ kind: 'getUser' }), 'User.Read.All');
+  });
+
+  it('lists every permission doctor must find in a token once', () => {
+    assert.deepEqual([...REQUIRED_APPLICATION_PERMISSIONS].sort(), [
+      'Calls.Initiate.All',
+      'Calls.InitiateGroupCall.All',
+      'Calls.JoinGroupCall.All',
+      'Calls.JoinGroupCallAsGuest.All',
+      'User.Read.All',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 // The rest of commands.md and the card buttons end to end: calls, status, join by link and as guest, move,
 // Refresh and Escalate buttons, and the refusals that point a person to the right command.
 import assert from 'node:assert/strict';
+import { DEFAULT_PERMISSIONS } from '../../src/simulator/index.js';
 import { cardText } from './connectorStandIn.js';
 import { RallyHarness, TENANT_ID } from './rallyHarness.js';
 
@@ -89,6 +90,14 @@ describe('Rally commands and buttons over HTTP (lists, status, meetings, move)',
     assert.equal(answer.body.type, 'application/vnd.microsoft.card.adaptive');
     assert.match(cardText(answer.body.value), /Connected/);
     assert.equal(h.sim.requests.length, before);
+  });
+
+  it('names Calls.InitiateGroupCall.All when the group call of an escalation is refused', async () => {
+    await h.placeCall('call adelev@contoso.com');
+    h.sim.setGrantedPermissions(DEFAULT_PERMISSIONS.filter((p) => p !== 'Calls.InitiateGroupCall.All'));
+    await h.say('escalate alexw@contoso.com');
+    await h.connector.lineContaining('Calls.InitiateGroupCall.All');
+    assert.equal(h.createCallRequests().filter((r) => r.status === 201).length, 1, 'only the one-to-one call was placed');
   });
 
   it('escalates from the Escalate button with the people typed into the card', async () => {
