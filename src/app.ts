@@ -6,17 +6,16 @@ import { ChatReporter } from './bot/chatReporter.js';
 import { tenantGate } from './bot/tenantGate.js';
 import type { ChatRecords } from './bot/chatRecords.js';
 import { PeopleResolver } from './bot/peopleResolver.js';
-import { RallyBot } from './bot/rallyBot.js';
+import { RallyBot, SOMETHING_WENT_WRONG } from './bot/rallyBot.js';
 import { CallDesk } from './calling/callDesk.js';
 import type { CallDeskStores } from './calling/callDesk.js';
 import type { CallingApi } from './calling/callingApi.js';
 import { CallingService } from './calling/callingService.js';
+import { continueEscalations } from './calling/escalationFollowUp.js';
 import { createCallPolicy } from './calling/callPolicy.js';
-import { RallyError } from './calling/errors.js';
 import { parseCommsNotifications } from './calling/notificationParser.js';
 import { adoptEarlyEvents, processNotifications } from './calling/notificationProcessor.js';
 import type { EarlyEvents, NotificationDeps, Report } from './calling/notificationProcessor.js';
-import type { NotificationEvent } from './calling/notificationEvents.js';
 import { LOCAL_APP_ID } from './config/settings.js';
 import type { Settings } from './config/settings.js';
 import { EVERYONE } from './config/policySettings.js';
@@ -121,7 +120,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   );
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error }, 'unhandled error in a turn');
-    await context.sendActivity('Something went wrong on my side; nothing was placed. Please try again in a moment.');
+    await context.sendActivity(SOMETHING_WENT_WRONG);
   };
 
   const bot = new RallyBot({
@@ -144,28 +143,10 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
 
   const afterAcknowledge = async (reports: Report[]) => {
     await reporter.report(reports);
-    for (const report of reports) {
-      if (report.kind === 'call' && report.record.pendingEscalation) {
-        try {
-          await desk.continueEscalation(report.record);
-        } catch (error) {
-          log.warn({ err: error, callId: report.callId }, 'could not move the one-to-one call into the group call');
-          await reporter.tell(report.chatKey, `Could not move the one-to-one call into ${report.record.handle ?? 'the group call'}. ${errorSentence(error)}`);
-        }
-      }
+    for (const failure of await continueEscalations(reports, desk)) {
+      log.warn({ err: failure.error, callId: failure.callId }, 'could not move the one-to-one call into the group call');
+      await reporter.tell(failure.chatKey, failure.message);
     }
-  };
-
-  // The token proves which tenant sent the POST, not which calls its body names: a call of another tenant is not theirs
-  // to change. (Events for calls not recorded yet are kept for adoption, as before.)
-  const ofTenant = async (events: readonly NotificationEvent[], tenantId: string): Promise<NotificationEvent[]> => {
-    const kept: NotificationEvent[] = [];
-    for (const event of events) {
-      const record = event.kind === 'ignored' ? undefined : await stores.calls.get(event.callId);
-      if (record && record.tenantId.toLowerCase() !== tenantId.toLowerCase()) log.warn({ callId: record.callId }, 'notification about a call of another tenant dropped');
-      else kept.push(event);
-    }
-    return kept;
   };
 
   const calling = createCallingRoute({
@@ -177,8 +158,8 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     }),
     log,
     onNotifications: async ({ body, tenantId }) => {
-      const events = await ofTenant(parseCommsNotifications(body), tenantId);
-      const reports = await inTurn(() => processNotifications(events, notificationDeps));
+      const events = parseCommsNotifications(body);
+      const reports = await inTurn(() => processNotifications(events, notificationDeps, { tenantId }));
       // Counted as pending from now, not from when the route starts it, so idle() cannot miss it.
       let start!: () => void;
       const done: Promise<void> = new Promise<void>((resolve) => (start = resolve))
@@ -206,8 +187,4 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
       await idle();
     },
   };
-}
-
-function errorSentence(error: unknown): string {
-  return error instanceof RallyError ? error.userMessage : '';
 }

@@ -4,7 +4,7 @@ import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbui
 import type { CallDesk, ChatRequest } from '../calling/callDesk.js';
 import type { CallRef } from '../calling/callHandles.js';
 import type { CallRecord } from '../calling/callRecord.js';
-import { RallyError } from '../calling/errors.js';
+import { RallyError, userMessageOf } from '../calling/errors.js';
 import { meetingById, parseMeetingLink } from '../calling/meetingLink.js';
 import type { UserTarget } from '../calling/people.js';
 import type { Logger } from '../log/logger.js';
@@ -37,7 +37,7 @@ export function chatKeyOf(context: TurnContext): string {
   return context.activity.conversation.id.split(';messageid=')[0]!;
 }
 
-const SOMETHING_WENT_WRONG = 'Something went wrong on my side; nothing was placed. Please try again in a moment.';
+export const SOMETHING_WENT_WRONG = 'Something went wrong on my side; nothing was placed. Please try again in a moment.';
 
 /**
  * The chat surface: reads commands and card actions, hands them to the calling desk, and shows the result.
@@ -241,7 +241,7 @@ export class RallyBot extends TeamsActivityHandler {
 }
 
 function userMessage(error: unknown): string {
-  return error instanceof RallyError ? error.userMessage : SOMETHING_WENT_WRONG;
+  return userMessageOf(error, SOMETHING_WENT_WRONG);
 }
 
 function cardResponse(card: AdaptiveCardJson): AdaptiveCardInvokeResponse {

@@ -52,3 +52,8 @@ export class CallingApiError extends RallyError {
     this.details = details;
   }
 }
+
+/** The sentence to show a person for any failure: a RallyError's own, or the fallback for the unforeseen. */
+export function userMessageOf(error: unknown, fallback: string): string {
+  return error instanceof RallyError ? error.userMessage : fallback;
+}

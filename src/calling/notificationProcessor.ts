@@ -22,7 +22,8 @@ export interface NotificationDeps {
 }
 
 export interface EarlyEvents {
-  events: { event: CallRecordEvent; at: string }[];
+  /** `tenantId`: the tenant whose token delivered the event; it applies only to a call of that tenant. */
+  events: { event: CallRecordEvent; at: string; tenantId?: string }[];
 }
 
 /** A call's early events beyond this are dropped: a record that never comes must not grow without bound. */
@@ -32,9 +33,16 @@ export type Report =
   | { kind: 'call'; chatKey: string; callId: string; record: CallRecord; changes: CallChange[] }
   | { kind: 'operation'; chatKey: string; clientContext: string; operation: OperationRecord; changes: OperationChange[] }
   /** Nothing to apply it to: a call or operation Rally does not know, or a resource it does not follow. For the log. */
-  | { kind: 'ignored'; reason: 'unknownCall' | 'unknownOperation' | 'notFollowed'; detail: string };
+  | { kind: 'ignored'; reason: 'unknownCall' | 'unknownOperation' | 'notFollowed' | 'otherTenant'; detail: string };
 
 type Reports = Report[];
+
+/** Who sent the notifications: the `tid` of the token that delivered them. Undefined applies them to any call. */
+type Sender = string | undefined;
+
+function fromOtherTenant(sender: Sender, recordTenantId: string): boolean {
+  return sender !== undefined && sender.toLowerCase() !== recordTenantId.toLowerCase();
+}
 
 /**
  * Applies `change` through the store and returns what the last application (the one that was stored) changed.
@@ -56,13 +64,20 @@ async function updateRecord<T, C>(
   return { stored, changes };
 }
 
-async function applyToCall(event: CallRecordEvent, at: string, deps: NotificationDeps, reports: Reports): Promise<CallRecord | undefined> {
+async function applyToCall(event: CallRecordEvent, at: string, sender: Sender, deps: NotificationDeps, reports: Reports): Promise<CallRecord | undefined> {
   const { callId } = event;
-  if ((await deps.calls.get(callId)) === undefined) {
+  const known = await deps.calls.get(callId);
+  if (known === undefined) {
     if (deps.early && event.kind !== 'movedIntoGroupCall') {
-      await deps.early.update(callId, (current) => ({ events: [...(current?.events ?? []), { event, at }].slice(0, MAX_EARLY_EVENTS) }));
+      const entry = { event, at, ...(sender === undefined ? {} : { tenantId: sender }) };
+      await deps.early.update(callId, (current) => ({ events: [...(current?.events ?? []), entry].slice(0, MAX_EARLY_EVENTS) }));
     }
     reports.push({ kind: 'ignored', reason: 'unknownCall', detail: `${event.kind} for call ${callId}` });
+    return undefined;
+  }
+  // The token proves which tenant sent the POST, not which calls its body names: another tenant's call is not theirs.
+  if (fromOtherTenant(sender, known.tenantId)) {
+    reports.push({ kind: 'ignored', reason: 'otherTenant', detail: `${event.kind} for call ${callId}` });
     return undefined;
   }
   const { stored, changes } = await updateRecord(deps.calls, callId, (current) => {
@@ -73,10 +88,15 @@ async function applyToCall(event: CallRecordEvent, at: string, deps: Notificatio
   return stored;
 }
 
-async function applyToOperation(event: OperationEvent, at: string, deps: NotificationDeps, reports: Reports): Promise<void> {
+async function applyToOperation(event: OperationEvent, at: string, sender: Sender, deps: NotificationDeps, reports: Reports): Promise<void> {
   const { clientContext } = event;
-  if (clientContext === undefined || (await deps.operations.get(clientContext)) === undefined) {
+  const known = clientContext === undefined ? undefined : await deps.operations.get(clientContext);
+  if (clientContext === undefined || known === undefined) {
     reports.push({ kind: 'ignored', reason: 'unknownOperation', detail: `operation ${event.operationId ?? '(no id)'} on call ${event.callId}` });
+    return;
+  }
+  if (fromOtherTenant(sender, known.tenantId)) {
+    reports.push({ kind: 'ignored', reason: 'otherTenant', detail: `operation ${clientContext}` });
     return;
   }
   const { stored: op, changes } = await updateRecord(deps.operations, clientContext, (current) => {
@@ -87,13 +107,14 @@ async function applyToOperation(event: OperationEvent, at: string, deps: Notific
   if (changes.length > 0) reports.push({ kind: 'operation', chatKey: op.chatKey, clientContext, operation: op, changes });
 
   // Invitees of the call Rally sent the invite to (by its own record, whatever URL the notification used).
-  const call = await applyToCall({ ...event, callId: op.callId }, at, deps, reports);
+  const call = await applyToCall({ ...event, callId: op.callId }, at, sender, deps, reports);
   // After an escalation completes, the peer-to-peer call's termination means "moved into the group call".
   if (op.kind === 'escalate' && op.status === 'completed' && op.replacesCallId !== undefined) {
     const handle = call?.handle;
     await applyToCall(
       { kind: 'movedIntoGroupCall', callId: op.replacesCallId, groupCallId: op.callId, ...(handle === undefined ? {} : { groupCallHandle: handle }) },
       at,
+      sender,
       deps,
       reports,
     );
@@ -105,7 +126,11 @@ async function applyToOperation(event: OperationEvent, at: string, deps: Notific
  * where something did) plus what was ignored. Safe to run again on a redelivered body: repeats change nothing.
  * Rejects only when the store fails.
  */
-export async function processNotifications(events: readonly NotificationEvent[], deps: NotificationDeps): Promise<Report[]> {
+export async function processNotifications(
+  events: readonly NotificationEvent[],
+  deps: NotificationDeps,
+  sender: { tenantId?: string } = {},
+): Promise<Report[]> {
   const clock = deps.clock ?? (() => new Date());
   const reports: Reports = [];
   for (const event of events) {
@@ -113,9 +138,9 @@ export async function processNotifications(events: readonly NotificationEvent[],
     if (event.kind === 'ignored') {
       reports.push({ kind: 'ignored', reason: 'notFollowed', detail: `${event.changeType} ${event.resourceUrl}: ${event.reason}` });
     } else if (event.kind === 'operation') {
-      await applyToOperation(event, at, deps, reports);
+      await applyToOperation(event, at, sender.tenantId, deps, reports);
     } else {
-      await applyToCall(event, at, deps, reports);
+      await applyToCall(event, at, sender.tenantId, deps, reports);
     }
   }
   return reports;
@@ -130,6 +155,6 @@ export async function adoptEarlyEvents(callId: string, deps: NotificationDeps): 
   if (!deps.early || !early) return [];
   await deps.early.delete(callId);
   const reports: Reports = [];
-  for (const { event, at } of early.events) await applyToCall(event, at, deps, reports);
+  for (const { event, at, tenantId } of early.events) await applyToCall(event, at, tenantId, deps, reports);
   return reports;
 }

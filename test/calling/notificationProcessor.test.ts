@@ -4,8 +4,8 @@ import { applyCallEvent, newCallRecord, withInvitees } from '../../src/calling/c
 import type { CallKind, CallRecord, CallRecordEvent } from '../../src/calling/callRecord.js';
 import type { NotificationEvent } from '../../src/calling/notificationEvents.js';
 import { parseCommsNotifications } from '../../src/calling/notificationParser.js';
-import { processNotifications } from '../../src/calling/notificationProcessor.js';
-import type { NotificationDeps, Report } from '../../src/calling/notificationProcessor.js';
+import { adoptEarlyEvents, processNotifications } from '../../src/calling/notificationProcessor.js';
+import type { EarlyEvents, NotificationDeps, Report } from '../../src/calling/notificationProcessor.js';
 import { newOperationRecord } from '../../src/calling/operationRecord.js';
 import type { OperationKind, OperationRecord } from '../../src/calling/operationRecord.js';
 import type { UserTarget } from '../../src/calling/people.js';
@@ -77,6 +77,37 @@ describe('processNotifications', () => {
     const [, call] = reports;
     assert.equal(call?.kind === 'call' && call.record.invitees[0]?.outcome, 'joined');
     assert.deepEqual((await world.calls.get(GROUP_CALL))?.invitees.map((i) => i.outcome), ['joined']);
+  });
+
+  it('applies nothing a tenant sends about another tenant\'s calls or operations', async () => {
+    const world = new World();
+    world.calls.put(GROUP_CALL, withInvitees(callRecord(GROUP_CALL, 'group', '#1'), [invited], CONTEXT));
+    world.operations.put(CONTEXT, operation('invite', GROUP_CALL, [invited]));
+    const events = ['invite-1-operation-completed', 'invite-1-roster'].flatMap(example);
+    const writes = world.calls.writes + world.operations.writes;
+
+    const stranger = await processNotifications(events, world.deps, { tenantId: 'someone-else' });
+    assert.deepEqual(summary(stranger), ['ignored otherTenant', 'ignored otherTenant']);
+    assert.equal(world.calls.writes + world.operations.writes, writes);
+
+    const owner = await processNotifications(events, world.deps, { tenantId: 'T1' });
+    assert.equal(owner.filter((r) => r.kind !== 'ignored').length, 3, 'the owning tenant (any case) is heard');
+  });
+
+  it('keeps early events with their sender and adopts only those of the call\'s own tenant', async () => {
+    const world = new World();
+    const early = new MemoryRecordStore<EarlyEvents>();
+    const deps: NotificationDeps = { ...world.deps, early };
+    const callId = '2f1a1100-b174-40a0-aba7-0b405e01ed92';
+    await processNotifications(example('meeting-established'), deps, { tenantId: 'someone-else' });
+    world.calls.put(callId, newCallRecord({ callId, tenantId: 't1', kind: 'meeting', chatKey: 'c', placedBy: { id: 'u', name: 'n' }, at: NOW.toISOString() }));
+
+    assert.deepEqual(summary(await adoptEarlyEvents(callId, deps)), ['ignored otherTenant']);
+    assert.equal((await world.calls.get(callId))?.state, 'establishing');
+
+    await processNotifications(example('meeting-established'), { ...deps, calls: new MemoryRecordStore<CallRecord>() }, { tenantId: 't1' });
+    assert.deepEqual(summary(await adoptEarlyEvents(callId, deps)), ['call c: stateChanged']);
+    assert.equal((await world.calls.get(callId))?.state, 'established');
   });
 
   it('a redelivered body changes nothing and reports nothing', async () => {
