@@ -26,7 +26,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['botbuilder*', 'restify*', '@microsoft/microsoft-graph-client', '@azure/*', 'node:http', 'node:https'], message: 'calling/ is the domain: no HTTP, Bot Framework or Graph client types.' },
-          { group: ['../graph/*', '../bot/*', '../http/*', '../storage/*', '../simulator/*'], message: 'calling/ may import config types only.' },
+          { group: ['**/graph/*', '**/bot/*', '**/http/*', '**/storage/*', '**/simulator/*', '**/localMode/*', '**/doctor/*'], message: 'calling/ may import config types and the shared error base only.' },
         ],
       }],
     },

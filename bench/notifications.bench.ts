@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MemoryStorage } from 'botbuilder';
 import type { Storage } from 'botbuilder';
-import { newCallRecord } from '../src/calling/callRecord.js';
-import type { CallRecord } from '../src/calling/callRecord.js';
-import { parseCommsNotifications } from '../src/calling/notificationParser.js';
-import { processNotifications } from '../src/calling/notificationProcessor.js';
-import type { OperationRecord } from '../src/calling/operationRecord.js';
+import { newCallRecord } from '../src/calling/records/callRecord.js';
+import type { CallRecord } from '../src/calling/records/callRecord.js';
+import { parseCommsNotifications } from '../src/calling/notifications/notificationParser.js';
+import { processNotifications } from '../src/calling/notifications/notificationProcessor.js';
+import type { OperationRecord } from '../src/calling/records/operationRecord.js';
 import { FileStorage } from '../src/storage/fileStorage.js';
 import { StorageRecordStore } from '../src/storage/storageRecordStore.js';
 

@@ -1,6 +1,6 @@
-import { callEndReason } from '../calling/callRecord.js';
-import type { CallKind, CallRecord, Invitee, InviteeOutcome } from '../calling/callRecord.js';
-import type { CallState } from '../calling/graphTypes.js';
+import { callEndReason } from '../calling/records/callRecord.js';
+import type { CallKind, CallRecord, Invitee, InviteeOutcome } from '../calling/records/callRecord.js';
+import type { CallState } from '../calling/requests/graphTypes.js';
 import { isLive } from '../calling/callDesk.js';
 import { expandCard } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';

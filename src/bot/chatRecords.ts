@@ -1,5 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
-import type { RecordStore } from '../calling/recordStore.js';
+import type { RecordStore } from '../calling/records/recordStore.js';
 
 /** Where the chat surface remembers how to reach chats and which message shows which call. */
 export interface ChatRecords {

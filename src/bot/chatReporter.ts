@@ -1,8 +1,8 @@
 import { ActivityTypes, CardFactory } from 'botbuilder';
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import type { CallChange, CallRecord } from '../calling/callRecord.js';
-import type { Report } from '../calling/notificationProcessor.js';
-import type { OperationRecord } from '../calling/operationRecord.js';
+import type { CallChange, CallRecord } from '../calling/records/callRecord.js';
+import type { Report } from '../calling/notifications/notificationProcessor.js';
+import type { OperationRecord } from '../calling/records/operationRecord.js';
 import type { Logger } from '../log/logger.js';
 import { KeyedMutex } from '../storage/keyedMutex.js';
 import { inviteeName } from './callCardView.js';

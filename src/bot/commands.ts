@@ -1,5 +1,5 @@
 // What a person can ask Rally for in chat (shared/spec/commands.md), as typed values.
-import type { CallRef } from '../calling/callHandles.js';
+import type { CallRef } from '../calling/records/callHandles.js';
 
 export type { CallRef };
 

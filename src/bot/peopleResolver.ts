@@ -1,9 +1,9 @@
 import { TeamsInfo } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
-import type { CallingApi } from '../calling/callingApi.js';
+import type { CallingApi } from '../calling/requests/callingApi.js';
 import { CallingApiError, InvalidRequestError } from '../calling/errors.js';
-import type { CallTarget } from '../calling/people.js';
-import { parsePhoneNumber } from '../calling/phoneNumber.js';
+import type { CallTarget } from '../calling/targets/people.js';
+import { parsePhoneNumber } from '../calling/targets/phoneNumber.js';
 import type { PersonRef } from './commands.js';
 
 /**

@@ -1,23 +1,23 @@
 // The chat-level calling use cases: what a person asked for, carried out through the calling service and recorded
 // with the chat it came from, so that notifications can later be reported there.
-import { audited } from './auditTrail.js';
-import type { AuditTrail } from './auditTrail.js';
-import { callIdForHandle, handleText, withHandle } from './callHandles.js';
-import type { CallRef, ChatCalls } from './callHandles.js';
-import { newCallRecord, withInvitees } from './callRecord.js';
-import type { CallKind, CallRecord, Person } from './callRecord.js';
-import type { CallingService } from './callingService.js';
-import type { CallPolicy } from './callPolicy.js';
-import { randomClientContext } from './clientContext.js';
-import type { NewClientContext } from './clientContext.js';
+import { audited } from './policy/auditTrail.js';
+import type { AuditTrail } from './policy/auditTrail.js';
+import { callIdForHandle, handleText, withHandle } from './records/callHandles.js';
+import type { CallRef, ChatCalls } from './records/callHandles.js';
+import { newCallRecord, withInvitees } from './records/callRecord.js';
+import type { CallKind, CallRecord, Person } from './records/callRecord.js';
+import type { CallingService } from './requests/callingService.js';
+import type { CallPolicy } from './policy/callPolicy.js';
+import { randomClientContext } from './requests/clientContext.js';
+import type { NewClientContext } from './requests/clientContext.js';
 import { InvalidRequestError } from './errors.js';
-import type { Call } from './graphTypes.js';
-import type { MeetingToJoin } from './meetingLink.js';
-import { newOperationRecord } from './operationRecord.js';
-import type { OperationKind, OperationRecord } from './operationRecord.js';
-import { distinctTargets } from './people.js';
-import type { CallTarget, UserTarget } from './people.js';
-import type { RecordStore } from './recordStore.js';
+import type { Call } from './requests/graphTypes.js';
+import type { MeetingToJoin } from './targets/meetingLink.js';
+import { newOperationRecord } from './records/operationRecord.js';
+import type { OperationKind, OperationRecord } from './records/operationRecord.js';
+import { distinctTargets } from './targets/people.js';
+import type { CallTarget, UserTarget } from './targets/people.js';
+import type { RecordStore } from './records/recordStore.js';
 
 /** Who asked, from which chat, in which tenant. */
 export interface ChatRequest {

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { REQUIRED_APPLICATION_PERMISSIONS } from '../calling/permissions.js';
+import { REQUIRED_APPLICATION_PERMISSIONS } from '../calling/requests/permissions.js';
 import type { TokenProvider } from '../graph/tokenProvider.js';
 import { fail, info, pass } from './checkResult.js';
 import type { CheckResult } from './checkResult.js';

@@ -1,4 +1,4 @@
-import type { CallingApi } from '../calling/callingApi.js';
+import type { CallingApi } from '../calling/requests/callingApi.js';
 import { PUBLIC_GRAPH_BASE_URL, SettingsError } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
 import { graphCredentialFactory } from './azureCredentials.js';

@@ -2,7 +2,7 @@ import { CallingApiError } from '../calling/errors.js';
 import type { GraphErrorDetails } from '../calling/errors.js';
 import { TokenAcquisitionError } from './tenantTokenHandler.js';
 import { isTimeout } from './timeoutHandler.js';
-import type { GraphPermission } from '../calling/permissions.js';
+import type { GraphPermission } from '../calling/requests/permissions.js';
 
 /** What the mapping needs to know about the request that failed, to say what it means for the person in the chat. */
 export interface GraphOperation {

@@ -1,14 +1,14 @@
 import { ResponseType } from '@microsoft/microsoft-graph-client';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { CallingApi } from '../calling/callingApi.js';
+import type { CallingApi } from '../calling/requests/callingApi.js';
 import type {
   Call,
   CreateCallRequest,
   GraphUser,
   InviteParticipantsOperation,
   InviteParticipantsRequest,
-} from '../calling/graphTypes.js';
-import { requiredPermission } from '../calling/permissions.js';
+} from '../calling/requests/graphTypes.js';
+import { requiredPermission } from '../calling/requests/permissions.js';
 import { currentRequestId, newRequestId } from '../log/requestContext.js';
 import { GraphCallContext } from './callContext.js';
 import { errorFromFailure, errorFromResponse, errorFromUnreadableBody } from './errorMapping.js';

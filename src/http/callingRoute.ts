@@ -1,7 +1,7 @@
 // POST /api/calling as a plain function: check the caller, check the body is a JSON object, hand it to the domain,
 // answer. Graph delivers a notification again when the answer is not 2xx in time, so the route answers 202 as soon as
 // the notifications are recorded and leaves the slow part (posting to chats) to run after the answer.
-import { InvalidNotificationError } from '../calling/notificationParser.js';
+import { InvalidNotificationError } from '../calling/notifications/notificationParser.js';
 import type { Logger } from '../log/logger.js';
 import { CallingKeysUnavailableError, UnauthorizedError } from './callingAuth.js';
 import type { CallingTokenValidator } from './callingAuth.js';

@@ -1,4 +1,4 @@
-import type { AuditRecord, AuditTrail } from '../calling/auditTrail.js';
+import type { AuditRecord, AuditTrail } from '../calling/policy/auditTrail.js';
 import type { Logger } from './logger.js';
 
 /** The message every audit line carries; an operator's log pipeline selects `audit` records by the `audit` field or this. */

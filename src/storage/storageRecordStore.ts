@@ -1,5 +1,5 @@
 import type { Storage } from 'botbuilder';
-import type { RecordStore } from '../calling/recordStore.js';
+import type { RecordStore } from '../calling/records/recordStore.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { RecordUpdateConflictError, StorageCorruptError } from './storageErrors.js';
 

@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { renderCallCard } from '../../src/bot/callCardView.js';
 import { renderHelpCard } from '../../src/bot/helpCard.js';
 import type { AdaptiveCardJson } from '../../src/bot/cardTemplates.js';
-import { applyCallEvent, newCallRecord } from '../../src/calling/callRecord.js';
-import type { CallRecord } from '../../src/calling/callRecord.js';
-import type { E164 } from '../../src/calling/phoneNumber.js';
+import { applyCallEvent, newCallRecord } from '../../src/calling/records/callRecord.js';
+import type { CallRecord } from '../../src/calling/records/callRecord.js';
+import type { E164 } from '../../src/calling/targets/phoneNumber.js';
 
 // The package's main entry does not load in Node 20 (shared/spec/local-e2e.md); its browser bundle parses without a DOM.
 const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.min.js');

@@ -7,7 +7,7 @@ import { graphCredentialFactory } from '../../src/graph/azureCredentials.js';
 import { CredentialTokenProvider, localTokenProvider } from '../../src/graph/tokenProvider.js';
 import type { TokenProvider } from '../../src/graph/tokenProvider.js';
 import { formatReport } from '../../src/doctor/checkResult.js';
-import { REQUIRED_APPLICATION_PERMISSIONS } from '../../src/calling/permissions.js';
+import { REQUIRED_APPLICATION_PERMISSIONS } from '../../src/calling/requests/permissions.js';
 import { checkGraphToken } from '../../src/doctor/graphTokenCheck.js';
 import type { LoopbackServer } from '../support/loopbackServer.js';
 import { loopbackCertificate, startLocalAuthority } from '../graph/localAuthority.js';

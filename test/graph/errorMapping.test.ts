@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { CallingApiError } from '../../src/calling/errors.js';
-import type { CallingApi } from '../../src/calling/callingApi.js';
+import type { CallingApi } from '../../src/calling/requests/callingApi.js';
 import { LoopbackServer, sendJson } from '../support/loopbackServer.js';
 import { apiFor, groupCall, inviteOne, peerToPeerCall, rejectionOf } from './graphFixtures.js';
 

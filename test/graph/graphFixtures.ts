@@ -1,4 +1,4 @@
-import type { CreateCallRequest, InvitationParticipantInfo, InviteParticipantsRequest } from '../../src/calling/graphTypes.js';
+import type { CreateCallRequest, InvitationParticipantInfo, InviteParticipantsRequest } from '../../src/calling/requests/graphTypes.js';
 import { GraphCallingApi } from '../../src/graph/graphCallingApi.js';
 import type { GraphClientOptions } from '../../src/graph/graphClient.js';
 import { StaticTokenProvider } from '../../src/graph/tokenProvider.js';

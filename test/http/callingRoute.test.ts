@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
 import sinon from 'sinon';
-import { InvalidNotificationError } from '../../src/calling/notificationParser.js';
+import { InvalidNotificationError } from '../../src/calling/notifications/notificationParser.js';
 import { createCallingTokenValidator } from '../../src/http/callingAuth.js';
 import { createCallingRoute } from '../../src/http/callingRoute.js';
 import type { CallingNotificationsHandler } from '../../src/http/callingRoute.js';

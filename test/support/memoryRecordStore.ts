@@ -1,4 +1,4 @@
-import type { RecordStore } from '../../src/calling/recordStore.js';
+import type { RecordStore } from '../../src/calling/records/recordStore.js';
 
 interface Stored {
   json: string;

@@ -1,0 +1,139 @@
+// The operator's rules on who may ring whom (policySettings.ts), applied before any request leaves for Graph.
+// A refusal tells the person what they cannot do and whom to ask, not how the lists are made; the log gets the code,
+// the person's object id and tenant, and of a phone number only its country code and kind.
+import { EVERYONE } from '../../config/policySettings.js';
+import type { AllowList, PolicySettings } from '../../config/policySettings.js';
+import type { Logger } from '../../log/logger.js';
+import { RallyError } from '../errors.js';
+import type { CallTarget } from '../targets/people.js';
+import { parsePhoneNumber } from '../targets/phoneNumber.js';
+import type { PhoneNumber, PhoneNumberType } from '../targets/phoneNumber.js';
+import { SlidingWindowRateLimiter } from './rateLimiter.js';
+
+export type PolicyRefusalCode =
+  | 'tenantNotAllowed'
+  | 'notAllowedToCall'
+  | 'notAllowedToDial'
+  | 'countryNotAllowed'
+  | 'numberTypeRefused'
+  | 'rateLimited';
+
+/** The rules do not let this person do this. Nothing was sent to Graph. */
+export class PolicyRefusedError extends RallyError {
+  constructor(
+    readonly code: PolicyRefusalCode,
+    userMessage: string,
+    /** For the log: never holds more of a phone number than its country code. */
+    readonly logFields: Record<string, string> = {},
+  ) {
+    // The chat sentence may quote the number; the message that reaches logs names only the rule.
+    super(userMessage, { detail: `Refused by the calling policy: ${code}` });
+  }
+}
+
+/** Who asks: the Entra object id of the person in the chat, and the chat's tenant. */
+export interface Requester {
+  id: string;
+  tenantId: string;
+}
+
+const ASK_ADMIN = 'ask your Teams administrator if you need it';
+
+const NUMBER_KINDS: Partial<Record<PhoneNumberType, string>> = {
+  PREMIUM_RATE: 'premium-rate numbers',
+  SHARED_COST: 'shared-cost numbers',
+  PERSONAL_NUMBER: 'personal (forwarding) numbers',
+  VOIP: 'internet telephony (VoIP) numbers',
+  PAGER: 'pagers',
+  UAN: 'company-wide service numbers',
+  VOICEMAIL: 'voicemail access numbers',
+  TOLL_FREE: 'toll-free numbers',
+  MOBILE: 'mobile numbers',
+  FIXED_LINE: 'landlines',
+  FIXED_LINE_OR_MOBILE: 'this kind of number',
+};
+
+export function allows(list: AllowList, entry: string): boolean {
+  return list === EVERYONE || list.includes(entry);
+}
+
+export function isTenantAllowed(policy: PolicySettings, tenantId: string | undefined): boolean {
+  return policy.allowedTenants === EVERYONE || (tenantId !== undefined && allows(policy.allowedTenants, tenantId.toLowerCase()));
+}
+
+/** May this person start a call or invitation ringing these targets (none for a meeting)? Throws PolicyRefusedError. */
+export function checkCall(policy: PolicySettings, requester: Requester, targets: readonly CallTarget[]): void {
+  if (!isTenantAllowed(policy, requester.tenantId)) {
+    throw new PolicyRefusedError('tenantNotAllowed', 'Rally is not enabled for your organization.');
+  }
+  if (!allows(policy.allowedCallers, requester.id.toLowerCase())) {
+    throw new PolicyRefusedError('notAllowedToCall', `You are not allowed to place calls with Rally; ${ASK_ADMIN}.`);
+  }
+  for (const target of targets) {
+    if (target.kind === 'phone') checkDial(policy, requester, parsePhoneNumber(target.number));
+  }
+}
+
+/** May this person ring this phone number? Throws PolicyRefusedError. */
+export function checkDial(policy: PolicySettings, requester: Requester, number: PhoneNumber): void {
+  if (!allows(policy.allowedDialers, requester.id.toLowerCase())) {
+    throw new PolicyRefusedError('notAllowedToDial', `You are not allowed to dial phone numbers with Rally; ${ASK_ADMIN}.`);
+  }
+  const fields = { countryCallingCode: number.countryCallingCode, numberType: number.type ?? 'unknown' };
+  const region = number.country;
+  if (!allows(policy.allowedCountries, number.countryCallingCode) && !(region !== undefined && allows(policy.allowedCountries, region))) {
+    throw new PolicyRefusedError(
+      'countryNotAllowed',
+      `Rally is not allowed to dial numbers in ${region ? regionName(region) : `country code +${number.countryCallingCode}`}, so it will not ring ${number.e164}.`,
+      fields,
+    );
+  }
+  if (number.type === undefined || !policy.allowedNumberTypes.includes(number.type)) {
+    const kind = (number.type && NUMBER_KINDS[number.type]) ?? 'numbers of unknown kind';
+    throw new PolicyRefusedError('numberTypeRefused', `Rally does not dial ${kind}, so it will not ring ${number.e164}.`, fields);
+  }
+}
+
+export interface CallPolicyOptions {
+  settings: PolicySettings;
+  /** Counts calls and invitations per person; none when CALL_RATE_LIMIT is off. */
+  limiter?: SlidingWindowRateLimiter;
+  log?: Pick<Logger, 'warn'>;
+}
+
+/** The rules plus the rate limit, for the calling desk: `admit` before each request that rings someone. */
+export class CallPolicy {
+  constructor(private readonly options: CallPolicyOptions) {}
+
+  /** Checks the rules, then counts the action against the person's rate limit. Throws (and logs) PolicyRefusedError. */
+  admit(requester: Requester, targets: readonly CallTarget[]): void {
+    try {
+      checkCall(this.options.settings, requester, targets);
+      const decision = this.options.limiter?.take(`${requester.tenantId.toLowerCase()}/${requester.id.toLowerCase()}`);
+      if (decision?.allowed === false) {
+        const minutes = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
+        throw new PolicyRefusedError(
+          'rateLimited',
+          `You have started many calls and invitations in a short time; try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`,
+        );
+      }
+    } catch (error) {
+      if (error instanceof PolicyRefusedError) {
+        this.options.log?.warn({ code: error.code, requester: requester.id, tenantId: requester.tenantId, ...error.logFields }, 'request refused by policy');
+      }
+      throw error;
+    }
+  }
+}
+
+/** The policy as the settings say, with its in-memory rate limiter. */
+export function createCallPolicy(settings: PolicySettings, log?: Pick<Logger, 'warn'>): CallPolicy {
+  const limit = settings.callRateLimit;
+  return new CallPolicy({ settings, ...(limit ? { limiter: new SlidingWindowRateLimiter(limit) } : {}), ...(log ? { log } : {}) });
+}
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+function regionName(region: string): string {
+  return regionNames.of(region) ?? region;
+}

@@ -1,0 +1,108 @@
+// Who is in a call, as Rally stores it, and how full and delta roster notifications change it.
+import type { NotifiedParticipant, ParticipantKind } from '../notifications/notificationEvents.js';
+import type { CallTarget } from '../targets/people.js';
+
+export interface RosterEntry {
+  /** Graph participant id, or `kind:identityId` when the notification had none. */
+  key: string;
+  participantId?: string;
+  kind: ParticipantKind;
+  /** Entra object id for users, the number for phones. */
+  identityId?: string;
+  displayName?: string;
+  muted: boolean;
+  inLobby: boolean;
+  /** The delta roster sequence number that last set this entry; absent when it came from a full roster. */
+  sequenceNumber?: number;
+  /**
+   * Set when the participant left. In delta mode the entry is kept with this mark, so that an older delta arriving
+   * late cannot bring the participant back.
+   */
+  removed?: { reason?: string };
+}
+
+export type RosterChange =
+  | { kind: 'participantJoined'; participant: RosterEntry }
+  | { kind: 'participantLeft'; participant: RosterEntry }
+  | { kind: 'participantUpdated'; participant: RosterEntry; previous: RosterEntry };
+
+export interface RosterUpdate {
+  roster: RosterEntry[];
+  changes: RosterChange[];
+}
+
+function entryFor(p: NotifiedParticipant, sequenceNumber?: number): RosterEntry {
+  return {
+    key: p.key,
+    ...(p.participantId === undefined ? {} : { participantId: p.participantId }),
+    kind: p.identity.kind,
+    ...(p.identity.id === undefined ? {} : { identityId: p.identity.id }),
+    ...(p.identity.displayName === undefined ? {} : { displayName: p.identity.displayName }),
+    muted: p.isMuted,
+    inLobby: p.isInLobby,
+    ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
+    ...(p.removed === undefined ? {} : { removed: p.removed }),
+  };
+}
+
+function isPresent(entry: RosterEntry | undefined): entry is RosterEntry {
+  return entry !== undefined && entry.removed === undefined;
+}
+
+/** How an entry moved from `before` to `after`, if that is worth telling the chat. */
+function changeBetween(before: RosterEntry | undefined, after: RosterEntry | undefined): RosterChange | undefined {
+  if (!isPresent(before)) return isPresent(after) ? { kind: 'participantJoined', participant: after } : undefined;
+  if (!isPresent(after)) return { kind: 'participantLeft', participant: after ?? { ...before, removed: {} } };
+  const differs = before.muted !== after.muted || before.inLobby !== after.inLobby || before.displayName !== after.displayName;
+  return differs ? { kind: 'participantUpdated', participant: after, previous: before } : undefined;
+}
+
+/** A full roster is everyone in the call now: it replaces what Rally had, and whoever is missing from it left. */
+export function applyFullRoster(roster: readonly RosterEntry[], participants: readonly NotifiedParticipant[]): RosterUpdate {
+  const before = new Map(roster.map((e) => [e.key, e]));
+  const after = new Map(participants.map((p) => [p.key, entryFor(p)]));
+  const changes: RosterChange[] = [];
+  for (const [key, entry] of after) {
+    const change = changeBetween(before.get(key), entry);
+    if (change) changes.push(change);
+  }
+  for (const [key, entry] of before) {
+    if (!after.has(key) && isPresent(entry)) changes.push({ kind: 'participantLeft', participant: { ...entry, removed: {} } });
+  }
+  return { roster: [...after.values()].filter(isPresent), changes };
+}
+
+/**
+ * A delta update carries only the participants that changed. Each is applied only if it is newer than what Rally
+ * holds for that participant (its `rosterSequenceNumber`, else the update's `sequenceNumber`), so duplicates and
+ * stale updates change nothing, and updates about different people apply whatever order they arrive in.
+ */
+export function applyRosterDelta(
+  roster: readonly RosterEntry[],
+  sequenceNumber: number,
+  participants: readonly NotifiedParticipant[],
+): RosterUpdate {
+  const entries = new Map(roster.map((e) => [e.key, e]));
+  const changes: RosterChange[] = [];
+  for (const p of participants) {
+    const current = entries.get(p.key);
+    const number = p.rosterSequenceNumber ?? sequenceNumber;
+    if (current?.sequenceNumber !== undefined && number <= current.sequenceNumber) continue;
+    const next = entryFor(p, number);
+    entries.set(p.key, next);
+    const change = changeBetween(current, next);
+    if (change) changes.push(change);
+  }
+  return { roster: [...entries.values()], changes };
+}
+
+function phoneDigits(number: string): string {
+  return number.replace(/[^\d]/g, '');
+}
+
+/** Whether a roster entry is the person Rally invited (users by object id, phones by number). */
+export function isTarget(entry: RosterEntry, target: CallTarget): boolean {
+  if (entry.identityId === undefined) return false;
+  if (target.kind === 'phone') return entry.kind === 'phone' && phoneDigits(entry.identityId) === phoneDigits(target.number);
+  return entry.kind === 'user' && entry.identityId.toLowerCase() === target.id.toLowerCase();
+}

@@ -1,0 +1,136 @@
+import { InvalidRequestError } from '../errors.js';
+
+/**
+ * A meeting Rally can join, as the person identified it.
+ * - `organizer`: the long join link names the meeting chat, its message and the organizer; Graph joins with
+ *   `chatInfo` + `organizerMeetingInfo`.
+ * - `meetingId`: the short link (`/meet/<id>?p=<passcode>`) and the invite's "Meeting ID" carry only the numeric
+ *   meeting id and passcode, which is exactly Graph's `joinMeetingIdMeetingInfo`: no lookup needed to join with it.
+ */
+export type MeetingToJoin = OrganizerMeeting | MeetingById;
+
+export interface OrganizerMeeting {
+  kind: 'organizer';
+  /** `19:meeting_...@thread.v2` for scheduled meetings, the channel's `19:...@thread.skype` for channel meetings. */
+  threadId: string;
+  /** `0` for scheduled meetings, the meeting post's id for channel meetings. */
+  messageId: string;
+  /** The channel post the meeting hangs under, when the link names it (`MessageId` in its context). */
+  replyChainMessageId?: string;
+  organizer: { id: string; tenantId: string };
+}
+
+export interface MeetingById {
+  kind: 'meetingId';
+  meetingId: string;
+  passcode?: string;
+}
+
+// Work and school Teams, including the US government clouds Graph calling serves. teams.live.com (Teams free) is
+// refused by name: those meetings live outside any tenant, so a tenant's calling bot cannot join them.
+const TEAMS_HOSTS = new Set(['teams.microsoft.com', 'teams.cloud.microsoft', 'gov.teams.microsoft.us', 'dod.teams.microsoft.us']);
+const CONSUMER_TEAMS_HOST = 'teams.live.com';
+// Outlook rewrites links in mail as https://<region>.safelinks.protection.outlook.com/?url=<the link>&...
+const SAFE_LINKS_HOST = /(^|\.)safelinks\.protection\.outlook\.com$/i;
+
+const THREAD_ID = /^19:[^\s@/]+@thread\.[a-z0-9]+$/i;
+const MESSAGE_ID = /^\d+$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Reads a Teams meeting join link, long (`/l/meetup-join/<thread>/<message>?context={"Tid":...,"Oid":...}`) or short
+ * (`/meet/<meeting id>?p=<passcode>`). Throws `InvalidRequestError` saying what is wrong with the link, and nothing
+ * else, whatever the text.
+ */
+export function parseMeetingLink(text: string): MeetingToJoin {
+  return parseUrl(text.trim(), true);
+}
+
+/** The `join <meeting id> [passcode <code>]` form. The id may be spaced as invites print it (`123 456 789 012`). */
+export function meetingById(meetingId: string, passcode?: string): MeetingById {
+  const digits = meetingId.replace(/\s+/g, '');
+  if (!/^\d{1,32}$/.test(digits)) {
+    throw refuse('invalidMeetingId', 'A meeting id is the number shown under "Meeting ID" in the invite, like 123 456 789 012.');
+  }
+  const code = passcode?.trim();
+  return { kind: 'meetingId', meetingId: digits, ...(code ? { passcode: code } : {}) };
+}
+
+function parseUrl(text: string, mayUnwrap: boolean): MeetingToJoin {
+  if (!URL.canParse(text)) {
+    throw refuse('notAMeetingLink', 'That is not a link: paste the meeting\'s join link, which starts with https://teams.microsoft.com/.');
+  }
+  const url = new URL(text);
+  const host = url.hostname.toLowerCase();
+  const wrapped = url.searchParams.get('url');
+  if (mayUnwrap && SAFE_LINKS_HOST.test(host) && wrapped) return parseUrl(wrapped.trim(), false);
+  if (host === CONSUMER_TEAMS_HOST) {
+    throw refuse('consumerMeetingLink', 'That is a Teams (free) meeting link; Rally can only join work or school Teams meetings.');
+  }
+  if (url.protocol !== 'https:' || !TEAMS_HOSTS.has(host)) {
+    throw refuse('notAMeetingLink', 'That is not a Teams meeting link: it should start with https://teams.microsoft.com/.');
+  }
+  const path = url.pathname.split('/').filter((s) => s !== '');
+  const [first, second, third, fourth] = path.map((s) => s.toLowerCase());
+  if (first === 'l' && second === 'meetup-join' && third !== undefined && fourth !== undefined) {
+    return organizerMeeting(path[2]!, path[3]!, url.searchParams.get('context'));
+  }
+  if (first === 'meet' && second !== undefined && path.length === 2) {
+    const passcode = url.searchParams.get('p') ?? undefined;
+    if (!/^\d+$/.test(path[1]!)) throw refuse('meetingLinkDamaged', 'The meeting id in that link is not a number: copy the link again.');
+    return meetingById(path[1]!, passcode);
+  }
+  throw refuse('notAMeetingLink', 'That Teams link is not a meeting join link: copy it from the meeting\'s invite or its "Join" button.');
+}
+
+function organizerMeeting(threadSegment: string, messageSegment: string, contextText: string | null): OrganizerMeeting {
+  const threadId = decode(threadSegment);
+  const messageId = decode(messageSegment);
+  if (threadId === undefined || !THREAD_ID.test(threadId) || messageId === undefined || !MESSAGE_ID.test(messageId)) {
+    throw refuse('meetingLinkDamaged', 'The meeting link is damaged (its chat id is not readable): copy the whole link again.');
+  }
+  if (contextText === null) {
+    throw refuse('meetingLinkDamaged', 'The meeting link is cut short: it lacks the part after "?context=" naming the organizer; copy the whole link.');
+  }
+  const context = parseContext(contextText);
+  const tenantId = context?.['Tid'];
+  const organizerId = context?.['Oid'];
+  const replyChainMessageId = context?.['MessageId'];
+  if (typeof tenantId !== 'string' || !GUID.test(tenantId)) {
+    throw refuse('meetingLinkDamaged', 'The meeting link does not name the organizer\'s tenant (Tid): copy the whole link again.');
+  }
+  if (typeof organizerId !== 'string' || !GUID.test(organizerId)) {
+    throw refuse('meetingLinkDamaged', 'The meeting link does not name its organizer (Oid): copy the whole link again.');
+  }
+  if (replyChainMessageId !== undefined && (typeof replyChainMessageId !== 'string' || !MESSAGE_ID.test(replyChainMessageId))) {
+    throw refuse('meetingLinkDamaged', 'The meeting link names a channel post Rally cannot read (MessageId): copy the whole link again.');
+  }
+  return {
+    kind: 'organizer',
+    threadId,
+    messageId,
+    ...(replyChainMessageId === undefined ? {} : { replyChainMessageId }),
+    organizer: { id: organizerId, tenantId },
+  };
+}
+
+function parseContext(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    throw refuse('meetingLinkDamaged', 'The meeting link\'s context (organizer and tenant) is not readable: copy the whole link again.');
+  }
+}
+
+function decode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function refuse(code: string, userMessage: string): InvalidRequestError {
+  return new InvalidRequestError(code, userMessage);
+}

@@ -1,0 +1,98 @@
+import { ParseError, parsePhoneNumberWithError, validatePhoneNumberLength } from 'libphonenumber-js/max';
+import type { CountryCode, PhoneNumberType } from 'libphonenumber-js/max';
+import { InvalidRequestError } from '../errors.js';
+
+// Phone numbers are parsed by libphonenumber-js with its "max" metadata: it knows every country's number ranges and
+// each range's type, which the dialing policy needs to refuse premium-rate numbers.
+
+export type { CountryCode, PhoneNumberType };
+
+/** A phone number in E.164 (`+14255550100`). Only `parsePhoneNumber` makes one, so a builder holding it needs no check. */
+export type E164 = string & { readonly __brand: 'E164' };
+
+export interface PhoneNumber {
+  e164: E164;
+  /** Without the `+`: `1`, `44`. */
+  countryCallingCode: string;
+  /** Undefined for non-geographic numbers (`+800`, `+882`...). */
+  country?: CountryCode;
+  /** The kind of line the number's range is assigned to, when the metadata says; the dialing policy reads it. */
+  type?: PhoneNumberType;
+}
+
+const EXAMPLE = '+14255550100';
+
+/**
+ * Reads a phone number as people type it: `+1 (425) 555-0100`, `+1-425-555-0100`, `+44 20 7946 0958`, and with the
+ * `00` international prefix (`00 44 20 7946 0958`) that most of the world dials. Numbers without a country code are
+ * refused: Rally serves many countries and cannot guess which one was meant.
+ * Throws `InvalidRequestError` saying what is wrong, and nothing else, whatever the text.
+ */
+export function parsePhoneNumber(text: string): PhoneNumber {
+  const trimmed = text.trim();
+  const international = trimmed.replace(/^00\s*/, '+');
+  if (!international.startsWith('+')) {
+    throw looksLikePhoneNumber(trimmed)
+      ? refuse('phoneNumberMissingCountryCode', `Write ${quote(trimmed)} with a leading + and its country code, like ${EXAMPLE}.`)
+      : notANumber(trimmed);
+  }
+  let parsed;
+  try {
+    parsed = parsePhoneNumberWithError(international, { extract: false });
+  } catch (error) {
+    throw explainReason(trimmed, error instanceof ParseError ? error.message : undefined, error) ?? notANumber(trimmed, error);
+  }
+  if (parsed.ext) {
+    throw refuse('phoneNumberExtension', `Rally can't dial extensions: write ${quote(trimmed)} without the extension.`);
+  }
+  if (!parsed.isValid()) {
+    throw explainReason(trimmed, validatePhoneNumberLength(international)) ??
+      refuse('phoneNumberInvalid', `${quote(trimmed)} is not a valid phone number for country code +${parsed.countryCallingCode}.`);
+  }
+  return {
+    e164: parsed.number as E164,
+    countryCallingCode: parsed.countryCallingCode,
+    country: parsed.country,
+    type: parsed.getType(),
+  };
+}
+
+/**
+ * Cheap test for the command parser: does this word look like someone meant a phone number (digits and phone
+ * punctuation only)? A yes is then read by `parsePhoneNumber`, which explains any mistake.
+ */
+export function looksLikePhoneNumber(text: string): boolean {
+  return /^\s*\+?[\d\s().\-/]*\d[\d\s().\-/]*$/.test(text);
+}
+
+/** Explains libphonenumber's reason codes (`ParseError.message`, `validatePhoneNumberLength`). */
+function explainReason(text: string, reason: string | undefined, cause?: unknown): InvalidRequestError | undefined {
+  switch (reason) {
+    case 'TOO_SHORT':
+      return refuse('phoneNumberTooShort', `${quote(text)} is too short to be a phone number with its country code.`, cause);
+    case 'TOO_LONG':
+      return refuse('phoneNumberTooLong', `${quote(text)} is too long to be a phone number.`, cause);
+    case 'INVALID_LENGTH':
+      return refuse('phoneNumberInvalid', `${quote(text)} does not have the right number of digits for its country.`, cause);
+    case 'INVALID_COUNTRY':
+      return refuse('phoneNumberUnknownCountryCode', `${quote(text)} does not start with a known country code (like +1 or +44).`, cause);
+    case 'NOT_A_NUMBER':
+      return notANumber(text, cause);
+    default:
+      return undefined;
+  }
+}
+
+function notANumber(text: string, cause?: unknown): InvalidRequestError {
+  return refuse('notAPhoneNumber', `${quote(text)} is not a phone number; write it like ${EXAMPLE}.`, cause);
+}
+
+function refuse(code: string, userMessage: string, cause?: unknown): InvalidRequestError {
+  return new InvalidRequestError(code, userMessage, cause === undefined ? undefined : { cause });
+}
+
+/** Echoes what the person typed so they see which number is meant, clipped so a paste can't flood the chat. */
+function quote(text: string): string {
+  const clipped = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return `"${clipped}"`;
+}

@@ -1,0 +1,381 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import type { NotificationEvent, NotifiedParticipant, ParticipantIdentity } from '../../../src/calling/notifications/notificationEvents.js';
+import {
+  InvalidNotificationError,
+  MAX_ENTRIES_PER_NOTIFICATION,
+  MAX_NOTIFICATIONS_PER_BODY,
+  parseCommsNotifications,
+} from '../../../src/calling/notifications/notificationParser.js';
+import { RallyError } from '../../../src/calling/errors.js';
+
+type Json = { [key: string]: unknown };
+
+function example(name: string): Json {
+  return JSON.parse(readFileSync(new URL(`./notificationExamples/${name}.json`, import.meta.url), 'utf8')) as Json;
+}
+
+/** One notification in an envelope. */
+function body(notification: Json): Json {
+  return { '@odata.type': '#microsoft.graph.commsNotifications', value: [notification] };
+}
+
+function invalid(input: unknown, problem: RegExp): void {
+  assert.throws(
+    () => parseCommsNotifications(input),
+    (error: unknown) => {
+      assert.ok(error instanceof InvalidNotificationError, `expected InvalidNotificationError, got ${String(error)}`);
+      assert.ok(error instanceof RallyError);
+      assert.equal(error.code, 'invalidNotification');
+      assert.match(error.message, problem);
+      return true;
+    },
+  );
+}
+
+const CONTEXT = 'f2fa86af-3c51-4bc2-8fc0-475452d9764f';
+const INVITE_CALL = 'ab6233a5-20b7-4c5e-bea2-ce56c9776429';
+const GROUP_CALL = '7531d31f-d10d-44de-802f-c569dbca451c';
+const MEETING_CALL = '2f1a1100-b174-40a0-aba7-0b405e01ed92';
+const DELTA_CALL = '421f7700-f4ad-4ea9-a3fc-c1d2195675ad';
+const SHARING_CALL = '421f4c00-4436-4c3a-9d9a-c4924cf98e67';
+const SESSION = 'F7D9EF30FF0A9BD3F64B274387FB8FF8E96B6CFBA8F87F8305A74DE99AF007BC';
+
+function unnamedParticipant(kind: 'user' | 'phone' | 'app', id: string, displayName?: string): NotifiedParticipant {
+  return {
+    key: `${kind}:${id}`,
+    identity: { kind, id, ...(displayName === undefined ? {} : { displayName }) },
+    isMuted: false,
+    isInLobby: false,
+  };
+}
+
+const john: NotifiedParticipant = {
+  key: '0d7664b6-6432-43ed-8d27-d9e7adec188c',
+  participantId: '0d7664b6-6432-43ed-8d27-d9e7adec188c',
+  identity: { kind: 'user', id: '112f7296-5fa4-42ca-bae8-6a692b15d4b8', displayName: 'John' },
+  isMuted: true,
+  isInLobby: false,
+};
+const bot: NotifiedParticipant = {
+  key: '05491616-385f-44a8-9974-18cc5f9933c1',
+  participantId: '05491616-385f-44a8-9974-18cc5f9933c1',
+  identity: { kind: 'app', id: '2891555a-92ff-42e6-80fa-6e1300c6b5c6', displayName: 'Calling Bot' },
+  isMuted: false,
+  isInLobby: false,
+};
+const guest: NotifiedParticipant = {
+  key: '05491616-385f-44a8-9974-18cc5f9933c1',
+  participantId: '05491616-385f-44a8-9974-18cc5f9933c1',
+  identity: { kind: 'guest', id: 'd7a3b999-17ac-4bca-9e77-e6a730d2ec2e', displayName: 'Guest User' },
+  isMuted: false,
+  isInLobby: true,
+};
+
+function completed(callId: string, operationId: string | null, participants: ParticipantIdentity[]): NotificationEvent {
+  return {
+    kind: 'operation',
+    callId,
+    changeType: 'deleted',
+    operationId,
+    operationType: 'inviteParticipantsOperation',
+    status: 'completed',
+    clientContext: CONTEXT,
+    participants,
+  };
+}
+
+const EXPECTED: Record<string, NotificationEvent[]> = {
+  'invite-1-operation-completed': [
+    completed(INVITE_CALL, 'eec3812a-fdc3-4fb4-825c-a06c9f35414e', [
+      { kind: 'user', id: '278405a3-f568-4b3e-b684-009193463064', displayName: 'string' },
+    ]),
+  ],
+  // The document shows the invited user as an `application` identity without a participant id.
+  'invite-1-roster': [{ kind: 'roster', callId: INVITE_CALL, participants: [unnamedParticipant('app', '278405a3-f568-4b3e-b684-009193463064')] }],
+  'invite-2-operation-completed': [
+    completed(GROUP_CALL, null, [
+      { kind: 'user', id: '7e1b4346-85a6-4bdd-abe3-d11c5d420efe', displayName: 'string' },
+      { kind: 'user', id: '1e126418-44a0-4a94-a6f8-0efe1ad71acb', displayName: 'string' },
+    ]),
+  ],
+  'invite-2-roster': [
+    {
+      kind: 'roster',
+      callId: GROUP_CALL,
+      participants: [
+        unnamedParticipant('app', '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'),
+        unnamedParticipant('user', '1e126418-44a0-4a94-a6f8-0efe1ad71acb', 'string'),
+      ],
+    },
+  ],
+  'invite-3-operation-completed': [
+    completed(INVITE_CALL, '278405a3-f568-4b3e-b684-009193463064', [
+      { kind: 'user', id: '7e1b4346-85a6-4bdd-abe3-d11c5d420efe', displayName: 'string' },
+    ]),
+  ],
+  'invite-3-roster': [
+    {
+      kind: 'roster',
+      callId: 'a7ebfb2d-871e-419c-87af-27290b22e8db',
+      participants: [unnamedParticipant('user', '7e1b4346-85a6-4bdd-abe3-d11c5d420efe', 'string')],
+    },
+  ],
+  'invite-4-operation-completed': [completed(INVITE_CALL, 'eec3812a-fdc3-4fb4-825c-a06c9f35414e', [{ kind: 'phone', id: '+12345678901' }])],
+  'invite-4-roster': [{ kind: 'roster', callId: INVITE_CALL, participants: [unnamedParticipant('phone', '+12345678901')] }],
+  'invite-5-operation-completed': [
+    completed(INVITE_CALL, '278405a3-f568-4b3e-b684-009193463064', [{ kind: 'user', id: '682b6c37-0729-4fab-ace6-d730d5d9137e' }]),
+  ],
+  'invite-5-roster': [{ kind: 'roster', callId: INVITE_CALL, participants: [unnamedParticipant('user', '682b6c37-0729-4fab-ace6-d730d5d9137e')] }],
+  'peer-to-peer-establishing': [
+    { kind: 'callState', callId: '2e1a0b00-2db4-4022-9570-243709c565ab', changeType: 'updated', state: 'establishing' },
+  ],
+  'peer-to-peer-established': [
+    { kind: 'callState', callId: '2e1a0b00-b3c5-4b0f-99b3-c133bc1e6116', changeType: 'updated', state: 'established' },
+  ],
+  'content-sharing-started': [{ kind: 'contentSharing', callId: SHARING_CALL, changeType: 'created', sessionIds: [SESSION] }],
+  'content-sharing-updated': [{ kind: 'contentSharing', callId: SHARING_CALL, changeType: 'updated', sessionIds: [SESSION] }],
+  'content-sharing-ended': [{ kind: 'contentSharing', callId: SHARING_CALL, changeType: 'deleted', sessionIds: [SESSION] }],
+  'meeting-establishing': [{ kind: 'callState', callId: MEETING_CALL, changeType: 'updated', state: 'establishing' }],
+  'meeting-established': [{ kind: 'callState', callId: MEETING_CALL, changeType: 'updated', state: 'established' }],
+  'meeting-roster': [{ kind: 'roster', callId: MEETING_CALL, participants: [john, bot] }],
+  'meeting-roster-delta': [
+    {
+      kind: 'rosterDelta',
+      callId: DELTA_CALL,
+      sequenceNumber: 1,
+      participants: [
+        { ...john, rosterSequenceNumber: 1 },
+        { ...bot, rosterSequenceNumber: 1, removed: { reason: 'Removed from roster' } },
+      ],
+    },
+  ],
+  'guest-roster': [{ kind: 'roster', callId: '2f1a1100-726f-4705-a071-30fb8f6b568f', participants: [guest] }],
+  'guest-roster-delta': [{ kind: 'rosterDelta', callId: DELTA_CALL, sequenceNumber: 2, participants: [guest] }],
+  'call-terminating': [{ kind: 'callState', callId: '57dab8b1-894c-409a-b240-bd8beae78896', changeType: 'updated', state: 'terminating' }],
+  'call-terminated': [
+    {
+      kind: 'callState',
+      callId: '57dab8b1-894c-409a-b240-bd8beae78896',
+      changeType: 'deleted',
+      state: 'terminated',
+      resultInfo: { code: 200, subcode: 5001, message: 'The conversation has ended.' },
+    },
+  ],
+};
+
+describe('parseCommsNotifications', () => {
+  describe('every documented notification', () => {
+    for (const [name, events] of Object.entries(EXPECTED)) {
+      it(name, () => {
+        assert.deepEqual(parseCommsNotifications(example(name)), events);
+      });
+    }
+  });
+
+  it('reads every notification of a batch, in order', () => {
+    const establishing = example('meeting-establishing');
+    const roster = example('meeting-roster');
+    const batch = { value: [...(establishing['value'] as unknown[]), ...(roster['value'] as unknown[])] };
+    assert.deepEqual(parseCommsNotifications(batch), [...EXPECTED['meeting-establishing']!, ...EXPECTED['meeting-roster']!]);
+  });
+
+  it('reads the deprecated /app/calls resource when resourceUrl is missing', () => {
+    const notification = (example('invite-1-operation-completed')['value'] as Json[])[0]!;
+    delete notification['resourceUrl'];
+    assert.equal(notification['resource'], `/app/calls/${INVITE_CALL}/operations/eec3812a-fdc3-4fb4-825c-a06c9f35414e`);
+    assert.deepEqual(parseCommsNotifications(body(notification)), EXPECTED['invite-1-operation-completed']);
+  });
+
+  it('reads a failed operation: status in any case, resultInfo codes as strings or integers', () => {
+    const event = (status: string, code: unknown, subcode: unknown) =>
+      parseCommsNotifications(
+        body({
+          changeType: 'deleted',
+          resourceUrl: `/communications/calls/${INVITE_CALL}/operations/op-1`,
+          resourceData: {
+            '@odata.type': '#microsoft.graph.inviteParticipantsOperation',
+            id: 'op-1',
+            status,
+            clientContext: CONTEXT,
+            resultInfo: { code, subcode, message: 'Call declined.' },
+            extra: { ignored: true },
+          },
+        }),
+      );
+    const expected: NotificationEvent[] = [
+      {
+        kind: 'operation',
+        callId: INVITE_CALL,
+        changeType: 'deleted',
+        operationId: 'op-1',
+        operationType: 'inviteParticipantsOperation',
+        status: 'failed',
+        clientContext: CONTEXT,
+        resultInfo: { code: 603, subcode: 10, message: 'Call declined.' },
+        participants: [],
+      },
+    ];
+    assert.deepEqual(event('Failed', '603', '10'), expected);
+    assert.deepEqual(event('FAILED', 603, 10), expected);
+    assert.equal((event('Running', 0, 0)[0] as { status: string }).status, 'running');
+  });
+
+  it('a deleted call without a state is a terminated call', () => {
+    assert.deepEqual(parseCommsNotifications(body({ changeType: 'deleted', resourceUrl: '/communications/calls/c1', resourceData: {} })), [
+      { kind: 'callState', callId: 'c1', changeType: 'deleted', state: 'terminated' },
+    ]);
+  });
+
+  it('a call update without a state, or with unknownFutureValue, carries no state', () => {
+    for (const resourceData of [{ '@odata.type': '#microsoft.graph.call' }, { state: 'unknownFutureValue' }, { state: null }]) {
+      assert.deepEqual(parseCommsNotifications(body({ changeType: 'updated', resourceUrl: '/communications/calls/c1', resourceData })), [
+        { kind: 'callState', callId: 'c1', changeType: 'updated' },
+      ]);
+    }
+  });
+
+  it('resources Rally does not follow are ignored, not errors', () => {
+    const events = parseCommsNotifications({
+      value: [
+        { changeType: 'updated', resourceUrl: '/communications/calls/c1/audioRoutingGroups/g1', resourceData: { anything: 1 } },
+        { changeType: 'created', resourceUrl: '/communications/onlineMeetings/m1', resourceData: null },
+        {
+          changeType: 'deleted',
+          resourceUrl: '/communications/calls/c1/operations/op-9',
+          resourceData: { status: 'unknownFutureValue', clientContext: 'x' },
+        },
+      ],
+    });
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['ignored', 'ignored', 'ignored'],
+    );
+    assert.equal((events[1] as { resourceUrl: string }).resourceUrl, '/communications/onlineMeetings/m1');
+  });
+
+  it('accepts an empty batch', () => {
+    assert.deepEqual(parseCommsNotifications({ value: [] }), []);
+  });
+
+  describe('refuses a malformed body with InvalidNotificationError', () => {
+    it('not an envelope', () => {
+      invalid(null, /\(body\)/);
+      invalid('value', /\(body\)/);
+      invalid([], /\(body\)/);
+      invalid({}, /value/);
+      invalid({ '@odata.type': '#microsoft.graph.call', value: [] }, /commsNotifications/);
+    });
+
+    it('a notification without a resource or with an unknown changeType', () => {
+      invalid(body({ changeType: 'updated', resourceData: {} }), /value\[0\]: needs a resourceUrl/);
+      invalid(body({ changeType: 'moved', resourceUrl: '/communications/calls/c1', resourceData: {} }), /value\[0\]\.changeType/);
+      invalid(body({ changeType: 'updated', resourceUrl: '/communications/calls/c1' }), /value\[0\]\.resourceData/);
+    });
+
+    it('wrong types in what Rally reads', () => {
+      invalid(body({ changeType: 'updated', resourceUrl: '/communications/calls/c1', resourceData: { state: 'ringing' } }), /resourceData\.state/);
+      invalid(body({ changeType: 'updated', resourceUrl: '/communications/calls/c1', resourceData: [] }), /resourceData/);
+      invalid(
+        body({ changeType: 'deleted', resourceUrl: '/communications/calls/c1', resourceData: { state: 'terminated', resultInfo: { code: 'abc' } } }),
+        /resourceData\.resultInfo\.code/,
+      );
+      invalid(
+        body({ changeType: 'deleted', resourceUrl: '/communications/calls/c1/operations/o', resourceData: { status: 'done', clientContext: 'x' } }),
+        /resourceData\.status/,
+      );
+      invalid(
+        body({ changeType: 'deleted', resourceUrl: '/communications/calls/c1/operations/o', resourceData: { status: 'completed', clientContext: 7 } }),
+        /resourceData\.clientContext/,
+      );
+      invalid(body({ changeType: 'created', resourceUrl: '/communications/calls/c1/contentsharingsessions', resourceData: [{}] }), /resourceData\[0\]\.id/);
+    });
+
+    it('roster entries Rally cannot key or read', () => {
+      const roster = (resourceData: unknown) => body({ changeType: 'updated', resourceUrl: '/communications/calls/c1/participants', resourceData });
+      invalid(roster({}), /resourceData/);
+      invalid(roster([{ id: null, info: { identity: {} } }]), /resourceData\[0\]: a participant needs an id/);
+      invalid(roster([{ id: '', info: { identity: { user: { id: '' } } } }]), /resourceData\[0\]: a participant needs an id/);
+      invalid(roster([{ id: 'p1' }]), /resourceData\[0\]\.info/);
+      invalid(roster([{ id: 'p1', info: { identity: {} }, isMuted: 'yes' }]), /resourceData\[0\]\.isMuted/);
+      invalid(roster([{ '@odata.type': '#microsoft.graph.deltaParticipants', participants: [] }]), /resourceData\[0\]\.sequenceNumber/);
+      invalid(
+        roster([{ '@odata.type': '#microsoft.graph.deltaParticipants', sequenceNumber: 1, participants: [] }, { id: 'p1', info: { identity: {} } }]),
+        /mixes deltaParticipants/,
+      );
+    });
+
+    it('reports the problems of every notification of the batch', () => {
+      const good = (example('meeting-established')['value'] as Json[])[0]!;
+      const bad = { changeType: 'updated', resourceUrl: '/communications/calls/c1', resourceData: { state: 1 } };
+      invalid({ value: [good, bad, bad] }, /value\[1\]\.resourceData\.state.*value\[2\]\.resourceData\.state/);
+    });
+  });
+
+  describe('refuses oversized input rather than processing it', () => {
+    const participant = (i: number) => ({ id: `p${i}`, info: { identity: { user: { id: `u${i}` } } } });
+
+    it(`more than ${MAX_NOTIFICATIONS_PER_BODY} notifications`, () => {
+      const notification = (example('meeting-established')['value'] as Json[])[0]!;
+      assert.equal(parseCommsNotifications({ value: Array(MAX_NOTIFICATIONS_PER_BODY).fill(notification) }).length, MAX_NOTIFICATIONS_PER_BODY);
+      invalid({ value: Array(MAX_NOTIFICATIONS_PER_BODY + 1).fill(notification) }, /value/);
+    });
+
+    it(`a roster of more than ${MAX_ENTRIES_PER_NOTIFICATION} participants, full or delta`, () => {
+      const many = Array.from({ length: MAX_ENTRIES_PER_NOTIFICATION + 1 }, (_, i) => participant(i));
+      const url = '/communications/calls/c1/participants';
+      invalid(body({ changeType: 'updated', resourceUrl: url, resourceData: many }), /resourceData/);
+      const delta = (participants: unknown[], sequenceNumber: number) => ({ '@odata.type': '#microsoft.graph.deltaParticipants', sequenceNumber, participants });
+      invalid(body({ changeType: 'updated', resourceUrl: url, resourceData: [delta(many, 1)] }), /resourceData\[0\]\.participants/);
+      const half = many.slice(0, MAX_ENTRIES_PER_NOTIFICATION / 2 + 1);
+      invalid(body({ changeType: 'updated', resourceUrl: url, resourceData: [delta(half, 1), delta(half, 2)] }), /more than 1000 participants/);
+    });
+  });
+
+  describe('never fails with anything but InvalidNotificationError', () => {
+    function parsesOrRefuses(input: unknown): void {
+      try {
+        parseCommsNotifications(input);
+      } catch (error) {
+        if (!(error instanceof InvalidNotificationError)) throw error;
+      }
+    }
+
+    it('on arbitrary values', () => {
+      fc.assert(fc.property(fc.anything({ withNullPrototype: true, withObjectString: true }), parsesOrRefuses), { numRuns: 500 });
+    });
+
+    it('on envelopes of arbitrary notifications', () => {
+      const resourceUrl = fc.oneof(
+        fc.constantFrom('/communications/calls/c1', '/communications/calls/c1/participants', '/communications/calls/c1/operations/o', '/communications/calls/c1/contentsharingsessions', '/app/calls/c1'),
+        fc.string(),
+      );
+      const notification = fc.record(
+        { changeType: fc.constantFrom('created', 'updated', 'deleted', 'x'), resourceUrl, resource: resourceUrl, resourceData: fc.jsonValue() },
+        { requiredKeys: ['changeType', 'resourceData'] },
+      );
+      fc.assert(fc.property(fc.array(notification, { maxLength: 5 }), (value) => parsesOrRefuses({ value })), { numRuns: 500 });
+    });
+
+    it('on documented bodies with one value replaced by garbage', () => {
+      const bodies = Object.keys(EXPECTED).map(example);
+      const paths = (node: unknown, path: (string | number)[] = []): (string | number)[][] =>
+        typeof node === 'object' && node !== null
+          ? Object.entries(node).flatMap(([key, child]) => [[...path, Array.isArray(node) ? Number(key) : key], ...paths(child, [...path, Array.isArray(node) ? Number(key) : key])])
+          : [];
+      const mutation = fc.integer({ min: 0, max: bodies.length - 1 }).chain((i) =>
+        fc.tuple(fc.constant(i), fc.constantFrom(...paths(bodies[i])), fc.jsonValue()),
+      );
+      fc.assert(
+        fc.property(mutation, ([i, path, garbage]) => {
+          const mutated = structuredClone(bodies[i]) as Json;
+          const parent = path.slice(0, -1).reduce<Json>((node, key) => node[key as string] as Json, mutated);
+          parent[path.at(-1) as string] = garbage;
+          parsesOrRefuses(mutated);
+        }),
+        { numRuns: 1000 },
+      );
+    });
+  });
+});

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { callEndedText, notJoinedText, resultCategory } from '../../../src/calling/notifications/resultInfoText.js';
+
+describe('resultInfoText', () => {
+  describe('callEndedText', () => {
+    const cases: [string, { code?: number; subcode?: number }, RegExp][] = [
+      ['a normal end (Delete call example)', { code: 200, subcode: 5001 }, /^The call ended\.$/],
+      ['the other party hanging up', { code: 200, subcode: 4521 }, /other participant hung up/],
+      ['Rally hanging up', { code: 200, subcode: 7000 }, /Rally hung up/],
+      ['a PSTN caller hanging up', { code: 200, subcode: 560000 }, /phone caller hung up/],
+      ['the lobby timeout', { code: 200, subcode: 5855 }, /lobby/],
+      ['an undocumented success subcode', { code: 200, subcode: 1 }, /^The call ended\.$/],
+      ['code 0', { code: 0 }, /^The call ended\.$/],
+      ['a decline', { code: 603 }, /declined/],
+      ['busy', { code: 486 }, /busy/],
+      ['no answer', { code: 408 }, /No one answered/],
+      ['a cancelled ring', { code: 487 }, /No one answered/],
+      ['private calling disabled by policy', { code: 480, subcode: 10199 }, /policy turns off private calling/],
+      ['no endpoint to ring', { code: 480, subcode: 10037 }, /not signed in/],
+      ['a lost media connection', { code: 410, subcode: 301005 }, /media connection failed/],
+      ['a server error', { code: 503, subcode: 7 }, /problem on its side \(code 503, subcode 7\)/],
+    ];
+    for (const [what, info, expected] of cases) {
+      it(what, () => assert.match(callEndedText(info), expected));
+    }
+
+    it('no resultInfo: the call simply ended', () => {
+      assert.equal(callEndedText(undefined), 'The call ended.');
+    });
+
+    it('an unknown code is named, not guessed at', () => {
+      assert.equal(callEndedText({ code: 499, subcode: 12 }), 'The call ended for a reason Rally does not recognise (Teams code 499, subcode 12).');
+      assert.match(callEndedText({ message: 'x' }), /code none/);
+    });
+  });
+
+  describe('notJoinedText', () => {
+    it('a normal end before they answered is not "the conversation has ended"', () => {
+      assert.equal(notJoinedText({ code: 200, subcode: 5001 }), 'The call ended before they joined.');
+    });
+
+    it('names the missing permission on 403 when the caller knows it', () => {
+      assert.match(notJoinedText({ code: 403 }, { permission: 'Calls.InitiateGroupCall.All' }), /Calls\.InitiateGroupCall\.All/);
+      assert.match(notJoinedText({ code: 403 }), /missing Graph permission/);
+      assert.match(notJoinedText({ code: 403, subcode: 7504 }), /admin must grant its calling permissions/);
+    });
+
+    it('a failure without resultInfo says Teams gave no reason', () => {
+      assert.match(notJoinedText(undefined), /no reason/);
+    });
+
+    it('an invalid phone number', () => {
+      assert.match(notJoinedText({ code: 484 }), /phone number/);
+    });
+  });
+
+  it('resultCategory tells a decline from a failure', () => {
+    assert.equal(resultCategory({ code: 603 }), 'declined');
+    assert.equal(resultCategory({ code: 486 }), 'busy');
+    assert.equal(resultCategory({ code: 404 }), 'notFound');
+    assert.equal(resultCategory({ code: 200, subcode: 5001 }), 'ended');
+    assert.equal(resultCategory({ code: 42 }), 'unknown');
+  });
+});

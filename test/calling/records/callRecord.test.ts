@@ -1,0 +1,295 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { applyCallEvent, callEndReason, newCallRecord, withInvitees } from '../../../src/calling/records/callRecord.js';
+import type { CallChange, CallKind, CallRecord, CallRecordEvent } from '../../../src/calling/records/callRecord.js';
+import type { CallState } from '../../../src/calling/requests/graphTypes.js';
+import type { NotificationEvent, NotifiedParticipant, ResultSummary } from '../../../src/calling/notifications/notificationEvents.js';
+import { parseCommsNotifications } from '../../../src/calling/notifications/notificationParser.js';
+import type { CallTarget, PhoneTarget, UserTarget } from '../../../src/calling/targets/people.js';
+import type { E164 } from '../../../src/calling/targets/phoneNumber.js';
+
+const AT = '2024-05-01T10:00:00.000Z';
+const LATER = '2024-05-01T10:00:05.000Z';
+
+const alice: UserTarget = { kind: 'user', id: 'AAAA0000-0000-0000-0000-00000000000A', displayName: 'Alice' };
+const bob: UserTarget = { kind: 'user', id: 'bbbb0000-0000-0000-0000-00000000000b', displayName: 'Bob' };
+const phone: PhoneTarget = { kind: 'phone', number: '+14255550100' as E164 };
+
+function record(kind: CallKind = 'group', targets: CallTarget[] = [], callId = 'call-1'): CallRecord {
+  return newCallRecord({ callId, tenantId: 't1', kind, chatKey: 'chat-1', handle: '#1', placedBy: { id: 'u1', name: 'Pat' }, targets, at: AT });
+}
+
+function state(value: CallState, resultInfo?: ResultSummary, callId = 'call-1'): CallRecordEvent {
+  return { kind: 'callState', callId, changeType: value === 'terminated' ? 'deleted' : 'updated', state: value, ...(resultInfo ? { resultInfo } : {}) };
+}
+
+/** Applies events in order, collecting every change. */
+function run(start: CallRecord, events: CallRecordEvent[]): { record: CallRecord; changes: CallChange[] } {
+  return events.reduce(
+    (acc, event) => {
+      const update = applyCallEvent(acc.record, event, LATER);
+      return { record: update.record, changes: [...acc.changes, ...update.changes] };
+    },
+    { record: start, changes: [] as CallChange[] },
+  );
+}
+
+/** Applying it again to its own result changes nothing and returns the same object. */
+function assertIdempotent(current: CallRecord, event: CallRecordEvent): void {
+  const again = applyCallEvent(current, event, LATER);
+  assert.equal(again.record, current);
+  assert.deepEqual(again.changes, []);
+}
+
+function participant(key: string, identity: NotifiedParticipant['identity'], extra: Partial<NotifiedParticipant> = {}): NotifiedParticipant {
+  return { key, identity, isMuted: false, isInLobby: false, ...extra };
+}
+
+function example(name: string): NotificationEvent[] {
+  return parseCommsNotifications(JSON.parse(readFileSync(new URL(`../notifications/notificationExamples/${name}.json`, import.meta.url), 'utf8')));
+}
+
+function onCall(events: NotificationEvent[], callId = 'call-1'): CallRecordEvent[] {
+  return events.map((e) => {
+    assert.notEqual(e.kind, 'ignored');
+    return { ...(e as CallRecordEvent), callId };
+  });
+}
+
+function outcomes(r: CallRecord): string[] {
+  return r.invitees.map((i) => `${i.target.kind === 'phone' ? i.target.number : i.target.displayName}:${i.outcome}`);
+}
+
+describe('call record', () => {
+  it('starts establishing, with the targets ringing, and survives JSON', () => {
+    const r = record('peerToPeer', [alice]);
+    assert.equal(r.state, 'establishing');
+    assert.deepEqual(r.stateHistory, [{ state: 'establishing', at: AT }]);
+    assert.deepEqual(outcomes(r), ['Alice:ringing']);
+    const moved = run(r, [state('established'), ...onCall(example('meeting-roster'))]).record;
+    assert.deepEqual(JSON.parse(JSON.stringify(moved)), moved);
+  });
+
+  describe('state', () => {
+    it('established arriving before establishing ends established', () => {
+      const r = newCallRecord({ callId: 'c', tenantId: 't', kind: 'group', chatKey: 'k', placedBy: { id: 'u', name: 'n' }, state: 'incoming', at: AT });
+      const { record: after, changes } = run(r, [state('established', undefined, 'c'), state('establishing', undefined, 'c')]);
+      assert.equal(after.state, 'established');
+      assert.deepEqual(changes, [{ kind: 'stateChanged', from: 'incoming', to: 'established' }]);
+      assert.deepEqual(after.stateHistory, [{ state: 'incoming', at: AT }, { state: 'established', at: LATER }]);
+    });
+
+    it('a repeated state is a no-op', () => {
+      const established = applyCallEvent(record(), state('established'), LATER).record;
+      assertIdempotent(established, state('established'));
+    });
+
+    it('may go on and off hold, but never back to establishing', () => {
+      const { record: after, changes } = run(record(), [state('established'), state('hold'), state('established'), state('establishing')]);
+      assert.equal(after.state, 'established');
+      assert.deepEqual(
+        changes.map((c) => (c.kind === 'stateChanged' ? c.to : c.kind)),
+        ['established', 'hold', 'established'],
+      );
+    });
+
+    it('terminated is final, and reports why the call ended', () => {
+      const ended = run(record(), [state('established'), state('terminated', { code: 200, subcode: 4521 })]);
+      assert.deepEqual(ended.changes.slice(1), [
+        { kind: 'stateChanged', from: 'established', to: 'terminated' },
+        { kind: 'ended', reason: 'The other participant hung up.' },
+      ]);
+      assert.deepEqual(ended.record.resultInfo, { code: 200, subcode: 4521 });
+      for (const late of [state('established'), state('terminating'), state('terminated', { code: 603 }), ...onCall(example('meeting-roster'))]) {
+        assertIdempotent(ended.record, late);
+      }
+    });
+
+    it('learns the end reason when it arrives after the end', () => {
+      const gone = run(record(), [{ kind: 'callState', callId: 'call-1', changeType: 'deleted', state: 'terminated' }]);
+      assert.deepEqual(gone.changes.at(-1), { kind: 'ended', reason: 'The call ended.' });
+      const reason = applyCallEvent(gone.record, state('terminated', { code: 200, subcode: 5002 }), LATER);
+      assert.deepEqual(reason.changes, [{ kind: 'endReasonUpdated', reason: 'The call ended because everyone else left.' }]);
+      assertIdempotent(reason.record, state('terminated', { code: 200, subcode: 5002 }));
+    });
+
+    it('the Delete call example: terminating, then terminated with string codes', () => {
+      const { record: after, changes } = run(record('peerToPeer', [], '57dab8b1-894c-409a-b240-bd8beae78896'), [
+        ...example('call-terminating'),
+        ...example('call-terminated'),
+      ] as CallRecordEvent[]);
+      assert.equal(after.state, 'terminated');
+      assert.deepEqual(after.resultInfo, { code: 200, subcode: 5001, message: 'The conversation has ended.' });
+      assert.deepEqual(changes.at(-1), { kind: 'ended', reason: 'The call ended.' });
+    });
+  });
+
+  describe('invitees', () => {
+    it('the one person of a peer-to-peer or PSTN call joined when it is established', () => {
+      for (const [kind, target] of [['peerToPeer', alice], ['pstn', phone]] as const) {
+        const { record: after, changes } = run(record(kind, [target]), [state('established')]);
+        assert.equal(after.invitees[0]!.outcome, 'joined');
+        assert.deepEqual(changes.at(-1), { kind: 'inviteeUpdated', invitee: { target, outcome: 'joined' }, previous: 'ringing' });
+      }
+      assert.deepEqual(outcomes(run(record('group', [alice, bob]), [state('established')]).record), ['Alice:ringing', 'Bob:ringing']);
+    });
+
+    it('whoever is still ringing when the call ends declined or failed, with the reason in words', () => {
+      const declined = run(record('peerToPeer', [alice]), [state('terminated', { code: 603, subcode: 0 })]).record;
+      assert.deepEqual(declined.invitees, [{ target: alice, outcome: 'declined', reason: 'They declined the call.' }]);
+      const unanswered = run(record('pstn', [phone]), [state('terminated', { code: 408 })]).record;
+      assert.deepEqual(unanswered.invitees, [{ target: phone, outcome: 'failed', reason: 'No one answered.' }]);
+      const joinedFirst = run(record('peerToPeer', [alice]), [state('established'), state('terminated', { code: 603 })]).record;
+      assert.equal(joinedFirst.invitees[0]!.outcome, 'joined');
+    });
+
+    it('join when they appear in the roster (users by object id in any case, phones by number), not while in the lobby', () => {
+      const r = withInvitees(record('meeting'), [alice, phone], 'ctx-1');
+      const lobby = participant('p-a', { kind: 'user', id: alice.id.toLowerCase() }, { isInLobby: true });
+      const inLobby = applyCallEvent(r, { kind: 'roster', callId: 'call-1', participants: [lobby] }, LATER);
+      assert.deepEqual(outcomes(inLobby.record), ['Alice:ringing', '+14255550100:ringing']);
+      assert.deepEqual(inLobby.changes.map((c) => c.kind), ['participantJoined']);
+
+      const admitted = applyCallEvent(
+        inLobby.record,
+        { kind: 'roster', callId: 'call-1', participants: [{ ...lobby, isInLobby: false }, participant('p-p', { kind: 'phone', id: '+1 425 555 0100' })] },
+        LATER,
+      );
+      assert.deepEqual(outcomes(admitted.record), ['Alice:joined', '+14255550100:joined']);
+      assert.deepEqual(
+        admitted.changes.map((c) => c.kind),
+        ['participantUpdated', 'participantJoined', 'inviteeUpdated', 'inviteeUpdated'],
+      );
+    });
+
+    it('an invite operation decides the outcome of the people it invited, and only theirs', () => {
+      const r = withInvitees(withInvitees(record('group'), [alice], 'ctx-1'), [bob], 'ctx-2');
+      const failed: CallRecordEvent = {
+        kind: 'operation',
+        callId: 'call-1',
+        changeType: 'deleted',
+        operationId: null,
+        status: 'failed',
+        clientContext: 'ctx-1',
+        resultInfo: { code: 603 },
+        participants: [],
+      };
+      const afterFail = applyCallEvent(r, failed, LATER);
+      assert.deepEqual(afterFail.record.invitees[0], { target: alice, outcome: 'declined', reason: 'They declined the call.', clientContext: 'ctx-1' });
+      assert.equal(afterFail.record.invitees[1]!.outcome, 'ringing');
+      assertIdempotent(afterFail.record, failed);
+
+      const forbidden = applyCallEvent(r, { ...failed, resultInfo: { code: 403 } }, LATER).record;
+      assert.match(forbidden.invitees[0]!.reason!, /Calls\.InitiateGroupCall\.All/);
+
+      const done = applyCallEvent(afterFail.record, { ...failed, clientContext: 'ctx-2', status: 'completed', resultInfo: undefined }, LATER);
+      assert.deepEqual(outcomes(done.record), ['Alice:declined', 'Bob:joined']);
+      const running = applyCallEvent(r, { ...failed, status: 'running' }, LATER);
+      assert.equal(running.record, r);
+    });
+
+    it('someone who joined and leaves left; re-inviting rings them again', () => {
+      const joined = run(withInvitees(record('group'), [alice], 'ctx-1'), [
+        { kind: 'roster', callId: 'call-1', participants: [participant('p-a', { kind: 'user', id: alice.id })] },
+      ]).record;
+      const left = applyCallEvent(joined, { kind: 'roster', callId: 'call-1', participants: [] }, LATER);
+      assert.deepEqual(outcomes(left.record), ['Alice:left']);
+      assert.deepEqual(left.changes.map((c) => c.kind), ['participantLeft', 'inviteeUpdated']);
+      assert.deepEqual(withInvitees(left.record, [alice], 'ctx-9').invitees, [{ target: alice, outcome: 'ringing', clientContext: 'ctx-9' }]);
+    });
+  });
+
+  describe('roster', () => {
+    it('a full roster replaces the previous one; a repeat changes nothing', () => {
+      const [roster] = onCall(example('meeting-roster'));
+      const first = applyCallEvent(record('meeting'), roster!, LATER);
+      assert.deepEqual(first.record.roster.map((e) => e.displayName), ['John', 'Calling Bot']);
+      assert.deepEqual(first.changes.map((c) => c.kind), ['participantJoined', 'participantJoined']);
+      assertIdempotent(first.record, roster!);
+
+      const [guestRoster] = onCall(example('guest-roster'));
+      const replaced = applyCallEvent(first.record, guestRoster!, LATER);
+      assert.deepEqual(replaced.record.roster.map((e) => [e.displayName, e.kind, e.inLobby]), [['Guest User', 'guest', true]]);
+      // The guest has the bot's participant id in the document: the same participant, now a guest in the lobby.
+      assert.deepEqual(replaced.changes.map((c) => c.kind), ['participantUpdated', 'participantLeft']);
+    });
+
+    it('delta updates apply per participant in sequence order; duplicates and stale ones change nothing', () => {
+      const [seq1] = onCall(example('meeting-roster-delta'));
+      const [seq2] = onCall(example('guest-roster-delta'));
+      // The documents' two delta updates on one call, in order and reversed, end the same.
+      const inOrder = run(record('meeting'), [seq1!, seq2!]);
+      const reversed = run(record('meeting'), [seq2!, seq1!]);
+      const byKey = (r: CallRecord) => [...r.roster].sort((a, b) => a.key.localeCompare(b.key));
+      assert.deepEqual(byKey(reversed.record), byKey(inOrder.record));
+      assert.equal(inOrder.record.rosterSequenceNumber, 2);
+      assert.equal(reversed.record.rosterSequenceNumber, 2);
+      // seq 2 re-adds the bot's participant (as the guest) after seq 1 removed it; reversed, seq 1 is stale for it.
+      const present = (r: CallRecord) => r.roster.filter((e) => !e.removed).map((e) => e.displayName);
+      assert.deepEqual(present(inOrder.record), ['John', 'Guest User']);
+      assert.deepEqual(present(reversed.record), ['Guest User', 'John']);
+      assertIdempotent(inOrder.record, seq1!);
+      assertIdempotent(inOrder.record, seq2!);
+    });
+
+    it('a participant removed in a later update is not brought back by an older one', () => {
+      const who = participant('p1', { kind: 'user', id: alice.id, displayName: 'Alice' });
+      const joined: CallRecordEvent = { kind: 'rosterDelta', callId: 'call-1', sequenceNumber: 4, participants: [{ ...who, rosterSequenceNumber: 4 }] };
+      const removed: CallRecordEvent = {
+        kind: 'rosterDelta',
+        callId: 'call-1',
+        sequenceNumber: 5,
+        participants: [{ ...who, rosterSequenceNumber: 5, removed: { reason: 'Left' } }],
+      };
+      const { record: after, changes } = run(withInvitees(record('group'), [alice], 'ctx'), [removed, joined]);
+      assert.deepEqual(after.roster.map((e) => [e.key, e.removed]), [['p1', { reason: 'Left' }]]);
+      assert.deepEqual(changes, []);
+      assert.equal(after.invitees[0]!.outcome, 'ringing');
+
+      const inOrder = run(withInvitees(record('group'), [alice], 'ctx'), [joined, removed]);
+      assert.deepEqual(inOrder.changes.map((c) => c.kind), ['participantJoined', 'inviteeUpdated', 'participantLeft', 'inviteeUpdated']);
+      assert.deepEqual(outcomes(inOrder.record), ['Alice:left']);
+    });
+
+    it('an update numbered like the one already applied is a repeat, even if it differs', () => {
+      const who = participant('p1', { kind: 'user', id: 'x', displayName: 'X' }, { rosterSequenceNumber: 7 });
+      const first = applyCallEvent(record('meeting'), { kind: 'rosterDelta', callId: 'call-1', sequenceNumber: 7, participants: [who] }, LATER);
+      assertIdempotent(first.record, { kind: 'rosterDelta', callId: 'call-1', sequenceNumber: 7, participants: [{ ...who, isMuted: true }] });
+    });
+
+    it('reports mute and lobby changes', () => {
+      const who = participant('p1', { kind: 'user', id: 'x', displayName: 'X' });
+      const { changes } = run(record('meeting'), [
+        { kind: 'roster', callId: 'call-1', participants: [who] },
+        { kind: 'roster', callId: 'call-1', participants: [{ ...who, isMuted: true }] },
+      ]);
+      const updated = changes[1];
+      assert.equal(updated?.kind, 'participantUpdated');
+      assert.equal(updated.kind === 'participantUpdated' && updated.previous.muted, false);
+      assert.equal(updated.kind === 'participantUpdated' && updated.participant.muted, true);
+    });
+  });
+
+  it('content sharing: started once, updated silently, ended', () => {
+    const events = onCall([...example('content-sharing-started'), ...example('content-sharing-updated'), ...example('content-sharing-ended')]);
+    const { record: after, changes } = run(record('meeting'), events);
+    assert.deepEqual(changes, [
+      { kind: 'contentSharingChanged', active: true },
+      { kind: 'contentSharingChanged', active: false },
+    ]);
+    assert.deepEqual(after.contentSharingSessionIds, []);
+    assertIdempotent(after, events[2]!);
+  });
+
+  it('an escalated peer-to-peer call ends by moving into the group call', () => {
+    const moved: CallRecordEvent = { kind: 'movedIntoGroupCall', callId: 'call-1', groupCallId: 'group-1', groupCallHandle: '#2' };
+    const first = applyCallEvent(record('peerToPeer', [alice]), moved, LATER);
+    assert.deepEqual(first.changes, [{ kind: 'movedIntoGroupCall', groupCallId: 'group-1', groupCallHandle: '#2' }]);
+    assertIdempotent(first.record, moved);
+    const ended = applyCallEvent(first.record, state('terminated', { code: 200, subcode: 7015 }), LATER);
+    assert.deepEqual(ended.changes.find((c) => c.kind === 'ended'), { kind: 'ended', reason: 'The call moved into group call #2.' });
+    // Whoever it was ringing moved along with the call: not "failed".
+    assert.deepEqual(outcomes(ended.record), ['Alice:ringing']);
+    assert.equal(callEndReason({ ...ended.record, replacedBy: { callId: 'group-1' } }), 'The call moved into a group call.');
+  });
+});

@@ -1,0 +1,45 @@
+import type { CallingApi } from '../../../src/calling/requests/callingApi.js';
+import type { Call, CreateCallRequest, GraphUser, InviteParticipantsOperation, InviteParticipantsRequest } from '../../../src/calling/requests/graphTypes.js';
+
+export type RecordedRequest =
+  | { method: 'createCall'; tenantId: string; body: CreateCallRequest }
+  | { method: 'inviteParticipants'; tenantId: string; callId: string; body: InviteParticipantsRequest }
+  | { method: 'getCall' | 'hangUp'; tenantId: string; callId: string }
+  | { method: 'getUser'; tenantId: string; idOrUserPrincipalName: string };
+
+/** A CallingApi that records what the domain asked Graph for and answers as Graph's documents do. */
+export class RecordingCallingApi implements CallingApi {
+  readonly requests: RecordedRequest[] = [];
+
+  async createCall(tenantId: string, body: CreateCallRequest): Promise<Call> {
+    this.requests.push({ method: 'createCall', tenantId, body });
+    return { id: `call-${this.requests.length}`, state: 'establishing' };
+  }
+
+  async inviteParticipants(tenantId: string, callId: string, body: InviteParticipantsRequest): Promise<InviteParticipantsOperation> {
+    this.requests.push({ method: 'inviteParticipants', tenantId, callId, body });
+    return { id: `operation-${this.requests.length}`, status: 'Running', clientContext: body.clientContext };
+  }
+
+  async getCall(tenantId: string, callId: string): Promise<Call> {
+    this.requests.push({ method: 'getCall', tenantId, callId });
+    return { id: callId, state: 'established' };
+  }
+
+  async hangUp(tenantId: string, callId: string): Promise<void> {
+    this.requests.push({ method: 'hangUp', tenantId, callId });
+  }
+
+  async getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser> {
+    this.requests.push({ method: 'getUser', tenantId, idOrUserPrincipalName });
+    return { id: idOrUserPrincipalName };
+  }
+
+  /** The one request made, which must be of the given kind. */
+  only<M extends RecordedRequest['method']>(method: M): Extract<RecordedRequest, { method: M }> {
+    if (this.requests.length !== 1 || this.requests[0]!.method !== method) {
+      throw new Error(`expected exactly one ${method}, got ${JSON.stringify(this.requests.map((r) => r.method))}`);
+    }
+    return this.requests[0] as Extract<RecordedRequest, { method: M }>;
+  }
+}
