@@ -1,4 +1,4 @@
-import { RallyError } from '../calling/errors.js';
+import { RallyError } from '../errors/rallyError.js';
 import type { CallRef, Command, MeetingRef, PersonRef } from './commands.js';
 
 /** A mention Teams attached to the message (the bot's own mention is already removed). */

@@ -1,4 +1,4 @@
-// What a person can ask Rally for in chat (shared/spec/commands.md), as typed values.
+// What a person can ask Rally for in chat, as typed values.
 import type { CallRef } from '../calling/records/callHandles.js';
 
 export type { CallRef };

@@ -1,7 +1,7 @@
 import { expandCard } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 
-// The commands of shared/spec/commands.md, as the help card lists them.
+// Rally's chat commands (see commands.ts), as the help card lists them.
 const COMMANDS: { usage: string; what: string }[] = [
   { usage: 'call ‹person›', what: 'A one-to-one call, or a phone call to a number (call alice@contoso.com, call +14255550100)' },
   { usage: 'call ‹person› ‹person› …', what: 'A group call with 2 to 5 people' },

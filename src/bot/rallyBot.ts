@@ -4,7 +4,7 @@ import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbui
 import type { CallDesk, ChatRequest } from '../calling/callDesk.js';
 import type { CallRef } from '../calling/records/callHandles.js';
 import type { CallRecord } from '../calling/records/callRecord.js';
-import { RallyError, userMessageOf } from '../calling/errors.js';
+import { RallyError, userMessageOf } from '../errors/rallyError.js';
 import { meetingById, parseMeetingLink } from '../calling/targets/meetingLink.js';
 import type { UserTarget } from '../calling/targets/people.js';
 import type { Logger } from '../log/logger.js';

@@ -5,7 +5,7 @@ import type { AuditTrail } from './policy/auditTrail.js';
 import { callIdForHandle, handleText, withHandle } from './records/callHandles.js';
 import type { CallRef, ChatCalls } from './records/callHandles.js';
 import { newCallRecord, withInvitees } from './records/callRecord.js';
-import type { CallKind, CallRecord, Person } from './records/callRecord.js';
+import type { CallKind, CallRecord } from './records/callRecord.js';
 import type { CallingService } from './requests/callingService.js';
 import type { CallPolicy } from './policy/callPolicy.js';
 import { randomClientContext } from './requests/clientContext.js';
@@ -16,7 +16,7 @@ import type { MeetingToJoin } from './targets/meetingLink.js';
 import { newOperationRecord } from './records/operationRecord.js';
 import type { OperationKind, OperationRecord } from './records/operationRecord.js';
 import { distinctTargets } from './targets/people.js';
-import type { CallTarget, UserTarget } from './targets/people.js';
+import type { CallTarget, Person, UserTarget } from './targets/people.js';
 import type { RecordStore } from './records/recordStore.js';
 
 /** Who asked, from which chat, in which tenant. */

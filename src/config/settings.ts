@@ -5,7 +5,7 @@ import { loadOperationsSettings } from './operationsSettings.js';
 import type { OperationsSettings } from './operationsSettings.js';
 import { SettingsError } from './settingsError.js';
 
-// The settings contract of shared/spec/graph-calling.md, plus what Rally needs beyond it.
+// Rally's settings: the Graph calling contract (app identity, callback, Graph endpoints) plus what Rally needs beyond it.
 // Names are the environment variable names so an operator can grep for them.
 
 const optionalText = z

@@ -5,7 +5,7 @@
 // says why a token was refused, without ever repeating the token.
 import { createRemoteJWKSet, customFetch, errors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey, RemoteJWKSet } from 'jose';
-import { RallyError } from '../calling/errors.js';
+import { RallyError } from '../errors/rallyError.js';
 import type { Logger } from '../log/logger.js';
 
 export const CALLING_TOKEN_ISSUERS: readonly string[] = ['https://api.botframework.com', 'https://graph.microsoft.com'];

@@ -29,7 +29,7 @@ export interface NotificationsRecorded {
 }
 
 /**
- * The domain's entry point for calling notifications (parse, apply, record; the lead wires it).
+ * The domain's entry point for calling notifications (parse, apply, record; the composition root wires it).
  * - Resolve once every notification is durably recorded: the route answers 202 only then, so nothing is lost if the
  *   process dies right after answering.
  * - Reject with InvalidNotificationError when the body cannot be read, having changed nothing: the route answers 400

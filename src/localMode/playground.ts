@@ -25,7 +25,7 @@ export async function startPlayground(options: { botEndpoint: string; port?: num
     cwd: workDir,
     env: {
       ...process.env,
-      // Without this its Application Insights statsbeat calls the Azure metadata address (shared/spec/local-e2e.md).
+      // Without this its Application Insights statsbeat calls the Azure metadata address.
       APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
       TEAMSAPPTESTER_BROWSER: 'none',
     },

@@ -1,4 +1,4 @@
-// Reads create-call and invite bodies the way Graph does (shared/spec/graph-calling.md, seeds 000 and 001): a body
+// Reads create-call and invite bodies the way Graph does (Graph's create-call and invite documents): a body
 // that breaks a documented rule gets `400 BadRequest` with a sentence saying which rule. What passes becomes a plan.
 import { badRequest } from './graphError.js';
 import type { JsonObject } from './graphShapes.js';

@@ -1,4 +1,4 @@
-import { RallyError } from '../calling/errors.js';
+import { RallyError } from '../errors/rallyError.js';
 
 /** A write carried an eTag that is no longer the stored one: someone else wrote (or deleted) the record first. */
 export class StorageConflictError extends RallyError {

@@ -3,14 +3,6 @@ import type { RecordStore } from '../calling/records/recordStore.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { RecordUpdateConflictError, StorageCorruptError } from './storageErrors.js';
 
-/** The key prefixes of Rally's stores, in one place so two modules never pick different ones for the same records. */
-export const recordKeyPrefixes = {
-  conversations: 'conversations/',
-  calls: 'calls/',
-  operations: 'operations/',
-  handles: 'handles/',
-} as const;
-
 export interface StorageRecordStoreOptions {
   /** How many times `update` reads and applies its change before giving up on a contended record. Default 10. */
   maxAttempts?: number;

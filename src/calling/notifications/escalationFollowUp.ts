@@ -2,7 +2,7 @@
 // established, the peer-to-peer party is moved in (CallDesk.continueEscalation). This says which steps could not be
 // taken, for the edge to tell the chat.
 import type { CallDesk } from '../callDesk.js';
-import { userMessageOf } from '../errors.js';
+import { userMessageOf } from '../../errors/rallyError.js';
 import type { Report } from './notificationProcessor.js';
 
 export interface EscalationFailure {

@@ -1,7 +1,8 @@
 // Reads the body Graph POSTs to Rally's callback URL into typed events (see notificationEvents.ts). Tolerant of fields
 // Rally does not read; strict about the ones it acts on, so a malformed body changes nothing and the edge answers 400.
 import { z } from 'zod';
-import { RallyError } from '../errors.js';
+import { RallyError } from '../../errors/rallyError.js';
+import { MAX_CLIENT_CONTEXT_LENGTH } from '../requests/clientContext.js';
 import type { CallState } from '../requests/graphTypes.js';
 import type {
   ChangeType,
@@ -19,7 +20,6 @@ export const MAX_NOTIFICATIONS_PER_BODY = 1000;
 export const MAX_ENTRIES_PER_NOTIFICATION = 1000;
 const MAX_TEXT_LENGTH = 2048;
 /** Graph's limit on clientContext. */
-const MAX_CLIENT_CONTEXT_LENGTH = 256;
 const MAX_REPORTED_PROBLEMS = 5;
 
 /** The body is not a commsNotifications envelope Rally can act on. Nothing was applied. */

@@ -5,8 +5,10 @@
 // Phone numbers keep their country code and last two digits only ("+44********58"): enough to match a complaint or a
 // bill line to the record, not enough to be a directory of who rang whom; the callId leads to Graph's full call record.
 // Meeting passcodes never appear: a meeting is named by its thread or its numeric id.
-import type { CallKind, Person } from '../records/callRecord.js';
-import { CallingApiError, RallyError } from '../errors.js';
+import type { CallKind } from '../records/callRecord.js';
+import type { Person } from '../targets/people.js';
+import { RallyError } from '../../errors/rallyError.js';
+import { CallingApiError } from '../errors.js';
 import type { MeetingToJoin } from '../targets/meetingLink.js';
 import type { OperationKind } from '../records/operationRecord.js';
 import type { CallTarget } from '../targets/people.js';

@@ -4,7 +4,7 @@
 import { EVERYONE } from '../../config/policySettings.js';
 import type { AllowList, PolicySettings } from '../../config/policySettings.js';
 import type { Logger } from '../../log/logger.js';
-import { RallyError } from '../errors.js';
+import { RallyError } from '../../errors/rallyError.js';
 import type { CallTarget } from '../targets/people.js';
 import { parsePhoneNumber } from '../targets/phoneNumber.js';
 import type { PhoneNumber, PhoneNumberType } from '../targets/phoneNumber.js';

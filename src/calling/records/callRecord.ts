@@ -12,7 +12,8 @@ import type {
   RosterEvent,
 } from '../notifications/notificationEvents.js';
 import { operationFailureReason } from './operationRecord.js';
-import type { CallTarget } from '../targets/people.js';
+import { targetKey } from '../targets/people.js';
+import type { CallTarget, Person } from '../targets/people.js';
 import { callEndedText, notJoinedText, resultCategory } from '../notifications/resultInfoText.js';
 import { applyFullRoster, applyRosterDelta, isTarget } from './roster.js';
 import type { RosterChange, RosterEntry } from './roster.js';
@@ -29,11 +30,6 @@ export interface Invitee {
   reason?: string;
   /** The invite that asked them; absent for the targets the call itself rang. */
   clientContext?: string;
-}
-
-export interface Person {
-  id: string;
-  name: string;
 }
 
 export interface CallRecord {
@@ -115,10 +111,6 @@ const STATE_RANK: Record<CallState, number> = {
 
 /** Kinds where `established` means the one person rung answered. */
 const ONE_TO_ONE: readonly CallKind[] = ['peerToPeer', 'pstn'];
-
-function targetKey(target: CallTarget): string {
-  return target.kind === 'phone' ? `phone:${target.number.replace(/[^\d]/g, '')}` : `user:${target.id.toLowerCase()}`;
-}
 
 export function newCallRecord(input: {
   callId: string;

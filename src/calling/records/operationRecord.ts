@@ -1,10 +1,9 @@
 // What Rally remembers about an invite it sent (plain invite, escalation, move) until Graph says how it ended.
 // Stored under its clientContext: Graph echoes that in the result, while the operation id may be null (000 example 2).
 import type { OperationEvent, ResultSummary } from '../notifications/notificationEvents.js';
-import type { CallTarget } from '../targets/people.js';
+import type { CallTarget, Person } from '../targets/people.js';
 import { requiredPermission } from '../requests/permissions.js';
 import { notJoinedText } from '../notifications/resultInfoText.js';
-import type { Person } from './callRecord.js';
 
 export type OperationKind = 'invite' | 'escalate' | 'move';
 

@@ -1,6 +1,7 @@
 // Who is in a call, as Rally stores it, and how full and delta roster notifications change it.
 import type { NotifiedParticipant, ParticipantKind } from '../notifications/notificationEvents.js';
 import type { CallTarget } from '../targets/people.js';
+import { phoneDigits } from '../targets/phoneNumber.js';
 
 export interface RosterEntry {
   /** Graph participant id, or `kind:identityId` when the notification had none. */
@@ -94,10 +95,6 @@ export function applyRosterDelta(
     if (change) changes.push(change);
   }
   return { roster: [...entries.values()], changes };
-}
-
-function phoneDigits(number: string): string {
-  return number.replace(/[^\d]/g, '');
 }
 
 /** Whether a roster entry is the person Rally invited (users by object id, phones by number). */

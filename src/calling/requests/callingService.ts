@@ -40,7 +40,8 @@ export interface InviteTracking {
 }
 
 /**
- * The calling use cases, from what a person asked for to the Graph call that does it. Every method names the
+ * Builds each Graph calling request from resolved targets and sends it through the CallingApi; the use cases
+ * (CallDesk) decide when. Every method names the
  * tenant whose token Graph needs; failures reject with a RallyError (`InvalidRequestError`, `NotConfiguredError`,
  * or the `CallingApiError` the Graph layer throws).
  */
@@ -129,7 +130,7 @@ export class CallingService {
    * The chat's `escalate <person> ... [from <call>]` is two steps: `callGroup` with the new people, then, once that
    * call's notifications say it is `established` (an invite into a call still establishing fails), `escalate` with
    * the new group call and the peer-to-peer party. Waiting for `established` is the notification side's business,
-   * so the chat surface composes the two rather than this class.
+   * so CallDesk composes the two rather than this class.
    */
   async escalate(
     tenantId: string,

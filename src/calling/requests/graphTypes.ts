@@ -1,5 +1,5 @@
 // Types for every Microsoft Graph cloud-communications payload Rally sends or reads.
-// Names and shapes follow the Graph v1.0 metadata (see ../../../shared/seeds and shared/spec/graph-calling.md).
+// Names and shapes follow the Graph v1.0 metadata (Microsoft Graph's create-call and participant-invite documents, v1.0 and beta).
 
 export interface Identity {
   '@odata.type'?: '#microsoft.graph.identity';

@@ -1,6 +1,6 @@
 import type { CreateCallRequest } from './graphTypes.js';
 
-// The least-privileged Graph application permission each request needs (001, 000; spec/graph-calling.md), so a 403
+// The least-privileged Graph application permission each request needs (Graph's create-call and invite documents), so a 403
 // can name the one an admin must grant, and `doctor` can check a token holds them all. Names as Entra lists them
 // (001's Chinese text writes "...Calls.All": a slip). Reading and ending a call need the permission that placed it,
 // by Graph's docs checked when the call is created; looking a person up needs directory read access.

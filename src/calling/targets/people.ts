@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../errors.js';
 import type { IdentitySet, InvitationParticipantInfo } from '../requests/graphTypes.js';
+import { phoneDigits } from './phoneNumber.js';
 import type { E164 } from './phoneNumber.js';
 
 /** Who Rally is asked to call or invite: a Teams user (already resolved to an Entra object id) or a phone number. */
@@ -49,11 +50,22 @@ export function invitationFor(target: CallTarget): InvitationParticipantInfo {
   return { '@odata.type': '#microsoft.graph.invitationParticipantInfo', identity: identitySetFor(target) };
 }
 
+/** Someone who asked Rally for something: their Entra object id and display name. */
+export interface Person {
+  id: string;
+  name: string;
+}
+
+/** One key per person or number, however it was written: users by object id (any case), phones by their digits. */
+export function targetKey(target: CallTarget): string {
+  return target.kind === 'phone' ? `phone:${phoneDigits(target.number)}` : `user:${target.id.toLowerCase()}`;
+}
+
 /** The targets without repeats (the same user named twice, by mention and by email), first mention kept. */
 export function distinctTargets<T extends CallTarget>(targets: readonly T[]): T[] {
   const seen = new Set<string>();
   return targets.filter((t) => {
-    const key = t.kind === 'phone' ? `phone:${t.number}` : `user:${t.id.toLowerCase()}`;
+    const key = targetKey(t);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

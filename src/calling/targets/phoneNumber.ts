@@ -23,6 +23,14 @@ export interface PhoneNumber {
 const EXAMPLE = '+14255550100';
 
 /**
+ * The one normal form for comparing numbers: digits only. Graph's roster may spell a number Rally dialed as
+ * `+14255550100` or `14255550100`; both are the same line.
+ */
+export function phoneDigits(number: string): string {
+  return number.replace(/[^\d]/g, '');
+}
+
+/**
  * Reads a phone number as people type it: `+1 (425) 555-0100`, `+1-425-555-0100`, `+44 20 7946 0958`, and with the
  * `00` international prefix (`00 44 20 7946 0958`) that most of the world dials. Numbers without a country code are
  * refused: Rally serves many countries and cannot guess which one was meant.

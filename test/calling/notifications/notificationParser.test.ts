@@ -8,7 +8,7 @@ import {
   MAX_NOTIFICATIONS_PER_BODY,
   parseCommsNotifications,
 } from '../../../src/calling/notifications/notificationParser.js';
-import { RallyError } from '../../../src/calling/errors.js';
+import { RallyError } from '../../../src/errors/rallyError.js';
 
 type Json = { [key: string]: unknown };
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { InvalidRequestError, RallyError } from '../../../src/calling/errors.js';
+import { InvalidRequestError } from '../../../src/calling/errors.js';
+import { RallyError } from '../../../src/errors/rallyError.js';
 import { meetingById, parseMeetingLink } from '../../../src/calling/targets/meetingLink.js';
 
 const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';

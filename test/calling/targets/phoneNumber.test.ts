@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { InvalidRequestError, RallyError } from '../../../src/calling/errors.js';
+import { InvalidRequestError } from '../../../src/calling/errors.js';
+import { RallyError } from '../../../src/errors/rallyError.js';
 import { looksLikePhoneNumber, parsePhoneNumber } from '../../../src/calling/targets/phoneNumber.js';
 
 function refusal(text: string): InvalidRequestError {
