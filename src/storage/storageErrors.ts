@@ -45,3 +45,18 @@ export class RecordUpdateConflictError extends RallyError {
     this.attempts = attempts;
   }
 }
+
+/**
+ * The store could not be reached or refused the operation for a reason other than a condition (disk full, Azure
+ * Storage down, no permission). Nothing was written by the failed call.
+ */
+export class StoreUnavailableError extends RallyError {
+  readonly code = 'storeUnavailable';
+
+  constructor(operation: string, key: string, options?: { cause?: unknown }) {
+    super("Rally can't save its records right now, so it did nothing; please try again in a minute.", {
+      cause: options?.cause,
+      detail: `Storage: ${operation} of "${key}" failed`,
+    });
+  }
+}
