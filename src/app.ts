@@ -2,7 +2,9 @@
 import { CloudAdapter } from 'botbuilder';
 import type { ConfigurationBotFrameworkAuthenticationOptions, Storage } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import { CallCards } from './bot/callCards.js';
 import { ChatReporter } from './bot/chatReporter.js';
+import { Chats } from './bot/chats.js';
 import { tenantGate } from './bot/tenantGate.js';
 import type { ChatRecords } from './bot/chatRecords.js';
 import { PeopleResolver } from './bot/peopleResolver.js';
@@ -123,23 +125,18 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     await context.sendActivity(SOMETHING_WENT_WRONG);
   };
 
+  const chats = new Chats({ adapter, botAppId: settings.bot.appId ?? '', records, log });
+  const cards = new CallCards({ store: records.callCards, peoplePicker: !settings.localMode });
   const bot = new RallyBot({
     desk,
     people: new PeopleResolver(api),
-    records,
+    chats,
+    cards,
     log,
-    peoplePicker: !settings.localMode,
     botName: settings.bot.displayName,
     doctor: { admins: settings.operations.admins, run: doctorFor(settings) },
   });
-  const reporter = new ChatReporter({
-    adapter,
-    botAppId: settings.bot.appId ?? '',
-    records,
-    cardFor: (call) => bot.cardFor(call),
-    currentCall: (callId) => stores.calls.get(callId),
-    log,
-  });
+  const reporter = new ChatReporter({ chats, cards, currentCall: (callId) => stores.calls.get(callId), log });
 
   const afterAcknowledge = async (reports: Report[]) => {
     await reporter.report(reports);

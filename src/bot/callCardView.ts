@@ -38,8 +38,6 @@ const OUTCOME_LABELS: Record<InviteeOutcome, [string, Color]> = {
 export interface CallCardOptions {
   /** The Teams client in use can show a Graph people picker (the Agents Playground cannot). */
   pickerSupported: boolean;
-  /** Teams user ids (`29:...`) whose clients refresh the card automatically. */
-  refreshUserIds: string[];
   /** Bumped on every change, so an action pressed twice on the same version of the card is done once. */
   revision: string;
 }
@@ -62,7 +60,6 @@ export function renderCallCard(record: CallRecord, options: CallCardOptions): Ad
     canEscalate: record.kind === 'peerToPeer',
     pickerSupported: options.pickerSupported,
     peopleFieldLabel: options.pickerSupported ? 'Or type emails and phone numbers' : 'Add people: emails or phone numbers',
-    refreshUserIds: options.refreshUserIds,
     revision: options.revision,
   });
 }

@@ -25,7 +25,3 @@ export function expandCard(name: CardName, data: object): AdaptiveCardJson {
 }
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
-
-export function cardAttachment(card: AdaptiveCardJson): { contentType: string; content: AdaptiveCardJson } {
-  return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };
-}

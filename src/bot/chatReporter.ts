@@ -1,21 +1,16 @@
-import { ActivityTypes, CardFactory } from 'botbuilder';
-import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { CallChange, CallRecord } from '../calling/records/callRecord.js';
 import type { Report } from '../calling/notifications/notificationProcessor.js';
 import type { OperationRecord } from '../calling/records/operationRecord.js';
 import type { Logger } from '../log/logger.js';
 import { KeyedMutex } from '../storage/keyedMutex.js';
 import { inviteeName } from './callCardView.js';
-import type { AdaptiveCardJson } from './cardTemplates.js';
-import type { ChatRecords } from './chatRecords.js';
+import type { CallCards } from './callCards.js';
+import type { Chats } from './chats.js';
 
 export interface ChatReporterOptions {
-  adapter: CloudAdapter;
-  /** The bot's app id, or '' in local mode (no credentials, as the Emulator does). */
-  botAppId: string;
-  records: ChatRecords;
-  /** Renders a call's card from its stored record. */
-  cardFor: (call: CallRecord) => Promise<AdaptiveCardJson>;
+  chats: Chats;
+  cards: CallCards;
   /** Reads the newest record, so a late report never puts an older card back. */
   currentCall: (callId: string) => Promise<CallRecord | undefined>;
   log: Logger;
@@ -38,7 +33,7 @@ export class ChatReporter {
       }
       try {
         if (report.kind === 'call') await this.perCall.run(report.callId, () => this.reportCall(report.chatKey, report.callId, report.changes));
-        else await this.post(report.chatKey, async (context) => this.sendLines(context, operationLines(report.operation)));
+        else await this.options.chats.post(report.chatKey, async (context) => this.sendLines(context, operationLines(report.operation)));
       } catch (error) {
         this.options.log.error({ err: error, chatKey: report.chatKey }, 'could not report to the chat');
       }
@@ -47,22 +42,15 @@ export class ChatReporter {
 
   /** Posts one line into a chat (for outcomes that are not notifications, such as a failed escalation step). */
   async tell(chatKey: string, line: string): Promise<void> {
-    await this.post(chatKey, async (context) => this.sendLines(context, [line]));
+    await this.options.chats.post(chatKey, async (context) => this.sendLines(context, [line]));
   }
 
   private async reportCall(chatKey: string, callId: string, changes: readonly CallChange[]): Promise<void> {
     const call = await this.options.currentCall(callId);
     if (!call) return;
-    const card = await this.options.records.callCards.get(callId);
     const lines = callReportLines(call, changes);
-    await this.post(chatKey, async (context) => {
-      if (card) {
-        await context.updateActivity({
-          type: ActivityTypes.Message,
-          id: card.activityId,
-          attachments: [CardFactory.adaptiveCard(await this.options.cardFor(call))],
-        });
-      }
+    await this.options.chats.post(chatKey, async (context) => {
+      await this.options.cards.update(context, call);
       await this.sendLines(context, lines);
     });
   }
@@ -71,14 +59,6 @@ export class ChatReporter {
     for (const line of lines) await context.sendActivity(line);
   }
 
-  private async post(chatKey: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    const reference = await this.options.records.conversations.get(chatKey);
-    if (!reference) {
-      this.options.log.warn({ chatKey }, 'no conversation reference for the chat; report dropped');
-      return;
-    }
-    await this.options.adapter.continueConversationAsync(this.options.botAppId, reference as Partial<ConversationReference>, logic);
-  }
 }
 
 /**

@@ -75,6 +75,15 @@ export function parseCommand(text: string, mentions: readonly MentionedPerson[] 
   }
 }
 
+/**
+ * The people typed into a card's text field, read as a command's list of people is: the field is a list, not a
+ * command, so it is never glued to a verb and parsed again.
+ */
+export function parsePeopleList(text: string, verb: string, example: string): PersonRef[] {
+  const { words, mentioned } = tokenize(text.slice(0, MAX_COMMAND_LENGTH), []);
+  return people(words, mentioned, verb, example);
+}
+
 function tokenize(text: string, mentions: readonly MentionedPerson[]): { words: string[]; mentioned: MentionedPerson[] } {
   const mentioned: MentionedPerson[] = [];
   let rest = text;

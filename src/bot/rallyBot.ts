@@ -1,20 +1,25 @@
 import { createHash } from 'node:crypto';
-import { ActivityTypes, CardFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import { CardFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
 import type { CallDesk, ChatRequest } from '../calling/callDesk.js';
 import type { CallRef } from '../calling/records/callHandles.js';
 import type { CallRecord } from '../calling/records/callRecord.js';
-import { RallyError, userMessageOf } from '../errors/rallyError.js';
 import { meetingById, parseMeetingLink } from '../calling/targets/meetingLink.js';
 import type { UserTarget } from '../calling/targets/people.js';
+import { RallyError, userMessageOf } from '../errors/rallyError.js';
 import type { Logger } from '../log/logger.js';
+import { namedPeople, readCardAction } from './cardActions.js';
+import type { CallCardAction } from './cardActions.js';
+import type { CallCards } from './callCards.js';
+import { cardRevision } from './callCards.js';
+import { inviteeName } from './callCardView.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
-import { renderCallCard, inviteeName } from './callCardView.js';
-import type { ChatRecords } from './chatRecords.js';
-import { parseCommand, CommandError } from './commandParser.js';
+import { chatKeyOf } from './chats.js';
+import type { Chats } from './chats.js';
+import { CommandError, parseCommand, parsePeopleList } from './commandParser.js';
 import type { MentionedPerson } from './commandParser.js';
-import type { Command, PersonRef } from './commands.js';
+import type { Command, CommandKind, PersonRef } from './commands.js';
 import { doctorReply } from './doctorCommand.js';
 import type { DoctorAccess } from './doctorCommand.js';
 import { renderHelpCard } from './helpCard.js';
@@ -24,64 +29,111 @@ import { tenantIdOf } from './tenantGate.js';
 export interface RallyBotOptions {
   desk: CallDesk;
   people: PeopleResolver;
-  records: ChatRecords;
+  chats: Chats;
+  cards: CallCards;
   log: Logger;
-  /** Whether the Teams client can show the Graph people picker on cards (the Agents Playground cannot). */
-  peoplePicker: boolean;
   botName: string;
   doctor: DoctorAccess;
 }
 
-/** The chat key of a turn: one conversation (personal chat, group chat, or channel thread root). */
-export function chatKeyOf(context: TurnContext): string {
-  return context.activity.conversation.id.split(';messageid=')[0]!;
-}
-
 export const SOMETHING_WENT_WRONG = 'Something went wrong on my side; nothing was placed. Please try again in a moment.';
+
+type Turn<C> = (context: TurnContext, request: ChatRequest, command: C) => Promise<void>;
+type CommandTable = { [K in CommandKind]: Turn<Extract<Command, { kind: K }>> };
+type CallCardTable = { [V in CallCardAction['verb']]: Turn<Extract<CallCardAction, { verb: V }>> };
 
 /**
  * The chat surface: reads commands and card actions, hands them to the calling desk, and shows the result.
  * Notifications are reported by the ChatReporter, not here.
  */
 export class RallyBot extends TeamsActivityHandler {
+  /** What each command does: one entry per command kind, so a new command cannot be parsed but not handled. */
+  private readonly commands: CommandTable = {
+    help: async (context) => this.sendHelp(context),
+    call: async (context, request, command) => {
+      const targets = await this.resolve(context, request, command.people);
+      await this.postCallCard(context, request, await this.options.desk.placeCall(request, targets));
+    },
+    join: async (context, request, command) => {
+      const meeting = command.meeting.kind === 'link' ? parseMeetingLink(command.meeting.url) : meetingById(command.meeting.id, command.meeting.passcode);
+      await this.postCallCard(context, request, await this.options.desk.joinMeeting(request, meeting, command.guestName));
+    },
+    invite: async (context, request, command) => {
+      const targets = await this.resolve(context, request, command.people);
+      const { call } = await this.options.desk.invite(request, command.call, targets);
+      await this.options.cards.update(context, call);
+      await context.sendActivity(`Inviting ${targets.map((t) => inviteeName({ target: t })).join(', ')} to ${call.handle ?? 'the call'}…`);
+    },
+    escalate: async (context, request, command) => {
+      const targets = await this.resolve(context, request, command.people);
+      const groupCall = await this.options.desk.escalate(request, command.call, targets);
+      await this.postCallCard(context, request, groupCall);
+      await context.sendActivity(`Starting group call ${groupCall.handle ?? ''}; the one-to-one call moves into it once it connects.`);
+    },
+    move: async (context, request, command) => {
+      const user = await this.singleUser(context, request, command.person);
+      const { call } = await this.options.desk.move(request, user, command.from, command.to);
+      await context.sendActivity(`Moving ${user.displayName ?? 'them'} into ${call.handle ?? 'the other call'}…`);
+    },
+    calls: async (context, request) => {
+      const live = await this.options.desk.liveCalls(request);
+      await context.sendActivity(
+        live.length === 0 ? 'No calls are going on from this chat.' : live.map((c) => `${c.handle ?? c.callId}: ${describe(c)}`).join('\n\n'),
+      );
+    },
+    status: async (context, request, command) => {
+      await this.options.cards.post(context, await this.options.desk.status(request, command.call), false);
+    },
+    hangup: async (context, request, command) => {
+      const call = await this.options.desk.hangUp(request, command.call);
+      await context.sendActivity(`Hanging up ${call.handle ?? 'the call'}…`);
+    },
+    doctor: async (context, request) => {
+      await context.sendActivity(await doctorReply(this.options.doctor, request));
+    },
+  };
+
+  /** What each call card button does (Refresh only redraws, which every call card action ends with). */
+  private readonly callCardButtons: CallCardTable = {
+    refresh: async () => undefined,
+    hangup: async (context, request, action) => this.commands.hangup(context, request, { kind: 'hangup', call: callRefOf(action) }),
+    invite: async (context, request, action) =>
+      this.commands.invite(context, request, { kind: 'invite', call: callRefOf(action), people: parsePeopleList(namedPeople(action), 'invite', 'alice@contoso.com') }),
+    escalate: async (context, request, action) =>
+      this.commands.escalate(context, request, { kind: 'escalate', call: callRefOf(action), people: parsePeopleList(namedPeople(action), 'escalate', 'bob@contoso.com') }),
+  };
+
   constructor(private readonly options: RallyBotOptions) {
     super();
     this.onMessage(async (context, next) => {
-      await this.rememberConversation(context);
-      if (await this.firstTime(`message/${chatKeyOf(context)}/${context.activity.id ?? ''}`)) {
+      await options.chats.remember(context);
+      if (await options.chats.firstTime(`message/${chatKeyOf(context)}/${context.activity.id ?? ''}`)) {
         await this.handleMessage(context);
       }
       await next();
     });
     this.onInstallationUpdateAdd(async (context, next) => {
-      await this.rememberConversation(context);
-      await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderHelpCard(options.botName))] });
+      await options.chats.remember(context);
+      await this.sendHelp(context);
       await next();
     });
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    await this.rememberConversation(context);
-    const verb = invokeValue.action?.verb;
-    const data = (invokeValue.action?.data ?? {}) as Record<string, unknown>;
-    const request = this.chatRequest(context);
+    await this.options.chats.remember(context);
     try {
-      if (verb === 'runCommand') {
-        const text = typeof data.preset === 'string' ? data.preset : typeof data.command === 'string' ? data.command : '';
-        await this.runCommand(context, parseCommand(text));
+      const action = readCardAction(invokeValue.action?.verb, invokeValue.action?.data);
+      const request = this.chatRequest(context);
+      if (action.verb === 'runCommand') {
+        await this.runCommand(context, request, action.preset === undefined ? parseCommand(action.command ?? '') : { kind: action.preset });
         return cardResponse(renderHelpCard(this.options.botName));
       }
-      const callId = typeof data.callId === 'string' ? data.callId : undefined;
-      if (callId === undefined || !['refresh', 'invite', 'escalate', 'hangup'].includes(verb ?? '')) {
-        throw new CommandError('badCommand', 'That button is not one I know. Say "help" to see what I can do.');
+      const ref = callRefOf(action);
+      await this.options.desk.callInChat(request, ref);
+      if (action.verb !== 'refresh' && (await this.options.chats.firstTime(actionKey(request, action)))) {
+        await this.runButton(context, request, action);
       }
-      const ref: CallRef = { kind: 'callId', id: callId };
-      const call = await this.options.desk.callInChat(request, ref);
-      const key = `action/${request.chatKey}/${callId}/${verb}/${String(data.rev)}/${digest([data.people, data.pickedPeople])}`;
-      if (verb !== 'refresh' && (await this.firstTime(key))) {
-        await this.cardAction(context, request, verb!, call, data);
-      }
-      return cardResponse(await this.cardFor(await this.options.desk.callInChat(request, ref)));
+      return cardResponse(this.options.cards.render(await this.options.desk.callInChat(request, ref)));
     } catch (error) {
       await this.tellError(context, error);
       // Universal Actions' message response carries the text itself as `value`; botbuilder types it as an object.
@@ -96,115 +148,40 @@ export class RallyBot extends TeamsActivityHandler {
       .filter((m) => m.mentioned.id !== activity.recipient.id)
       .map((m) => ({ text: m.text, id: m.mentioned.id, name: m.mentioned.name }));
     try {
-      await this.runCommand(context, parseCommand(text.trim(), mentions));
+      await this.runCommand(context, this.chatRequest(context), parseCommand(text.trim(), mentions));
     } catch (error) {
       await this.tellError(context, error);
-      if (error instanceof CommandError && error.code === 'unknownCommand') {
-        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderHelpCard(this.options.botName))] });
-      }
+      if (error instanceof CommandError && error.code === 'unknownCommand') await this.sendHelp(context);
     }
   }
 
-  private async runCommand(context: TurnContext, command: Command): Promise<void> {
-    const { desk } = this.options;
-    const request = this.chatRequest(context);
-    switch (command.kind) {
-      case 'help':
-        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderHelpCard(this.options.botName))] });
-        return;
-      case 'call': {
-        const targets = await this.options.people.resolveAll(context, request.tenantId, command.people);
-        await this.postCallCard(context, await desk.placeCall(request, targets));
-        return;
-      }
-      case 'join': {
-        const meeting = command.meeting.kind === 'link' ? parseMeetingLink(command.meeting.url) : meetingById(command.meeting.id, command.meeting.passcode);
-        await this.postCallCard(context, await desk.joinMeeting(request, meeting, command.guestName));
-        return;
-      }
-      case 'invite': {
-        const targets = await this.options.people.resolveAll(context, request.tenantId, command.people);
-        const { call } = await desk.invite(request, command.call, targets);
-        await this.updateCallCard(context, call);
-        await context.sendActivity(`Inviting ${targets.map((t) => inviteeName({ target: t })).join(', ')} to ${call.handle ?? 'the call'}…`);
-        return;
-      }
-      case 'escalate': {
-        const targets = await this.options.people.resolveAll(context, request.tenantId, command.people);
-        const groupCall = await desk.escalate(request, command.call, targets);
-        await this.postCallCard(context, groupCall);
-        await context.sendActivity(`Starting group call ${groupCall.handle ?? ''}; the one-to-one call moves into it once it connects.`);
-        return;
-      }
-      case 'move': {
-        const user = await this.singleUser(context, request, command.person);
-        const { call } = await desk.move(request, user, command.from, command.to);
-        await context.sendActivity(`Moving ${user.displayName ?? 'them'} into ${call.handle ?? 'the other call'}…`);
-        return;
-      }
-      case 'calls': {
-        const live = await desk.liveCalls(request);
-        await context.sendActivity(
-          live.length === 0 ? 'No calls are going on from this chat.' : live.map((c) => `${c.handle ?? c.callId}: ${describe(c)}`).join('\n\n'),
-        );
-        return;
-      }
-      case 'status':
-        await this.postCallCard(context, await desk.status(request, command.call), false);
-        return;
-      case 'hangup': {
-        const call = await desk.hangUp(request, command.call);
-        await context.sendActivity(`Hanging up ${call.handle ?? 'the call'}…`);
-        return;
-      }
-      case 'doctor':
-        await context.sendActivity(await doctorReply(this.options.doctor, request));
-        return;
-    }
+  private runCommand(context: TurnContext, request: ChatRequest, command: Command): Promise<void> {
+    return (this.commands[command.kind] as Turn<Command>)(context, request, command);
   }
 
-  private async cardAction(context: TurnContext, request: ChatRequest, verb: string, call: CallRecord, data: Record<string, unknown>): Promise<void> {
-    const ref: CallRef = { kind: 'callId', id: call.callId };
-    if (verb === 'hangup') {
-      await this.options.desk.hangUp(request, ref);
-      await context.sendActivity(`Hanging up ${call.handle ?? 'the call'}…`);
-      return;
-    }
-    const named = [textInput(data.pickedPeople), textInput(data.people)].filter((t) => t !== '').join(' ');
-    const command = parseCommand(`${verb} ${named}`);
-    if (command.kind !== 'invite' && command.kind !== 'escalate') return;
-    await this.runCommand(context, { ...command, call: ref });
+  private runButton(context: TurnContext, request: ChatRequest, action: CallCardAction): Promise<void> {
+    return (this.callCardButtons[action.verb] as Turn<CallCardAction>)(context, request, action);
+  }
+
+  private resolve(context: TurnContext, request: ChatRequest, people: readonly PersonRef[]) {
+    return this.options.people.resolveAll(context, request.tenantId, people);
   }
 
   private async singleUser(context: TurnContext, request: ChatRequest, person: PersonRef): Promise<UserTarget> {
-    const [target] = await this.options.people.resolveAll(context, request.tenantId, [person]);
+    const [target] = await this.resolve(context, request, [person]);
     if (target?.kind !== 'user') throw new CommandError('badCommand', 'Only Teams users can be moved between meetings.');
     return target;
   }
 
-  private async postCallCard(context: TurnContext, call: CallRecord, track = true): Promise<void> {
-    const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(await this.cardFor(call))] });
-    if (track && sent?.id) {
-      const activityId = sent.id;
-      await this.options.records.callCards.update(call.callId, () => ({ activityId }));
-      // Notifications reported while the card was on its way found no card to update: show what they changed now.
-      const current = await this.options.desk.callInChat(this.chatRequest(context), { kind: 'callId', id: call.callId });
-      if (cardRevision(current) !== cardRevision(call)) await this.updateCallCard(context, current);
-    }
+  private async sendHelp(context: TurnContext): Promise<void> {
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderHelpCard(this.options.botName))] });
   }
 
-  private async updateCallCard(context: TurnContext, call: CallRecord): Promise<void> {
-    const card = await this.options.records.callCards.get(call.callId);
-    if (!card) return;
-    await context.updateActivity({ type: ActivityTypes.Message, id: card.activityId, attachments: [CardFactory.adaptiveCard(await this.cardFor(call))] });
-  }
-
-  async cardFor(call: CallRecord): Promise<AdaptiveCardJson> {
-    return renderCallCard(call, {
-      pickerSupported: this.options.peoplePicker,
-      refreshUserIds: [],
-      revision: cardRevision(call),
-    });
+  /** Posts a new call's card and tracks it; notifications that came while it was on its way are shown at once. */
+  private async postCallCard(context: TurnContext, request: ChatRequest, call: CallRecord): Promise<void> {
+    await this.options.cards.post(context, call, true);
+    const current = await this.options.desk.callInChat(request, { kind: 'callId', id: call.callId });
+    if (cardRevision(current) !== cardRevision(call)) await this.options.cards.update(context, current);
   }
 
   private chatRequest(context: TurnContext): ChatRequest {
@@ -218,26 +195,22 @@ export class RallyBot extends TeamsActivityHandler {
     };
   }
 
-  private async rememberConversation(context: TurnContext): Promise<void> {
-    const reference = TurnContext.getConversationReference(context.activity);
-    await this.options.records.conversations.update(chatKeyOf(context), () => reference);
-  }
-
-  /** True the first time a key is seen: a redelivered message or a double click is then ignored. */
-  private async firstTime(key: string): Promise<boolean> {
-    let first = false;
-    await this.options.records.handledRequests.update(key, (current) => {
-      first = current === undefined;
-      return current ?? { at: new Date().toISOString() };
-    });
-    return first;
-  }
-
   private async tellError(context: TurnContext, error: unknown): Promise<void> {
     if (!(error instanceof RallyError)) this.options.log.error({ err: error }, 'command failed');
     else this.options.log.info({ code: error.code, detail: error.message }, 'command refused');
     await context.sendActivity(userMessage(error));
   }
+}
+
+function callRefOf(action: CallCardAction): CallRef {
+  return { kind: 'callId', id: action.callId };
+}
+
+/** One key per press of one button on one version of one card, with what was typed into it. */
+function actionKey(request: ChatRequest, action: CallCardAction): string {
+  const typed = 'people' in action || 'pickedPeople' in action ? [action.people, action.pickedPeople] : [undefined, undefined];
+  const digest = createHash('sha256').update(JSON.stringify(typed)).digest('hex').slice(0, 16);
+  return `action/${request.chatKey}/${action.callId}/${action.verb}/${String(action.rev)}/${digest}`;
 }
 
 function userMessage(error: unknown): string {
@@ -246,19 +219,6 @@ function userMessage(error: unknown): string {
 
 function cardResponse(card: AdaptiveCardJson): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card };
-}
-
-function textInput(value: unknown): string {
-  return typeof value === 'string' ? value.slice(0, 1000) : '';
-}
-
-function digest(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value ?? null)).digest('hex').slice(0, 16);
-}
-
-/** Changes whenever the record does, so a button pressed twice on one version of the card acts once. */
-export function cardRevision(call: CallRecord): string {
-  return digest(call);
 }
 
 function describe(call: CallRecord): string {

@@ -47,7 +47,7 @@ describe('cards', () => {
   for (const [name, record] of records) {
     it(`renders a valid Adaptive Card 1.5 for a ${name} call`, () => {
       for (const pickerSupported of [true, false]) {
-        const card = renderCallCard(record, { pickerSupported, refreshUserIds: [], revision: 'r1' });
+        const card = renderCallCard(record, { pickerSupported, revision: 'r1' });
         // The renderer predates Teams' dynamic typeahead (`choices.data` with Data.Query), so it wants static choices.
         const expected = pickerSupported && record.state !== 'terminated' ? ['An Input.ChoiceSet must have at least one choice defined.'] : [];
         assert.deepEqual(validationProblems(card), expected);
@@ -58,25 +58,25 @@ describe('cards', () => {
   }
 
   it('shows state and each person\'s outcome, and offers buttons only while the call is live', () => {
-    const live = renderCallCard(established, { pickerSupported: false, refreshUserIds: [], revision: 'r1' });
+    const live = renderCallCard(established, { pickerSupported: false, revision: 'r1' });
     assert.match(cardText(live), /"Connected"/);
     assert.match(cardText(live), /Adele Vance.*Joined/);
     assert.deepEqual(actions(live), ['Invite', 'Escalate', 'Hang up', 'Refresh']);
-    const over = renderCallCard(ended, { pickerSupported: false, refreshUserIds: [], revision: 'r2' });
+    const over = renderCallCard(ended, { pickerSupported: false, revision: 'r2' });
     assert.match(cardText(over), /"Ended"/);
     assert.deepEqual(actions(over), ['Refresh']);
   });
 
   it('offers the Graph people picker only where the client supports it, and always a plain field', () => {
-    const withPicker = cardText(renderCallCard(placed, { pickerSupported: true, refreshUserIds: [], revision: 'r' }));
-    const without = cardText(renderCallCard(placed, { pickerSupported: false, refreshUserIds: [], revision: 'r' }));
+    const withPicker = cardText(renderCallCard(placed, { pickerSupported: true, revision: 'r' }));
+    const without = cardText(renderCallCard(placed, { pickerSupported: false, revision: 'r' }));
     assert.match(withPicker, /graph\.microsoft\.com\/users/);
     assert.doesNotMatch(without, /Data\.Query/);
     for (const card of [withPicker, without]) assert.match(card, /"id":"people"/);
   });
 
   it('uses Action.Execute with the call id and card revision on every button', () => {
-    const card = renderCallCard(established, { pickerSupported: false, refreshUserIds: [], revision: 'rev-7' });
+    const card = renderCallCard(established, { pickerSupported: false, revision: 'rev-7' });
     for (const action of card.actions as { type: string; data: { callId: string; rev: string } }[]) {
       assert.equal(action.type, 'Action.Execute');
       assert.deepEqual(action.data, { callId: 'call-1', rev: 'rev-7' });

@@ -1,0 +1,45 @@
+// The data each Action.Execute button carries, read once into a typed action. The buttons are defined in cards/
+// (callCard.json, helpCard.json); Teams adds the card's input fields to the data, so those are read here too.
+import { z } from 'zod';
+import { CommandError } from './commandParser.js';
+
+const callButton = z.object({
+  callId: z.string().min(1).max(256),
+  /** The card revision the button was pressed on (see CallCards.revision). */
+  rev: z.string().max(64).optional(),
+});
+const peopleFields = {
+  /** The Graph people picker's choice (Teams clients that show it). */
+  pickedPeople: z.string().max(1000).optional(),
+  /** The free-text people field. */
+  people: z.string().max(1000).optional(),
+};
+
+const schemas = {
+  /** Help card: "Run" sends the typed `command`; the preset buttons send a `preset`. */
+  runCommand: z.object({ preset: z.enum(['calls', 'status']).optional(), command: z.string().max(2000).optional() }),
+  refresh: callButton,
+  hangup: callButton,
+  invite: callButton.extend(peopleFields),
+  escalate: callButton.extend(peopleFields),
+};
+
+type Schemas = typeof schemas;
+export type CardVerb = keyof Schemas;
+export type CardAction = { [V in CardVerb]: { verb: V } & z.infer<Schemas[V]> }[CardVerb];
+export type CallCardAction = Exclude<CardAction, { verb: 'runCommand' }>;
+
+const UNKNOWN_BUTTON = 'That button is not one I know. Say "help" to see what I can do.';
+
+/** The typed action of a button press; a verb or data no card of Rally's sends is refused with one sentence. */
+export function readCardAction(verb: unknown, data: unknown): CardAction {
+  if (typeof verb !== 'string' || !Object.hasOwn(schemas, verb)) throw new CommandError('badCommand', UNKNOWN_BUTTON);
+  const parsed = schemas[verb as CardVerb].safeParse(data ?? {});
+  if (!parsed.success) throw new CommandError('badCommand', UNKNOWN_BUTTON);
+  return { verb, ...parsed.data } as CardAction;
+}
+
+/** The people a call card's Invite or Escalate button names: the picker's choice first, then the typed ones. */
+export function namedPeople(action: Extract<CardAction, { verb: 'invite' | 'escalate' }>): string {
+  return [action.pickedPeople, action.people].filter((t) => t !== undefined && t.trim() !== '').join(' ');
+}

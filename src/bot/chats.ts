@@ -1,0 +1,49 @@
+// What the chat surface remembers per chat: how to reach it later (proactive posts), and which requests it has
+// handled, so that a redelivered message or a double click acts once.
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import { TurnContext } from 'botbuilder';
+import type { Logger } from '../log/logger.js';
+import type { ChatRecords } from './chatRecords.js';
+
+/** The chat key of a turn: one conversation (personal chat, group chat, or channel thread root). */
+export function chatKeyOf(context: TurnContext): string {
+  return context.activity.conversation.id.split(';messageid=')[0]!;
+}
+
+export interface ChatsOptions {
+  adapter: CloudAdapter;
+  /** The bot's app id, or '' in local mode (no credentials, as the Emulator does). */
+  botAppId: string;
+  records: Pick<ChatRecords, 'conversations' | 'handledRequests'>;
+  log: Logger;
+}
+
+export class Chats {
+  constructor(private readonly options: ChatsOptions) {}
+
+  /** Keeps the turn's conversation reference, so reports can be posted there later. */
+  async remember(context: TurnContext): Promise<void> {
+    const reference = TurnContext.getConversationReference(context.activity);
+    await this.options.records.conversations.update(chatKeyOf(context), () => reference);
+  }
+
+  /** Runs `logic` in a proactive turn of the chat; a chat Rally never saw is logged and skipped. */
+  async post(chatKey: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const reference = await this.options.records.conversations.get(chatKey);
+    if (!reference) {
+      this.options.log.warn({ chatKey }, 'no conversation reference for the chat; report dropped');
+      return;
+    }
+    await this.options.adapter.continueConversationAsync(this.options.botAppId, reference as Partial<ConversationReference>, logic);
+  }
+
+  /** True the first time a key is seen: a redelivered message or a double click is then ignored. */
+  async firstTime(key: string): Promise<boolean> {
+    let first = false;
+    await this.options.records.handledRequests.update(key, (current) => {
+      first = current === undefined;
+      return current ?? { at: new Date().toISOString() };
+    });
+    return first;
+  }
+}
