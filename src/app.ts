@@ -1,26 +1,28 @@
-// Composition: builds each part of Rally from the settings and starts the HTTP server. No behaviour lives here.
+// Composition root: builds each part of Rally from the settings, connects them, and starts the HTTP server and the
+// job runner. No behaviour lives here.
 import { CloudAdapter } from 'botbuilder';
-import type { ConfigurationBotFrameworkAuthenticationOptions, Storage } from 'botbuilder';
+import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { CallCards } from './bot/callCards.js';
 import { ChatReporter } from './bot/chatReporter.js';
-import { Chats } from './bot/chats.js';
-import { tenantGate } from './bot/tenantGate.js';
 import type { ChatRecords } from './bot/chatRecords.js';
+import { Chats } from './bot/chats.js';
 import { PeopleResolver } from './bot/peopleResolver.js';
 import { RallyBot, SOMETHING_WENT_WRONG } from './bot/rallyBot.js';
+import { tenantGate } from './bot/tenantGate.js';
 import { CallDesk } from './calling/callDesk.js';
 import type { CallDeskStores } from './calling/callDesk.js';
+import { CallFollowUps } from './calling/callFollowUps.js';
+import { JobRunner } from './calling/jobs/jobRunner.js';
+import type { JobRecord } from './calling/jobs/jobs.js';
+import { NotificationInbox } from './calling/notifications/notificationInbox.js';
+import { parseCommsNotifications } from './calling/notifications/notificationParser.js';
+import { createCallPolicy } from './calling/policy/callPolicy.js';
 import type { CallingApi } from './calling/requests/callingApi.js';
 import { CallingService } from './calling/requests/callingService.js';
-import { continueEscalations } from './calling/notifications/escalationFollowUp.js';
-import { createCallPolicy } from './calling/policy/callPolicy.js';
-import { parseCommsNotifications } from './calling/notifications/notificationParser.js';
-import { adoptEarlyEvents, processNotifications } from './calling/notifications/notificationProcessor.js';
-import type { EarlyEvents, NotificationDeps, Report } from './calling/notifications/notificationProcessor.js';
+import { EVERYONE } from './config/policySettings.js';
 import { LOCAL_APP_ID } from './config/settings.js';
 import type { Settings } from './config/settings.js';
-import { EVERYONE } from './config/policySettings.js';
 import { doctorFor } from './doctor/doctor.js';
 import { createCallingApi } from './graph/createCallingApi.js';
 import { InboundBotAuthentication } from './http/botAuthentication.js';
@@ -30,14 +32,14 @@ import { startHttpServer } from './http/server.js';
 import type { RunningServer } from './http/server.js';
 import { pinoAuditTrail } from './log/auditLog.js';
 import type { Logger } from './log/logger.js';
-import { FileStorage } from './storage/fileStorage.js';
-import { KeyedMutex } from './storage/keyedMutex.js';
-import { StorageRecordStore } from './storage/storageRecordStore.js';
+import { DocumentRecordStore } from './storage/documentRecordStore.js';
+import type { DocumentStore } from './storage/documentStore.js';
+import { FileDocumentStore } from './storage/fileDocumentStore.js';
 
 export interface RallyParts {
   log: Logger;
-  /** Defaults to the durable file store in `settings.dataDir`. */
-  storage?: Storage;
+  /** Defaults to the embedded file store in `settings.dataDir`. */
+  store?: DocumentStore;
   /** Defaults to Graph over HTTP at `settings.graph.baseUrl`. */
   callingApi?: CallingApi;
   /** Bot Framework authentication endpoints (tests point them at local stand-ins). */
@@ -49,27 +51,29 @@ export interface RallyParts {
   botFrameworkCredentials?: ServiceClientCredentialsFactory;
   /** Host to listen on; all interfaces by default. */
   host?: string;
+  /** How often the job runner looks for due jobs (tests shorten it). */
+  jobPollMs?: number;
 }
 
 export interface RunningRally {
   server: RunningServer;
-  /** Resolves when the chat posting of every notification acknowledged so far has finished. */
+  /** Resolves when no job this instance started (chat reports, escalation steps) is still running. */
   idle(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startRally(settings: Settings, parts: RallyParts): Promise<RunningRally> {
   const { log } = parts;
-  const storage = parts.storage ?? (await FileStorage.open(settings.dataDir));
-  const store = <T>(prefix: string) => new StorageRecordStore<T>(storage, prefix);
-  const stores: CallDeskStores & { early: StorageRecordStore<EarlyEvents> } = {
+  const documents = parts.store ?? (await FileDocumentStore.open(settings.dataDir, { onLockLost: (error) => log.error({ err: error }, 'lost the lock on the data directory') }));
+  const store = <T>(prefix: string) => new DocumentRecordStore<T>(documents, prefix, { log });
+  const stores: CallDeskStores = {
     calls: store('calls/'),
     operations: store('operations/'),
     chats: store('chats/'),
-    early: store('early/'),
+    intents: store('intents/'),
+    intentsByActivity: store('intentsByActivity/'),
   };
   const records: ChatRecords = { conversations: store('conversations/'), callCards: store('callCards/'), handledRequests: store('handled/') };
-  const notificationDeps: NotificationDeps = stores;
 
   const api = parts.callingApi ?? createCallingApi(settings);
   const service = new CallingService({
@@ -78,33 +82,6 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     botAppId: settings.bot.appId ?? LOCAL_APP_ID,
     botDisplayName: settings.bot.displayName,
     pstn: settings.pstn,
-  });
-  const background = new Set<Promise<void>>();
-  /** Runs work that must not hold up the caller, counted by idle(). */
-  const inBackground = (work: () => Promise<void>): void => {
-    const done: Promise<void> = work()
-      .catch((error: unknown) => log.error({ err: error }, 'background chat reporting failed'))
-      .finally(() => background.delete(done));
-    background.add(done);
-  };
-
-  // Applying notifications and adopting a new call's early ones take turns: otherwise a notification could be set
-  // aside as "early" just after the adoption looked, and never be applied.
-  const notificationTurns = new KeyedMutex();
-  const inTurn = <T>(work: () => Promise<T>): Promise<T> => notificationTurns.run('notifications', work);
-  const desk: CallDesk = new CallDesk({
-    service,
-    policy: createCallPolicy(settings.policy, log),
-    ...stores,
-    audit: pinoAuditTrail(log),
-    onCallRecorded: async (record) => {
-      const reports = await inTurn(() => adoptEarlyEvents(record.callId, notificationDeps));
-      if (reports.length > 0) {
-        log.debug({ callId: record.callId, reports: reports.length }, 'applied notifications that came before the call was recorded');
-        inBackground(() => reporter.report(reports));
-      }
-      return (await stores.calls.get(record.callId)) ?? record;
-    },
   });
 
   const adapter = new CloudAdapter(
@@ -124,9 +101,20 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     log.error({ err: error }, 'unhandled error in a turn');
     await context.sendActivity(SOMETHING_WENT_WRONG);
   };
-
   const chats = new Chats({ adapter, botAppId: settings.bot.appId ?? '', records, log });
   const cards = new CallCards({ store: records.callCards, peoplePicker: !settings.localMode });
+
+  const followUps = new CallFollowUps({ calls: stores.calls, intents: stores.intents, reports: new ChatReporter({ chats, cards }), log });
+  const desk = new CallDesk({ service, policy: createCallPolicy(settings.policy, log), ...stores, jobs: followUps, audit: pinoAuditTrail(log) });
+  const jobs = new JobRunner({ store: store<JobRecord>('jobs/'), handlers: followUps.handlers, log, ...(parts.jobPollMs ? { pollMs: parts.jobPollMs } : {}) });
+  followUps.connect(jobs, desk);
+  const inbox = new NotificationInbox({
+    ...stores,
+    followUp: (callId) => followUps.followUpLater(callId),
+    adopt: (intent, callId) => followUps.adopt(intent, callId),
+    log,
+  });
+
   const bot = new RallyBot({
     desk,
     people: new PeopleResolver(api),
@@ -136,15 +124,6 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     botName: settings.bot.displayName,
     doctor: { admins: settings.operations.admins, run: doctorFor(settings) },
   });
-  const reporter = new ChatReporter({ chats, cards, currentCall: (callId) => stores.calls.get(callId), log });
-
-  const afterAcknowledge = async (reports: Report[]) => {
-    await reporter.report(reports);
-    for (const failure of await continueEscalations(reports, desk)) {
-      log.warn({ err: failure.error, callId: failure.callId }, 'could not move the one-to-one call into the group call');
-      await reporter.tell(failure.chatKey, failure.message);
-    }
-  };
 
   const calling = createCallingRoute({
     validator: createCallingTokenValidator({
@@ -154,34 +133,23 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
       log,
     }),
     log,
-    onNotifications: async ({ body, tenantId }) => {
-      const events = parseCommsNotifications(body);
-      const reports = await inTurn(() => processNotifications(events, notificationDeps, { tenantId }));
-      // Counted as pending from now, not from when the route starts it, so idle() cannot miss it.
-      let start!: () => void;
-      const done: Promise<void> = new Promise<void>((resolve) => (start = resolve))
-        .then(() => afterAcknowledge(reports))
-        .finally(() => background.delete(done));
-      background.add(done);
-      return {
-        afterAcknowledge: () => {
-          start();
-          return done;
-        },
-      };
+    onNotifications: async ({ body, tenantId, callbackId }) => {
+      const { events, skipped } = parseCommsNotifications(body);
+      if (skipped.length > 0) log.warn({ tenantId, skipped }, 'parts of a calling notification could not be read and were left out');
+      const start = await inbox.receive(events, { tenantId, ...(callbackId === undefined ? {} : { callbackId }) });
+      return { afterAcknowledge: async () => start() };
     },
   });
 
   const server = await startHttpServer({ adapter, onTurn: tenantGate(settings.policy, log, (context) => bot.run(context)), calling, log }, settings.port, parts.host);
-  const idle = async () => {
-    while (background.size > 0) await Promise.allSettled([...background]);
-  };
+  jobs.startPolling();
   return {
     server,
-    idle,
+    idle: () => jobs.idle(),
     close: async () => {
       await server.close();
-      await idle();
+      await jobs.stop();
+      if (!parts.store) await documents.close();
     },
   };
 }

@@ -8,5 +8,5 @@ export interface ChatRecords {
   /** By call id: the message that holds the call's card, for updates in place. */
   callCards: RecordStore<{ activityId: string }>;
   /** By request key: requests already handled, so a redelivered message or a double click acts once. */
-  handledRequests: RecordStore<{ at: string }>;
+  handledRequests: RecordStore<{ at: string; done?: boolean }>;
 }

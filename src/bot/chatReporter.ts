@@ -1,9 +1,8 @@
 import type { TurnContext } from 'botbuilder';
+import type { ChatReports } from '../calling/chatReports.js';
+import type { CallNews, StoredCall } from '../calling/records/callDocument.js';
 import type { CallChange, CallRecord } from '../calling/records/callRecord.js';
-import type { Report } from '../calling/notifications/notificationProcessor.js';
 import type { OperationRecord } from '../calling/records/operationRecord.js';
-import type { Logger } from '../log/logger.js';
-import { KeyedMutex } from '../storage/keyedMutex.js';
 import { inviteeName } from './callCardView.js';
 import type { CallCards } from './callCards.js';
 import type { Chats } from './chats.js';
@@ -11,54 +10,36 @@ import type { Chats } from './chats.js';
 export interface ChatReporterOptions {
   chats: Chats;
   cards: CallCards;
-  /** Reads the newest record, so a late report never puts an older card back. */
-  currentCall: (callId: string) => Promise<CallRecord | undefined>;
-  log: Logger;
 }
 
 /**
- * Tells chats what notifications changed: updates the call's card in place and posts one line per outcome that a
- * person should hear about. Reports for one call are posted one at a time, in order.
+ * Tells a chat what happened to its call: updates the call's card in place (or posts it, for a call found through
+ * its notifications) and posts one line per outcome that a person should hear about. The calling layer decides when,
+ * and keeps the news until this resolves.
  */
-export class ChatReporter {
-  private readonly perCall = new KeyedMutex();
-
+export class ChatReporter implements ChatReports {
   constructor(private readonly options: ChatReporterOptions) {}
 
-  async report(reports: readonly Report[]): Promise<void> {
-    for (const report of reports) {
-      if (report.kind === 'ignored') {
-        this.options.log.debug({ reason: report.reason, detail: report.detail }, 'notification not reported');
-        continue;
-      }
-      try {
-        if (report.kind === 'call') await this.perCall.run(report.callId, () => this.reportCall(report.chatKey, report.callId, report.changes));
-        else await this.options.chats.post(report.chatKey, async (context) => this.sendLines(context, operationLines(report.operation)));
-      } catch (error) {
-        this.options.log.error({ err: error, chatKey: report.chatKey }, 'could not report to the chat');
-      }
-    }
-  }
-
-  /** Posts one line into a chat (for outcomes that are not notifications, such as a failed escalation step). */
-  async tell(chatKey: string, line: string): Promise<void> {
-    await this.options.chats.post(chatKey, async (context) => this.sendLines(context, [line]));
-  }
-
-  private async reportCall(chatKey: string, callId: string, changes: readonly CallChange[]): Promise<void> {
-    const call = await this.options.currentCall(callId);
-    if (!call) return;
-    const lines = callReportLines(call, changes);
-    await this.options.chats.post(chatKey, async (context) => {
-      await this.options.cards.update(context, call);
+  async reportCall(call: StoredCall, news: readonly CallNews[]): Promise<void> {
+    const changes = news.filter((n): n is CallChange => n.kind !== 'operationFinished');
+    const lines = [
+      ...callReportLines(call, changes),
+      ...news.flatMap((n) => (n.kind === 'operationFinished' ? operationLines(n.operation) : [])),
+    ];
+    await this.options.chats.post(call.chatKey, async (context) => {
+      if (call.needsCard) await this.options.cards.post(context, call, true);
+      else await this.options.cards.update(context, call);
       await this.sendLines(context, lines);
     });
+  }
+
+  async tell(chatKey: string, line: string): Promise<void> {
+    await this.options.chats.post(chatKey, async (context) => this.sendLines(context, [line]));
   }
 
   private async sendLines(context: TurnContext, lines: readonly string[]): Promise<void> {
     for (const line of lines) await context.sendActivity(line);
   }
-
 }
 
 /**

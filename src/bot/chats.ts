@@ -37,12 +37,25 @@ export class Chats {
     await this.options.adapter.continueConversationAsync(this.options.botAppId, reference as Partial<ConversationReference>, logic);
   }
 
-  /** True the first time a key is seen: a redelivered message or a double click is then ignored. */
+  /**
+   * Whether a request still needs handling: false once `handled(key)` was recorded for it, so a redelivered message
+   * or a double click acts once. A request whose handling was cut short (a crash) is handled again when Teams
+   * delivers it again; the calling layer's intents make sure nothing reaches Graph twice.
+   */
+  async pending(key: string): Promise<boolean> {
+    return (await this.options.records.handledRequests.get(key))?.done !== true;
+  }
+
+  async handled(key: string): Promise<void> {
+    await this.options.records.handledRequests.update(key, () => ({ at: new Date().toISOString(), done: true }));
+  }
+
+  /** True the first time a key is seen: for button presses, where one press on one card version acts once. */
   async firstTime(key: string): Promise<boolean> {
     let first = false;
     await this.options.records.handledRequests.update(key, (current) => {
       first = current === undefined;
-      return current ?? { at: new Date().toISOString() };
+      return current ?? { at: new Date().toISOString(), done: true };
     });
     return first;
   }

@@ -107,8 +107,10 @@ export class RallyBot extends TeamsActivityHandler {
     super();
     this.onMessage(async (context, next) => {
       await options.chats.remember(context);
-      if (await options.chats.firstTime(`message/${chatKeyOf(context)}/${context.activity.id ?? ''}`)) {
+      const key = messageKey(context);
+      if (await options.chats.pending(key)) {
         await this.handleMessage(context);
+        await options.chats.handled(key);
       }
       await next();
     });
@@ -192,6 +194,7 @@ export class RallyBot extends TeamsActivityHandler {
       chatKey: chatKeyOf(context),
       tenantId,
       requestedBy: { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name ?? 'someone' },
+      ...(activity.type === 'message' && activity.id ? { activityKey: messageKey(context) } : {}),
     };
   }
 
@@ -200,6 +203,11 @@ export class RallyBot extends TeamsActivityHandler {
     else this.options.log.info({ code: error.code, detail: error.message }, 'command refused');
     await context.sendActivity(userMessage(error));
   }
+}
+
+/** One key per chat message, the same on every delivery of it. */
+function messageKey(context: TurnContext): string {
+  return `message/${chatKeyOf(context)}/${context.activity.id ?? ''}`;
 }
 
 function callRefOf(action: CallCardAction): CallRef {

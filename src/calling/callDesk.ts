@@ -4,13 +4,18 @@ import { audited } from './policy/auditTrail.js';
 import type { AuditTrail } from './policy/auditTrail.js';
 import { callIdForHandle, handleText, withHandle } from './records/callHandles.js';
 import type { CallRef, ChatCalls } from './records/callHandles.js';
+import { newIntentId, stepped } from './intents/callIntent.js';
+import type { CallIntent } from './intents/callIntent.js';
+import { adopt, callOf } from './records/callDocument.js';
+import type { CallDocument, StoredCall } from './records/callDocument.js';
 import { newCallRecord, withInvitees } from './records/callRecord.js';
 import type { CallKind, CallRecord } from './records/callRecord.js';
 import type { CallingService } from './requests/callingService.js';
 import type { CallPolicy } from './policy/callPolicy.js';
 import { randomClientContext } from './requests/clientContext.js';
 import type { NewClientContext } from './requests/clientContext.js';
-import { InvalidRequestError } from './errors.js';
+import { CallingApiError, InvalidRequestError } from './errors.js';
+import { RallyError } from '../errors/rallyError.js';
 import type { Call } from './requests/graphTypes.js';
 import type { MeetingToJoin } from './targets/meetingLink.js';
 import { newOperationRecord } from './records/operationRecord.js';
@@ -24,22 +29,42 @@ export interface ChatRequest {
   chatKey: string;
   tenantId: string;
   requestedBy: Person;
+  /**
+   * The chat message or button press, when there is one: a command that creates a call records its intent under it,
+   * so that a redelivery resumes that intent instead of placing a second call.
+   */
+  activityKey?: string;
 }
 
 export interface CallDeskStores {
-  calls: RecordStore<CallRecord>;
+  /** By call id: the call record, or a placeholder holding notifications that came before it. */
+  calls: RecordStore<CallDocument>;
   operations: RecordStore<OperationRecord>;
   chats: RecordStore<ChatCalls>;
+  /** By intent id. */
+  intents: RecordStore<CallIntent>;
+  /** By activity key: the intent that activity started. */
+  intentsByActivity: RecordStore<{ intentId: string }>;
+}
+
+/** The durable jobs the desk starts (see CallFollowUps and intentJob). */
+export interface DeskJobs {
+  /** Tells the chat what changed about the call and takes its pending next step (an escalation's invite). */
+  followUp(callId: string): Promise<void>;
+  /** Checks on an intent at `at`: adopts its call from notifications, or tells the chat Graph never confirmed it. */
+  checkIntent(intentId: string, at: Date): Promise<void>;
 }
 
 export interface CallDeskOptions extends CallDeskStores {
   service: CallingService;
   /** Admits each request that rings someone, before it is sent. */
   policy: CallPolicy;
+  jobs: DeskJobs;
+  /** How long an intent whose answer is unknown waits for its call's first notification. Default 2 minutes. */
+  confirmWithinMs?: number;
   now?: () => Date;
   newClientContext?: NewClientContext;
-  /** Called with each new call record once stored, so events that arrived before it can be applied. */
-  onCallRecorded?: (record: CallRecord) => Promise<CallRecord>;
+  newIntentId?: () => string;
   /** Gets one record per call placed, invitation sent and hang-up, whatever its outcome. */
   audit?: AuditTrail;
 }
@@ -48,6 +73,16 @@ export class CallNotFoundError extends InvalidRequestError {
   constructor(userMessage: string) {
     super('callNotInChat', userMessage);
   }
+}
+
+/** Rally asked Graph for a call but does not know whether Graph placed it; the chat hears either way. */
+export class CallUnconfirmedError extends RallyError {
+  readonly code = 'callUnconfirmed';
+}
+
+/** The same request is already being carried out (a redelivery, or a second instance got it too). */
+export class AlreadyUnderWayError extends RallyError {
+  readonly code = 'alreadyUnderWay';
 }
 
 const LIVE_STATES = new Set(['incoming', 'establishing', 'established', 'hold', 'transferring', 'transferAccepted', 'redirecting']);
@@ -59,10 +94,12 @@ export function isLive(record: CallRecord): boolean {
 export class CallDesk {
   private readonly now: () => Date;
   private readonly newClientContext: NewClientContext;
+  private readonly newIntentId: () => string;
 
   constructor(private readonly options: CallDeskOptions) {
     this.now = options.now ?? (() => new Date());
     this.newClientContext = options.newClientContext ?? randomClientContext;
+    this.newIntentId = options.newIntentId ?? newIntentId;
   }
 
   /** `call <person> ...`: peer-to-peer, PSTN or group call, by who was named. */
@@ -70,25 +107,21 @@ export class CallDesk {
     const distinct = distinctTargets(targets);
     const kind = kindOf(distinct);
     return audited(this.options.audit, { audit: 'callPlaced', request, targets: distinct, kind }, async (subject) => {
-      this.admit(request, distinct);
-      const call = await this.options.service.placeCall(request.tenantId, distinct);
-      subject.callId = call.id;
-      return this.record(request, call, kind, distinct);
+      const record = await this.placeWithIntent(request, { kind, targets: distinct }, (service) => service.placeCall(request.tenantId, distinct));
+      subject.callId = record.callId;
+      return record;
     });
   }
 
   /** `join <link | meeting id> [as guest <name>]`. */
   async joinMeeting(request: ChatRequest, meeting: MeetingToJoin, guestName?: string): Promise<CallRecord> {
-    const { service } = this.options;
     const kind = guestName === undefined ? 'meeting' : 'guestMeeting';
     return audited(this.options.audit, { audit: 'callPlaced', request, meeting, kind }, async (subject) => {
-      this.admit(request, []);
-      const call =
-        guestName === undefined
-          ? await service.joinMeeting(request.tenantId, meeting)
-          : await service.joinAsGuest(request.tenantId, meeting, guestName);
-      subject.callId = call.id;
-      return this.record(request, call, kind, []);
+      const record = await this.placeWithIntent(request, { kind, targets: [] }, (tracked) =>
+        guestName === undefined ? tracked.joinMeeting(request.tenantId, meeting) : tracked.joinAsGuest(request.tenantId, meeting, guestName),
+      );
+      subject.callId = record.callId;
+      return record;
     });
   }
 
@@ -125,10 +158,11 @@ export class CallDesk {
       if (users.length !== newPeople.length) {
         throw new InvalidRequestError('escalatePhone', 'Escalate with Teams users; invite phone numbers once the group call is up.');
       }
-      this.admit(request, users);
-      const call = await this.options.service.callGroup(request.tenantId, users, undefined, { forEscalation: true });
-      subject.callId = call.id;
-      return this.record(request, call, 'group', users, { pendingEscalation: { peerToPeerCallId: peerToPeer.callId } });
+      const record = await this.placeWithIntent(request, { kind: 'group', targets: users, escalationOf: peerToPeer.callId }, (service) =>
+        service.callGroup(request.tenantId, users, undefined, { forEscalation: true }),
+      );
+      subject.callId = record.callId;
+      return record;
     });
   }
 
@@ -138,14 +172,15 @@ export class CallDesk {
     if (pending === undefined || groupCall.state !== 'established') return undefined;
     // Claim the step first, so two notifications for the same call cannot both send the invite.
     let claimed = false;
-    await this.options.calls.update(groupCall.callId, (current) => {
+    await this.options.calls.update(groupCall.callId, (document) => {
+      const current = callOf(document);
       claimed = current?.pendingEscalation !== undefined;
-      if (!current || !claimed) return current;
+      if (!current || !claimed) return document;
       const { pendingEscalation: _done, ...rest } = current;
       return rest;
     });
     if (!claimed) return undefined;
-    const peerToPeer = await this.options.calls.get(pending.peerToPeerCallId);
+    const peerToPeer = await this.call(pending.peerToPeerCallId);
     const party = peerToPeer?.invitees[0]?.target;
     if (!peerToPeer || !party) return undefined;
     const request: ChatRequest = { chatKey: groupCall.chatKey, tenantId: groupCall.tenantId, requestedBy: groupCall.placedBy };
@@ -198,7 +233,7 @@ export class CallDesk {
   /** `calls`: this chat's live calls, newest first. */
   async liveCalls(request: ChatRequest): Promise<CallRecord[]> {
     const chat = await this.options.chats.get(request.chatKey);
-    const records = await Promise.all((chat?.calls ?? []).map((c) => this.options.calls.get(c.callId)));
+    const records = await Promise.all((chat?.calls ?? []).map((c) => this.call(c.callId)));
     return records.filter((r): r is CallRecord => r !== undefined && isLive(r)).reverse();
   }
 
@@ -206,7 +241,7 @@ export class CallDesk {
   async callInChat(request: ChatRequest, ref: CallRef): Promise<CallRecord> {
     const chat = await this.options.chats.get(request.chatKey);
     const callId = ref.kind === 'handle' ? callIdForHandle(chat, ref.number) : ref.id;
-    const record = callId === undefined ? undefined : await this.options.calls.get(callId);
+    const record = callId === undefined ? undefined : await this.call(callId);
     if (!record || record.chatKey !== request.chatKey) {
       const name = ref.kind === 'handle' ? `#${ref.number}` : ref.id;
       throw new CallNotFoundError(`This chat has no call ${name}. Say "calls" to see the live ones.`);
@@ -230,30 +265,123 @@ export class CallDesk {
     return chosen;
   }
 
-  private async record(
+  /** The stored call record; a placeholder for a call not recorded yet is not a call. */
+  async call(callId: string): Promise<StoredCall | undefined> {
+    return callOf(await this.options.calls.get(callId));
+  }
+
+  /**
+   * Places a call through its intent: recorded before Graph is asked, each step recorded before the next, and never
+   * sent twice for one activity. A redelivered activity resumes its intent where it stopped.
+   */
+  private async placeWithIntent(
     request: ChatRequest,
-    call: Call,
-    kind: CallKind,
-    targets: readonly CallTarget[],
-    extra: Pick<CallRecord, 'pendingEscalation'> = {},
+    what: Pick<CallIntent, 'kind' | 'targets' | 'escalationOf'>,
+    send: (service: CallingService) => Promise<Call>,
   ): Promise<CallRecord> {
-    const chat = await this.options.chats.update(request.chatKey, (current) => withHandle(current, call.id));
-    const record = newCallRecord({
-      callId: call.id,
-      tenantId: request.tenantId,
-      kind,
+    let intent = await this.openIntent(request, what);
+    if (intent.step !== 'received') return this.resume(intent);
+    const sendingAt = this.now().toISOString();
+    const claimed = await this.options.intents.update(intent.id, (current) => stepped(current, ['received'], 'sending', { sendingAt }));
+    if (claimed?.step !== 'sending' || claimed.sendingAt !== sendingAt) return this.resume(claimed ?? intent);
+    intent = claimed;
+    let call: Call;
+    try {
+      call = await send(this.options.service.withCallbackId(intent.id));
+    } catch (error) {
+      if (error instanceof CallingApiError && error.uncertain) {
+        const unconfirmed = await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'unconfirmed'));
+        // Its notifications may have named the call already: then it is adopted now, not at the deadline.
+        if (unconfirmed?.callId !== undefined) await this.options.jobs.checkIntent(intent.id, this.now());
+        throw new CallUnconfirmedError(unconfirmedSentence(error), { cause: error, detail: error.message });
+      }
+      const failure = error instanceof RallyError ? error.userMessage : undefined;
+      await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'failed', failure === undefined ? {} : { failure }));
+      throw error;
+    }
+    await this.options.intents.update(intent.id, (current) => stepped(current, ['sending', 'unconfirmed', 'expired'], 'sent', { callId: call.id }));
+    return this.record(intent, call.id, call.state);
+  }
+
+  /** The intent of this activity: the one recorded before (a redelivery), or a new one once the policy admits it. */
+  private async openIntent(request: ChatRequest, what: Pick<CallIntent, 'kind' | 'targets' | 'escalationOf'>): Promise<CallIntent> {
+    const activityKey = request.activityKey ?? `request/${this.newIntentId()}`;
+    const known = await this.options.intentsByActivity.get(activityKey);
+    const knownIntent = known && (await this.options.intents.get(known.intentId));
+    if (knownIntent) return knownIntent;
+    this.admit(request, what.targets);
+    const now = this.now();
+    const intent: CallIntent = {
+      id: this.newIntentId(),
+      activityKey,
       chatKey: request.chatKey,
-      ...(chat ? { handle: handleText(chat, call.id) } : {}),
-      placedBy: request.requestedBy,
-      targets,
-      ...(call.state ? { state: call.state } : {}),
-      at: this.now().toISOString(),
-    });
-    const stored = (await this.options.calls.update(call.id, (current) => current ?? { ...record, ...extra })) ?? record;
-    const current = this.options.onCallRecorded ? await this.options.onCallRecorded(stored) : stored;
-    // The group call may already be established if its notifications beat the record.
-    await this.continueEscalation(current);
-    return current;
+      tenantId: request.tenantId,
+      requestedBy: request.requestedBy,
+      ...what,
+      targets: [...what.targets],
+      step: 'received',
+      createdAt: now.toISOString(),
+      deadline: new Date(now.getTime() + (this.options.confirmWithinMs ?? 120_000)).toISOString(),
+    };
+    // The intent first, then its index: a crash in between leaves an intent nobody resumes, which its job expires.
+    await this.options.intents.update(intent.id, (current) => current ?? intent);
+    await this.options.jobs.checkIntent(intent.id, new Date(intent.deadline));
+    const index = await this.options.intentsByActivity.update(activityKey, (current) => current ?? { intentId: intent.id });
+    if (index?.intentId !== intent.id) {
+      const winner = index && (await this.options.intents.get(index.intentId));
+      if (winner) return winner;
+    }
+    return intent;
+  }
+
+  /** Where a redelivered (or concurrently delivered) activity's intent stands, as the chat should hear it. */
+  private async resume(intent: CallIntent): Promise<CallRecord> {
+    switch (intent.step) {
+      case 'sent': {
+        const call = intent.callId === undefined ? undefined : await this.call(intent.callId);
+        if (call) return call;
+        return this.record(intent, intent.callId!, undefined);
+      }
+      case 'failed':
+        throw new InvalidRequestError('intentFailed', intent.failure ?? 'Microsoft Graph refused that call; nothing was placed.');
+      case 'received':
+      case 'sending':
+        throw new AlreadyUnderWayError('I am already placing that call; its card appears here once Microsoft Graph confirms it.');
+      case 'unconfirmed':
+      case 'expired':
+        throw new CallUnconfirmedError('I asked Microsoft Graph for that call, but it has not confirmed it yet; I will post its card here once it does.');
+    }
+  }
+
+  /**
+   * Records the call an intent placed, adopting (by compare-and-swap) the placeholder its early notifications made,
+   * and starts its follow-up: reporting what those notifications changed, and an escalation's invite when the group
+   * call is already established.
+   */
+  async record(intent: CallIntent, callId: string, state: Call['state'] | undefined, options: { needsCard?: boolean } = {}): Promise<StoredCall> {
+    const chat = await this.options.chats.update(intent.chatKey, (current) => withHandle(current, callId));
+    const fresh: StoredCall = {
+      ...newCallRecord({
+        callId,
+        tenantId: intent.tenantId,
+        kind: intent.kind,
+        chatKey: intent.chatKey,
+        ...(chat ? { handle: handleText(chat, callId) } : {}),
+        placedBy: intent.requestedBy,
+        targets: intent.targets,
+        ...(state ? { state } : {}),
+        at: this.now().toISOString(),
+      }),
+      intentId: intent.id,
+      ...(intent.escalationOf === undefined ? {} : { pendingEscalation: { peerToPeerCallId: intent.escalationOf } }),
+      ...(options.needsCard ? { needsCard: true } : {}),
+    };
+    const stored = callOf(await this.options.calls.update(callId, (current) => adopt(fresh, current, this.now().toISOString())));
+    if (!stored) throw new Error(`call ${callId} could not be recorded`);
+    if ((stored.unreported?.length ?? 0) > 0 || stored.needsCard || (stored.pendingEscalation && stored.state === 'established')) {
+      await this.options.jobs.followUp(callId);
+    }
+    return stored;
   }
 
   private async sendInvite(
@@ -278,18 +406,29 @@ export class CallDesk {
       at: this.now().toISOString(),
     });
     await this.options.operations.update(clientContext, () => operation);
-    const updated = (await this.options.calls.update(call.callId, (current) => current && withInvitees(current, participants, clientContext))) ?? call;
+    const updated =
+      callOf(await this.options.calls.update(call.callId, (document) => {
+        const current = callOf(document);
+        return current ? withInvitees(current, participants, clientContext) : document;
+      })) ?? call;
     try {
       await send(clientContext);
     } catch (error) {
       await this.options.operations.delete(clientContext);
-      await this.options.calls.update(call.callId, (current) =>
-        current && { ...current, invitees: current.invitees.filter((i) => i.clientContext !== clientContext) },
-      );
+      await this.options.calls.update(call.callId, (document) => {
+        const current = callOf(document);
+        return current ? { ...current, invitees: current.invitees.filter((i) => i.clientContext !== clientContext) } : document;
+      });
       throw error;
     }
     return { call: updated, operation };
   }
+}
+
+/** Graph's own first clause (what went wrong), then what Rally does about it: never "nothing was placed". */
+function unconfirmedSentence(error: CallingApiError): string {
+  const why = error.userMessage.split(/[;:]/)[0]!.trim();
+  return `${why}; Rally did not send the request again, and the call may be ringing. I will post its card here as soon as Graph confirms it, or tell you within 2 minutes if it never does.`;
 }
 
 function kindOf(targets: readonly CallTarget[]): CallKind {

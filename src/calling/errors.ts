@@ -30,7 +30,13 @@ export class CallingApiError extends RallyError {
   readonly code: string;
   readonly details: GraphErrorDetails;
 
-  constructor(code: string, userMessage: string, details: GraphErrorDetails, options?: { cause?: unknown }) {
+  /**
+   * The request may have reached Graph and been carried out although no success came back (a timeout, a broken
+   * connection, a 5xx, an unreadable answer): what it asked for must be looked for, never assumed undone.
+   */
+  readonly uncertain: boolean;
+
+  constructor(code: string, userMessage: string, details: GraphErrorDetails, options?: { cause?: unknown; uncertain?: boolean }) {
     super(userMessage, {
       cause: options?.cause,
       detail: `Graph ${details.status}${details.graphCode ? ` ${details.graphCode}` : ''}: ${details.graphMessage ?? userMessage}` +
@@ -38,5 +44,6 @@ export class CallingApiError extends RallyError {
     });
     this.code = code;
     this.details = details;
+    this.uncertain = options?.uncertain ?? false;
   }
 }

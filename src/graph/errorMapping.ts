@@ -35,7 +35,8 @@ export async function errorFromResponse(response: Response, operation: GraphOper
   const { code, sentence } = describeStatus(response.status, operation);
   // Where the sentence asks people to report the failure, the request-id lets Microsoft support find it.
   const reportable = code === 'graphBadRequest' || code === 'graphUnavailable';
-  return new CallingApiError(code, reportable ? withRequestId(sentence, details.requestId) : sentence, details);
+  const uncertain = response.status >= 500 && operation.method === 'POST';
+  return new CallingApiError(code, reportable ? withRequestId(sentence, details.requestId) : sentence, details, { uncertain });
 }
 
 /** A request that got no response (timeout, network, token) as a CallingApiError. */
@@ -55,7 +56,7 @@ export function errorFromFailure(error: unknown, operation: GraphOperation): Cal
     const sentence = post
       ? `Microsoft Graph did not answer within ${within}; Rally did not resend the request, but ${MAY_HAVE_GONE_THROUGH}.`
       : `Microsoft Graph did not answer within ${within}; try again in a minute.`;
-    return new CallingApiError('graphTimeout', sentence, { ...details, graphMessage: `no response within ${operation.timeoutMs} ms` }, { cause: error });
+    return new CallingApiError('graphTimeout', sentence, { ...details, graphMessage: `no response within ${operation.timeoutMs} ms` }, { cause: error, uncertain: post });
   }
   const networkCode = networkErrorCode(error);
   if (networkCode !== undefined) {
@@ -63,7 +64,7 @@ export function errorFromFailure(error: unknown, operation: GraphOperation): Cal
     const sentence = post && !neverSent
       ? `The connection to Microsoft Graph broke off (${networkCode}); ${MAY_HAVE_GONE_THROUGH}.`
       : `Rally cannot reach Microsoft Graph (${networkCode}), so nothing was sent; ask your Teams admin to check Rally's network access to Graph, or try again in a minute.`;
-    return new CallingApiError('graphUnreachable', sentence, { ...details, graphMessage: messageOf(error) }, { cause: error });
+    return new CallingApiError('graphUnreachable', sentence, { ...details, graphMessage: messageOf(error) }, { cause: error, uncertain: post && !neverSent });
   }
   return new CallingApiError(
     'graphRequestFailed',
@@ -79,7 +80,7 @@ export function errorFromUnreadableBody(status: number, error: unknown, operatio
   const sentence = operation.method === 'POST'
     ? 'Microsoft Graph accepted the request but Rally could not read its answer: check `calls` or the call card before trying again.'
     : 'Microsoft Graph answered with something Rally could not read; try again in a minute.';
-  return new CallingApiError('graphBadResponse', sentence, { status, requestId: operation.clientRequestId, graphMessage: messageOf(error) }, { cause: error });
+  return new CallingApiError('graphBadResponse', sentence, { status, requestId: operation.clientRequestId, graphMessage: messageOf(error) }, { cause: error, uncertain: operation.method === 'POST' });
 }
 
 function describeStatus(status: number, operation: GraphOperation): { code: string; sentence: string } {

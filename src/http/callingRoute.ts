@@ -2,6 +2,7 @@
 // answer. Graph delivers a notification again when the answer is not 2xx in time, so the route answers 202 as soon as
 // the notifications are recorded and leaves the slow part (posting to chats) to run after the answer.
 import { InvalidNotificationError } from '../calling/notifications/notificationParser.js';
+import { CALLBACK_ID_PARAMETER } from '../calling/requests/callingService.js';
 import type { Logger } from '../log/logger.js';
 import { CallingKeysUnavailableError, UnauthorizedError } from './callingAuth.js';
 import type { CallingTokenValidator } from './callingAuth.js';
@@ -16,14 +17,19 @@ export interface CallingNotificationDelivery {
    * tenant: the token proves who sent the POST, not which calls its body names.
    */
   tenantId: string;
+  /**
+   * The intent id of the callbackUri the notification was posted to (`?rally=`), when it has a well-formed one. It
+   * only picks which of this tenant's intents to look at: the domain checks the intent's tenant against `tenantId`.
+   */
+  callbackId?: string;
 }
 
 /** What the callback returns once the notifications are recorded. */
 export interface NotificationsRecorded {
   /**
    * The slow work that must not hold up the answer (posting and updating cards in chats). The route starts it after
-   * answering and does not wait; a rejection is logged, never answered. It must be safe to lose: if the process dies
-   * before it finishes, the recorded state is still there to report from.
+   * answering and does not wait; a rejection is logged, never answered. It is recorded as a durable job before the
+   * answer, so if the process dies before it finishes another run picks it up.
    */
   afterAcknowledge?: () => Promise<void>;
 }
@@ -48,7 +54,7 @@ export interface CallingRouteOptions {
 export function createCallingRoute(options: CallingRouteOptions): PlainRoute {
   const { validator, onNotifications, log } = options;
 
-  return async ({ headers, body }) => {
+  return async ({ headers, query, body }) => {
     let tenantId: string;
     try {
       ({ tenantId } = await validator.validate(singleHeader(headers.authorization)));
@@ -72,7 +78,8 @@ export function createCallingRoute(options: CallingRouteOptions): PlainRoute {
 
     let recorded: NotificationsRecorded | void;
     try {
-      recorded = await onNotifications({ body, tenantId });
+      const callbackId = query.get(CALLBACK_ID_PARAMETER) ?? undefined;
+      recorded = await onNotifications({ body, tenantId, ...(callbackId !== undefined && CALLBACK_ID.test(callbackId) ? { callbackId } : {}) });
     } catch (error) {
       if (error instanceof InvalidNotificationError) {
         log?.warn({ tenantId, reason: error.message }, 'calling notification refused');
@@ -96,6 +103,9 @@ export function createCallingRoute(options: CallingRouteOptions): PlainRoute {
     return { status: 202 };
   };
 }
+
+/** What Rally's intent ids look like (see newIntentId); anything else in the query is not Rally's and is ignored. */
+const CALLBACK_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** Node already joins a repeated Authorization header; a caller passing an array gets the same, which no check accepts. */
 function singleHeader(value: string | string[] | undefined): string | undefined {

@@ -7,7 +7,12 @@ import { inRequest } from '../log/requestContext.js';
 import { gracefulClose } from './gracefulClose.js';
 
 /** A route written as a plain function, so it can be tested without a server. */
-export type PlainRoute = (request: { headers: Record<string, string | string[] | undefined>; body: unknown }) => Promise<{ status: number; body?: unknown }>;
+export type PlainRoute = (request: {
+  headers: Record<string, string | string[] | undefined>;
+  /** The query string's parameters (Graph calls back at exactly the callbackUri it was given, query included). */
+  query: URLSearchParams;
+  body: unknown;
+}) => Promise<{ status: number; body?: unknown }>;
 
 export interface ServerParts {
   adapter: CloudAdapter;
@@ -54,7 +59,7 @@ export async function startHttpServer(parts: ServerParts, port: number, host = '
 
   server.post('/api/calling', async (req, res) => inRequest(async () => {
     try {
-      const answer = await parts.calling({ headers: req.headers, body: req.body });
+      const answer = await parts.calling({ headers: req.headers, query: new URL(req.url ?? '/', 'http://rally.invalid').searchParams, body: req.body });
       res.send(answer.status, answer.body);
     } catch (error) {
       parts.log.error({ err: error }, 'calling notification handling failed');

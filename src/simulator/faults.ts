@@ -6,7 +6,9 @@ export type FaultAction =
   /** Never answer (until the simulator closes): exercises the caller's timeout. */
   | { hang: true }
   /** Destroy the connection without an answer. */
-  | { reset: true };
+  | { reset: true }
+  /** Carry the request out (the call is created and notifies), but answer only after this long: Graph slow past a timeout. */
+  | { answerAfterMs: number };
 
 export type FaultSpec = FaultAction & {
   /** HTTP method to match; any when omitted. */

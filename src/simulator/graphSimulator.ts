@@ -194,6 +194,11 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       const fault = faults.take(method, path);
       if (fault && 'hang' in fault) return;
       if (fault && 'reset' in fault) return void req.socket.destroy();
+      if (fault && 'answerAfterMs' in fault) {
+        const answer = route(method, version, path, record.body);
+        setTimeout(() => reply(answer), fault.answerAfterMs).unref();
+        return;
+      }
       if (fault) {
         const retryAfter: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
         throw new GraphError(fault.status, codeForStatus(fault.status), `Simulated failure ${fault.status}.`, retryAfter);

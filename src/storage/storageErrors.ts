@@ -60,3 +60,21 @@ export class StoreUnavailableError extends RallyError {
     });
   }
 }
+
+/**
+ * The file store's directory is locked by another live Rally process. Two writers on one directory would each check
+ * eTags against their own view and overwrite the other's changes, so the second one refuses to start instead.
+ */
+export class StoreLockedError extends RallyError {
+  readonly code = 'storeLocked';
+  readonly directory: string;
+
+  constructor(directory: string, options?: { cause?: unknown }) {
+    super("Rally's data store is already in use by another Rally process; please ask your administrator to check.", {
+      cause: options?.cause,
+      detail: `Storage: another Rally process is using ${directory}. Stop it, or give this one another RALLY_DATA_DIR `
+        + '(or use RALLY_STORE=blob to run several instances).',
+    });
+    this.directory = directory;
+  }
+}

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_NUMBER_TYPES, EVERYONE, loadPolicySettings } from '../../src/config/policySettings.js';
 import { loadSettings, SettingsError } from '../../src/config/settings.js';
-import { useTempDirectory } from '../storage/tempDirectory.js';
+import { useTempDirectory } from '../support/tempDirectory.js';
 
 const appId = '11111111-2222-3333-4444-555555555555';
 const tenant = 'AAAAAAAA-0000-4000-8000-000000000001';

@@ -1,11 +1,12 @@
 // Drives the Microsoft 365 Agents Playground's chat page in Debian's Chromium through playwright-core.
 // Selectors and launch flags were measured in shared/spec/local-e2e.md.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { makeTempDirectory } from '../support/tempDirectory.js';
+import type { TempDirectory } from '../support/tempDirectory.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -22,15 +23,15 @@ export function assertChromiumInstalled(): void {
 export class PlaygroundPage {
   private constructor(
     private readonly context: BrowserContext,
-    private readonly profileDir: string,
+    private readonly profileDir: TempDirectory,
     readonly page: Page,
   ) {}
 
   /** A fresh browser profile on the Playground's personal chat, with the log panel hidden. */
   static async open(url: string): Promise<PlaygroundPage> {
     assertChromiumInstalled();
-    const profileDir = await mkdtemp(join(tmpdir(), 'rally-e2e-chromium-'));
-    const context = await chromium.launchPersistentContext(profileDir, {
+    const profileDir = await makeTempDirectory('rally-e2e-chromium-');
+    const context = await chromium.launchPersistentContext(profileDir.path, {
       executablePath: CHROMIUM_PATH,
       headless: true,
       viewport: { width: 1280, height: 900 },
@@ -119,7 +120,7 @@ export class PlaygroundPage {
 
   async close(): Promise<void> {
     await this.context.close();
-    await rm(this.profileDir, { recursive: true, force: true });
+    await this.profileDir.remove();
   }
 }
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import sinon from 'sinon';
@@ -9,6 +8,7 @@ import { azureIdentityConstructors, graphCredentialFactory } from '../../src/gra
 import type { CredentialConstructors } from '../../src/graph/azureCredentials.js';
 import { CredentialTokenProvider, GRAPH_DEFAULT_SCOPE, LOCAL_DEV_TOKEN, localTokenProvider } from '../../src/graph/tokenProvider.js';
 import type { LoopbackServer } from '../support/loopbackServer.js';
+import { makeTempDirectory } from '../support/tempDirectory.js';
 import { loopbackCertificate, startLocalAuthority, tokenRequests } from './localAuthority.js';
 import type { LoopbackCertificate } from './localAuthority.js';
 
@@ -127,9 +127,9 @@ describe('@azure/identity credentials against a local stand-in authority', () =>
   });
 
   it('ClientCertificateCredential: signs a client assertion with the certificate from the PEM file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'rally-graph-'));
+    const dir = await makeTempDirectory('rally-graph-');
     try {
-      const certificatePath = join(dir, 'graph.pem');
+      const certificatePath = join(dir.path, 'graph.pem');
       await writeFile(certificatePath, `${certificate.key}\n${certificate.cert}`);
       const graph = loadSettings({ MicrosoftAppId: APP_ID, GRAPH_CREDENTIAL: 'certificate', GRAPH_CERTIFICATE_PATH: certificatePath, GRAPH_TOKEN_AUTHORITY: authority.url }).graph;
       const provider = new CredentialTokenProvider(graphCredentialFactory(graph, { credentialOptions: localOnly() }));
@@ -145,7 +145,7 @@ describe('@azure/identity credentials against a local stand-in authority', () =>
       assert.equal(claims.sub, APP_ID);
       assert.equal(claims.aud, `${authority.url}/tenant-c/oauth2/v2.0/token`);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await dir.remove();
     }
   });
 });

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { AUDIT_MESSAGE } from '../../src/log/auditLog.js';
+import { LogCapture } from '../support/logCapture.js';
 import type { LoopbackServer } from '../support/loopbackServer.js';
 import { loopbackCertificate, startLocalAuthority } from '../graph/localAuthority.js';
 import { BOT_APP_ID, CONNECTOR_TOKEN, StandInCredentialsFactory, botFrameworkEndpoints, channelToken } from './botFrameworkStandIn.js';
 import { CallingKeyServer, newSigningKey } from './callingKeyServer.js';
-import { LogCapture } from './logCapture.js';
 import { ADELE_MEMBER, ME, RallyHarness, TENANT_ID } from './rallyHarness.js';
 
 const APP_PASSWORD = `app-password-${randomUUID()}`;

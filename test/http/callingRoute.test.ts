@@ -6,7 +6,7 @@ import { createCallingTokenValidator } from '../../src/http/callingAuth.js';
 import { createCallingRoute } from '../../src/http/callingRoute.js';
 import type { CallingNotificationsHandler } from '../../src/http/callingRoute.js';
 import type { PlainRoute } from '../../src/http/server.js';
-import { createLogger } from '../../src/log/logger.js';
+import { LogCapture } from '../support/logCapture.js';
 import { LoopbackServer } from '../support/loopbackServer.js';
 import {
   AUDIENCE,
@@ -33,26 +33,6 @@ const notifications = {
   ],
 };
 
-/** Log records as JSON lines, the way the service writes them, with a way to wait for one. */
-class LogLines {
-  readonly lines: string[] = [];
-  private readonly waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-
-  write(line: string): void {
-    this.lines.push(line);
-    for (const waiter of this.waiters.filter((w) => w.pattern.test(line))) {
-      this.waiters.splice(this.waiters.indexOf(waiter), 1);
-      waiter.resolve(line);
-    }
-  }
-
-  next(pattern: RegExp): Promise<string> {
-    const seen = this.lines.find((line) => pattern.test(line));
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ pattern, resolve }));
-  }
-}
-
 function deferred<T = void>() {
   let resolve!: (value: T) => void;
   let reject!: (reason: unknown) => void;
@@ -67,7 +47,7 @@ describe('POST /api/calling route', () => {
   let keyServer: CallingKeyServer;
   let key: SigningKey;
   let stranger: SigningKey;
-  let log: LogLines;
+  let log: LogCapture;
   let onNotifications: sinon.SinonSpy<Parameters<CallingNotificationsHandler>, ReturnType<CallingNotificationsHandler>>;
 
   before(async () => {
@@ -81,7 +61,7 @@ describe('POST /api/calling route', () => {
   });
 
   beforeEach(() => {
-    log = new LogLines();
+    log = new LogCapture('info');
     onNotifications = sinon.spy<CallingNotificationsHandler>(async () => undefined);
   });
 
@@ -92,11 +72,11 @@ describe('POST /api/calling route', () => {
       allowedTenants: [TENANT],
     });
     if (options.handler) onNotifications = sinon.spy<CallingNotificationsHandler>(options.handler);
-    return createCallingRoute({ validator, onNotifications, log: createLogger('info', log) });
+    return createCallingRoute({ validator, onNotifications, log: log.log });
   }
 
   async function post(handle: PlainRoute, authorization: string | undefined, body: unknown = notifications) {
-    return handle({ headers: authorization === undefined ? {} : { authorization }, body });
+    return handle({ query: new URLSearchParams(), headers: authorization === undefined ? {} : { authorization }, body });
   }
 
   describe('refuses with 401 and hands nothing on', () => {
@@ -161,7 +141,7 @@ describe('POST /api/calling route', () => {
     const handle = route();
 
     for (const body of [undefined, null, [], '{"value":[]}', Buffer.from('{"value":[]}'), 42]) {
-      const answer = await handle({ headers: { authorization }, body });
+      const answer = await handle({ query: new URLSearchParams(), headers: { authorization }, body });
       assert.equal(answer.status, 400, `body ${String(body)}`);
     }
     assert.equal(onNotifications.callCount, 0);
@@ -205,7 +185,7 @@ describe('POST /api/calling route', () => {
     });
     let answered = false;
 
-    const answer = handle({ headers: { authorization: `Bearer ${await signToken(key)}` }, body: notifications }).finally(() => {
+    const answer = handle({ query: new URLSearchParams(), headers: { authorization: `Bearer ${await signToken(key)}` }, body: notifications }).finally(() => {
       answered = true;
     });
     await received.promise;

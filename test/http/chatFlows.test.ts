@@ -64,7 +64,10 @@ describe('Rally chat commands over HTTP', function () {
 
     const [create] = h.createCallRequests();
     assert.deepEqual(userTargets(create!.body), [ADELE_ID]);
-    assert.equal((create!.body as Json).callbackUri, `${h.url}/api/calling`);
+    // Graph calls back at exactly this URI: the unguessable id finds the intent even if the create answer is lost.
+    const callbackUri = new URL(String((create!.body as Json).callbackUri));
+    assert.equal(`${callbackUri.origin}${callbackUri.pathname}`, `${h.url}/api/calling`);
+    assert.match(callbackUri.searchParams.get('rally') ?? '', /^[A-Za-z0-9_-]{22}$/);
     assert.ok(h.sim.getCall(callId), 'the card names the call the simulator created');
     // Whichever came first, the card or the notifications, the card shows the newest state.
     assert.match(cardSays(cardId), /Connected/);

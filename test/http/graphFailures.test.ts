@@ -15,9 +15,9 @@ describe('Graph failures under a call command', () => {
   });
 
   const failures: { name: string; fault: FaultSpec; says: RegExp }[] = [
-    { name: '503', fault: { ...CREATE_CALL, status: 503 }, says: /HTTP 503.*did not resend.*may still have gone through/i },
-    { name: 'no answer (timeout)', fault: { ...CREATE_CALL, hang: true }, says: /did not answer within 1 second.*did not resend/i },
-    { name: 'a reset connection', fault: { ...CREATE_CALL, reset: true }, says: /broke off.*may still have gone through/i },
+    { name: '503', fault: { ...CREATE_CALL, status: 503 }, says: /HTTP 503.*did not send the request again.*may be ringing.*within 2 minutes/i },
+    { name: 'no answer (timeout)', fault: { ...CREATE_CALL, hang: true }, says: /did not answer within 1 second.*did not send the request again.*may be ringing/i },
+    { name: 'a reset connection', fault: { ...CREATE_CALL, reset: true }, says: /broke off.*may be ringing.*post its card here as soon as Graph confirms/i },
   ];
 
   for (const failure of failures) {

@@ -7,7 +7,7 @@ import sinon from 'sinon';
 import { BOT_APP_ID, CONNECTOR_TOKEN, StandInCredentialsFactory, botFrameworkEndpoints, channelToken } from './botFrameworkStandIn.js';
 import { CallingKeyServer, newSigningKey } from './callingKeyServer.js';
 import type { SigningKey, TokenOptions } from './callingKeyServer.js';
-import { LogCapture } from './logCapture.js';
+import { LogCapture } from '../support/logCapture.js';
 import { RallyHarness, TENANT_ID } from './rallyHarness.js';
 
 describe('inbound authentication on /api/messages (app id set)', () => {

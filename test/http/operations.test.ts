@@ -1,13 +1,12 @@
 // Running Rally: one request id from the chat turn to Graph and back into the logs, and a close that lets the turn
 // being answered finish and store what it did.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Storage, StoreItems } from 'botbuilder';
-import { createLogger } from '../../src/log/logger.js';
-import { FileStorage } from '../../src/storage/fileStorage.js';
+import type { DocumentStore } from '../../src/storage/documentStore.js';
+import { FileDocumentStore } from '../../src/storage/fileDocumentStore.js';
+import { LogCapture } from '../support/logCapture.js';
+import { makeTempDirectory } from '../support/tempDirectory.js';
+import type { TempDirectory } from '../support/tempDirectory.js';
 import { RallyHarness } from './rallyHarness.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -20,17 +19,16 @@ interface LogLine {
 
 describe('A request id from the chat turn to Graph', function () {
   let h: RallyHarness;
-  const lines: LogLine[] = [];
+  let logs: LogCapture;
 
   beforeEach(async () => {
-    lines.length = 0;
-    const log = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
-    h = await RallyHarness.start({ parts: { log } });
+    logs = new LogCapture('info');
+    h = await RallyHarness.start({ parts: { log: logs.log } });
   });
   afterEach(() => h.close());
 
   const requestIdLoggedFor = (activityId: string): string => {
-    const received = lines.find((line) => line.msg === 'activity received' && line.activityId === activityId);
+    const received = (logs.records() as LogLine[]).find((line) => line.msg === 'activity received' && line.activityId === activityId);
     assert.ok(received, `Rally logged no "activity received" for ${activityId}`);
     assert.match(String(received.requestId), GUID);
     return received.requestId!;
@@ -51,7 +49,7 @@ describe('A request id from the chat turn to Graph', function () {
 });
 
 /** A file store that holds the first write of a key it is told to, until released. */
-class GatedStorage implements Storage {
+class GatedStore implements DocumentStore {
   heldWriteStored = false;
   readonly holding: Promise<void>;
   private arrived!: () => void;
@@ -59,7 +57,7 @@ class GatedStorage implements Storage {
   private readonly opened = new Promise<void>((resolve) => (this.gate = resolve));
   private armed = true;
 
-  constructor(private readonly inner: Storage, private readonly holds: (key: string) => boolean) {
+  constructor(private readonly inner: DocumentStore, private readonly holds: (key: string) => boolean) {
     this.holding = new Promise((resolve) => (this.arrived = resolve));
   }
 
@@ -67,24 +65,36 @@ class GatedStorage implements Storage {
     this.gate();
   }
 
-  read(keys: string[]): Promise<StoreItems> {
-    return this.inner.read(keys);
+  private async held<T>(key: string, write: () => Promise<T>): Promise<T> {
+    if (!this.armed || !this.holds(key)) return write();
+    this.armed = false;
+    this.arrived();
+    await this.opened;
+    const result = await write();
+    this.heldWriteStored = true;
+    return result;
   }
 
-  async write(changes: StoreItems): Promise<void> {
-    if (this.armed && Object.keys(changes).some(this.holds)) {
-      this.armed = false;
-      this.arrived();
-      await this.opened;
-      await this.inner.write(changes);
-      this.heldWriteStored = true;
-      return;
-    }
-    await this.inner.write(changes);
+  get(key: string) {
+    return this.inner.get(key);
   }
-
-  delete(keys: string[]): Promise<void> {
-    return this.inner.delete(keys);
+  createIfAbsent(key: string, value: unknown) {
+    return this.held(key, () => this.inner.createIfAbsent(key, value));
+  }
+  putIfMatch(key: string, value: unknown, eTag: string) {
+    return this.held(key, () => this.inner.putIfMatch(key, value, eTag));
+  }
+  deleteIfMatch(key: string, eTag: string) {
+    return this.inner.deleteIfMatch(key, eTag);
+  }
+  listByPrefix(prefix: string) {
+    return this.inner.listByPrefix(prefix);
+  }
+  checkReady() {
+    return this.inner.checkReady();
+  }
+  close() {
+    return this.inner.close();
   }
 }
 
@@ -101,20 +111,22 @@ function connectsTo(port: number): Promise<boolean> {
 
 describe('Closing Rally', function () {
   let h: RallyHarness;
-  let dir: string;
+  let dir: TempDirectory;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rally-close-'));
+    dir = await makeTempDirectory('rally-close-');
   });
   afterEach(async () => {
+    // Rally first: its store is in the directory.
     await h.close();
-    await rm(dir, { recursive: true, force: true });
+    await dir.remove();
   });
 
   it('refuses new connections, lets the turn it is answering finish, and keeps what that turn stored', async () => {
     // The turn has placed the call and posted its card; it is storing the card's activity id when close() comes.
-    const storage = new GatedStorage(await FileStorage.open(dir), (key) => key.startsWith('callCards/'));
-    h = await RallyHarness.start({ parts: { storage } });
+    const files = await FileDocumentStore.open(dir.path);
+    const storage = new GatedStore(files, (key) => key.startsWith('callCards/'));
+    h = await RallyHarness.start({ parts: { store: storage } });
     const said = h.say('call adelev@contoso.com');
     await storage.holding;
 
@@ -128,7 +140,7 @@ describe('Closing Rally', function () {
     assert.equal(storedBeforeClosed, true, 'close() waited for the turn to store its card');
 
     const callId = h.callIdOfCard(h.connector.cardPosts()[0]!.id);
-    const stored = await (await FileStorage.open(dir)).read([`callCards/${callId}`]);
-    assert.ok(stored[`callCards/${callId}`], 'the card record is on disk');
+    assert.ok(await files.get(`callCards/${callId}`), 'the card record is stored');
+    await files.close();
   });
 });

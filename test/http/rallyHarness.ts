@@ -36,7 +36,7 @@ export interface HarnessOptions {
   /** More settings (environment variable names), e.g. the calling policy. */
   env?: Record<string, string>;
   /** Replaces Rally's silent logger, its file store in the data directory, or its Bot Framework endpoints and credentials. */
-  parts?: Partial<Pick<RallyParts, 'log' | 'storage' | 'botFrameworkAuthentication' | 'botFrameworkCredentials'>>;
+  parts?: Partial<Pick<RallyParts, 'log' | 'store' | 'botFrameworkAuthentication' | 'botFrameworkCredentials'>>;
   /** The Authorization header each activity is sent with (Rally with an app id checks it); none by default. */
   authorize?: (activity: Record<string, unknown>) => Promise<string>;
   /** Graph tokens from the configured credential with these options (e.g. a local authority), not the simulator's dev token. */

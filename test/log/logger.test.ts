@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
-import { createLogger } from '../../src/log/logger.js';
-
-function capture(): { lines: string[]; stream: Writable } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { lines, stream };
-}
+import { LogCapture } from '../support/logCapture.js';
 
 describe('logger', () => {
   it('logs an HTTP client error without the request it carried (and its Authorization header)', () => {
-    const { lines, stream } = capture();
+    const { lines, log } = new LogCapture('info');
     const error = Object.assign(new Error('connector said 500'), {
       statusCode: 500,
       request: { headers: { _headersMap: { authorization: { value: 'Bearer secret-token-123' } } }, url: 'https://smba.example/v3' },
       response: { headers: { authorization: 'Bearer secret-token-123' } },
     });
-    createLogger('info', stream).error({ err: error }, 'post failed');
+    log.error({ err: error }, 'post failed');
     assert.equal(lines.length, 1);
     assert.doesNotMatch(lines[0]!, /secret-token-123/);
     const record = JSON.parse(lines[0]!);
@@ -30,8 +18,8 @@ describe('logger', () => {
   });
 
   it('redacts authorization headers, secrets and passcodes wherever Rally logs them', () => {
-    const { lines, stream } = capture();
-    createLogger('info', stream).info(
+    const { lines, log } = new LogCapture('info');
+    log.info(
       { headers: { authorization: 'Bearer abc' }, settings: { clientSecret: 's3cret', appPassword: 'pw' }, meeting: { passcode: 'psw123' } },
       'x',
     );

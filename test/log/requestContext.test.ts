@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { createLogger } from '../../src/log/logger.js';
 import { currentRequestId, inRequest } from '../../src/log/requestContext.js';
+import { LogCapture } from '../support/logCapture.js';
 
 describe('request context', () => {
   it('names the request in every log line its work writes, across awaits, and nothing outside it', async () => {
-    const lines: { msg: string; requestId?: string }[] = [];
-    const log = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) });
+    const logs = new LogCapture('info');
+    const { log } = logs;
 
     log.info('before');
     await inRequest(async () => {
@@ -15,6 +15,7 @@ describe('request context', () => {
     }, 'request-1');
     await inRequest(async () => log.info('another request'), 'request-2');
     log.info('after');
+    const lines: { msg: string; requestId?: string }[] = logs.records();
 
     assert.deepEqual(lines.map((l) => [l.msg, l.requestId]), [
       ['before', undefined],

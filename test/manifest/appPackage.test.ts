@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import JSZip from 'jszip';
 import { buildAppPackage, MANIFEST_DIR } from '../../scripts/appPackage/appPackage.js';
+import { useTempDirectory } from '../support/tempDirectory.js';
 
 const settings = { appId: '11111111-2222-3333-4444-555555555555', host: 'rally.contoso.com' };
 const CLI = fileURLToPath(new URL('../../scripts/packageManifest.ts', import.meta.url));
@@ -51,17 +50,10 @@ describe('Teams app package', () => {
   describe('npm run package', function () {
     // A child process that loads TypeScript through tsx takes a moment to start.
     this.timeout(30_000);
-    let dir: string;
-
-    beforeEach(async () => {
-      dir = await mkdtemp(path.join(tmpdir(), 'rally-package-'));
-    });
-    afterEach(async () => {
-      await rm(dir, { recursive: true, force: true });
-    });
+    const dir = useTempDirectory('rally-package-');
 
     it('writes the zip for the deployment in the environment', async () => {
-      const output = path.join(dir, 'out', 'rally.zip');
+      const output = path.join(dir(), 'out', 'rally.zip');
       const run = await runCli({ MicrosoftAppId: settings.appId, BOT_PUBLIC_URL: `https://${settings.host}` }, output);
       assert.equal(run.code, 0, run.stderr);
       const archive = await JSZip.loadAsync(readFileSync(output));
@@ -71,7 +63,7 @@ describe('Teams app package', () => {
     });
 
     it('refuses with one clear line and writes nothing when a setting is missing', async () => {
-      const output = path.join(dir, 'rally.zip');
+      const output = path.join(dir(), 'rally.zip');
       const run = await runCli({ BOT_PUBLIC_URL: `https://${settings.host}` }, output);
       assert.equal(run.code, 1);
       assert.equal(run.stdout, '');
@@ -80,7 +72,7 @@ describe('Teams app package', () => {
     });
 
     it('refuses an app id that is not a GUID', async () => {
-      const run = await runCli({ MicrosoftAppId: 'rally', BOT_PUBLIC_URL: `https://${settings.host}` }, path.join(dir, 'rally.zip'));
+      const run = await runCli({ MicrosoftAppId: 'rally', BOT_PUBLIC_URL: `https://${settings.host}` }, path.join(dir(), 'rally.zip'));
       assert.equal(run.code, 1);
       assert.match(run.stderr, /^Setting MicrosoftAppId must be [^\n]+\n$/);
     });

@@ -69,4 +69,8 @@ export class MemoryRecordStore<T> implements RecordStore<T> {
     if (value === undefined) this.records.delete(key);
     else this.records.set(key, { json: JSON.stringify(value), eTag: this.nextETag++ });
   }
+
+  async *keys(prefix = ''): AsyncIterable<string> {
+    for (const key of [...this.records.keys()]) if (key.startsWith(prefix)) yield key;
+  }
 }

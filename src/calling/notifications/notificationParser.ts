@@ -192,6 +192,15 @@ class Problems {
   add(at: Path, message: string): void {
     this.list.push(`${z.core.toDotPath(at)}: ${message}`);
   }
+
+  /** Parts left out that do not spoil the rest of their notification (one unreadable participant of a roster). */
+  readonly skipped: string[] = [];
+}
+
+/** What a body held: the events Rally can act on, and what it had to leave out (for one log line). */
+export interface ReadNotifications {
+  events: NotificationEvent[];
+  skipped: string[];
 }
 
 const CALL_PATH = /^\/communications\/calls\/([^/?#]+)(?:\/([^?#]*))?$/;
@@ -217,8 +226,14 @@ function readRoster(callId: string, data: unknown, at: Path, problems: Problems)
   if (items === undefined) return [];
   const deltas = items.filter(isDeltaParticipants).length;
   if (deltas === 0) {
-    const participants = problems.read(z.array(participantSchema), items, at);
-    return participants === undefined ? [] : [{ kind: 'roster', callId, participants }];
+    // One participant Rally cannot read (the documents' own shortened examples carry only an id) leaves the others.
+    const participants = items.flatMap((item, index) => {
+      const own = new Problems();
+      const participant = own.read(participantSchema, item, [...at, index]);
+      problems.skipped.push(...own.list);
+      return participant === undefined ? [] : [participant];
+    });
+    return [{ kind: 'roster', callId, participants }];
   }
   if (deltas !== items.length) {
     problems.add(at, 'mixes deltaParticipants with full roster entries');
@@ -290,18 +305,24 @@ function readNotification(notification: Notification, at: Path, problems: Proble
 }
 
 /**
- * The events a notification body carries, in the order Graph sent them. Throws `InvalidNotificationError` when the
- * body is not a commsNotifications envelope, a notification Rally acts on has fields of the wrong type, or it is
- * oversized; notifications about resources Rally does not follow come back as `ignored` events.
+ * The events a notification body carries, in the order Graph sent them. Throws `InvalidNotificationError` only when
+ * the body is not a commsNotifications envelope (Graph would send it again in vain). A notification that cannot be
+ * read (fields of the wrong type, oversized, a documented shape with no `resourceData`) is left out and named in
+ * `skipped`, and the others are still applied; notifications about resources Rally does not follow come back as
+ * `ignored` events.
  */
-export function parseCommsNotifications(body: unknown): NotificationEvent[] {
-  const problems = new Problems();
-  const envelope = problems.read(envelopeSchema, body, []);
-  const events = (envelope?.value ?? []).flatMap((item, index) => {
+export function parseCommsNotifications(body: unknown): ReadNotifications {
+  const envelopeProblems = new Problems();
+  const envelope = envelopeProblems.read(envelopeSchema, body, []);
+  if (envelope === undefined) throw new InvalidNotificationError(envelopeProblems.list);
+  const skipped: string[] = [];
+  const events = envelope.value.flatMap((item, index) => {
     const at: Path = ['value', index];
+    const problems = new Problems();
     const notification = problems.read(notificationSchema, item, at);
-    return notification === undefined ? [] : readNotification(notification, at, problems);
+    const read = notification === undefined ? [] : readNotification(notification, at, problems);
+    skipped.push(...problems.list, ...problems.skipped);
+    return problems.list.length > 0 ? [] : read;
   });
-  if (problems.list.length > 0) throw new InvalidNotificationError(problems.list);
-  return events;
+  return { events, skipped };
 }

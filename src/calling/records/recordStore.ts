@@ -1,15 +1,19 @@
 /**
- * Durable keyed records as the domain sees them. `storage/` implements it over a botbuilder-shaped Storage with eTags;
- * tests may use the in-memory implementation there.
+ * Durable keyed records as the domain sees them. `storage/` implements it over Rally's conditional document store, so
+ * every write is a compare-and-swap on the record's eTag: it holds across processes and instances, and there is no
+ * lock anywhere. Tests may use the in-memory implementation.
  */
 export interface RecordStore<T> {
   get(key: string): Promise<T | undefined>;
   /**
-   * Reads the current value, applies `change`, and writes the result only if nobody wrote in between (eTag);
-   * on a conflict it reads again and re-applies `change`, so concurrent updates never lose one another.
-   * `change` must be pure: it may run more than once. Returning `undefined` deletes the record; returning the
-   * very object it was given skips the write. Resolves to what is stored afterwards.
+   * Reads the current value, applies `change`, and writes the result only if nobody wrote in between (create-if-absent
+   * for a new record, put-if-match or delete-if-match for an existing one); on a conflict it reads again and re-applies
+   * `change`, so concurrent updates never lose one another. `change` must be pure: it may run more than once.
+   * Returning `undefined` deletes the record; returning the very object it was given skips the write. Resolves to what
+   * is stored afterwards.
    */
   update(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined>;
   delete(key: string): Promise<void>;
+  /** The keys of every record whose key starts with `prefix` (all of them by default), in no particular order. */
+  keys(prefix?: string): AsyncIterable<string>;
 }

@@ -25,6 +25,9 @@ export interface CallingServiceOptions {
   newGuestId?: () => string;
 }
 
+/** The query parameter of the callbackUri that names the intent a call was placed for. */
+export const CALLBACK_ID_PARAMETER = 'rally';
+
 /** An invite Graph accepted. The outcome arrives later as a notification carrying the same `clientContext`. */
 export interface InviteSent {
   clientContext: string;
@@ -54,13 +57,23 @@ export class CallingService {
   private readonly newClientContext: NewClientContext;
   private readonly newGuestId: () => string;
 
-  constructor(options: CallingServiceOptions) {
+  constructor(private readonly options: CallingServiceOptions) {
     this.api = options.api;
     this.callbackUri = options.callbackUri;
     this.application = { id: options.botAppId, displayName: options.botDisplayName };
     this.pstn = options.pstn;
     this.newClientContext = options.newClientContext ?? randomClientContext;
     this.newGuestId = options.newGuestId ?? randomUUID;
+  }
+
+  /**
+   * The same service, with Graph calling back at `callbackUri?rally=<callbackId>`: Graph posts every notification of
+   * the call to exactly that URI, so the id finds the intent that placed it even if the create answer was lost.
+   */
+  withCallbackId(callbackId: string): CallingService {
+    const url = new URL(this.options.callbackUri);
+    url.searchParams.set(CALLBACK_ID_PARAMETER, callbackId);
+    return new CallingService({ ...this.options, callbackUri: url.toString() });
   }
 
   /**

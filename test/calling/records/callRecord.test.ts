@@ -46,7 +46,7 @@ function participant(key: string, identity: NotifiedParticipant['identity'], ext
 }
 
 function example(name: string): NotificationEvent[] {
-  return parseCommsNotifications(JSON.parse(readFileSync(new URL(`../notifications/notificationExamples/${name}.json`, import.meta.url), 'utf8')));
+  return parseCommsNotifications(JSON.parse(readFileSync(new URL(`../notifications/notificationExamples/${name}.json`, import.meta.url), 'utf8'))).events;
 }
 
 function onCall(events: NotificationEvent[], callId = 'call-1'): CallRecordEvent[] {

@@ -4,7 +4,8 @@ import type { Call, CreateCallRequest, GraphUser, InviteParticipantsOperation, I
 export type RecordedRequest =
   | { method: 'createCall'; tenantId: string; body: CreateCallRequest }
   | { method: 'inviteParticipants'; tenantId: string; callId: string; body: InviteParticipantsRequest }
-  | { method: 'getCall' | 'hangUp'; tenantId: string; callId: string }
+  | { method: 'getCall'; tenantId: string; callId: string }
+  | { method: 'hangUp'; tenantId: string; callId: string }
   | { method: 'getUser'; tenantId: string; idOrUserPrincipalName: string };
 
 /** A CallingApi that records what the domain asked Graph for and answers as Graph's documents do. */
@@ -33,6 +34,11 @@ export class RecordingCallingApi implements CallingApi {
   async getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser> {
     this.requests.push({ method: 'getUser', tenantId, idOrUserPrincipalName });
     return { id: idOrUserPrincipalName };
+  }
+
+  /** The requests of one kind, in the order they were made. */
+  all<M extends RecordedRequest['method']>(method: M): Extract<RecordedRequest, { method: M }>[] {
+    return this.requests.filter((r): r is Extract<RecordedRequest, { method: M }> => r.method === method);
   }
 
   /** The one request made, which must be of the given kind. */

@@ -1,0 +1,13 @@
+// What the calling layer needs from the chat surface to tell a chat what happened. The bot edge implements it; the
+// calling layer decides when and what, and keeps what is not yet told in the call's record until this resolves.
+import type { CallNews, StoredCall } from './records/callDocument.js';
+
+export interface ChatReports {
+  /**
+   * Shows `call` on its card (posting one when `call.needsCard`) and tells the chat `news`, in order. Resolves once
+   * the chat has it; a rejection leaves the news unreported, to be told again.
+   */
+  reportCall(call: StoredCall, news: readonly CallNews[]): Promise<void>;
+  /** One line into a chat, for what no call card can show. */
+  tell(chatKey: string, line: string): Promise<void>;
+}

@@ -1,0 +1,52 @@
+// A command that creates a call is written down before Graph is asked (an intent), and each step it takes is
+// recorded before the next: received → sending → sent | failed | unconfirmed → (adopted) sent | expired. Graph has
+// no idempotency key, so once "sending" is recorded Rally never sends that request again; a crash or a lost answer
+// leaves an intent whose call is found through its notifications (the intent's id is in the callbackUri), or whose
+// chat is told at the deadline that Graph never confirmed it.
+import { randomBytes } from 'node:crypto';
+import type { CallKind } from '../records/callRecord.js';
+import type { CallTarget, Person } from '../targets/people.js';
+
+export type IntentStep = 'received' | 'sending' | 'sent' | 'failed' | 'unconfirmed' | 'expired';
+
+export interface CallIntent {
+  /** Unguessable; Graph calls back at `callbackUri?rally=<id>`, which is how a call whose answer was lost is found. */
+  id: string;
+  /** The chat message or button press that asked, so a redelivery resumes this intent instead of starting another. */
+  activityKey: string;
+  chatKey: string;
+  tenantId: string;
+  requestedBy: Person;
+  /** What it asks Graph for, in Rally's terms (the request body is built from it). */
+  kind: CallKind;
+  targets: CallTarget[];
+  /** For `escalate`: the one-to-one call whose party moves into the new group call. */
+  escalationOf?: string;
+  step: IntentStep;
+  /** ISO 8601. */
+  createdAt: string;
+  /** When "sending" was recorded. */
+  sendingAt?: string;
+  /** When the chat is told Graph never confirmed the call, if nothing has by then. */
+  deadline: string;
+  /** The call Graph created, from its answer or from the first notification. */
+  callId?: string;
+  /** The sentence the chat was given when Graph refused. */
+  failure?: string;
+}
+
+/** 128 random bits, URL-safe: it travels in the callbackUri query string. */
+export function newIntentId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** The steps after which the call request may have reached Graph. */
+export function maySendNoMore(intent: CallIntent): boolean {
+  return intent.step !== 'received';
+}
+
+/** Moves `intent` to `step` if it is still at one of `from`; returns the very intent otherwise (the store skips it). */
+export function stepped(intent: CallIntent | undefined, from: readonly IntentStep[], step: IntentStep, extra: Partial<CallIntent> = {}): CallIntent | undefined {
+  if (intent === undefined || !from.includes(intent.step)) return intent;
+  return { ...intent, ...extra, step };
+}

@@ -1,0 +1,163 @@
+// The notification use case: applies what Graph's notifications say to the stored calls and operations, durably,
+// before Graph is answered, and starts each changed call's follow-up (a durable job) to tell its chat. Calls are
+// applied in parallel; one call's notifications are serialized by compare-and-swap on its record, and a burst for
+// one call goes into as few writes as the store allows (CoalescingWriter). There is no lock.
+import type { Logger } from '../../log/logger.js';
+import type { CallIntent } from '../intents/callIntent.js';
+import { applyEvents, callOf, isPlaceholder, sameTenant, withNews } from '../records/callDocument.js';
+import type { CallDocument, CallNews, EarlyEvent, StoredCall } from '../records/callDocument.js';
+import { applyOperationResult } from '../records/operationRecord.js';
+import type { OperationRecord } from '../records/operationRecord.js';
+import type { RecordStore } from '../records/recordStore.js';
+import { CoalescingWriter } from './coalescingWriter.js';
+import type { NotificationEvent, OperationEvent } from './notificationEvents.js';
+
+export interface NotificationInboxOptions {
+  calls: RecordStore<CallDocument>;
+  operations: RecordStore<OperationRecord>;
+  intents: RecordStore<CallIntent>;
+  /** Starts a call's follow-up job; resolves once the job is durable (it runs after Graph has its answer). */
+  followUp(callId: string): Promise<() => void>;
+  /** Records a call whose intent never got Graph's answer, from its first notification. */
+  adopt(intent: CallIntent, callId: string): Promise<void>;
+  log: Pick<Logger, 'debug' | 'info' | 'warn'>;
+  clock?: () => Date;
+}
+
+/** Who delivered a batch: the tenant of the verified token, and the intent id of the callbackUri it was posted to. */
+export interface Sender {
+  tenantId: string;
+  callbackId?: string;
+}
+
+interface Pending {
+  early: EarlyEvent;
+  /** How an invite into this call ended, told with the call's other news. */
+  news?: CallNews;
+}
+
+interface Written {
+  document: CallDocument | undefined;
+  changed: boolean;
+}
+
+export class NotificationInbox {
+  private readonly writer: CoalescingWriter<Pending, Written>;
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: NotificationInboxOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.writer = new CoalescingWriter((callId, items) => this.write(callId, items));
+  }
+
+  /**
+   * Applies the events of one notification body. Resolves, with what to start once Graph is answered, when every
+   * event is durable; rejects only when the store fails (Graph then delivers the body again, and applying is
+   * idempotent).
+   */
+  async receive(events: readonly NotificationEvent[], sender: Sender): Promise<() => void> {
+    const at = this.clock().toISOString();
+    const byCall = new Map<string, Pending[]>();
+    const add = (callId: string, pending: Pending) => byCall.set(callId, [...(byCall.get(callId) ?? []), pending]);
+    for (const event of events) {
+      if (event.kind === 'ignored') {
+        this.options.log.debug({ resource: event.resourceUrl, reason: event.reason }, 'notification not followed');
+      } else if (event.kind === 'operation') {
+        for (const [callId, pending] of await this.operationOutcome(event, at, sender)) add(callId, pending);
+      } else {
+        add(event.callId, { early: { event, at, tenantId: sender.tenantId } });
+      }
+    }
+    const results = await Promise.allSettled(
+      [...byCall].map(async ([callId, pending]) => {
+        const { document, changed } = await this.writer.submit(callId, supersede(pending));
+        if (isPlaceholder(document)) return this.placeholderKept(callId, document.events.length, sender);
+        const call = callOf(document);
+        return call && (changed || hasFollowUp(call)) ? this.options.followUp(callId) : undefined;
+      }),
+    );
+    const starts = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      // What was recorded still gets told; the rest comes back with Graph's redelivery.
+      starts.forEach((start) => start());
+      throw failure.reason;
+    }
+    return () => starts.forEach((start) => start());
+  }
+
+  /** One write per burst: every pending event of the call, applied in arrival order to what is stored. */
+  private async write(callId: string, items: Pending[]): Promise<Written> {
+    const now = this.clock().toISOString();
+    let changed = false;
+    const document = await this.options.calls.update(callId, (current) => {
+      const applied = applyEvents(current, callId, items.map((i) => i.early), now);
+      const news = items.flatMap((i) => (i.news ? [i.news] : []));
+      const record = callOf(applied.document);
+      changed = applied.changes.length > 0 || (record !== undefined && news.length > 0);
+      if (applied.otherTenant > 0) this.options.log.warn({ callId, events: applied.otherTenant }, 'notifications for another tenant\'s call ignored');
+      return record && news.length > 0 ? withNews(record, news) : applied.document;
+    });
+    return { document, changed };
+  }
+
+  /** The operation's own record, then what it means for the call it was sent to (and, for an escalation, the call it replaced). */
+  private async operationOutcome(event: OperationEvent, at: string, sender: Sender): Promise<[string, Pending][]> {
+    const { clientContext } = event;
+    const known = clientContext === undefined ? undefined : await this.options.operations.get(clientContext);
+    if (clientContext === undefined || known === undefined || !sameTenant(sender.tenantId, known.tenantId)) {
+      this.options.log.debug({ callId: event.callId, operationId: event.operationId }, 'result of an operation Rally does not know');
+      return [];
+    }
+    let finished: OperationRecord | undefined;
+    const op = await this.options.operations.update(clientContext, (current) => {
+      if (current === undefined) return current;
+      const update = applyOperationResult(current, event);
+      finished = update.changes.length > 0 ? update.op : undefined;
+      return update.op;
+    });
+    if (op === undefined) return [];
+    const tenantId = sender.tenantId;
+    const outcome: [string, Pending][] = [
+      [op.callId, { early: { event: { ...event, callId: op.callId }, at, tenantId }, ...(finished ? { news: { kind: 'operationFinished', operation: finished } } : {}) }],
+    ];
+    // After an escalation completes, the peer-to-peer call's termination means "moved into the group call".
+    if (op.kind === 'escalate' && op.status === 'completed' && op.replacesCallId !== undefined) {
+      const groupCall = callOf(await this.options.calls.get(op.callId));
+      const moved = { kind: 'movedIntoGroupCall' as const, callId: op.replacesCallId, groupCallId: op.callId, ...(groupCall?.handle ? { groupCallHandle: groupCall.handle } : {}) };
+      outcome.push([op.replacesCallId, { early: { event: moved, at, tenantId } }]);
+    }
+    return outcome;
+  }
+
+  /**
+   * Events for a call not recorded yet wait in its placeholder. When the callbackUri names an intent of this tenant
+   * whose create answer was lost, the call is adopted now: it gets its card, and `calls` and `hangup` work on it.
+   */
+  private async placeholderKept(callId: string, events: number, sender: Sender): Promise<undefined> {
+    this.options.log.debug({ callId, events }, 'notifications kept until their call is recorded');
+    if (sender.callbackId === undefined) return undefined;
+    const intent = await this.options.intents.get(sender.callbackId);
+    if (!intent || !sameTenant(sender.tenantId, intent.tenantId)) return undefined;
+    if (intent.step === 'unconfirmed' || intent.step === 'expired') {
+      await this.options.adopt(intent, callId);
+    } else if (intent.step === 'sending' && intent.callId === undefined) {
+      // The answer may still come; the intent's check adopts the call if it does not.
+      await this.options.intents.update(intent.id, (current) => (current && current.callId === undefined ? { ...current, callId } : current));
+    }
+    return undefined;
+  }
+}
+
+function hasFollowUp(call: StoredCall): boolean {
+  return (call.unreported?.length ?? 0) > 0 || call.needsCard === true || (call.pendingEscalation !== undefined && call.state === 'established');
+}
+
+/**
+ * Within one burst a full roster replaces every full roster before it: only the last is applied. Delta rosters are
+ * kept, in order (their sequence numbers decide).
+ */
+function supersede(items: Pending[]): Pending[] {
+  const lastFull = items.map((i) => i.early.event.kind).lastIndexOf('roster');
+  return items.filter((item, index) => item.early.event.kind !== 'roster' || index === lastFull);
+}

@@ -1,0 +1,119 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { RecordStore } from '../calling/records/recordStore.js';
+import type { Logger } from '../log/logger.js';
+import type { DocumentStore, StoredDocument } from './documentStore.js';
+import { RecordUpdateConflictError, StorageCorruptError } from './storageErrors.js';
+
+/**
+ * The version of the stored envelope. Round one wrote botbuilder Storage items under hashed file names, which this
+ * store cannot read at all: the README says to start from an empty data directory. A later version bump upgrades here.
+ */
+export const RECORD_SCHEMA_VERSION = 1;
+
+/** What a document holds: the record under `value`, so any JSON can be a record, tagged with its schema version. */
+interface Envelope {
+  schema: number;
+  value: unknown;
+}
+
+export interface DocumentRecordStoreOptions {
+  /** How many times `update` reads and applies its change before giving up on a contended record. Default 25. */
+  maxAttempts?: number;
+  /** Told once per record that could not be read and was moved under `quarantine/`. */
+  log?: Pick<Logger, 'warn'>;
+}
+
+/**
+ * A typed `RecordStore` over a `DocumentStore`, holding its records under `prefix` so one store carries several
+ * record kinds. Values must be plain JSON; they are copied in and out. The value handed to `change` is deeply frozen:
+ * returning the very object skips the write, so an in-place edit would otherwise be silently dropped.
+ *
+ * A record that cannot be read (damaged, or of an unknown schema) is moved aside under `quarantine/` and treated as
+ * absent, so one bad record never stops the records around it.
+ */
+export class DocumentRecordStore<T> implements RecordStore<T> {
+  readonly #maxAttempts: number;
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly prefix: string,
+    private readonly options: DocumentRecordStoreOptions = {},
+  ) {
+    const maxAttempts = options.maxAttempts ?? 25;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('maxAttempts must be a positive integer.');
+    this.#maxAttempts = maxAttempts;
+  }
+
+  async get(key: string): Promise<T | undefined> {
+    return (await this.#read(this.prefix + key))?.value;
+  }
+
+  async update(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    const storageKey = this.prefix + key;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.#read(storageKey);
+      const given = current === undefined ? undefined : deepFreeze(structuredClone(current.value));
+      const next = change(given);
+      if (next === given) return current?.value;
+      const written = await this.#write(storageKey, current, next);
+      if (written) return next === undefined ? undefined : jsonCopy(next);
+      if (attempt >= this.#maxAttempts) throw new RecordUpdateConflictError(storageKey, attempt);
+      // Spread the retries of writers that collided, so a burst on one record converges instead of colliding again.
+      await delay(Math.random() * Math.min(50, 2 ** attempt));
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.update(key, () => undefined);
+  }
+
+  async *keys(prefix = ''): AsyncIterable<string> {
+    for await (const key of this.store.listByPrefix(this.prefix + prefix)) yield key.slice(this.prefix.length);
+  }
+
+  /** Writes `next` on the condition that the record is still `current`; false when someone else wrote first. */
+  async #write(storageKey: string, current: { eTag: string } | undefined, next: T | undefined): Promise<boolean> {
+    if (next === undefined) return current === undefined || this.store.deleteIfMatch(storageKey, current.eTag);
+    const envelope: Envelope = { schema: RECORD_SCHEMA_VERSION, value: next };
+    const eTag = current === undefined ? await this.store.createIfAbsent(storageKey, envelope) : await this.store.putIfMatch(storageKey, envelope, current.eTag);
+    return eTag !== undefined;
+  }
+
+  async #read(storageKey: string): Promise<{ value: T; eTag: string } | undefined> {
+    let document: StoredDocument | undefined;
+    try {
+      document = await this.store.get(storageKey);
+    } catch (error) {
+      if (!(error instanceof StorageCorruptError)) throw error;
+      this.options.log?.warn({ key: storageKey, reason: error.message }, 'unreadable record left where it is; treated as absent');
+      return undefined;
+    }
+    if (document === undefined) return undefined;
+    const envelope = document.value as Partial<Envelope> | null;
+    if (typeof envelope !== 'object' || envelope === null || envelope.schema !== RECORD_SCHEMA_VERSION || !('value' in envelope)) {
+      await this.#quarantine(storageKey, document);
+      return undefined;
+    }
+    return { value: envelope.value as T, eTag: document.eTag };
+  }
+
+  /** Moves an unreadable record aside, where an operator can look at it, and out of the way of new writes. */
+  async #quarantine(storageKey: string, document: StoredDocument): Promise<void> {
+    await this.store.createIfAbsent(`quarantine/${storageKey}`, { quarantinedAt: new Date().toISOString(), document: document.value });
+    if (await this.store.deleteIfMatch(storageKey, document.eTag)) {
+      this.options.log?.warn({ key: storageKey }, 'record of an unknown shape moved under quarantine/');
+    }
+  }
+}
+
+function jsonCopy<V>(value: V): V {
+  return JSON.parse(JSON.stringify(value)) as V;
+}
+
+function deepFreeze<V>(value: V): V {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const field of Object.values(value)) deepFreeze(field);
+  }
+  return value;
+}

@@ -1,0 +1,262 @@
+// The chat surface through botbuilder's TestAdapter, as botbuilder-js tests its own bots: messages and card button
+// invokes in, replies and invoke responses out. Behind the bot is a real CallDesk over in-memory stores, so what the
+// bot did is read from the Graph requests it caused and from the replies, never from stubs configured here.
+import assert from 'node:assert/strict';
+import { CloudAdapter, TestAdapter } from 'botbuilder';
+import type { Activity, AdaptiveCardInvokeResponse, ConversationAccount, ConversationReference } from 'botbuilder';
+import sinon from 'sinon';
+import { CallCards } from '../../src/bot/callCards.js';
+import { Chats } from '../../src/bot/chats.js';
+import type { ChatRecords } from '../../src/bot/chatRecords.js';
+import { PeopleResolver } from '../../src/bot/peopleResolver.js';
+import { RallyBot } from '../../src/bot/rallyBot.js';
+import { createLogger } from '../../src/log/logger.js';
+import { REQUESTER, TENANT_ID, buildCallDesk } from '../support/callDeskFixture.js';
+import type { DeskFixture } from '../support/callDeskFixture.js';
+import { MemoryRecordStore } from '../support/memoryRecordStore.js';
+
+const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+const MESSAGE_RESPONSE = 'application/vnd.microsoft.activity.message';
+const UNKNOWN_BUTTON = 'That button is not one I know. Say "help" to see what I can do.';
+const NO_CALL = 'This chat has no call going on. Start one with "call" and a person.';
+const NO_CALLS = 'No calls are going on from this chat.';
+
+type Card = Record<string, unknown>;
+type Reply = Partial<Activity>;
+
+interface Rally extends DeskFixture {
+  adapter: TestAdapter;
+  records: ChatRecords;
+  message(text: string, id?: string): Reply;
+  press(verb: string, data: unknown): Reply;
+}
+
+/** Rally's bot as src/app.ts wires it, talking in one group chat of `tenantId` (null: a chat outside any organization). */
+function rally(tenantId: string | null = TENANT_ID): Rally {
+  const fixture = buildCallDesk();
+  const records: ChatRecords = {
+    conversations: new MemoryRecordStore<Partial<ConversationReference>>(),
+    callCards: new MemoryRecordStore<{ activityId: string }>(),
+    handledRequests: new MemoryRecordStore<{ at: string }>(),
+  };
+  const log = createLogger('silent');
+  const adapter = new TestAdapter(async (context) => bot.run(context));
+  const bot = new RallyBot({
+    desk: fixture.desk,
+    people: new PeopleResolver(fixture.api),
+    // Proactive posts are the reporter's business; a turn only remembers the chat and dedupes.
+    chats: new Chats({ adapter: sinon.createStubInstance(CloudAdapter), botAppId: '', records, log }),
+    cards: new CallCards({ store: records.callCards, peoplePicker: true }),
+    log,
+    botName: 'Rally',
+    doctor: { admins: [], run: async () => [] },
+  });
+  const conversation: ConversationAccount = {
+    id: '19:rally-test@thread.v2',
+    name: '',
+    isGroup: true,
+    conversationType: 'groupChat',
+    ...(tenantId === null ? {} : { tenantId }),
+  };
+  const from = { id: '29:megan', name: REQUESTER.name, aadObjectId: REQUESTER.id };
+  const base = { channelId: 'msteams', conversation, from };
+  return {
+    ...fixture,
+    adapter,
+    records,
+    message: (text, id) => ({ ...base, type: 'message', text, ...(id === undefined ? {} : { id }) }),
+    press: (verb, data) => ({ ...base, type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } }),
+  };
+}
+
+function cardOf(reply: Reply): Card {
+  assert.equal(reply.type, 'message');
+  assert.equal(reply.attachments?.length, 1, `one card, not ${JSON.stringify(reply)}`);
+  assert.equal(reply.attachments[0]!.contentType, ADAPTIVE_CARD);
+  return reply.attachments[0]!.content as Card;
+}
+
+function isHelpCard(card: Card): void {
+  assert.equal((card.body as { text?: string }[])[0]?.text, 'Rally gets people on a call');
+}
+
+/** The body of the invoke response Teams would get for a button press. */
+function answerOf(reply: Reply): AdaptiveCardInvokeResponse {
+  assert.equal(reply.type, 'invokeResponse');
+  const { status, body } = reply.value as { status: number; body: AdaptiveCardInvokeResponse };
+  assert.equal(status, 200);
+  return body;
+}
+
+/** What Teams sends back when the person presses the card's `verb` button: the data the card put on it. */
+function buttonData(card: Card, verb: string): Record<string, unknown> {
+  const actions: { verb?: string; data?: Record<string, unknown> }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === 'object') {
+      const object = node as Record<string, unknown>;
+      if (object.type === 'Action.Execute') actions.push(object);
+      Object.values(object).forEach(walk);
+    }
+  };
+  walk(card);
+  const action = actions.find((a) => a.verb === verb);
+  assert.ok(action?.data, `the card has no ${verb} button`);
+  return action.data;
+}
+
+describe('RallyBot through the TestAdapter', () => {
+  let r: Rally;
+  beforeEach(() => {
+    r = rally();
+  });
+  afterEach(() => {
+    assert.deepEqual(r.adapter.activityBuffer, [], 'every reply was looked at');
+  });
+
+  /** Places a call from the chat and returns its posted card. */
+  async function placeCall(text: string): Promise<{ card: Card; reply: Reply }> {
+    let reply: Reply = {};
+    await r.adapter.send(r.message(text)).assertReply((activity) => void (reply = activity)).startTest();
+    return { card: cardOf(reply), reply };
+  }
+
+  describe('messages', () => {
+    it('answers "help" with the help card', async () => {
+      await r.adapter.send(r.message('help')).assertReply((reply) => isHelpCard(cardOf(reply))).startTest();
+    });
+
+    it('refuses an unknown command in one line, then shows the help card', async () => {
+      await r.adapter
+        .send(r.message('dance'))
+        .assertReply('I don\'t know "dance". Try "help" to see what I can do.')
+        .assertReply((reply) => isHelpCard(cardOf(reply)))
+        .startTest();
+    });
+
+    it('"call <upn>" places the call to that person and posts its card, tracked for updates in place', async () => {
+      const { card, reply } = await placeCall('call adelev@contoso.com');
+
+      const [create] = r.api.all('createCall');
+      assert.deepEqual(create?.body.targets?.map((t) => t.identity.user?.id), ['adelev@contoso.com']);
+      const { callId } = buttonData(card, 'hangup') as { callId: string };
+      assert.deepEqual(await r.records.callCards.get(callId), { activityId: reply.id });
+    });
+
+    it('acts once on a message delivered twice', async () => {
+      await r.adapter
+        .send(r.message('call adelev@contoso.com', 'msg-1'))
+        .assertReply((reply) => void cardOf(reply))
+        .send(r.message('call adelev@contoso.com', 'msg-1'))
+        .assertNoReply('a redelivery', 20)
+        .startTest();
+      assert.equal(r.api.all('createCall').length, 1);
+    });
+
+    it('"calls" says when there are none, and lists the live one', async () => {
+      await r.adapter.send(r.message('calls')).assertReply(NO_CALLS).startTest();
+      await placeCall('call adelev@contoso.com');
+      await r.adapter
+        .send(r.message('calls'))
+        .assertReply((reply) => assert.match(String(reply.text), /^#1: call, establishing, adelev@contoso\.com \(ringing\)$/))
+        .startTest();
+    });
+
+    it('"hangup" with no call says so and asks Graph nothing', async () => {
+      await r.adapter.send(r.message('hangup')).assertReply(NO_CALL).startTest();
+      assert.deepEqual(r.api.requests, []);
+    });
+
+    it('refuses a command from a chat outside any organization', async () => {
+      r = rally(null);
+      await r.adapter.send(r.message('calls')).assertReply('I can only place calls from a Microsoft Teams chat in an organization.').startTest();
+      assert.deepEqual(r.api.requests, []);
+    });
+  });
+
+  describe('call card buttons', () => {
+    it('"Hang up" hangs up the card\'s call and answers with its card', async () => {
+      const { card } = await placeCall('call adelev@contoso.com');
+      const data = buttonData(card, 'hangup');
+
+      await r.adapter
+        .send(r.press('hangup', data))
+        .assertReply('Hanging up #1…')
+        .assertReply((reply) => {
+          const answer = answerOf(reply);
+          assert.equal(answer.type, ADAPTIVE_CARD);
+          assert.equal(buttonData(answer.value as Card, 'refresh').callId, data.callId);
+        })
+        .startTest();
+      assert.deepEqual(r.api.all('hangUp').map((q) => q.callId), [data.callId]);
+    });
+
+    it('acts once when the same button is pressed twice on the same card', async () => {
+      const { card } = await placeCall('call adelev@contoso.com');
+      const data = buttonData(card, 'hangup');
+
+      await r.adapter
+        .send(r.press('hangup', data))
+        .assertReply('Hanging up #1…')
+        .assertReply((reply) => assert.equal(answerOf(reply).type, ADAPTIVE_CARD))
+        .send(r.press('hangup', data))
+        .assertReply((reply) => assert.equal(answerOf(reply).type, ADAPTIVE_CARD))
+        .startTest();
+      assert.equal(r.api.all('hangUp').length, 1);
+    });
+
+    for (const [what, verb, data] of [
+      ['an unknown verb', 'dance', { callId: 'call-1' }],
+      ['a button without its call id', 'hangup', { rev: 'abc' }],
+    ] as const) {
+      it(`answers ${what} with the refusal as a message response`, async () => {
+        await r.adapter
+          .send(r.press(verb, data))
+          .assertReply(UNKNOWN_BUTTON)
+          .assertReply((reply) => assert.deepEqual(answerOf(reply), { statusCode: 200, type: MESSAGE_RESPONSE, value: UNKNOWN_BUTTON }))
+          .startTest();
+        assert.deepEqual(r.api.requests, []);
+      });
+    }
+
+    it('"Invite" on a group call invites the people picked and typed into the card', async () => {
+      const { card } = await placeCall('call adelev@contoso.com alexw@contoso.com');
+      const button = buttonData(card, 'invite');
+      // Teams adds the card's inputs to the button's data: the people picker's object ids and the free-text field.
+      const picked = '6e2c3a1b-0d4f-4a5e-8b9c-1d2e3f4a5b6c';
+      const data = { ...button, pickedPeople: picked, people: 'pattif@contoso.com, +1 425 555 0100' };
+
+      await r.adapter
+        .send(r.press('invite', data))
+        .assertReply(`Inviting ${picked}, pattif@contoso.com, +14255550100 to #1…`)
+        .assertReply((reply) => assert.equal(answerOf(reply).type, ADAPTIVE_CARD))
+        .startTest();
+
+      const invites = r.api.all('inviteParticipants');
+      assert.deepEqual(invites.map((q) => q.callId), [button.callId]);
+      assert.deepEqual(
+        invites[0]?.body.participants.map((p) => p.identity.user?.id ?? p.identity.phone?.id),
+        [picked, 'pattif@contoso.com', '+14255550100'],
+      );
+    });
+  });
+
+  describe('help card buttons', () => {
+    for (const [what, data] of [
+      ['a preset', { preset: 'calls' }],
+      ['a typed command', { command: 'calls' }],
+    ] as const) {
+      it(`runs ${what} and answers with the help card`, async () => {
+        await r.adapter
+          .send(r.press('runCommand', data))
+          .assertReply(NO_CALLS)
+          .assertReply((reply) => {
+            const answer = answerOf(reply);
+            assert.equal(answer.type, ADAPTIVE_CARD);
+            isHelpCard(answer.value as Card);
+          })
+          .startTest();
+      });
+    }
+  });
+});

@@ -1,0 +1,42 @@
+// A call Graph placed although its answer never reached Rally: the chat is told the truth, nothing is sent twice,
+// and the call's own notifications (through the id in the callbackUri) bring it onto a card that `calls` lists.
+import assert from 'node:assert/strict';
+import { RallyHarness } from './rallyHarness.js';
+
+const CREATE_CALL = { method: 'POST', path: '/communications/calls' } as const;
+
+describe('A call whose create answer is lost', () => {
+  let h: RallyHarness;
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('says it may be ringing, then adopts the call from its notifications: one card, listed by "calls", one request', async () => {
+    h = await RallyHarness.start({ env: { GRAPH_TIMEOUT_MS: '1000' } });
+    h.sim.failNext({ ...CREATE_CALL, answerAfterMs: 1500 });
+
+    await h.say('call adelev@contoso.com', { id: 'msg-slow' });
+    assert.match(h.connector.lines()[0]!, /did not answer within 1 second.*may be ringing/);
+    await h.settle();
+
+    assert.equal(h.createCallRequests().length, 1);
+    assert.equal(h.connector.cardPosts().length, 1, h.connector.summary().join('\n'));
+    const callId = h.callIdOfCard(h.connector.cardPosts()[0]!.id);
+    assert.ok(h.sim.getCall(callId), 'the card is about the call Graph created');
+
+    await h.say('calls');
+    assert.match(h.connector.lines().at(-1)!, /#1: call, established/);
+  });
+
+  it('a redelivery of that message sends nothing again', async () => {
+    h = await RallyHarness.start({ env: { GRAPH_TIMEOUT_MS: '1000' } });
+    h.sim.failNext({ ...CREATE_CALL, hang: true });
+
+    await h.say('call adelev@contoso.com', { id: 'msg-twice' });
+    await h.say('call adelev@contoso.com', { id: 'msg-twice' });
+
+    assert.equal(h.createCallRequests().length, 1);
+    assert.equal(h.connector.cardPosts().length, 0);
+  });
+});

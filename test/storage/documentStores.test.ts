@@ -1,0 +1,271 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ContainerClient } from '@azure/storage-blob';
+import { BlobDocumentStore, blobPipelineOptions } from '../../src/storage/blobDocumentStore.js';
+import type { BlobRetrySettings } from '../../src/storage/blobDocumentStore.js';
+import { FileDocumentStore } from '../../src/storage/fileDocumentStore.js';
+import { documentPath } from '../../src/storage/fileKeyNames.js';
+import { MemoryDocumentStore } from '../../src/storage/memoryDocumentStore.js';
+import { StorageCorruptError, StoreLockedError, StoreUnavailableError } from '../../src/storage/storageErrors.js';
+import { startAzurite } from '../support/azurite.js';
+import type { Azurite } from '../support/azurite.js';
+import { describeDocumentStoreContract } from './documentStoreContract.js';
+import { useTempDirectory } from './tempDirectory.js';
+
+async function collect(keys: AsyncIterable<string>): Promise<string[]> {
+  const found: string[] = [];
+  for await (const key of keys) found.push(key);
+  return found.sort();
+}
+
+/** Retries `attempt` until it resolves, or rethrows its last failure once `deadlineMs` has passed. */
+async function eventually<T>(deadlineMs: number, attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+let containers = 0;
+/** A container of its own for every test, so tests never see each other's blobs. */
+function newContainer(azurite: Azurite, settings?: BlobRetrySettings): ContainerClient {
+  return new ContainerClient(azurite.connectionString, `rally-${process.pid}-${++containers}`, blobPipelineOptions(settings));
+}
+
+describe('document stores', () => {
+  describeDocumentStoreContract('MemoryDocumentStore', async () => ({ store: new MemoryDocumentStore() }));
+
+  describeDocumentStoreContract('FileDocumentStore', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'rally-documents-'));
+    return {
+      store: await FileDocumentStore.open(directory),
+      cleanup: () => rm(directory, { recursive: true, force: true }),
+    };
+  });
+
+  describe('on Azurite', () => {
+    let azurite: Azurite | undefined;
+    before(async function () {
+      this.timeout(30_000);
+      azurite = await startAzurite();
+    });
+    after(async function () {
+      this.timeout(15_000);
+      await azurite?.stop();
+    });
+
+    describeDocumentStoreContract('BlobDocumentStore', async () => {
+      assert.ok(azurite, 'Azurite did not start');
+      const container = newContainer(azurite);
+      return {
+        store: await BlobDocumentStore.create(container),
+        cleanup: async () => {
+          await container.deleteIfExists();
+        },
+      };
+    });
+  });
+});
+
+describe('FileDocumentStore', () => {
+  const directory = useTempDirectory();
+  const opened: FileDocumentStore[] = [];
+  const children: ChildProcess[] = [];
+  async function open(options?: Parameters<typeof FileDocumentStore.open>[1]): Promise<FileDocumentStore> {
+    const store = await FileDocumentStore.open(directory(), options);
+    opened.push(store);
+    return store;
+  }
+  afterEach(async () => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+    for (const store of opened.splice(0)) await store.close();
+  });
+
+  it('keeps documents, eTags and listings across close and reopen', async () => {
+    const before = await open();
+    const eTag = await before.createIfAbsent('calls/19:abc@thread.v2', { state: 'established' });
+    await before.createIfAbsent('handles/Chat Room', { next: 3 });
+    await before.close();
+
+    const after = await open();
+    assert.deepEqual(await after.get('calls/19:abc@thread.v2'), { value: { state: 'established' }, eTag });
+    assert.deepEqual(await collect(after.listByPrefix('')), ['calls/19:abc@thread.v2', 'handles/Chat Room']);
+    assert.ok(await after.putIfMatch('calls/19:abc@thread.v2', { state: 'terminated' }, eTag ?? ''));
+  });
+
+  it('lays documents out one file per key, one directory per segment, with the key inside', async () => {
+    const store = await open();
+    await store.createIfAbsent('calls/1', { n: 1 });
+    assert.deepEqual(documentPath('calls/1'), ['calls', '1.json']);
+    const names = await readdir(path.join(directory(), 'calls'));
+    assert.deepEqual(names, ['1.json']);
+  });
+
+  it('a file that is not a document throws StorageCorruptError naming its key; other keys still work', async () => {
+    const store = await open();
+    const eTag = await store.createIfAbsent('calls/broken', { n: 1 });
+    await store.createIfAbsent('calls/fine', { n: 2 });
+    await writeFile(path.join(directory(), ...documentPath('calls/broken')), '{"key": "calls/bro');
+
+    const isCorrupt = (error: unknown) => error instanceof StorageCorruptError && error.key === 'calls/broken'
+      && error.code === 'storageCorrupt' && /calls\/broken/.test(error.message);
+    await assert.rejects(store.get('calls/broken'), isCorrupt);
+    await assert.rejects(store.putIfMatch('calls/broken', { n: 3 }, eTag ?? ''), isCorrupt);
+    await assert.rejects(store.deleteIfMatch('calls/broken', eTag ?? ''), isCorrupt);
+    assert.equal(await store.createIfAbsent('calls/broken', { n: 4 }), undefined, 'a damaged document still exists');
+
+    assert.deepEqual((await store.get('calls/fine'))?.value, { n: 2 });
+    assert.deepEqual(await collect(store.listByPrefix('calls/')), ['calls/broken', 'calls/fine']);
+  });
+
+  it('a file holding another key is corrupt too, not read as this one', async () => {
+    const store = await open();
+    await store.createIfAbsent('a', { n: 1 });
+    await writeFile(path.join(directory(), ...documentPath('a')), '{"key":"b","eTag":"x","value":1}');
+    await assert.rejects(store.get('a'), (error: unknown) => error instanceof StorageCorruptError && error.key === 'a');
+  });
+
+  it('a temp file left by a killed write is never listed, and sweepTempFiles removes it once old', async () => {
+    const store = await open();
+    await store.createIfAbsent('calls/1', { n: 1 });
+    const old = path.join(directory(), 'calls', '2.json.tmp-0123abcd');
+    const fresh = path.join(directory(), 'calls', '3.json.tmp-4567ef01');
+    await writeFile(old, '{"key":"calls/2","eTag":"x","va');
+    await writeFile(fresh, '{"key":"calls/3","eTag":"x","va');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(old, hourAgo, hourAgo);
+
+    assert.deepEqual(await collect(store.listByPrefix('')), ['calls/1']);
+    assert.deepEqual(await collect(store.listByPrefix('calls/')), ['calls/1']);
+    assert.equal(await store.get('calls/2'), undefined);
+    assert.equal(await store.sweepTempFiles(60_000), 1);
+    await assert.rejects(stat(old), { code: 'ENOENT' });
+    await stat(fresh);
+    assert.deepEqual((await store.get('calls/1'))?.value, { n: 1 });
+  });
+
+  it('a second open in the same process is refused until the first is closed', async () => {
+    const first = await open();
+    await assert.rejects(FileDocumentStore.open(directory()), StoreLockedError);
+    await first.close();
+    await open();
+  });
+
+  it('refuses writes once the lock is lost, and reports the loss to onLockLost', async () => {
+    let lost: Error | undefined;
+    const store = await open({ lockStaleMs: 2_000, onLockLost: (error) => { lost = error; } });
+    await rm(path.join(directory(), 'rally.lock'), { recursive: true });
+    await eventually(5_000, async () => assert.ok(lost, 'onLockLost not called yet'));
+    await assert.rejects(store.createIfAbsent('k', {}), StoreUnavailableError);
+    await assert.rejects(store.checkReady(), StoreUnavailableError);
+  });
+
+  it('another process holding the directory makes open reject; once it is killed, open succeeds', async function () {
+    this.timeout(45_000);
+    const child = holdInChildProcess(directory());
+    children.push(child);
+    await untilLine(child, 'open', 15_000);
+
+    await assert.rejects(FileDocumentStore.open(directory()), (error: unknown) => {
+      assert.ok(error instanceof StoreLockedError);
+      assert.equal(error.code, 'storeLocked');
+      assert.match(error.message, /another Rally process is using/);
+      assert.ok(error.message.includes(error.directory));
+      assert.match(error.message, /RALLY_DATA_DIR/);
+      assert.match(error.message, /RALLY_STORE=blob/);
+      return true;
+    });
+
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const killedAt = Date.now();
+    // The killed process's lock stays on disk; it goes stale once its heartbeat has been silent for 10 s.
+    const store = await eventually(20_000, () => FileDocumentStore.open(directory()));
+    opened.push(store);
+    assert.ok(Date.now() - killedAt < 15_000, `open took ${Date.now() - killedAt} ms after the kill`);
+    await store.checkReady();
+  });
+});
+
+/** A separate Node process that opens the store over `directory`, prints "open", and holds it until killed. */
+function holdInChildProcess(directory: string): ChildProcess {
+  const module = pathToFileURL(path.resolve('src/storage/fileDocumentStore.ts')).href;
+  const script = `
+    const { FileDocumentStore } = await import(${JSON.stringify(module)});
+    await FileDocumentStore.open(${JSON.stringify(directory)});
+    console.log('open');
+    setInterval(() => {}, 60_000);
+  `;
+  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function untilLine(child: ChildProcess, line: string, deadlineMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`child did not print "${line}" in time: ${output}`)), deadlineMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.split('\n').includes(line)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`child exited with ${code}: ${output}`));
+    });
+  });
+}
+
+describe('BlobDocumentStore when Azurite goes away', function () {
+  this.timeout(30_000);
+  let azurite: Azurite | undefined;
+  let location: string | undefined;
+  before(async () => {
+    location = await mkdtemp(path.join(tmpdir(), 'rally-azurite-data-'));
+    azurite = await startAzurite({ location });
+  });
+  after(async () => {
+    await azurite?.stop();
+    if (location) await rm(location, { recursive: true, force: true });
+  });
+
+  it('rejects with StoreUnavailableError while it is down and works again, data intact, once it is back', async () => {
+    assert.ok(azurite);
+    const container = newContainer(azurite, { maxTries: 2, tryTimeoutInMs: 2_000, retryDelayInMs: 100, maxRetryDelayInMs: 200 });
+    const store = await BlobDocumentStore.create(container, { operationTimeoutMs: 5_000 });
+    const eTag = await store.createIfAbsent('calls/1', { state: 'established' });
+    assert.ok(eTag);
+
+    await azurite.stop();
+    const started = Date.now();
+    await assert.rejects(store.get('calls/1'), StoreUnavailableError);
+    await assert.rejects(store.createIfAbsent('calls/2', {}), StoreUnavailableError);
+    await assert.rejects(store.putIfMatch('calls/1', {}, eTag), StoreUnavailableError);
+    await assert.rejects(store.deleteIfMatch('calls/1', eTag), StoreUnavailableError);
+    await assert.rejects(collect(store.listByPrefix('calls/')), StoreUnavailableError);
+    await assert.rejects(store.checkReady(), StoreUnavailableError);
+    assert.ok(Date.now() - started < 20_000, `six failing calls took ${Date.now() - started} ms`);
+
+    await azurite.restart();
+    assert.deepEqual(await store.get('calls/1'), { value: { state: 'established' }, eTag });
+    assert.ok(await store.putIfMatch('calls/1', { state: 'terminated' }, eTag));
+    assert.deepEqual(await collect(store.listByPrefix('calls/')), ['calls/1']);
+    await store.checkReady();
+  });
+});
