@@ -7,8 +7,8 @@
 //   an empty segment       `%_`, so no name ends in `/` and none holds `//`
 //
 // Every rule but the last two is per character, so a key prefix's name is a prefix of the key's name once trailing
-// dots are left off it; Azure can then list a prefix server-side. The escaped set is a fixed list, not a Unicode
-// property, so a key never changes name when Node's Unicode tables do.
+// dots (and half a surrogate pair) are left off it: Azure can then list a prefix server-side. The escaped set is a
+// fixed list, not a Unicode property, so a key never changes name when Node's Unicode tables do.
 
 const MAX_NAME_LENGTH = 1024;
 const MAX_SEGMENTS = 254;
@@ -35,8 +35,9 @@ export function blobName(key: string): string {
 export function blobNamePrefix(prefix: string): string {
   const cut = prefix.lastIndexOf('/') + 1;
   const complete = cut === 0 ? '' : `${prefix.slice(0, cut - 1).split('/').map(encodeSegment).join('/')}/`;
-  // Whether a trailing dot is escaped depends on what follows it in the key, so the name prefix stops before it.
-  return complete + encodeCharacters(prefix.slice(cut).replace(/\.+$/, ''));
+  // How a trailing dot or a lone high surrogate is written depends on what follows it in the key (`%2e` or `.`,
+  // `%ud83c` or half of a pair), so the name prefix stops before them; listByPrefix filters the rest by key.
+  return complete + encodeCharacters(prefix.slice(cut).replace(/[\ud800-\udbff]$/, '').replace(/\.+$/, ''));
 }
 
 /** The key a blob name stands for, or undefined for a name this encoding never produces (a probe, a stranger's blob). */
@@ -63,8 +64,12 @@ function encodeCharacters(text: string): string {
   for (let index = 0; index < text.length; index++) {
     const unit = text.charCodeAt(index);
     if (unit >= 0xd800 && unit <= 0xdfff) {
-      const pair = unit <= 0xdbff && isLowSurrogate(text.charCodeAt(index + 1));
-      encoded += pair ? text.slice(index, ++index + 1) : escapeUnit(unit);
+      if (unit <= 0xdbff && isLowSurrogate(text.charCodeAt(index + 1))) {
+        encoded += text.slice(index, index + 2);
+        index++;
+      } else {
+        encoded += escapeUnit(unit);
+      }
     } else {
       encoded += mustEscape(unit) ? escapeUnit(unit) : text.charAt(index);
     }

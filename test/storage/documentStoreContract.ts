@@ -198,6 +198,7 @@ export function describeDocumentStoreContract(name: string, open: () => Promise<
       assert.deepEqual(await collect(store.listByPrefix('odd/trailing.')), ['odd/trailing.']);
       assert.deepEqual(await collect(store.listByPrefix('odd/U')), ['odd/UPPER']);
       assert.deepEqual(await collect(store.listByPrefix('odd/ü')), ['odd/ünïcødé 🎉']);
+      assert.deepEqual(await collect(store.listByPrefix('odd/ünïcødé \ud83c')), ['odd/ünïcødé 🎉'], 'half an emoji');
       assert.deepEqual(await collect(store.listByPrefix('odd//')), ['odd//empty segment']);
       assert.deepEqual(await collect(store.listByPrefix('odd/ends with slash/')), ['odd/ends with slash/']);
       assert.deepEqual(await collect(store.listByPrefix('odd/19:abc@')), ['odd/19:abc@thread.v2']);

@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ContainerClient } from '@azure/storage-blob';
+import fc from 'fast-check';
 import { BlobDocumentStore, blobPipelineOptions } from '../../src/storage/blobDocumentStore.js';
 import type { BlobRetrySettings } from '../../src/storage/blobDocumentStore.js';
+import { blobName, blobNamePrefix, keyOfBlobName } from '../../src/storage/blobKeyNames.js';
 import { FileDocumentStore } from '../../src/storage/fileDocumentStore.js';
-import { documentPath } from '../../src/storage/fileKeyNames.js';
+import { decodeName, documentPath, parseEntryName } from '../../src/storage/fileKeyNames.js';
 import { MemoryDocumentStore } from '../../src/storage/memoryDocumentStore.js';
 import { StorageCorruptError, StoreLockedError, StoreUnavailableError } from '../../src/storage/storageErrors.js';
 import { startAzurite } from '../support/azurite.js';
@@ -41,6 +43,56 @@ let containers = 0;
 function newContainer(azurite: Azurite, settings?: BlobRetrySettings): ContainerClient {
   return new ContainerClient(azurite.connectionString, `rally-${process.pid}-${++containers}`, blobPipelineOptions(settings));
 }
+
+// Keys made mostly of the characters the encodings treat specially, plus any UTF-16 unit (lone surrogates included).
+const keys = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom('/', '.', '%', '\\', '^', '~', '=', '+', '_', 'a', 'A', 'é', '🎉', ' '),
+    fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)),
+  ),
+  minLength: 1,
+  maxLength: 80,
+});
+
+/** The key a document path stands for, read back the way the file store's listing does. */
+function keyOfPath(names: string[]): string {
+  return names.map((name) => {
+    const parsed = parseEntryName(name);
+    assert.ok(parsed, `not a name the store writes: ${name}`);
+    const text = decodeName(parsed.text);
+    return parsed.kind === 'segment' ? `${text}/` : text;
+  }).join('');
+}
+
+describe('key names', () => {
+  it('file names round-trip every key, stay short and lowercase, and are never dot names', () => {
+    fc.assert(fc.property(keys, (key) => {
+      const names = documentPath(key);
+      assert.equal(keyOfPath(names), key);
+      for (const name of names) {
+        assert.ok(name.length <= 200, name);
+        assert.equal(name, name.toLowerCase());
+        assert.ok(!name.startsWith('.'), name);
+      }
+    }), { numRuns: 2_000 });
+  });
+
+  it('blob names round-trip every key, never end in . or /, and a prefix names a prefix', () => {
+    fc.assert(fc.property(keys, fc.nat(), (key, cut) => {
+      const name = blobName(key);
+      assert.equal(keyOfBlobName(name), key);
+      assert.ok(!name.endsWith('.') && !name.endsWith('/'), name);
+      assert.ok(name.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..'), name);
+      const prefix = key.slice(0, cut % (key.length + 1));
+      assert.ok(name.startsWith(blobNamePrefix(prefix)), `${JSON.stringify(prefix)} of ${JSON.stringify(key)}`);
+    }), { numRuns: 2_000 });
+  });
+
+  it('safe keys are their own blob name', () => {
+    assert.equal(blobName('calls/19:abc@thread.v2'), 'calls/19:abc@thread.v2');
+    assert.equal(blobName('handles/Chat Room/a;b'), 'handles/Chat Room/a;b');
+  });
+});
 
 describe('document stores', () => {
   describeDocumentStoreContract('MemoryDocumentStore', async () => ({ store: new MemoryDocumentStore() }));
