@@ -64,7 +64,7 @@ export interface RunningRally {
 
 export async function startRally(settings: Settings, parts: RallyParts): Promise<RunningRally> {
   const { log } = parts;
-  const documents = parts.store ?? (await FileDocumentStore.open(settings.dataDir, { onLockLost: (error) => log.error({ err: error }, 'lost the lock on the data directory') }));
+  const documents = parts.store ?? (await openFileStore(settings.dataDir, log));
   const store = <T>(prefix: string) => new DocumentRecordStore<T>(documents, prefix, { log });
   const stores: CallDeskStores = {
     calls: store('calls/'),
@@ -152,4 +152,15 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
       if (!parts.store) await documents.close();
     },
   };
+}
+
+/** The embedded store, with what a previous process left half-written swept away. */
+async function openFileStore(directory: string, log: Logger): Promise<FileDocumentStore> {
+  const store = await FileDocumentStore.open(directory, {
+    onLockLost: (error) => log.error({ err: error }, 'lost the lock on the data directory; Rally stops writing'),
+    onQuarantined: (key, reason) => log.warn({ key, reason }, 'an unreadable record was moved into .quarantine'),
+  });
+  const swept = await store.sweepTempFiles(60_000);
+  if (swept > 0) log.info({ swept }, 'removed temp files left by writes that were cut short');
+  return store;
 }

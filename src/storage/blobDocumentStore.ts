@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { BlockBlobUploadOptions, ContainerClient, StoragePipelineOptions } from '@azure/storage-blob';
 import { blobName, blobNamePrefix, keyOfBlobName } from './blobKeyNames.js';
-import type { DocumentStore, StoredDocument } from './documentStore.js';
+import type { DocumentStore, OnQuarantined, StoredDocument } from './documentStore.js';
 import { checkKey, toJson } from './documentValues.js';
-import { StorageCorruptError, StoreUnavailableError } from './storageErrors.js';
+import { StoreUnavailableError } from './storageErrors.js';
 
 /** Retry settings for the ContainerClient: a bot answering a chat cannot wait out the SDK's minutes-long defaults. */
 export interface BlobRetrySettings {
@@ -16,6 +16,7 @@ export interface BlobRetrySettings {
 export interface BlobDocumentStoreOptions {
   /** The longest any one call may take, retries included, before it rejects with StoreUnavailableError. */
   operationTimeoutMs?: number;
+  onQuarantined?: OnQuarantined;
 }
 
 /** Pipeline options to build the ContainerClient with (connection string or token credential alike). */
@@ -45,10 +46,12 @@ const PAGE_SIZE = 1000;
 export class BlobDocumentStore implements DocumentStore {
   readonly #container: ContainerClient;
   readonly #timeoutMs: number;
+  readonly #onQuarantined: OnQuarantined | undefined;
 
   constructor(container: ContainerClient, options: BlobDocumentStoreOptions = {}) {
     this.#container = container;
     this.#timeoutMs = options.operationTimeoutMs ?? 20_000;
+    this.#onQuarantined = options.onQuarantined;
   }
 
   /** The store over `container`, creating the container if it does not exist yet. */
@@ -77,9 +80,16 @@ export class BlobDocumentStore implements DocumentStore {
     if (!eTag) throw new StoreUnavailableError('read', key, { cause: new Error('the response carried no ETag') });
     try {
       return { value: JSON.parse(text), eTag };
-    } catch (error) {
-      throw new StorageCorruptError(key, 'the blob is not valid JSON', { cause: error });
+    } catch {
+      await this.#quarantine(key, text, eTag);
+      return undefined;
     }
+  }
+
+  /** Copies an unreadable blob's text under `quarantine/` and removes it, unless it was rewritten meanwhile. */
+  async #quarantine(key: string, text: string, eTag: string): Promise<void> {
+    await this.createIfAbsent(`quarantine/${key.slice(0, 400)}/${Date.now()}`, { unreadable: text.slice(0, 100_000) });
+    if (await this.deleteIfMatch(key, eTag)) this.#onQuarantined?.(key, 'the blob is not valid JSON');
   }
 
   async createIfAbsent(key: string, value: unknown): Promise<string | undefined> {

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { RecordStore } from '../calling/records/recordStore.js';
 import type { Logger } from '../log/logger.js';
 import type { DocumentStore, StoredDocument } from './documentStore.js';
-import { RecordUpdateConflictError, StorageCorruptError } from './storageErrors.js';
+import { RecordUpdateConflictError } from './storageErrors.js';
 
 /**
  * The version of the stored envelope. Round one wrote botbuilder Storage items under hashed file names, which this
@@ -28,8 +28,8 @@ export interface DocumentRecordStoreOptions {
  * record kinds. Values must be plain JSON; they are copied in and out. The value handed to `change` is deeply frozen:
  * returning the very object skips the write, so an in-place edit would otherwise be silently dropped.
  *
- * A record that cannot be read (damaged, or of an unknown schema) is moved aside under `quarantine/` and treated as
- * absent, so one bad record never stops the records around it.
+ * A record of an unknown shape or schema version is moved aside under `quarantine/` and treated as absent, so one bad
+ * record never stops the records around it (a document the store cannot read at all, the store moves aside itself).
  */
 export class DocumentRecordStore<T> implements RecordStore<T> {
   readonly #maxAttempts: number;
@@ -80,14 +80,7 @@ export class DocumentRecordStore<T> implements RecordStore<T> {
   }
 
   async #read(storageKey: string): Promise<{ value: T; eTag: string } | undefined> {
-    let document: StoredDocument | undefined;
-    try {
-      document = await this.store.get(storageKey);
-    } catch (error) {
-      if (!(error instanceof StorageCorruptError)) throw error;
-      this.options.log?.warn({ key: storageKey, reason: error.message }, 'unreadable record left where it is; treated as absent');
-      return undefined;
-    }
+    const document = await this.store.get(storageKey);
     if (document === undefined) return undefined;
     const envelope = document.value as Partial<Envelope> | null;
     if (typeof envelope !== 'object' || envelope === null || envelope.schema !== RECORD_SCHEMA_VERSION || !('value' in envelope)) {

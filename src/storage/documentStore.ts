@@ -11,8 +11,15 @@ export interface StoredDocument {
   eTag: string;
 }
 
+/** Told when a document that could not be read back was moved aside; the key then reads as absent. */
+export type OnQuarantined = (key: string, reason: string) => void;
+
 export interface DocumentStore {
-  /** The document under `key`, or undefined when there is none. */
+  /**
+   * The document under `key`, or undefined when there is none. A document that cannot be read back (damaged by hand
+   * or by a disk) is moved aside, where an operator can look at it, and reads as absent: one bad record never blocks
+   * the key or the records around it.
+   */
   get(key: string): Promise<StoredDocument | undefined>;
   /** Writes `value` only if no document exists under `key`. Resolves to the new eTag, or undefined when one existed. */
   createIfAbsent(key: string, value: unknown): Promise<string | undefined>;

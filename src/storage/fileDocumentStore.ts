@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import type { DocumentStore, StoredDocument } from './documentStore.js';
+import type { DocumentStore, OnQuarantined, StoredDocument } from './documentStore.js';
 import { checkKey, toJson } from './documentValues.js';
 import { decodeName, directoryPath, documentPath, isTempName, parseEntryName, tempName } from './fileKeyNames.js';
 import { StorageCorruptError, StoreLockedError, StoreUnavailableError } from './storageErrors.js';
@@ -15,7 +15,11 @@ export interface FileDocumentStoreOptions {
   onLockLost?: (error: Error) => void;
   /** How long a lock whose heartbeat stopped (its process was killed) blocks a new `open`. */
   lockStaleMs?: number;
+  onQuarantined?: OnQuarantined;
 }
+
+/** Where unreadable files are moved; a name no key maps to (document names never start with a dot). */
+const QUARANTINE_FOLDER = '.quarantine';
 
 /** What one file holds. The key is kept in the file so a file moved or renamed by hand is caught, not misread. */
 interface DocumentFile {
@@ -35,19 +39,22 @@ const DEFAULT_STALE_MS = 10_000;
  *   `sweepTempFiles` removes.
  * - Conditional writes check and write under a per-key promise chain, so they are atomic within this process; the
  *   directory lock makes this process the only writer.
- * - A file that cannot be parsed throws `StorageCorruptError` naming the key; I/O failures throw `StoreUnavailableError`.
+ * - A file that cannot be read back is moved into `.quarantine/` and the key reads as absent; I/O failures throw
+ *   `StoreUnavailableError`.
  */
 export class FileDocumentStore implements DocumentStore {
   readonly directory: string;
   readonly #release: () => Promise<void>;
   readonly #lock: { lost?: Error };
   readonly #tails = new Map<string, Promise<void>>();
+  readonly #onQuarantined: OnQuarantined | undefined;
   #closed = false;
 
-  private constructor(directory: string, release: () => Promise<void>, lock: { lost?: Error }) {
+  private constructor(directory: string, release: () => Promise<void>, lock: { lost?: Error }, onQuarantined: OnQuarantined | undefined) {
     this.directory = directory;
     this.#release = release;
     this.#lock = lock;
+    this.#onQuarantined = onQuarantined;
   }
 
   /** Creates the directory when missing and takes its lock; rejects with `StoreLockedError` if another process has it. */
@@ -74,7 +81,7 @@ export class FileDocumentStore implements DocumentStore {
           options.onLockLost?.(error);
         },
       });
-      return new FileDocumentStore(root, release, lock);
+      return new FileDocumentStore(root, release, lock, options.onQuarantined);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new StoreLockedError(root, { cause: error });
       throw new StoreUnavailableError('lock', root, { cause: error });
@@ -84,8 +91,37 @@ export class FileDocumentStore implements DocumentStore {
   async get(key: string): Promise<StoredDocument | undefined> {
     checkKey(key);
     this.#checkOpen('read', key);
-    const stored = await this.#read(key);
+    let stored: DocumentFile | undefined;
+    try {
+      stored = await this.#read(key);
+    } catch (error) {
+      if (!(error instanceof StorageCorruptError)) throw error;
+      return this.#quarantine(key);
+    }
     return stored && { value: stored.value, eTag: stored.eTag };
+  }
+
+  /** Moves an unreadable file aside (unless a write replaced it meanwhile) and reads the key again. */
+  async #quarantine(key: string): Promise<StoredDocument | undefined> {
+    this.#checkWritable('quarantine', key);
+    return this.#exclusive(key, async () => {
+      try {
+        return await this.#read(key);
+      } catch (error) {
+        if (!(error instanceof StorageCorruptError)) throw error;
+        const file = this.#fileFor(key);
+        const folder = path.join(this.directory, QUARANTINE_FOLDER);
+        try {
+          await mkdir(folder, { recursive: true, mode: 0o700 });
+          await rename(file, path.join(folder, `${Date.now()}-${randomBytes(4).toString('hex')}-${path.basename(file)}`));
+          await syncDirectories([path.dirname(file), folder]);
+        } catch (cause) {
+          throw new StoreUnavailableError('quarantine', key, { cause });
+        }
+        this.#onQuarantined?.(key, error.message);
+        return undefined;
+      }
+    });
   }
 
   async createIfAbsent(key: string, value: unknown): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,7 +13,7 @@ import { blobName, blobNamePrefix, keyOfBlobName } from '../../src/storage/blobK
 import { FileDocumentStore } from '../../src/storage/fileDocumentStore.js';
 import { decodeName, documentPath, parseEntryName } from '../../src/storage/fileKeyNames.js';
 import { MemoryDocumentStore } from '../../src/storage/memoryDocumentStore.js';
-import { StorageCorruptError, StoreLockedError, StoreUnavailableError } from '../../src/storage/storageErrors.js';
+import { StoreLockedError, StoreUnavailableError } from '../../src/storage/storageErrors.js';
 import { startAzurite } from '../support/azurite.js';
 import type { Azurite } from '../support/azurite.js';
 import { describeDocumentStoreContract } from './documentStoreContract.js';
@@ -126,6 +126,29 @@ describe('document stores', () => {
         },
       };
     });
+
+    it('a blob that is not JSON is copied under quarantine/, removed, and reads as absent', async () => {
+      assert.ok(azurite, 'Azurite did not start');
+      const container = newContainer(azurite);
+      const told: string[] = [];
+      const store = await BlobDocumentStore.create(container, { onQuarantined: (key) => told.push(key) });
+      try {
+        await store.createIfAbsent('calls/fine', { n: 1 });
+        await container.getBlockBlobClient('calls/broken').upload('{"trunc', 7);
+
+        assert.equal(await store.get('calls/broken'), undefined);
+        assert.deepEqual(told, ['calls/broken']);
+        const keys: string[] = [];
+        for await (const key of store.listByPrefix('')) keys.push(key);
+        assert.equal(keys.filter((k) => k.startsWith('quarantine/calls/broken/')).length, 1);
+        const aside = await store.get(keys.find((k) => k.startsWith('quarantine/'))!);
+        assert.deepEqual(aside?.value, { unreadable: '{"trunc' });
+        assert.ok(await store.createIfAbsent('calls/broken', { n: 2 }), 'the key can be written again');
+        assert.deepEqual((await store.get('calls/fine'))?.value, { n: 1 });
+      } finally {
+        await container.deleteIfExists();
+      }
+    });
   });
 });
 
@@ -163,28 +186,29 @@ describe('FileDocumentStore', () => {
     assert.deepEqual(names, ['1.json']);
   });
 
-  it('a file that is not a document throws StorageCorruptError naming its key; other keys still work', async () => {
-    const store = await open();
-    const eTag = await store.createIfAbsent('calls/broken', { n: 1 });
+  it('a file that is not a document is moved into .quarantine and reads as absent; the key and other keys work on', async () => {
+    const told: string[] = [];
+    const store = await open({ onQuarantined: (key) => told.push(key) });
+    await store.createIfAbsent('calls/broken', { n: 1 });
     await store.createIfAbsent('calls/fine', { n: 2 });
     await writeFile(path.join(directory(), ...documentPath('calls/broken')), '{"key": "calls/bro');
 
-    const isCorrupt = (error: unknown) => error instanceof StorageCorruptError && error.key === 'calls/broken'
-      && error.code === 'storageCorrupt' && /calls\/broken/.test(error.message);
-    await assert.rejects(store.get('calls/broken'), isCorrupt);
-    await assert.rejects(store.putIfMatch('calls/broken', { n: 3 }, eTag ?? ''), isCorrupt);
-    await assert.rejects(store.deleteIfMatch('calls/broken', eTag ?? ''), isCorrupt);
-    assert.equal(await store.createIfAbsent('calls/broken', { n: 4 }), undefined, 'a damaged document still exists');
-
+    assert.equal(await store.get('calls/broken'), undefined);
+    assert.deepEqual(told, ['calls/broken']);
+    const aside = await readdir(path.join(directory(), '.quarantine'));
+    assert.equal(aside.length, 1);
+    assert.equal(await readFile(path.join(directory(), '.quarantine', aside[0]!), 'utf8'), '{"key": "calls/bro');
+    assert.ok(await store.createIfAbsent('calls/broken', { n: 4 }), 'the key can be written again');
     assert.deepEqual((await store.get('calls/fine'))?.value, { n: 2 });
-    assert.deepEqual(await collect(store.listByPrefix('calls/')), ['calls/broken', 'calls/fine']);
+    assert.deepEqual((await collect(store.listByPrefix(''))).sort(), ['calls/broken', 'calls/fine']);
   });
 
-  it('a file holding another key is corrupt too, not read as this one', async () => {
+  it('a file holding another key is unreadable too, not read as this one', async () => {
     const store = await open();
     await store.createIfAbsent('a', { n: 1 });
     await writeFile(path.join(directory(), ...documentPath('a')), '{"key":"b","eTag":"x","value":1}');
-    await assert.rejects(store.get('a'), (error: unknown) => error instanceof StorageCorruptError && error.key === 'a');
+    assert.equal(await store.get('a'), undefined);
+    assert.equal((await readdir(path.join(directory(), '.quarantine'))).length, 1);
   });
 
   it('a temp file left by a killed write is never listed, and sweepTempFiles removes it once old', async () => {
