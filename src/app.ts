@@ -104,7 +104,9 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   const chats = new Chats({ adapter, botAppId: settings.bot.appId ?? '', records, log });
   const cards = new CallCards({ store: records.callCards, peoplePicker: !settings.localMode });
 
-  const followUps = new CallFollowUps({ calls: stores.calls, intents: stores.intents, reports: new ChatReporter({ chats, cards }), log });
+  // A create-call request that has not answered by then never will: Rally gives up on it at the Graph timeout.
+  const adoptSendingAfterMs = settings.graph.timeoutMs + 5_000;
+  const followUps = new CallFollowUps({ calls: stores.calls, intents: stores.intents, reports: new ChatReporter({ chats, cards }), log, adoptSendingAfterMs });
   const desk = new CallDesk({ service, policy: createCallPolicy(settings.policy, log), ...stores, jobs: followUps, audit: pinoAuditTrail(log) });
   const jobs = new JobRunner({ store: store<JobRecord>('jobs/'), handlers: followUps.handlers, log, ...(parts.jobPollMs ? { pollMs: parts.jobPollMs } : {}) });
   followUps.connect(jobs, desk);
@@ -112,6 +114,8 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     ...stores,
     followUp: (callId) => followUps.followUpLater(callId),
     adopt: (intent, callId) => followUps.adopt(intent, callId),
+    checkIntent: (intentId, at) => followUps.checkIntent(intentId, at),
+    adoptSendingAfterMs,
     log,
   });
 
@@ -154,13 +158,15 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   };
 }
 
-/** The embedded store, with what a previous process left half-written swept away. */
+/** The embedded store, with what a previous process left half-written swept away (the lock makes them all leftovers). */
 async function openFileStore(directory: string, log: Logger): Promise<FileDocumentStore> {
   const store = await FileDocumentStore.open(directory, {
+    // Long enough for the lock of a Rally that was killed to go stale, so a restarted one comes up by itself.
+    waitForLockMs: 15_000,
     onLockLost: (error) => log.error({ err: error }, 'lost the lock on the data directory; Rally stops writing'),
     onQuarantined: (key, reason) => log.warn({ key, reason }, 'an unreadable record was moved into .quarantine'),
   });
-  const swept = await store.sweepTempFiles(60_000);
+  const swept = await store.sweepTempFiles(0);
   if (swept > 0) log.info({ swept }, 'removed temp files left by writes that were cut short');
   return store;
 }

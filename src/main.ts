@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     log.info({ graph: simulator.baseUrl }, 'local mode: Graph calling simulator started');
   }
 
-  const rally = await startRally(settings, { log });
+  // Local mode takes chat messages without a token: only this machine may send them.
+  const rally = await startRally(settings, { log, ...(settings.localMode ? { host: '127.0.0.1' } : {}) });
   stops.unshift(() => rally.close());
   log.info({ url: rally.server.url }, 'Rally is listening');
 

@@ -22,8 +22,10 @@ export interface CallFollowUpsOptions {
   intents: RecordStore<CallIntent>;
   reports: ChatReports;
   log: Pick<Logger, 'info' | 'warn' | 'debug' | 'error'>;
-  /** How long one instance may take to tell a chat before another may try. Default 15 s. */
+  /** How long one run may take to tell a chat before another may try. Default 8 s: a dead instance's report moves on within 10 s. */
   reportLeaseMs?: number;
+  /** See NotificationInboxOptions.adoptSendingAfterMs. */
+  adoptSendingAfterMs: number;
   now?: () => Date;
 }
 
@@ -75,7 +77,7 @@ export class CallFollowUps implements DeskJobs {
     // Per run, not per instance: two follow-ups of one call in one instance must not tell the chat the same news.
     const owner = randomUUID();
     for (;;) {
-      const until = new Date(this.now().getTime() + (this.options.reportLeaseMs ?? 15_000)).toISOString();
+      const until = new Date(this.now().getTime() + (this.options.reportLeaseMs ?? 8_000)).toISOString();
       const claimed = callOf(
         await this.options.calls.update(callId, (document) => {
           const call = callOf(document);
@@ -113,6 +115,9 @@ export class CallFollowUps implements DeskJobs {
     const intent = await this.options.intents.get(intentId);
     if (!intent || intent.step === 'sent' || intent.step === 'failed' || intent.step === 'expired') return DONE;
     if (intent.callId !== undefined) {
+      // A "sending" intent may still get Graph's answer from the instance that sent it, unless that took too long.
+      const lostAt = Date.parse(intent.sendingAt ?? intent.createdAt) + this.options.adoptSendingAfterMs;
+      if (intent.step === 'sending' && this.now().getTime() < lostAt) return { runAgainAt: new Date(lostAt) };
       await this.adopt(intent, intent.callId);
       return DONE;
     }

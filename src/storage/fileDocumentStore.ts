@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
 import type { DocumentStore, OnQuarantined, StoredDocument } from './documentStore.js';
 import { checkKey, toJson } from './documentValues.js';
@@ -15,6 +16,11 @@ export interface FileDocumentStoreOptions {
   onLockLost?: (error: Error) => void;
   /** How long a lock whose heartbeat stopped (its process was killed) blocks a new `open`. */
   lockStaleMs?: number;
+  /**
+   * How long `open` keeps trying while another process holds the lock, before it refuses. Rally restarted right after
+   * a crash waits out its predecessor's stale lock this way; a live second instance is still refused. Default 0.
+   */
+  waitForLockMs?: number;
   onQuarantined?: OnQuarantined;
 }
 
@@ -68,23 +74,31 @@ export class FileDocumentStore implements DocumentStore {
     }
     const lock: { lost?: Error } = {};
     const stale = options.lockStaleMs ?? DEFAULT_STALE_MS;
-    try {
-      const release = await lockfile.lock(root, {
-        lockfilePath: path.join(root, LOCK_NAME),
-        realpath: false,
-        retries: 0,
-        stale,
-        // A heartbeat well inside the window, so a busy event loop does not make our own lock look abandoned.
-        update: stale / 4,
-        onCompromised: (error) => {
-          lock.lost = error;
-          options.onLockLost?.(error);
-        },
-      });
-      return new FileDocumentStore(root, release, lock, options.onQuarantined);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new StoreLockedError(root, { cause: error });
-      throw new StoreUnavailableError('lock', root, { cause: error });
+    const giveUpAt = Date.now() + (options.waitForLockMs ?? 0);
+    for (;;) {
+      try {
+        const release = await lockfile.lock(root, {
+          lockfilePath: path.join(root, LOCK_NAME),
+          realpath: false,
+          retries: 0,
+          stale,
+          // A heartbeat well inside the window, so a busy event loop does not make our own lock look abandoned.
+          update: stale / 4,
+          onCompromised: (error) => {
+            lock.lost = error;
+            options.onLockLost?.(error);
+          },
+        });
+        return new FileDocumentStore(root, release, lock, options.onQuarantined);
+      } catch (error) {
+        const locked = (error as NodeJS.ErrnoException).code === 'ELOCKED';
+        if (locked && Date.now() < giveUpAt) {
+          await delay(250);
+          continue;
+        }
+        if (locked) throw new StoreLockedError(root, { cause: error });
+        throw new StoreUnavailableError('lock', root, { cause: error });
+      }
     }
   }
 

@@ -37,12 +37,28 @@ export class ConnectorStandIn {
   private readonly waiters: { ready: () => boolean; resolve: () => void }[] = [];
 
   private server!: LoopbackServer;
+  private holding: { arrived: () => void } | undefined;
+
+  /**
+   * From now on, card updates (PUT) get no answer and are not recorded: a Rally killed while one is under way never
+   * learns it was delivered. `arrived` resolves when the first one comes; `stop` ends the holding.
+   */
+  holdUpdates(): { arrived: Promise<void>; stop: () => void } {
+    let arrived!: () => void;
+    const first = new Promise<void>((resolve) => (arrived = resolve));
+    this.holding = { arrived };
+    return { arrived: first, stop: () => (this.holding = undefined) };
+  }
 
   private constructor(private readonly members: Map<string, StandInMember>) {}
 
   static async start(members: readonly StandInMember[] = []): Promise<ConnectorStandIn> {
     const standIn = new ConnectorStandIn(new Map(members.map((m) => [m.id, m])));
     standIn.server = await LoopbackServer.start((request, response) => {
+      if (standIn.holding && request.method === 'PUT') {
+        standIn.holding.arrived();
+        return;
+      }
       const answer = standIn.receive(request);
       sendJson(response, answer.status, answer.body);
     });
@@ -81,7 +97,7 @@ export class ConnectorStandIn {
   }
 
   /** Resolves once `ready()` holds for the recorded activities; checked after every request, so no polling. */
-  until(ready: (stand: ConnectorStandIn) => boolean, what = 'the expected activities'): Promise<void> {
+  until(ready: (stand: ConnectorStandIn) => boolean, what = 'the expected activities', deadlineMs = 5000): Promise<void> {
     if (ready(this)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter = { ready: () => ready(this), resolve };
@@ -90,7 +106,7 @@ export class ConnectorStandIn {
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
         reject(new Error(`timed out waiting for ${what}; sent so far:\n${JSON.stringify(this.summary(), null, 1)}`));
-      }, 5000);
+      }, deadlineMs);
       waiter.resolve = () => {
         clearTimeout(timer);
         resolve();

@@ -15,6 +15,7 @@ import type { GraphSimulator, GraphSimulatorOptions, RecordedRequest } from '../
 import { ConnectorStandIn } from './connectorStandIn.js';
 import type { CardJson, StandInMember } from './connectorStandIn.js';
 import { freePort } from '../support/freePort.js';
+import { RallyProcess } from '../support/rallyProcess.js';
 
 export const TENANT_ID = LOCAL_TENANT_ID;
 export const PSTN_INSTANCE_ID = '3d913abb-aec0-4964-8fa6-3c6850c4f278';
@@ -41,6 +42,8 @@ export interface HarnessOptions {
   authorize?: (activity: Record<string, unknown>) => Promise<string>;
   /** Graph tokens from the configured credential with these options (e.g. a local authority), not the simulator's dev token. */
   graphCredentials?: CallingApiDependencies;
+  /** Run Rally as its own process (`src/main.ts`), so a test can kill it with SIGKILL; `parts` do not apply then. */
+  separateProcess?: boolean;
 }
 
 export interface SayOptions {
@@ -56,7 +59,10 @@ export interface InvokeAnswer {
 }
 
 export class RallyHarness {
+  /** Rally in this process; undefined when it runs as its own process. */
   rally!: RunningRally;
+  /** Rally as its own process, with `separateProcess`. */
+  process: RallyProcess | undefined;
 
   private constructor(
     readonly sim: GraphSimulator,
@@ -67,7 +73,7 @@ export class RallyHarness {
     private readonly conversationType: 'personal' | 'groupChat',
     private readonly env: Record<string, string>,
     private readonly parts: HarnessOptions['parts'] = {},
-    private readonly extras: Pick<HarnessOptions, 'authorize' | 'graphCredentials'> = {},
+    private readonly extras: Pick<HarnessOptions, 'authorize' | 'graphCredentials' | 'separateProcess'> = {},
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<RallyHarness> {
@@ -81,12 +87,12 @@ export class RallyHarness {
   }
 
   get url(): string {
-    return this.rally.server.url;
+    return `http://127.0.0.1:${this.port}`;
   }
 
   /** Starts Rally (again) on the same port and data directory, so Graph's callbackUri still reaches it. */
   async startRally(): Promise<void> {
-    const settings = loadSettings({
+    const env = {
       PORT: String(this.port),
       BOT_PUBLIC_URL: `http://127.0.0.1:${this.port}`,
       GRAPH_BASE_URL: this.sim.baseUrl,
@@ -96,7 +102,12 @@ export class RallyHarness {
       GRAPH_MAX_RETRIES: '0',
       LOG_LEVEL: 'silent',
       ...this.env,
-    });
+    };
+    if (this.extras.separateProcess) {
+      this.process = await RallyProcess.start({ ...env, LOG_LEVEL: process.env.RALLY_TEST_LOG_LEVEL ?? 'info' });
+      return;
+    }
+    const settings = loadSettings(env);
     const callingApi = this.extras.graphCredentials && createCallingApi(settings, this.extras.graphCredentials);
     this.rally = await startRally(settings, { log: createLogger('silent'), ...this.parts, ...(callingApi ? { callingApi } : {}), host: '127.0.0.1' });
   }
@@ -137,7 +148,7 @@ export class RallyHarness {
     for (;;) {
       const before = this.sim.requests.length + this.sim.deliveries.length;
       await this.sim.idle();
-      await this.rally.idle();
+      await this.rally?.idle();
       if (this.sim.requests.length + this.sim.deliveries.length === before) return;
     }
   }
@@ -182,8 +193,14 @@ export class RallyHarness {
     return { ...action.data };
   }
 
+  /** Kills Rally's process at once (SIGKILL): no shutdown code runs, as when a machine or container dies. */
+  async crash(): Promise<void> {
+    await this.process?.kill('SIGKILL');
+  }
+
   async close(): Promise<void> {
-    await this.rally.close();
+    await this.rally?.close();
+    await this.process?.kill('SIGKILL');
     await this.sim.close();
     await this.connector.close();
     await rm(this.dataDir, { recursive: true, force: true });

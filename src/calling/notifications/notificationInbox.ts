@@ -20,6 +20,10 @@ export interface NotificationInboxOptions {
   followUp(callId: string): Promise<() => void>;
   /** Records a call whose intent never got Graph's answer, from its first notification. */
   adopt(intent: CallIntent, callId: string): Promise<void>;
+  /** Has the intent checked at `at`: the check adopts the call if Graph's answer has not come by then. */
+  checkIntent(intentId: string, at: Date): Promise<void>;
+  /** How long after "sending" an intent whose answer never came is taken to have lost it (the Graph timeout and then some). */
+  adoptSendingAfterMs: number;
   log: Pick<Logger, 'debug' | 'info' | 'warn'>;
   clock?: () => Date;
 }
@@ -142,8 +146,12 @@ export class NotificationInbox {
     if (intent.step === 'unconfirmed' || intent.step === 'expired') {
       await this.options.adopt(intent, callId);
     } else if (intent.step === 'sending' && intent.callId === undefined) {
-      // The answer may still come; the intent's check adopts the call if it does not.
-      await this.options.intents.update(intent.id, (current) => (current && current.callId === undefined ? { ...current, callId } : current));
+      // The answer may still come (or the instance sending it died): the intent's check adopts the call if it does not.
+      const noted = await this.options.intents.update(intent.id, (current) => (current && current.callId === undefined ? { ...current, callId } : current));
+      if (noted?.callId === callId) {
+        const sendingAt = Date.parse(intent.sendingAt ?? intent.createdAt);
+        await this.options.checkIntent(intent.id, new Date(sendingAt + this.options.adoptSendingAfterMs));
+      }
     }
     return undefined;
   }

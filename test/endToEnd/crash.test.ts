@@ -1,0 +1,69 @@
+// Rally killed with SIGKILL in the middle of its work, then started again on the same data: what it had acknowledged
+// or sent is not lost, nothing is sent twice, and the chat ends up seeing every call truthfully.
+import assert from 'node:assert/strict';
+import { cardText } from './connectorStandIn.js';
+import { RallyHarness } from './rallyHarness.js';
+
+const CREATE_CALL = { method: 'POST', path: '/communications/calls' } as const;
+
+describe('Rally killed mid-work (SIGKILL) and started again', function () {
+  // Two process starts, a stale lock to wait out (10 s), and a job lease to run out.
+  this.timeout(90_000);
+  let h: RallyHarness;
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('killed right after acknowledging "terminated": the call card still ends showing the end, and there is one card', async () => {
+    h = await RallyHarness.start({ separateProcess: true });
+    await h.say('call adelev@contoso.com');
+    await h.connector.until((c) => c.cardPosts().length === 1 && /Connected/.test(cardText(c.latestCard(c.cardPosts()[0]!.id))), 'a Connected card');
+    const cardId = h.connector.cardPosts()[0]!.id;
+    const callId = h.callIdOfCard(cardId);
+
+    // The card update for the end is held, so Rally is killed after the 202 and before the chat was told.
+    const held = h.connector.holdUpdates();
+    h.sim.endCall(callId);
+    await held.arrived;
+    await waitFor(() => h.sim.deliveries.some((d) => d.status === 202 && JSON.stringify(d.body).includes('terminated')), '202 for terminated');
+    await h.crash();
+    held.stop();
+
+    await h.startRally();
+    // Another run takes the report over once the killed one's claims lapse (within 10 s of the kill).
+    await h.connector.until((c) => /Ended/.test(cardText(c.latestCard(cardId))), 'the card showing the end', 20_000);
+    assert.equal(h.connector.cardPosts().length, 1, h.connector.summary().join('\n'));
+    assert.doesNotMatch(JSON.stringify(h.connector.latestCard(cardId)), /"verb":"hangup"/, 'an ended call offers no Hang up');
+  });
+
+  it('killed while Graph was placing the call: never sent twice, and the call is found and shown after the restart', async () => {
+    // Notifications come late enough to find the restarted Rally; Graph answers the create only after the kill.
+    h = await RallyHarness.start({ separateProcess: true, simulator: { deliveryDelayMs: 3_000, deliveryRetries: 5 }, env: { GRAPH_TIMEOUT_MS: '1000' } });
+    h.sim.failNext({ ...CREATE_CALL, answerAfterMs: 60_000 });
+    const said = h.say('call adelev@contoso.com', { id: 'msg-killed' }).catch(() => 0);
+    await waitFor(() => h.createCallRequests().length === 1, 'the create-call request');
+    await h.crash();
+    await said;
+
+    await h.startRally();
+    // Teams delivers the message again after the failed turn.
+    await h.say('call adelev@contoso.com', { id: 'msg-killed' });
+    await h.connector.until((c) => c.cardPosts().length === 1, 'the call card of the adopted call', 20_000);
+    assert.equal(h.createCallRequests().length, 1, 'the call was not placed a second time');
+    const callId = h.callIdOfCard(h.connector.cardPosts()[0]!.id);
+    assert.ok(h.sim.getCall(callId), 'the card is about the call Graph placed');
+
+    await h.say('hangup');
+    await waitFor(() => h.graph('DELETE', /^\/communications\/calls\//).length === 1, 'the hang-up request');
+  });
+});
+
+/** Polls a condition of the test's own stand-ins until it holds, or fails naming what never happened. */
+async function waitFor(condition: () => boolean, what: string, deadlineMs = 30_000): Promise<void> {
+  const giveUp = Date.now() + deadlineMs;
+  while (!condition()) {
+    if (Date.now() > giveUp) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
