@@ -18,6 +18,7 @@ import type { JobRecord } from './calling/jobs/jobs.js';
 import { NotificationInbox } from './calling/notifications/notificationInbox.js';
 import { parseCommsNotifications } from './calling/notifications/notificationParser.js';
 import { createCallPolicy } from './calling/policy/callPolicy.js';
+import type { RateWindow } from './calling/policy/rateLimiter.js';
 import type { CallingApi } from './calling/requests/callingApi.js';
 import { CallingService } from './calling/requests/callingService.js';
 import { EVERYONE } from './config/policySettings.js';
@@ -34,11 +35,11 @@ import { pinoAuditTrail } from './log/auditLog.js';
 import type { Logger } from './log/logger.js';
 import { DocumentRecordStore } from './storage/documentRecordStore.js';
 import type { DocumentStore } from './storage/documentStore.js';
-import { FileDocumentStore } from './storage/fileDocumentStore.js';
+import { openDocumentStore } from './storage/openDocumentStore.js';
 
 export interface RallyParts {
   log: Logger;
-  /** Defaults to the embedded file store in `settings.dataDir`. */
+  /** Defaults to the store `settings.store` names. */
   store?: DocumentStore;
   /** Defaults to Graph over HTTP at `settings.graph.baseUrl`. */
   callingApi?: CallingApi;
@@ -64,7 +65,7 @@ export interface RunningRally {
 
 export async function startRally(settings: Settings, parts: RallyParts): Promise<RunningRally> {
   const { log } = parts;
-  const documents = parts.store ?? (await openFileStore(settings.dataDir, log));
+  const documents = parts.store ?? (await openDocumentStore(settings.store, log));
   const store = <T>(prefix: string) => new DocumentRecordStore<T>(documents, prefix, { log });
   const stores: CallDeskStores = {
     calls: store('calls/'),
@@ -107,7 +108,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   // A create-call request that has not answered by then never will: Rally gives up on it at the Graph timeout.
   const adoptSendingAfterMs = settings.graph.timeoutMs + 5_000;
   const followUps = new CallFollowUps({ calls: stores.calls, intents: stores.intents, reports: new ChatReporter({ chats, cards }), log, adoptSendingAfterMs });
-  const desk = new CallDesk({ service, policy: createCallPolicy(settings.policy, log), ...stores, jobs: followUps, audit: pinoAuditTrail(log) });
+  const desk = new CallDesk({ service, policy: createCallPolicy(settings.policy, store<RateWindow>('rateWindows/'), log), ...stores, jobs: followUps, audit: pinoAuditTrail(log) });
   const jobs = new JobRunner({ store: store<JobRecord>('jobs/'), handlers: followUps.handlers, log, ...(parts.jobPollMs ? { pollMs: parts.jobPollMs } : {}) });
   followUps.connect(jobs, desk);
   const inbox = new NotificationInbox({
@@ -145,7 +146,11 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     },
   });
 
-  const server = await startHttpServer({ adapter, onTurn: tenantGate(settings.policy, log, (context) => bot.run(context)), calling, log }, settings.port, parts.host);
+  const server = await startHttpServer(
+    { adapter, onTurn: tenantGate(settings.policy, log, (context) => bot.run(context)), calling, ready: () => documents.checkReady(), log },
+    settings.port,
+    parts.host,
+  );
   jobs.startPolling();
   return {
     server,
@@ -158,15 +163,3 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   };
 }
 
-/** The embedded store, with what a previous process left half-written swept away (the lock makes them all leftovers). */
-async function openFileStore(directory: string, log: Logger): Promise<FileDocumentStore> {
-  const store = await FileDocumentStore.open(directory, {
-    // Long enough for the lock of a Rally that was killed to go stale, so a restarted one comes up by itself.
-    waitForLockMs: 15_000,
-    onLockLost: (error) => log.error({ err: error }, 'lost the lock on the data directory; Rally stops writing'),
-    onQuarantined: (key, reason) => log.warn({ key, reason }, 'an unreadable record was moved into .quarantine'),
-  });
-  const swept = await store.sweepTempFiles(0);
-  if (swept > 0) log.info({ swept }, 'removed temp files left by writes that were cut short');
-  return store;
-}

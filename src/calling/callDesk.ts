@@ -136,7 +136,7 @@ export class CallDesk {
           `${call.handle ?? 'That call'} is a one-to-one call: use "escalate" to turn it into a group call with more people.`,
         );
       }
-      this.admit(request, targets);
+      await this.admit(request, targets);
       return this.sendInvite(request, call, 'invite', targets, (clientContext) =>
         this.options.service.invite(request.tenantId, call.callId, targets, { clientContext }),
       );
@@ -207,7 +207,7 @@ export class CallDesk {
       if (participantId === undefined) {
         throw new InvalidRequestError('moveNotInCall', `${user.displayName ?? 'That person'} is not in ${from.handle ?? 'that call'} right now.`);
       }
-      this.admit(request, [user]);
+      await this.admit(request, [user]);
       return this.sendInvite(request, to, 'move', [user], (clientContext) =>
         this.options.service.moveParticipant(request.tenantId, { fromCallId: from.callId, toCallId: to.callId, participantId, userId: user.id }, { clientContext }),
         from.callId,
@@ -249,8 +249,10 @@ export class CallDesk {
     return record;
   }
 
-  private admit(request: ChatRequest, targets: readonly CallTarget[]): void {
-    this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, targets);
+  /** The policy's word on this request; it counts once per activity, however often that is delivered. */
+  private async admit(request: ChatRequest, targets: readonly CallTarget[]): Promise<void> {
+    const actionId = request.activityKey ?? this.newIntentId();
+    await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, targets, actionId);
   }
 
   private async liveCall(request: ChatRequest, ref: CallRef | undefined, prefer?: (c: CallRecord) => boolean): Promise<CallRecord> {
@@ -309,7 +311,7 @@ export class CallDesk {
     const known = await this.options.intentsByActivity.get(activityKey);
     const knownIntent = known && (await this.options.intents.get(known.intentId));
     if (knownIntent) return knownIntent;
-    this.admit(request, what.targets);
+    await this.admit({ ...request, activityKey }, what.targets);
     const now = this.now();
     const intent: CallIntent = {
       id: this.newIntentId(),

@@ -4,6 +4,8 @@ import type { PolicySettings } from './policySettings.js';
 import { loadOperationsSettings } from './operationsSettings.js';
 import type { OperationsSettings } from './operationsSettings.js';
 import { SettingsError } from './settingsError.js';
+import { loadStoreSettings } from './storeSettings.js';
+import type { StoreSettings } from './storeSettings.js';
 
 // Rally's settings: the Graph calling contract (app identity, callback, Graph endpoints) plus what Rally needs beyond it.
 // Names are the environment variable names so an operator can grep for them.
@@ -121,6 +123,8 @@ export interface Settings {
   policy: PolicySettings;
   /** Admins and telemetry (operationsSettings.ts). */
   operations: OperationsSettings;
+  /** Where state is kept (storeSettings.ts). */
+  store: StoreSettings;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -167,6 +171,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     calling: { openIdMetadataUrl: s.CALLING_OPENID_METADATA_URL, audience: s.MicrosoftAppId ?? LOCAL_APP_ID },
     policy: loadPolicySettings(env, { localMode, appTenantId: s.MicrosoftAppTenantId }),
     operations: loadOperationsSettings(env),
+    store: loadStoreSettings(env),
     dataDir: s.RALLY_DATA_DIR,
     logLevel: s.LOG_LEVEL,
   };

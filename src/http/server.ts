@@ -19,6 +19,8 @@ export interface ServerParts {
   /** The bot's turn handler (`ActivityHandler.run`). */
   onTurn: (context: TurnContext) => Promise<void>;
   calling: PlainRoute;
+  /** Rejects when Rally cannot do its work now (its store cannot be read and written): `/readyz` answers 503 then. */
+  ready: () => Promise<void>;
   log: Logger;
   /** Largest accepted request body; Teams activities and Graph notifications are far below it. */
   maxBodyBytes?: number;
@@ -36,6 +38,17 @@ export interface RunningServer {
 export async function startHttpServer(parts: ServerParts, port: number, host = '0.0.0.0'): Promise<RunningServer> {
   const server: Server = restify.createServer({ name: 'rally', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: parts.maxBodyBytes ?? 256 * 1024, mapParams: false, rejectUnknown: true }));
+
+  // Readiness, apart from liveness: a store outage takes the instance out of the load balancer, not out of the process.
+  server.get('/readyz', async (_req, res) => {
+    try {
+      await parts.ready();
+      res.send(200, { status: 'ready' });
+    } catch (error) {
+      parts.log.warn({ err: error }, 'not ready: the store cannot be read and written');
+      res.send(503, { status: 'notReady' });
+    }
+  });
 
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });

@@ -9,6 +9,8 @@ import type { CallTarget } from '../targets/people.js';
 import { parsePhoneNumber } from '../targets/phoneNumber.js';
 import type { PhoneNumber, PhoneNumberType } from '../targets/phoneNumber.js';
 import { SlidingWindowRateLimiter } from './rateLimiter.js';
+import type { RateWindow } from './rateLimiter.js';
+import type { RecordStore } from '../records/recordStore.js';
 
 export type PolicyRefusalCode =
   | 'tenantNotAllowed'
@@ -105,11 +107,14 @@ export interface CallPolicyOptions {
 export class CallPolicy {
   constructor(private readonly options: CallPolicyOptions) {}
 
-  /** Checks the rules, then counts the action against the person's rate limit. Throws (and logs) PolicyRefusedError. */
-  admit(requester: Requester, targets: readonly CallTarget[]): void {
+  /**
+   * Checks the rules, then counts the action (once per `actionId`) against the person's rate limit. Rejects (and
+   * logs) with PolicyRefusedError.
+   */
+  async admit(requester: Requester, targets: readonly CallTarget[], actionId: string): Promise<void> {
     try {
       checkCall(this.options.settings, requester, targets);
-      const decision = this.options.limiter?.take(`${requester.tenantId.toLowerCase()}/${requester.id.toLowerCase()}`);
+      const decision = await this.options.limiter?.take(`${requester.tenantId.toLowerCase()}/${requester.id.toLowerCase()}`, actionId);
       if (decision?.allowed === false) {
         const minutes = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
         throw new PolicyRefusedError(
@@ -126,10 +131,10 @@ export class CallPolicy {
   }
 }
 
-/** The policy as the settings say, with its in-memory rate limiter. */
-export function createCallPolicy(settings: PolicySettings, log?: Pick<Logger, 'warn'>): CallPolicy {
+/** The policy as the settings say, with its rate limit counted in `windows` (shared by every instance). */
+export function createCallPolicy(settings: PolicySettings, windows: RecordStore<RateWindow>, log?: Pick<Logger, 'warn'>): CallPolicy {
   const limit = settings.callRateLimit;
-  return new CallPolicy({ settings, ...(limit ? { limiter: new SlidingWindowRateLimiter(limit) } : {}), ...(log ? { log } : {}) });
+  return new CallPolicy({ settings, ...(limit ? { limiter: new SlidingWindowRateLimiter(limit, windows) } : {}), ...(log ? { log } : {}) });
 }
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });

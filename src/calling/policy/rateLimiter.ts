@@ -1,31 +1,44 @@
 // How often one person may start calls and invitations: a sliding window over the times of their recent ones.
-// Hand-written because it is a dozen lines and needs an injectable clock for tests; a library (rate-limiter-flexible)
-// would bring stores Rally does not use.
-// The window lives in this process's memory: with several replicas each counts on its own (a person gets up to
-// `max` per replica), and a restart forgets it. That bounds abuse per instance, which is what it is for.
+// The window is a record in Rally's store, changed by compare-and-swap, so every instance counts against the same
+// window (a toll-fraud guard that multiplied with the replica count would be no guard) and a restart forgets nothing.
+// Each action is counted under its own id, so a redelivered or resumed request is not counted twice.
+// Hand-written because it is a few lines over the store Rally already has; a library (rate-limiter-flexible) would
+// bring stores of its own.
 
 import type { RateLimit } from '../../config/policySettings.js';
+import type { RecordStore } from '../records/recordStore.js';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
-export class SlidingWindowRateLimiter {
-  private readonly recent = new Map<string, number[]>();
+/** One person's recent actions: when, and which. */
+export interface RateWindow {
+  actions: { at: number; id: string }[];
+}
 
+export class SlidingWindowRateLimiter {
   constructor(
     private readonly limit: RateLimit,
+    private readonly store: RecordStore<RateWindow>,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts one action for `key` when the window has room; otherwise says how long until it has. */
-  take(key: string): RateDecision {
-    const now = this.now();
-    const times = (this.recent.get(key) ?? []).filter((t) => t > now - this.limit.windowMs);
-    if (times.length >= this.limit.max) {
-      this.recent.set(key, times);
-      return { allowed: false, retryAfterMs: times[0]! + this.limit.windowMs - now };
-    }
-    times.push(now);
-    this.recent.set(key, times);
-    return { allowed: true };
+  /** Counts action `actionId` for `key` when the window has room (or it was counted already); otherwise says how long until it has. */
+  async take(key: string, actionId: string): Promise<RateDecision> {
+    let decision: RateDecision = { allowed: true };
+    await this.store.update(key, (current) => {
+      const now = this.now();
+      const actions = (current?.actions ?? []).filter((a) => a.at > now - this.limit.windowMs);
+      if (actions.some((a) => a.id === actionId)) {
+        decision = { allowed: true };
+        return current;
+      }
+      if (actions.length >= this.limit.max) {
+        decision = { allowed: false, retryAfterMs: actions[0]!.at + this.limit.windowMs - now };
+        return current;
+      }
+      decision = { allowed: true };
+      return { actions: [...actions, { at: now, id: actionId }] };
+    });
+    return decision;
   }
 }

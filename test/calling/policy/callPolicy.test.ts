@@ -4,6 +4,9 @@ import type { PolicyRefusalCode, Requester } from '../../../src/calling/policy/c
 import type { CallTarget } from '../../../src/calling/targets/people.js';
 import { parsePhoneNumber } from '../../../src/calling/targets/phoneNumber.js';
 import { SlidingWindowRateLimiter } from '../../../src/calling/policy/rateLimiter.js';
+import type { RateWindow } from '../../../src/calling/policy/rateLimiter.js';
+import { DocumentRecordStore } from '../../../src/storage/documentRecordStore.js';
+import { MemoryDocumentStore } from '../../../src/storage/memoryDocumentStore.js';
 import { DEFAULT_NUMBER_TYPES, EVERYONE } from '../../../src/config/policySettings.js';
 import type { PolicySettings } from '../../../src/config/policySettings.js';
 
@@ -157,32 +160,44 @@ describe('calling policy', () => {
     const warnings: unknown[] = [];
     const log = { warn: (fields: unknown) => void warnings.push(fields) };
     beforeEach(() => (warnings.length = 0));
+    let actions = 0;
+    const admit = (gate: CallPolicy, who: typeof pat, targets: Parameters<CallPolicy['admit']>[1]) => gate.admit(who, targets, `action-${++actions}`);
+    const limiterOf = (limit: { max: number; windowMs: number }, now: () => number) =>
+      new SlidingWindowRateLimiter(limit, new DocumentRecordStore<RateWindow>(new MemoryDocumentStore(), 'rateWindows/'), now);
+    const rejectedWith = async (code: PolicyRefusalCode, act: () => Promise<void>): Promise<PolicyRefusedError> => {
+      try {
+        await act();
+      } catch (error) {
+        assert.ok(error instanceof PolicyRefusedError, String(error));
+        assert.equal(error.code, code);
+        return error;
+      }
+      return assert.fail('the request was admitted');
+    };
 
-    it('counts admitted requests per person and refuses the one over the limit', () => {
+    it('counts admitted requests per person and refuses the one over the limit', async () => {
       let now = 0;
-      const limiter = new SlidingWindowRateLimiter({ max: 2, windowMs: 300_000 }, () => now);
-      const gate = new CallPolicy({ settings: policy(), limiter, log });
-      gate.admit(pat, [user]);
-      gate.admit(pat, []);
-      gate.admit(sam, [user]);
+      const gate = new CallPolicy({ settings: policy(), limiter: limiterOf({ max: 2, windowMs: 300_000 }, () => now), log });
+      await admit(gate, pat, [user]);
+      await admit(gate, pat, []);
+      await admit(gate, sam, [user]);
       now = 60_000;
-      const error = refusedWith('rateLimited', () => gate.admit(pat, [user]));
+      const error = await rejectedWith('rateLimited', () => admit(gate, pat, [user]));
       assert.match(error.userMessage, /try again in 4 minutes/);
       assert.deepEqual(warnings, [{ code: 'rateLimited', requester: pat.id, tenantId: TENANT }]);
       now = 300_001;
-      gate.admit(pat, [user]);
+      await admit(gate, pat, [user]);
     });
 
-    it('does not count a refused request against the limit', () => {
-      const limiter = new SlidingWindowRateLimiter({ max: 1, windowMs: 60_000 }, () => 0);
-      const gate = new CallPolicy({ settings: policy(), limiter, log });
-      refusedWith('numberTypeRefused', () => gate.admit(pat, [phone('+449098790000')]));
-      gate.admit(pat, [user]);
+    it('does not count a refused request against the limit', async () => {
+      const gate = new CallPolicy({ settings: policy(), limiter: limiterOf({ max: 1, windowMs: 60_000 }, () => 0), log });
+      await rejectedWith('numberTypeRefused', () => admit(gate, pat, [phone('+449098790000')]));
+      await admit(gate, pat, [user]);
     });
 
-    it('logs a refused number by country code and kind only', () => {
+    it('logs a refused number by country code and kind only', async () => {
       const gate = new CallPolicy({ settings: policy(), log });
-      refusedWith('numberTypeRefused', () => gate.admit(pat, [phone('+449098790000')]));
+      await rejectedWith('numberTypeRefused', () => admit(gate, pat, [phone('+449098790000')]));
       assert.deepEqual(warnings, [{ code: 'numberTypeRefused', requester: pat.id, tenantId: TENANT, countryCallingCode: '44', numberType: 'PREMIUM_RATE' }]);
     });
   });
