@@ -1,12 +1,13 @@
 import type { ConversationReference } from 'botbuilder';
 import type { RecordStore } from '../calling/records/recordStore.js';
+import type { CallCardRecord } from './callCards.js';
 
 /** Where the chat surface remembers how to reach chats and which message shows which call. */
 export interface ChatRecords {
   /** By chat key: how to post into that chat later (proactive messages). */
   conversations: RecordStore<Partial<ConversationReference>>;
   /** By call id: the message that holds the call's card, for updates in place. */
-  callCards: RecordStore<{ activityId: string }>;
+  callCards: RecordStore<CallCardRecord>;
   /** By request key: requests already handled, so a redelivered message or a double click acts once. */
   handledRequests: RecordStore<{ at: string; done?: boolean }>;
 }

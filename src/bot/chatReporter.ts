@@ -27,7 +27,7 @@ export class ChatReporter implements ChatReports {
       ...news.flatMap((n) => (n.kind === 'operationFinished' ? operationLines(n.operation) : [])),
     ];
     await this.options.chats.post(call.chatKey, async (context) => {
-      if (call.needsCard) await this.options.cards.post(context, call, true);
+      if (call.needsCard) await this.options.cards.post(context, call);
       else await this.options.cards.update(context, call);
       await this.sendLines(context, lines);
     });

@@ -82,7 +82,7 @@ export class RallyBot extends TeamsActivityHandler {
       );
     },
     status: async (context, request, command) => {
-      await this.options.cards.post(context, await this.options.desk.status(request, command.call), false);
+      await this.options.cards.postCopy(context, await this.options.desk.status(request, command.call));
     },
     hangup: async (context, request, command) => {
       const call = await this.options.desk.hangUp(request, command.call);
@@ -181,7 +181,7 @@ export class RallyBot extends TeamsActivityHandler {
 
   /** Posts a new call's card and tracks it; notifications that came while it was on its way are shown at once. */
   private async postCallCard(context: TurnContext, request: ChatRequest, call: CallRecord): Promise<void> {
-    await this.options.cards.post(context, call, true);
+    await this.options.cards.post(context, call);
     const current = await this.options.desk.callInChat(request, { kind: 'callId', id: call.callId });
     if (cardRevision(current) !== cardRevision(call)) await this.options.cards.update(context, current);
   }

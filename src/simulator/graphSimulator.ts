@@ -82,6 +82,8 @@ export interface GraphSimulator {
   admitFromLobby(callId: string): void;
   /** The other side ends the call: a terminated notification with this result (default: the peer hung up). */
   endCall(callId: string, resultInfo?: ResultInfo): void;
+  /** A bearer token as the simulator signs its notifications, for tests that post notifications of their own. */
+  notificationToken(tenantId?: string): Promise<string>;
   /** Stops delivering, closes every connection (hung ones too) and the listener. */
   close(): Promise<void>;
 }
@@ -238,6 +240,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     },
     admitFromLobby: (callId) => engine.admitFromLobby(callId),
     endCall: (callId, resultInfo) => engine.end(callId, resultInfo),
+    notificationToken: (tenantId) => signer.token(tenantId ?? options.tenantId ?? LOCAL_TENANT_ID),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -16,6 +16,7 @@ import { ConnectorStandIn } from './connectorStandIn.js';
 import type { CardJson, StandInMember } from './connectorStandIn.js';
 import { freePort } from '../support/freePort.js';
 import { RallyProcess } from '../support/rallyProcess.js';
+import { RoundRobinProxy } from '../support/roundRobinProxy.js';
 
 export const TENANT_ID = LOCAL_TENANT_ID;
 export const PSTN_INSTANCE_ID = '3d913abb-aec0-4964-8fa6-3c6850c4f278';
@@ -44,11 +45,18 @@ export interface HarnessOptions {
   graphCredentials?: CallingApiDependencies;
   /** Run Rally as its own process (`src/main.ts`), so a test can kill it with SIGKILL; `parts` do not apply then. */
   separateProcess?: boolean;
+  /**
+   * Run this many Rally processes behind one round-robin load balancer (implies `separateProcess`); they must share a
+   * store (`env` with RALLY_STORE=blob). Graph and Teams reach them through the balancer's address.
+   */
+  instances?: number;
 }
 
 export interface SayOptions {
   /** Reuse an activity id (a redelivered message). */
   id?: string;
+  /** With several instances: send it to this one, not through the load balancer. */
+  instance?: number;
   mentions?: { id: string; name: string }[];
 }
 
@@ -61,8 +69,14 @@ export interface InvokeAnswer {
 export class RallyHarness {
   /** Rally in this process; undefined when it runs as its own process. */
   rally!: RunningRally;
-  /** Rally as its own process, with `separateProcess`. */
-  process: RallyProcess | undefined;
+  /** Rally as its own processes, with `separateProcess` or `instances`. */
+  readonly processes: RallyProcess[] = [];
+  private proxy: RoundRobinProxy | undefined;
+  private instancePorts: number[] = [];
+
+  get process(): RallyProcess | undefined {
+    return this.processes[0];
+  }
 
   private constructor(
     readonly sim: GraphSimulator,
@@ -73,7 +87,7 @@ export class RallyHarness {
     private readonly conversationType: 'personal' | 'groupChat',
     private readonly env: Record<string, string>,
     private readonly parts: HarnessOptions['parts'] = {},
-    private readonly extras: Pick<HarnessOptions, 'authorize' | 'graphCredentials' | 'separateProcess'> = {},
+    private readonly extras: Pick<HarnessOptions, 'authorize' | 'graphCredentials' | 'separateProcess' | 'instances'> = {},
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<RallyHarness> {
@@ -82,6 +96,10 @@ export class RallyHarness {
     const dataDir = await mkdtemp(join(tmpdir(), 'rally-http-'));
     const conversationType = options.conversationType ?? 'personal';
     const harness = new RallyHarness(sim, connector, await freePort(), dataDir, `a:${conversationType}-${randomUUID()}`, conversationType, options.env ?? {}, options.parts, options);
+    if ((options.instances ?? 1) > 1) {
+      harness.instancePorts = await Promise.all(Array.from({ length: options.instances! }, () => freePort()));
+      harness.proxy = await RoundRobinProxy.start(harness.port, harness.instancePorts);
+    }
     await harness.startRally();
     return harness;
   }
@@ -90,8 +108,18 @@ export class RallyHarness {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Starts Rally (again) on the same port and data directory, so Graph's callbackUri still reaches it. */
-  async startRally(): Promise<void> {
+  /** With `instances`: the load balancer sends everything to this instance (undefined: to each in turn again). */
+  pin(instance: number | undefined): void {
+    this.proxy?.pin(instance);
+  }
+
+  /** An instance's own address, with `instances`. */
+  instanceUrl(instance: number): string {
+    return `http://127.0.0.1:${this.instancePorts[instance]}`;
+  }
+
+  /** Starts Rally (again; with `instances`, every one or just `instance`) on the same port and data, so Graph's callbackUri still reaches it. */
+  async startRally(instance?: number): Promise<void> {
     const env = {
       PORT: String(this.port),
       BOT_PUBLIC_URL: `http://127.0.0.1:${this.port}`,
@@ -103,8 +131,14 @@ export class RallyHarness {
       LOG_LEVEL: 'silent',
       ...this.env,
     };
+    const logLevel = process.env.RALLY_TEST_LOG_LEVEL ?? 'info';
+    if (this.instancePorts.length > 0) {
+      const which = instance === undefined ? this.instancePorts.map((_, i) => i) : [instance];
+      await Promise.all(which.map(async (i) => (this.processes[i] = await RallyProcess.start({ ...env, PORT: String(this.instancePorts[i]), LOG_LEVEL: logLevel }))));
+      return;
+    }
     if (this.extras.separateProcess) {
-      this.process = await RallyProcess.start({ ...env, LOG_LEVEL: process.env.RALLY_TEST_LOG_LEVEL ?? 'info' });
+      this.processes[0] = await RallyProcess.start({ ...env, LOG_LEVEL: logLevel });
       return;
     }
     const settings = loadSettings(env);
@@ -121,7 +155,7 @@ export class RallyHarness {
       id: options.id ?? `msg-${randomUUID()}`,
       text: [text, ...mentions.map((m) => `<at>${m.name}</at>`)].join(' ').trim(),
       entities: mentions.map((m) => ({ type: 'mention', mentioned: { id: m.id, name: m.name }, text: `<at>${m.name}</at>` })),
-    });
+    }, undefined, options.instance);
     await response.text();
     return response.status;
   }
@@ -193,14 +227,15 @@ export class RallyHarness {
     return { ...action.data };
   }
 
-  /** Kills Rally's process at once (SIGKILL): no shutdown code runs, as when a machine or container dies. */
-  async crash(): Promise<void> {
-    await this.process?.kill('SIGKILL');
+  /** Kills Rally's process (or instance `instance`) at once (SIGKILL): no shutdown code runs, as when a machine or container dies. */
+  async crash(instance = 0): Promise<void> {
+    await this.processes[instance]?.kill('SIGKILL');
   }
 
   async close(): Promise<void> {
     await this.rally?.close();
-    await this.process?.kill('SIGKILL');
+    await Promise.all(this.processes.map((p) => p.kill('SIGKILL')));
+    await this.proxy?.close();
     await this.sim.close();
     await this.connector.close();
     await rm(this.dataDir, { recursive: true, force: true });
@@ -220,9 +255,9 @@ export class RallyHarness {
   }
 
   /** POSTs an activity as it is, with `authorize`'s header unless `authorization` is given (null: none). */
-  async postActivity(activity: Record<string, unknown>, authorization?: string | null): Promise<Response> {
+  async postActivity(activity: Record<string, unknown>, authorization?: string | null, instance?: number): Promise<Response> {
     const header = authorization === undefined ? await this.extras.authorize?.(activity) : authorization ?? undefined;
-    return fetch(`${this.url}/api/messages`, {
+    return fetch(`${instance === undefined ? this.url : this.instanceUrl(instance)}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(header === undefined ? {} : { authorization: header }) },
       body: JSON.stringify(activity),

@@ -1,0 +1,134 @@
+// Two Rally processes behind one load balancer, sharing one Blob Storage container on Azurite: what either
+// acknowledges is applied, nothing is done twice, either can act on the other's calls, and one carries on when the
+// other dies.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { ContainerClient } from '@azure/storage-blob';
+import { callOf } from '../../src/calling/records/callDocument.js';
+import type { CallDocument } from '../../src/calling/records/callDocument.js';
+import { BlobDocumentStore, blobPipelineOptions } from '../../src/storage/blobDocumentStore.js';
+import { DocumentRecordStore } from '../../src/storage/documentRecordStore.js';
+import { startAzurite } from '../support/azurite.js';
+import type { Azurite } from '../support/azurite.js';
+import { cardText } from './connectorStandIn.js';
+import { RallyHarness } from './rallyHarness.js';
+
+describe('Two Rally instances on one Blob Storage container (Azurite)', function () {
+  this.timeout(120_000);
+  let azurite: Azurite;
+  let h: RallyHarness;
+  let container: string;
+
+  before(async function () {
+    this.timeout(30_000);
+    azurite = await startAzurite();
+  });
+  after(async () => {
+    await azurite.stop();
+  });
+  beforeEach(async () => {
+    container = `rally-${randomUUID().slice(0, 8)}`;
+    h = await RallyHarness.start({
+      instances: 2,
+      env: { RALLY_STORE: 'blob', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, RALLY_BLOB_CONTAINER: container },
+    });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const cardSays = (cardId: string) => cardText(h.connector.latestCard(cardId));
+  const placeThrough = async (instance: number): Promise<{ cardId: string; callId: string }> => {
+    await h.say('call adelev@contoso.com', { instance });
+    await h.connector.until((c) => c.cardPosts().length === 1 && /Connected/.test(cardText(c.latestCard(c.cardPosts()[0]!.id))), 'a Connected card', 20_000);
+    const cardId = h.connector.cardPosts()[0]!.id;
+    return { cardId, callId: h.callIdOfCard(cardId) };
+  };
+
+  it('a call placed through A is listed and hung up through B, and its card ends up Ended', async () => {
+    const { cardId } = await placeThrough(0);
+    await h.say('calls', { instance: 1 });
+    assert.match(h.connector.lines().at(-1)!, /#1: call, established/);
+    await h.say('hangup', { instance: 1 });
+    await h.connector.until(() => /Ended/.test(cardSays(cardId)), 'the card showing the end', 20_000);
+    assert.equal(h.graph('DELETE', /^\/communications\/calls\//).length, 1);
+    assert.equal(h.connector.cardPosts().length, 1, h.connector.summary().join('\n'));
+  });
+
+  it('the same message delivered to both at once places one call and posts one card', async () => {
+    await Promise.all([h.say('call adelev@contoso.com', { id: 'msg-both', instance: 0 }), h.say('call adelev@contoso.com', { id: 'msg-both', instance: 1 })]);
+    await h.connector.until((c) => c.cardPosts().length === 1, 'the call card', 20_000);
+    assert.equal(h.createCallRequests().length, 1);
+    await h.sim.idle();
+    assert.equal(h.connector.cardPosts().length, 1, h.connector.summary().join('\n'));
+  });
+
+  it('200 roster updates for one call, split across both, concurrent and out of order: every one is applied', async () => {
+    const { callId } = await placeThrough(0);
+    const token = await h.sim.notificationToken();
+    const order = Array.from({ length: 200 }, (_, i) => i + 1).sort(() => Math.random() - 0.5);
+    const statuses = await Promise.all(
+      order.map(async (n, i) => {
+        const response = await fetch(`${h.instanceUrl(i % 2)}/api/calling`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(deltaRoster(callId, n)),
+        });
+        return response.status;
+      }),
+    );
+    assert.deepEqual([...new Set(statuses)], [202]);
+
+    const documents = await BlobDocumentStore.create(new ContainerClient(azurite.connectionString, container, blobPipelineOptions()));
+    const call = callOf(await new DocumentRecordStore<CallDocument>(documents, 'calls/').get(callId));
+    const joined = call?.roster.filter((p) => p.key.startsWith('extra-')) ?? [];
+    assert.equal(joined.length, 200);
+    assert.equal(h.connector.cardPosts().length, 1);
+  });
+
+  it('A killed while telling the chat that the call ended: B takes the report over and the card ends up Ended', async () => {
+    const { cardId, callId } = await placeThrough(0);
+    h.pin(0);
+    const held = h.connector.holdUpdates();
+    h.sim.endCall(callId);
+    await held.arrived;
+    await h.crash(0);
+    held.stop();
+    h.pin(undefined);
+
+    await h.connector.until(() => /Ended/.test(cardSays(cardId)), 'the card showing the end, told by B', 20_000);
+    assert.equal(h.connector.cardPosts().length, 1);
+    await h.say('calls', { instance: 1 });
+    assert.match(h.connector.lines().at(-1)!, /No calls are going on/);
+  });
+});
+
+/** One delta-roster notification that adds participant `n` (its own sequence number). */
+function deltaRoster(callId: string, n: number): unknown {
+  return {
+    '@odata.type': '#microsoft.graph.commsNotifications',
+    value: [
+      {
+        '@odata.type': '#microsoft.graph.commsNotification',
+        changeType: 'updated',
+        resourceUrl: `/communications/calls/${callId}/participants`,
+        resourceData: [
+          {
+            '@odata.type': '#microsoft.graph.deltaParticipants',
+            sequenceNumber: n,
+            participants: [
+              {
+                '@odata.type': '#microsoft.graph.participant',
+                id: `extra-${n}`,
+                info: { identity: { user: { id: `user-${n}`, displayName: `Person ${n}` } } },
+                isMuted: false,
+                isInLobby: false,
+                rosterSequenceNumber: n,
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
