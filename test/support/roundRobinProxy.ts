@@ -2,20 +2,19 @@
 // next instance in turn, and to the one after it when an instance does not take the connection (it was killed).
 // Hand-written: a forwarding loop over node:http is shorter than configuring a proxy library for this one job.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export class RoundRobinProxy {
   private next = 0;
   private pinned: number | undefined;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
 
   private constructor(private readonly server: http.Server, readonly targets: number[]) {}
 
   /** Listens on `port` (0: any) on 127.0.0.1 and forwards to the instances on `targets` (ports on 127.0.0.1). */
   static async start(port: number, targets: number[]): Promise<RoundRobinProxy> {
-    let proxy!: RoundRobinProxy;
     const server = http.createServer((req, res) => void proxy.forward(req, res));
-    proxy = new RoundRobinProxy(server, targets);
+    const proxy = new RoundRobinProxy(server, targets);
     server.on('connection', (socket) => {
       proxy.sockets.add(socket);
       socket.once('close', () => proxy.sockets.delete(socket));
