@@ -25,6 +25,7 @@ import { EVERYONE } from './config/policySettings.js';
 import { LOCAL_APP_ID } from './config/settings.js';
 import type { Settings } from './config/settings.js';
 import { doctorFor } from './doctor/doctor.js';
+import { userMessageOf } from './errors/rallyError.js';
 import { createCallingApi } from './graph/createCallingApi.js';
 import { InboundBotAuthentication } from './http/botAuthentication.js';
 import { createCallingTokenValidator } from './http/callingAuth.js';
@@ -100,7 +101,8 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   );
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error }, 'unhandled error in a turn');
-    await context.sendActivity(SOMETHING_WENT_WRONG);
+    // A store outage has a sentence of its own ("Rally can't save its records right now…"); the rest get the general one.
+    await context.sendActivity(userMessageOf(error, SOMETHING_WENT_WRONG));
   };
   const chats = new Chats({ adapter, botAppId: settings.bot.appId ?? '', records, log });
   const cards = new CallCards({ store: records.callCards, peoplePicker: !settings.localMode });

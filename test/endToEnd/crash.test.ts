@@ -2,6 +2,7 @@
 // or sent is not lost, nothing is sent twice, and the chat ends up seeing every call truthfully.
 import assert from 'node:assert/strict';
 import { cardText } from './connectorStandIn.js';
+import { waitFor } from '../support/waitFor.js';
 import { RallyHarness } from './rallyHarness.js';
 
 const CREATE_CALL = { method: 'POST', path: '/communications/calls' } as const;
@@ -58,12 +59,3 @@ describe('Rally killed mid-work (SIGKILL) and started again', function () {
     await waitFor(() => h.graph('DELETE', /^\/communications\/calls\//).length === 1, 'the hang-up request');
   });
 });
-
-/** Polls a condition of the test's own stand-ins until it holds, or fails naming what never happened. */
-async function waitFor(condition: () => boolean, what: string, deadlineMs = 30_000): Promise<void> {
-  const giveUp = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > giveUp) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
