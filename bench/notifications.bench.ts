@@ -28,6 +28,8 @@ function inboxOver(documents: DocumentStore) {
     intents: new DocumentRecordStore<CallIntent>(documents, 'intents/'),
     followUp: async () => () => undefined,
     adopt: async () => undefined,
+    checkIntent: async () => undefined,
+    adoptSendingAfterMs: 20_000,
     log: createLogger('silent'),
   });
   return { calls, apply: (body: unknown) => inbox.receive(parseCommsNotifications(body).events, { tenantId: 't' }) };
