@@ -91,11 +91,20 @@ export class CallFollowUps implements DeskJobs {
         return { runAgainAt: new Date(Date.parse(claimed.reporting?.until ?? until)) };
       }
       const news = claimed.unreported ?? [];
-      await this.options.reports.reportCall(claimed, news);
-      await this.options.calls.update(callId, (document) => {
-        const call = callOf(document);
-        return call ? reported(call, news.length, claimed.needsCard === true) : document;
-      });
+      // Only while this run still holds the lease: a run that took too long must not remove news another run told,
+      // nor news that came after.
+      const stillMine = (document: CallDocument | undefined) => callOf(document)?.reporting?.owner === owner;
+      try {
+        await this.options.reports.reportCall(claimed, news);
+      } catch (error) {
+        await this.options.calls.update(callId, (document) => {
+          if (!stillMine(document)) return document;
+          const { reporting: _released, ...call } = callOf(document)!;
+          return call;
+        });
+        throw error;
+      }
+      await this.options.calls.update(callId, (document) => (stillMine(document) ? reported(callOf(document)!, news.length, claimed.needsCard === true) : document));
     }
   }
 

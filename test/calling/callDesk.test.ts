@@ -30,7 +30,7 @@ async function seedCall(
   options: { state?: CallState; chatKey?: string; targets?: UserTarget[]; roster?: RosterEntry[] } = {},
 ): Promise<CallRecord> {
   const chatKey = options.chatKey ?? 'chat-1';
-  const chat = withHandle(await f.chats.get(chatKey), callId);
+  const chat = withHandle(await f.chats.get(chatKey), callId, AT);
   f.chats.put(chatKey, chat);
   const record = newCallRecord({
     callId,

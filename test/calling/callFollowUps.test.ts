@@ -1,0 +1,441 @@
+// The calling layer's durable jobs, run by a real JobRunner over a memory store with an injected clock: a call's
+// follow-up tells its chat the news its record holds, exactly once, and keeps what could not be told; an intent's
+// check adopts the call its notifications named, or tells the chat that Graph never confirmed it.
+import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CallFollowUps } from '../../src/calling/callFollowUps.js';
+import type { CallDesk } from '../../src/calling/callDesk.js';
+import type { ChatReports } from '../../src/calling/chatReports.js';
+import { InvalidRequestError } from '../../src/calling/errors.js';
+import type { CallIntent, IntentStep } from '../../src/calling/intents/callIntent.js';
+import { JobRunner } from '../../src/calling/jobs/jobRunner.js';
+import { dueOfKey } from '../../src/calling/jobs/jobs.js';
+import type { JobRecord } from '../../src/calling/jobs/jobs.js';
+import { callOf } from '../../src/calling/records/callDocument.js';
+import type { CallDocument, CallNews, StoredCall } from '../../src/calling/records/callDocument.js';
+import { newCallRecord } from '../../src/calling/records/callRecord.js';
+import type { CallKind } from '../../src/calling/records/callRecord.js';
+import type { RecordStore } from '../../src/calling/records/recordStore.js';
+import type { UserTarget } from '../../src/calling/targets/people.js';
+import { createLogger } from '../../src/log/logger.js';
+import { AT, REQUESTER, TENANT_ID, buildCallDesk } from '../support/callDeskFixture.js';
+import { MemoryRecordStore } from '../support/memoryRecordStore.js';
+
+const CALL_ID = 'c0ffee00-0000-4000-8000-0000000000a1';
+const INTENT_ID = 'aW50ZW50LWZvbGxvdy11cHM';
+const REPORT_LEASE_MS = 8000;
+const SENDING_TIMEOUT_MS = 30_000;
+const adele: UserTarget = { kind: 'user', id: 'a1b2c3d4-0000-4000-8000-00000000ade1', displayName: 'Adele Vance' };
+const silent = createLogger('silent');
+
+const established: CallNews = { kind: 'stateChanged', from: 'establishing', to: 'established' };
+const contentSharing: CallNews = { kind: 'contentSharingChanged', active: true };
+
+/** A chat that notes what it was told; `reportCall` can be made to fail once, or to wait until the test lets it go. */
+class NotedChat implements ChatReports {
+  /** Every attempt to report a call, told or not. */
+  readonly attempts: { callId: string; news: CallNews[]; needsCard: boolean }[] = [];
+  /** The reports the chat got. */
+  readonly reported: { callId: string; news: CallNews[]; needsCard: boolean }[] = [];
+  readonly told: { chatKey: string; line: string }[] = [];
+  private failure: Error | undefined;
+  private gate: Promise<void> | undefined;
+  /** With `holdEach`: the function that lets each held attempt go, by attempt number. */
+  private readonly releases: (() => void)[] = [];
+  private holdingEach = false;
+
+  failNext(error = new Error('Bot Framework is down')): void {
+    this.failure = error;
+  }
+
+  /** Holds every report until the returned function is called. */
+  hold(): () => void {
+    let release!: () => void;
+    this.gate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
+
+  /** Holds each report until the test lets that one go with `release(attempt)`. */
+  holdEach(): void {
+    this.holdingEach = true;
+  }
+
+  release(attempt: number): void {
+    this.releases[attempt]?.();
+  }
+
+  releaseAll(): void {
+    this.holdingEach = false;
+    this.releases.forEach((release) => release());
+  }
+
+  async reportCall(call: StoredCall, news: readonly CallNews[]): Promise<void> {
+    const report = { callId: call.callId, news: [...news], needsCard: call.needsCard === true };
+    const attempt = this.attempts.push(report) - 1;
+    if (this.holdingEach) await new Promise<void>((resolve) => (this.releases[attempt] = resolve));
+    await this.gate;
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure) throw failure;
+    this.reported.push(report);
+  }
+
+  async tell(chatKey: string, line: string): Promise<void> {
+    this.told.push({ chatKey, line });
+  }
+}
+
+/** The desk as the follow-ups use it, noting what it was asked. */
+class NotedDesk implements Pick<CallDesk, 'continueEscalation' | 'record'> {
+  readonly recorded: { intentId: string; callId: string; state: string | undefined; options: { needsCard?: boolean } }[] = [];
+  readonly escalations: string[] = [];
+  escalationError: Error | undefined;
+
+  async record(intent: CallIntent, callId: string, state: StoredCall['state'] | undefined, options: { needsCard?: boolean } = {}): Promise<StoredCall> {
+    this.recorded.push({ intentId: intent.id, callId, state, options });
+    return newCallRecord({ callId, tenantId: intent.tenantId, kind: intent.kind, chatKey: intent.chatKey, placedBy: intent.requestedBy, at: AT });
+  }
+
+  async continueEscalation(groupCall: StoredCall): Promise<undefined> {
+    this.escalations.push(groupCall.callId);
+    if (this.escalationError) throw this.escalationError;
+    return undefined;
+  }
+}
+
+/** Follow-ups wired as the composition root wires them, over memory stores, with a clock the test moves. */
+function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordStore<CallIntent>; desk?: Pick<CallDesk, 'continueEscalation' | 'record'> } = {}) {
+  let now = Date.parse(AT);
+  const calls = options.calls ?? new MemoryRecordStore<CallDocument>();
+  const intents = options.intents ?? new MemoryRecordStore<CallIntent>();
+  const jobStore = new MemoryRecordStore<JobRecord>();
+  const chat = new NotedChat();
+  const desk = options.desk ?? new NotedDesk();
+  const followUps = new CallFollowUps({
+    calls,
+    intents,
+    reports: chat,
+    log: silent,
+    reportLeaseMs: REPORT_LEASE_MS,
+    adoptSendingAfterMs: SENDING_TIMEOUT_MS,
+    now: () => new Date(now),
+  });
+  const runner = new JobRunner({ store: jobStore, handlers: followUps.handlers, log: silent, now: () => now });
+  followUps.connect(runner, desk);
+  const clock = {
+    now: () => now,
+    set: (t: number) => void (now = t),
+    advance: (ms: number) => void (now += ms),
+  };
+  /** One poll of the runner, and whatever it started run to the end. */
+  const tick = async () => {
+    await runner.tick();
+    await runner.idle();
+  };
+  /** The jobs waiting in the store. */
+  const jobs = async () => {
+    const found: { key: string; job: JobRecord }[] = [];
+    for await (const key of jobStore.keys()) {
+      const job = await jobStore.get(key);
+      if (job) found.push({ key, job });
+    }
+    return found.sort((a, b) => a.key.localeCompare(b.key));
+  };
+  return { calls, intents, chat, desk, followUps, runner, clock, tick, jobs };
+}
+
+type Built = ReturnType<typeof build>;
+
+async function seedCall(b: Pick<Built, 'calls'>, extra: Partial<StoredCall> = {}, kind: CallKind = 'group'): Promise<StoredCall> {
+  const call: StoredCall = {
+    ...newCallRecord({ callId: CALL_ID, tenantId: TENANT_ID, kind, chatKey: 'chat-1', handle: '#1', placedBy: REQUESTER, state: 'established', at: AT }),
+    ...extra,
+  };
+  await b.calls.update(CALL_ID, () => call);
+  return call;
+}
+
+async function storedCall(b: Pick<Built, 'calls'>): Promise<StoredCall> {
+  const call = callOf(await b.calls.get(CALL_ID));
+  assert.ok(call);
+  return call;
+}
+
+function intent(step: IntentStep, overrides: Partial<CallIntent> = {}): CallIntent {
+  return {
+    id: INTENT_ID,
+    activityKey: 'activity-1',
+    chatKey: 'chat-1',
+    tenantId: TENANT_ID,
+    requestedBy: REQUESTER,
+    kind: 'peerToPeer',
+    targets: [adele],
+    step,
+    createdAt: AT,
+    ...(step === 'received' ? {} : { sendingAt: AT }),
+    deadline: new Date(Date.parse(AT) + 120_000).toISOString(),
+    ...overrides,
+  };
+}
+
+async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for: ${what}`);
+    await delay(2);
+  }
+}
+
+describe('CallFollowUps', () => {
+  describe('call: follow-up', () => {
+    it("tells the chat the call's news once, then removes it", async () => {
+      const b = build();
+      await seedCall(b, { unreported: [established, contentSharing] });
+
+      await b.followUps.followUp(CALL_ID);
+      await b.runner.idle();
+      assert.deepEqual(b.chat.reported, [{ callId: CALL_ID, news: [established, contentSharing], needsCard: false }]);
+      const call = await storedCall(b);
+      assert.equal(call.unreported, undefined);
+      assert.equal(call.reporting, undefined, 'the reporting lease is released');
+      assert.deepEqual(await b.jobs(), []);
+
+      await b.followUps.followUp(CALL_ID);
+      await b.runner.idle();
+      assert.equal(b.chat.attempts.length, 1, 'nothing more to tell');
+      assert.deepEqual(await b.jobs(), []);
+    });
+
+    it('posts the card of a call that has none, once', async () => {
+      const b = build();
+      await seedCall(b, { needsCard: true });
+      await b.followUps.followUp(CALL_ID);
+      await b.runner.idle();
+      assert.deepEqual(b.chat.reported, [{ callId: CALL_ID, news: [], needsCard: true }]);
+      assert.equal((await storedCall(b)).needsCard, undefined);
+    });
+
+    it('news that arrives while the chat is being told is told next, not dropped', async () => {
+      const b = build();
+      await seedCall(b, { unreported: [established] });
+      const release = b.chat.hold();
+      try {
+        await b.followUps.followUp(CALL_ID);
+        await eventually(() => b.chat.attempts.length === 1, 'the first report to be under way');
+        await b.calls.update(CALL_ID, (document) => {
+          const call = callOf(document)!;
+          return { ...call, unreported: [...(call.unreported ?? []), contentSharing] };
+        });
+      } finally {
+        release();
+      }
+      await b.runner.idle();
+      assert.deepEqual(
+        b.chat.reported.map((r) => r.news),
+        [[established], [contentSharing]],
+      );
+      assert.equal((await storedCall(b)).unreported, undefined);
+    });
+
+    it('a report the chat did not get leaves the news, and the job runs again later and tells it', async () => {
+      const b = build();
+      await seedCall(b, { unreported: [established] });
+      b.chat.failNext();
+      const failedAt = b.clock.now();
+
+      await b.followUps.followUp(CALL_ID);
+      await b.runner.idle();
+      assert.deepEqual(b.chat.reported, []);
+      assert.deepEqual((await storedCall(b)).unreported, [established], 'the news is still there');
+      const [retry, ...more] = await b.jobs();
+      assert.deepEqual(more, []);
+      assert.equal(retry?.job.name, `call:${CALL_ID}`);
+      assert.equal(retry?.job.failures, 1);
+      assert.ok(dueOfKey(retry!.key) > failedAt, 'rescheduled for later');
+
+      // Run each job as it falls due, until none is left.
+      for (let run = 0; run < 5 && (await b.jobs()).length > 0; run++) {
+        b.clock.set(Math.max(b.clock.now(), dueOfKey((await b.jobs())[0]!.key)));
+        await b.tick();
+      }
+      assert.deepEqual(await b.jobs(), []);
+      assert.deepEqual(b.chat.reported, [{ callId: CALL_ID, news: [established], needsCard: false }]);
+      assert.equal((await storedCall(b)).unreported, undefined);
+      assert.ok(b.clock.now() - failedAt <= REPORT_LEASE_MS + 2000, `told ${b.clock.now() - failedAt} ms after the failure`);
+    });
+
+    it('two follow-ups of one call at once tell its news once (the reporting lease)', async () => {
+      const b = build();
+      await seedCall(b, { unreported: [established] });
+      const release = b.chat.hold();
+      try {
+        await Promise.all([b.followUps.followUp(CALL_ID), b.followUps.followUp(CALL_ID)]);
+        await eventually(() => b.chat.attempts.length === 1, 'one report to be under way');
+        // The other run finds the lease held and asks to run again once it lapses.
+        await eventually(async () => (await b.jobs()).some((j) => j.job.lease === undefined), 'the other run to be rescheduled');
+      } finally {
+        release();
+      }
+      await b.runner.idle();
+      assert.equal(b.chat.attempts.length, 1);
+      assert.deepEqual(b.chat.reported, [{ callId: CALL_ID, news: [established], needsCard: false }]);
+
+      // The rescheduled run finds nothing left to tell.
+      const [rescheduled, ...more] = await b.jobs();
+      assert.deepEqual(more, []);
+      b.clock.set(dueOfKey(rescheduled!.key));
+      await b.tick();
+      assert.equal(b.chat.attempts.length, 1);
+      assert.deepEqual(await b.jobs(), []);
+    });
+
+    it('news that came after a slow report lost its lease is not dropped when that report finishes', async () => {
+      const b = build();
+      await seedCall(b, { unreported: [established] });
+      b.chat.holdEach();
+      try {
+        // Run A tells the news, slowly: its reporting lease lapses before the chat answers.
+        await b.followUps.followUp(CALL_ID);
+        await eventually(() => b.chat.attempts.length === 1, 'run A to be reporting');
+        b.clock.advance(REPORT_LEASE_MS + 1);
+        // Run B takes over, tells the same news again (a re-send is allowed), and removes it.
+        await b.followUps.followUp(CALL_ID);
+        await eventually(() => b.chat.attempts.length === 2, 'run B to be reporting');
+        b.chat.release(1);
+        await eventually(async () => (await storedCall(b)).unreported === undefined, 'run B to finish');
+        // A new notification's news joins the record; then run A's report finally goes through.
+        await b.calls.update(CALL_ID, (document) => {
+          const call = callOf(document)!;
+          return { ...call, unreported: [...(call.unreported ?? []), contentSharing] };
+        });
+      } finally {
+        b.chat.releaseAll();
+      }
+      await b.runner.idle();
+      // The new news's own follow-up, and anything rescheduled.
+      await b.followUps.followUp(CALL_ID);
+      await b.runner.idle();
+      for (let run = 0; run < 5 && (await b.jobs()).length > 0; run++) {
+        b.clock.set(Math.max(b.clock.now(), dueOfKey((await b.jobs())[0]!.key)));
+        await b.tick();
+      }
+
+      const told = b.chat.reported.flatMap((r) => r.news);
+      const waiting = (await storedCall(b)).unreported ?? [];
+      assert.ok(
+        told.some((n) => n.kind === 'contentSharingChanged') || waiting.some((n) => n.kind === 'contentSharingChanged'),
+        `the later news was neither told nor kept: told ${JSON.stringify(told.map((n) => n.kind))}, waiting ${JSON.stringify(waiting)}`,
+      );
+    });
+
+    it("takes an established group call's pending escalation step first, and tells the chat when it fails", async () => {
+      const desk = new NotedDesk();
+      desk.escalationError = new InvalidRequestError('escalateFailed', 'Adele is no longer in the call.');
+      const b = build({ desk });
+      await seedCall(b, { handle: '#2', pendingEscalation: { peerToPeerCallId: 'p2p-call' }, unreported: [established] });
+
+      await b.followUps.followUp(CALL_ID);
+      await b.runner.idle();
+      assert.deepEqual(desk.escalations, [CALL_ID]);
+      assert.deepEqual(b.chat.told, [{ chatKey: 'chat-1', line: 'Could not move the one-to-one call into #2. Adele is no longer in the call.' }]);
+      assert.equal(b.chat.reported.length, 1, 'the news is still told');
+    });
+  });
+
+  describe('intent: check', () => {
+    for (const [step, sentence] of [
+      ['received', /^Rally stopped before it could place the call to the person you named that you asked for; nothing was placed\./],
+      ['unconfirmed', /^Microsoft Graph never confirmed the call to the person you named that you asked for\./],
+    ] as const) {
+      it(`an intent still at "${step}" at its deadline tells the chat one line and expires`, async () => {
+        const b = build();
+        const deadline = new Date(Date.parse(AT) + 120_000);
+        await b.intents.update(INTENT_ID, () => intent(step, { deadline: deadline.toISOString() }));
+        await b.followUps.checkIntent(INTENT_ID, deadline);
+        // Checked early too (as when Graph's answer was uncertain): it waits for its deadline.
+        await b.followUps.checkIntent(INTENT_ID, new Date(b.clock.now()));
+        await b.runner.idle();
+        await b.tick();
+        assert.equal(b.chat.told.length, 0, 'not before the deadline');
+        assert.equal((await b.intents.get(INTENT_ID))?.step, step);
+        assert.deepEqual(
+          (await b.jobs()).map((j) => [j.job.name, dueOfKey(j.key)]),
+          [
+            [`intent:${INTENT_ID}`, deadline.getTime()],
+            [`intent:${INTENT_ID}`, deadline.getTime()],
+          ],
+        );
+
+        b.clock.set(deadline.getTime());
+        await b.tick();
+        assert.equal(b.chat.told.length, 1);
+        assert.equal(b.chat.told[0]!.chatKey, 'chat-1');
+        assert.match(b.chat.told[0]!.line, sentence);
+        assert.equal((await b.intents.get(INTENT_ID))?.step, 'expired');
+        assert.deepEqual(await b.jobs(), []);
+
+        // Checked again (a redelivered job): it has expired, and nothing more is said.
+        await b.followUps.checkIntent(INTENT_ID, deadline);
+        await b.runner.idle();
+        assert.equal(b.chat.told.length, 1);
+      });
+    }
+
+    it('an intent whose call was named by its notifications is adopted: recorded with a card to post', async () => {
+      const b = build();
+      await b.intents.update(INTENT_ID, () => intent('unconfirmed', { callId: CALL_ID }));
+      await b.followUps.checkIntent(INTENT_ID, new Date(b.clock.now()));
+      await b.runner.idle();
+
+      const desk = b.desk as NotedDesk;
+      assert.deepEqual(desk.recorded, [{ intentId: INTENT_ID, callId: CALL_ID, state: undefined, options: { needsCard: true } }]);
+      const adopted = await b.intents.get(INTENT_ID);
+      assert.equal(adopted?.step, 'sent');
+      assert.equal(adopted?.callId, CALL_ID);
+      assert.deepEqual(b.chat.told, []);
+    });
+
+    it('adopted through the real desk, the call is stored with its card to post and its follow-up started', async () => {
+      const f = buildCallDesk();
+      const b = build({ calls: f.calls, intents: f.intents, desk: f.desk });
+      await f.intents.update(INTENT_ID, () => intent('unconfirmed', { callId: CALL_ID }));
+      await b.followUps.checkIntent(INTENT_ID, new Date(b.clock.now()));
+      await b.runner.idle();
+
+      const call = callOf(await f.calls.get(CALL_ID));
+      assert.equal(call?.needsCard, true);
+      assert.equal(call?.intentId, INTENT_ID);
+      assert.equal(call?.handle, '#1');
+      assert.deepEqual(f.jobs.followUps, [CALL_ID]);
+      assert.equal((await f.intents.get(INTENT_ID))?.step, 'sent');
+    });
+
+    it('a "sending" intent whose call notified is adopted only once its answer can no longer come', async () => {
+      const b = build();
+      await b.intents.update(INTENT_ID, () => intent('sending', { callId: CALL_ID }));
+      await b.followUps.checkIntent(INTENT_ID, new Date(b.clock.now()));
+      await b.runner.idle();
+      const desk = b.desk as NotedDesk;
+      assert.equal(desk.recorded.length, 0, 'the instance that sent it may still get the answer');
+
+      b.clock.set(Date.parse(AT) + SENDING_TIMEOUT_MS);
+      await b.tick();
+      assert.deepEqual(desk.recorded.map((r) => [r.callId, r.options]), [[CALL_ID, { needsCard: true }]]);
+      assert.equal((await b.intents.get(INTENT_ID))?.step, 'sent');
+    });
+
+    it('an intent that was sent is left alone', async () => {
+      const b = build();
+      await b.intents.update(INTENT_ID, () => intent('sent', { callId: CALL_ID }));
+      b.clock.set(Date.parse(AT) + 600_000);
+      await b.followUps.checkIntent(INTENT_ID, new Date(b.clock.now()));
+      await b.runner.idle();
+      assert.deepEqual((b.desk as NotedDesk).recorded, []);
+      assert.deepEqual(b.chat.told, []);
+      assert.equal((await b.intents.get(INTENT_ID))?.step, 'sent');
+    });
+  });
+});
