@@ -19,7 +19,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 # Adaptive Card templates are read at run time from <app>/cards.
 COPY cards ./cards
-# The embedded store writes here; in Azure an Azure Files share is mounted over it.
+# The embedded file store (RALLY_STORE=file, one instance only) writes here; deploy/main.bicep runs several
+# replicas on Blob Storage instead (RALLY_STORE=blob), which leaves this directory unused.
 RUN mkdir -p /data && chown node:node /data
 # The node images' unprivileged user (uid 1000).
 USER node

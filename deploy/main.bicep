@@ -1,6 +1,7 @@
-// Rally on Azure: an Azure Bot with the Teams channel and calling switched on, Rally itself as a Container App,
-// an Azure Files share for Rally's state, a Key Vault for the bot's client secret and one user-assigned managed
-// identity that pulls the image, reads the vault and (with botAppType UserAssignedMSI) is the bot itself.
+// Rally on Azure: an Azure Bot with the Teams channel and calling switched on, Rally itself as a Container App with
+// at least two replicas, a Blob Storage container all replicas share for Rally's state, a Key Vault for the bot's
+// client secret and one user-assigned managed identity that pulls the image, reads the vault, reads and writes the
+// blobs and (with botAppType UserAssignedMSI) is the bot itself.
 // deploy/README.md has the whole runbook; the container image must already be in `registryName` (az acr build).
 
 targetScope = 'resourceGroup'
@@ -52,6 +53,19 @@ param pstnApplicationInstanceId string = ''
 @description('Display name of that resource account.')
 param pstnApplicationInstanceName string = ''
 
+@description('The Blob container Rally keeps its state in (RALLY_BLOB_CONTAINER): 3-63 lower-case letters, digits and single hyphens.')
+@minLength(3)
+@maxLength(63)
+param blobContainerName string = 'rally'
+
+@description('Replicas that always run: two or more, so a restart or a crash of one never leaves Graph callbacks unanswered.')
+@minValue(2)
+param minReplicas int = 2
+
+@description('Replicas at most; Container Apps adds them above minReplicas as HTTP traffic grows (its default HTTP scale rule).')
+@minValue(2)
+param maxReplicas int = 4
+
 @allowed([
   'fatal'
   'error'
@@ -66,12 +80,11 @@ var suffix = uniqueString(resourceGroup().id)
 var usesManagedIdentity = botAppType == 'UserAssignedMSI'
 // Rally's default port (src/config/settings.ts) and the Dockerfile's EXPOSE.
 var port = 3978
-// The Dockerfile's RALLY_DATA_DIR, owned there by the image's user, uid/gid 1000.
-var dataDir = '/data'
 var appPasswordSecretName = 'microsoft-app-password'
 var roles = {
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 }
 
 // ---------------------------------------------------------------- identity, image, secrets
@@ -133,8 +146,9 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 // ---------------------------------------------------------------- state
 
-// Rally's embedded store keeps its files under RALLY_DATA_DIR; this share makes them outlive revisions and restarts.
-// Container Apps mounts Azure Files with the account key, so shared-key access stays on.
+// Rally's state: one blob per record in one container that every replica shares (RALLY_STORE=blob). Rally signs in
+// with the managed identity, never with an account key, so shared-key access is off: nothing in this template needs
+// the account's keys any more (the Azure Files share it used to mount did).
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: take(toLower('${replace(namePrefix, '-', '')}${suffix}'), 24)
   location: location
@@ -146,22 +160,39 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     allowBlobPublicAccess: false
-    allowSharedKeyAccess: true
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
   }
 }
 
-resource fileService 'Microsoft.Storage/storageAccounts/fileServices@2023-05-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: storage
   name: 'default'
 }
 
-resource share 'Microsoft.Storage/storageAccounts/fileServices/shares@2023-05-01' = {
-  parent: fileService
-  name: 'rally-data'
+resource blobContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: blobContainerName
   properties: {
-    shareQuota: 5
+    publicAccess: 'None'
   }
 }
+
+// Read, write and delete blobs, and create the container, which Rally does at startup when it is missing. Scoped to
+// the account, which holds nothing but Rally's container.
+resource blobDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, roles.storageBlobDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The account's blob endpoint is https://<account>.blob.<storage suffix>/; Rally wants it without the final slash.
+var blobEndpoint = storage.properties.primaryEndpoints.blob
+var storageAccountUrl = endsWith(blobEndpoint, '/') ? substring(blobEndpoint, 0, length(blobEndpoint) - 1) : blobEndpoint
 
 // ---------------------------------------------------------------- hosting
 
@@ -190,19 +221,6 @@ resource appEnvironment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   }
 }
 
-resource environmentStorage 'Microsoft.App/managedEnvironments/storages@2024-03-01' = {
-  parent: appEnvironment
-  name: 'rally-data'
-  properties: {
-    azureFile: {
-      accountName: storage.name
-      accountKey: storage.listKeys().keys[0].value
-      shareName: share.name
-      accessMode: 'ReadWrite'
-    }
-  }
-}
-
 // The app's host name is known before the app exists, so the bot, the calling webhook and BOT_PUBLIC_URL agree.
 var host = '${namePrefix}.${appEnvironment.properties.defaultDomain}'
 var publicUrl = 'https://${host}'
@@ -217,8 +235,15 @@ var containerSettings = [
   { name: 'MicrosoftAppType', value: botAppType }
   { name: 'GRAPH_BASE_URL', value: graphBaseUrl }
   { name: 'GRAPH_TOKEN_AUTHORITY', value: environment().authentication.loginEndpoint }
-  { name: 'RALLY_DATA_DIR', value: dataDir }
   { name: 'LOG_LEVEL', value: logLevel }
+]
+// The shared store (src/config/storeSettings.ts). The app has only the user-assigned identity, whatever botAppType
+// is, so Rally is told its client id: with none it would ask for a system-assigned identity the app does not have.
+var storeSettings = [
+  { name: 'RALLY_STORE', value: 'blob' }
+  { name: 'AZURE_STORAGE_ACCOUNT_URL', value: storageAccountUrl }
+  { name: 'RALLY_BLOB_CONTAINER', value: blobContainerName }
+  { name: 'STORAGE_MANAGED_IDENTITY_CLIENT_ID', value: identity.properties.clientId }
 ]
 var secretSettings = [
   { name: 'GRAPH_CREDENTIAL', value: 'secret' }
@@ -253,6 +278,12 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
   properties: {
     environmentId: appEnvironment.id
     configuration: {
+      // Single revision mode still overlaps: an update starts the new revision's replicas next to the old ones and
+      // moves traffic once they are ready, so for a while two versions run against the same container, as replicas do
+      // all the time. That is safe by construction: every write is conditional (create-if-absent, or replace/delete
+      // only if the eTag read is still current), so no instance overwrites another's change unseen, and durable jobs
+      // are claimed with a lease by compare-and-swap, so a job is run by one instance at a time and a job whose
+      // replica was stopped mid-way is taken over when its lease lapses. There is no lock to hand over between them.
       activeRevisionsMode: 'Single'
       ingress: {
         external: true
@@ -277,13 +308,9 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             cpu: json('0.5')
             memory: '1Gi'
           }
-          env: concat(containerSettings, usesManagedIdentity ? managedIdentitySettings : secretSettings, empty(pstnApplicationInstanceId) ? [] : pstnSettings)
-          volumeMounts: [
-            {
-              volumeName: 'rally-data'
-              mountPath: dataDir
-            }
-          ]
+          env: concat(containerSettings, storeSettings, usesManagedIdentity ? managedIdentitySettings : secretSettings, empty(pstnApplicationInstanceId) ? [] : pstnSettings)
+          // Liveness asks only whether the process answers; readiness whether it can read and write its store (a blob
+          // written and deleted), so a replica that cannot reach Blob Storage gets no traffic but is not restarted.
           probes: [
             {
               type: 'Liveness'
@@ -296,34 +323,30 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             {
               type: 'Readiness'
               httpGet: {
-                path: '/healthz'
+                path: '/readyz'
                 port: port
               }
               periodSeconds: 10
+              // A write and a delete in Blob Storage, with a token from the identity endpoint on the first one.
+              timeoutSeconds: 5
             }
           ]
         }
       ]
-      // Exactly one replica: Graph and Teams call back at any time, so Rally never scales to zero, and the embedded
-      // file store has a single writer. A distributed store is what lets this go above one.
+      // Never fewer than two: Graph and Teams call back at any time, and any replica can answer any of them because
+      // they all share one Blob container (see activeRevisionsMode above for why several writers are safe).
       scale: {
-        minReplicas: 1
-        maxReplicas: 1
+        minReplicas: minReplicas
+        maxReplicas: maxReplicas
       }
-      volumes: [
-        {
-          name: 'rally-data'
-          storageType: 'AzureFile'
-          storageName: environmentStorage.name
-          mountOptions: 'uid=1000,gid=1000,dir_mode=0700,file_mode=0600'
-        }
-      ]
     }
   }
   dependsOn: [
     acrPull
     secretsUser
     appPassword
+    blobContainer
+    blobDataContributor
   ]
 }
 
@@ -371,5 +394,6 @@ output botName string = bot.name
 output containerAppName string = app.name
 output keyVaultName string = vault.name
 output storageAccountName string = storage.name
+output blobContainerName string = blobContainer.name
 output managedIdentityClientId string = identity.properties.clientId
 output managedIdentityPrincipalId string = identity.properties.principalId

@@ -5,6 +5,7 @@ import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder'
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { CallCards } from './bot/callCards.js';
 import { ChatReporter } from './bot/chatReporter.js';
+import { chatRetentionRules } from './bot/chatRetention.js';
 import type { ChatRecords } from './bot/chatRecords.js';
 import { Chats } from './bot/chats.js';
 import { PeopleResolver } from './bot/peopleResolver.js';
@@ -14,6 +15,9 @@ import { CallDesk } from './calling/callDesk.js';
 import type { CallDeskStores } from './calling/callDesk.js';
 import { CallFollowUps } from './calling/callFollowUps.js';
 import { JobRunner } from './calling/jobs/jobRunner.js';
+import { CallReconciler } from './calling/lifecycle/callReconciler.js';
+import { callRetentionRules } from './calling/lifecycle/callRetention.js';
+import { Sweeper } from './calling/lifecycle/sweeper.js';
 import type { JobRecord } from './calling/jobs/jobs.js';
 import { NotificationInbox } from './calling/notifications/notificationInbox.js';
 import { parseCommsNotifications } from './calling/notifications/notificationParser.js';
@@ -75,6 +79,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     intents: store('intents/'),
     intentsByActivity: store('intentsByActivity/'),
   };
+  const rateWindows = store<RateWindow>('rateWindows/');
   const records: ChatRecords = { conversations: store('conversations/'), callCards: store('callCards/'), handledRequests: store('handled/') };
 
   const api = parts.callingApi ?? createCallingApi(settings);
@@ -110,9 +115,16 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   // A create-call request that has not answered by then never will: Rally gives up on it at the Graph timeout.
   const adoptSendingAfterMs = settings.graph.timeoutMs + 5_000;
   const followUps = new CallFollowUps({ calls: stores.calls, intents: stores.intents, reports: new ChatReporter({ chats, cards }), log, adoptSendingAfterMs });
-  const desk = new CallDesk({ service, policy: createCallPolicy(settings.policy, store<RateWindow>('rateWindows/'), log), ...stores, jobs: followUps, audit: pinoAuditTrail(log) });
-  const jobs = new JobRunner({ store: store<JobRecord>('jobs/'), handlers: followUps.handlers, log, ...(parts.jobPollMs ? { pollMs: parts.jobPollMs } : {}) });
+  const desk = new CallDesk({ service, policy: createCallPolicy(settings.policy, rateWindows, log), ...stores, jobs: followUps, audit: pinoAuditTrail(log) });
+  const reconciler = new CallReconciler({ calls: stores.calls, api, followUp: followUps, everyMs: settings.operations.reconcileEveryMs, log });
+  const jobs = new JobRunner({ store: store<JobRecord>('jobs/'), handlers: { ...followUps.handlers, ...reconciler.handlers }, log, ...(parts.jobPollMs ? { pollMs: parts.jobPollMs } : {}) });
   followUps.connect(jobs, desk);
+  const retentionMs = settings.operations.retentionMs;
+  const sweeper = new Sweeper({
+    rules: [...callRetentionRules({ ...stores, rateWindows }, retentionMs), ...chatRetentionRules(records, stores.calls, retentionMs)],
+    sweepStore: async () => documents.sweepLeftovers?.(),
+    log,
+  });
   const inbox = new NotificationInbox({
     ...stores,
     followUp: (callId) => followUps.followUpLater(callId),
@@ -129,7 +141,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     cards,
     log,
     botName: settings.bot.displayName,
-    doctor: { admins: settings.operations.admins, run: doctorFor(settings) },
+    doctor: { admins: settings.operations.admins, run: doctorFor(settings, () => documents.checkReady()) },
   });
 
   const calling = createCallingRoute({
@@ -154,6 +166,8 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     parts.host,
   );
   jobs.startPolling();
+  await reconciler.start(jobs);
+  await jobs.every('sweep', Math.min(retentionMs, 3_600_000), async () => void (await sweeper.sweep()));
   return {
     server,
     idle: () => jobs.idle(),

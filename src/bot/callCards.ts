@@ -11,6 +11,8 @@ import type { AdaptiveCardJson } from './cardTemplates.js';
 /** The message that shows a call, or (no `activityId` yet) a claim to post it. */
 export interface CallCardRecord {
   activityId?: string;
+  /** When the card was posted (ISO 8601). */
+  postedAt?: string;
   /** Who is posting the card now, since when (ISO 8601): a redelivered turn or a second instance then updates it instead. */
   claim?: { by: string; at: string };
 }
@@ -54,7 +56,7 @@ export class CallCards {
     const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.render(call))] });
     if (sent?.id) {
       const activityId = sent.id;
-      await this.options.store.update(call.callId, () => ({ activityId }));
+      await this.options.store.update(call.callId, () => ({ activityId, postedAt: new Date().toISOString() }));
     }
   }
 

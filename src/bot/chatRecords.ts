@@ -2,10 +2,12 @@ import type { ConversationReference } from 'botbuilder';
 import type { RecordStore } from '../calling/records/recordStore.js';
 import type { CallCardRecord } from './callCards.js';
 
+export type ConversationRecord = Partial<ConversationReference> & { lastSeenAt?: string };
+
 /** Where the chat surface remembers how to reach chats and which message shows which call. */
 export interface ChatRecords {
-  /** By chat key: how to post into that chat later (proactive messages). */
-  conversations: RecordStore<Partial<ConversationReference>>;
+  /** By chat key: how to post into that chat later (proactive messages), and when the chat last spoke to Rally. */
+  conversations: RecordStore<ConversationRecord>;
   /** By call id: the message that holds the call's card, for updates in place. */
   callCards: RecordStore<CallCardRecord>;
   /** By request key: requests already handled, so a redelivered message or a double click acts once. */

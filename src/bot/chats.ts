@@ -1,6 +1,6 @@
 // What the chat surface remembers per chat: how to reach it later (proactive posts), and which requests it has
 // handled, so that a redelivered message or a double click acts once.
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { CloudAdapter } from 'botbuilder';
 import { TurnContext } from 'botbuilder';
 import type { Logger } from '../log/logger.js';
 import type { ChatRecords } from './chatRecords.js';
@@ -24,17 +24,23 @@ export class Chats {
   /** Keeps the turn's conversation reference, so reports can be posted there later. */
   async remember(context: TurnContext): Promise<void> {
     const reference = TurnContext.getConversationReference(context.activity);
-    await this.options.records.conversations.update(chatKeyOf(context), () => reference);
+    await this.options.records.conversations.update(chatKeyOf(context), () => ({ ...reference, lastSeenAt: new Date().toISOString() }));
+  }
+
+  /** Rally was removed from the chat: it can no longer post there, so it keeps nothing about it. */
+  async forget(context: TurnContext): Promise<void> {
+    await this.options.records.conversations.delete(chatKeyOf(context));
   }
 
   /** Runs `logic` in a proactive turn of the chat; a chat Rally never saw is logged and skipped. */
   async post(chatKey: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    const reference = await this.options.records.conversations.get(chatKey);
-    if (!reference) {
+    const stored = await this.options.records.conversations.get(chatKey);
+    if (!stored) {
       this.options.log.warn({ chatKey }, 'no conversation reference for the chat; report dropped');
       return;
     }
-    await this.options.adapter.continueConversationAsync(this.options.botAppId, reference as Partial<ConversationReference>, logic);
+    const { lastSeenAt: _seen, ...reference } = stored;
+    await this.options.adapter.continueConversationAsync(this.options.botAppId, reference, logic);
   }
 
   /**

@@ -114,6 +114,14 @@ export class RallyBot extends TeamsActivityHandler {
       }
       await next();
     });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await this.forgetChat(context);
+      await next();
+    });
+    this.onMembersRemoved(async (context, next) => {
+      if (context.activity.membersRemoved?.some((m) => m.id === context.activity.recipient.id)) await this.forgetChat(context);
+      await next();
+    });
     this.onInstallationUpdateAdd(async (context, next) => {
       await options.chats.remember(context);
       await this.sendHelp(context);
@@ -141,6 +149,12 @@ export class RallyBot extends TeamsActivityHandler {
       // Universal Actions' message response carries the text itself as `value`; botbuilder types it as an object.
       return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: userMessage(error) as unknown as Record<string, unknown> };
     }
+  }
+
+  /** Rally left the chat: what it kept to reach the chat and name its calls goes now, not at the retention's end. */
+  private async forgetChat(context: TurnContext): Promise<void> {
+    await this.options.chats.forget(context);
+    await this.options.desk.forgetChat(chatKeyOf(context));
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

@@ -7,6 +7,7 @@ import type { CallRef, ChatCalls } from './records/callHandles.js';
 import { newIntentId, stepped } from './intents/callIntent.js';
 import type { CallIntent } from './intents/callIntent.js';
 import { adopt, callOf } from './records/callDocument.js';
+import { GONE_AT_GRAPH, recordEnded } from './records/callEnds.js';
 import type { CallDocument, StoredCall } from './records/callDocument.js';
 import { newCallRecord, withInvitees } from './records/callRecord.js';
 import type { CallKind, CallRecord } from './records/callRecord.js';
@@ -43,8 +44,8 @@ export interface CallDeskStores {
   chats: RecordStore<ChatCalls>;
   /** By intent id. */
   intents: RecordStore<CallIntent>;
-  /** By activity key: the intent that activity started. */
-  intentsByActivity: RecordStore<{ intentId: string }>;
+  /** By activity key: the intent that activity started, and since when (for retention). */
+  intentsByActivity: RecordStore<{ intentId: string; at?: string }>;
 }
 
 /** The durable jobs the desk starts (see CallFollowUps and intentJob). */
@@ -220,7 +221,7 @@ export class CallDesk {
     return audited(this.options.audit, { audit: 'hangUp', request }, async (subject) => {
       const call = await this.liveCall(request, ref);
       subject.callId = call.callId;
-      await this.options.service.hangUp(request.tenantId, call.callId);
+      await this.settlingGone(call.callId, () => this.options.service.hangUp(request.tenantId, call.callId));
       return call;
     });
   }
@@ -228,6 +229,11 @@ export class CallDesk {
   /** `status [<call>]`: the named call (live or not), or the chat's most recent live call. */
   async status(request: ChatRequest, ref: CallRef | undefined): Promise<CallRecord> {
     return ref === undefined ? this.liveCall(request, undefined) : this.callInChat(request, ref);
+  }
+
+  /** Rally was removed from the chat: its handle counter goes (its calls end and age out on their own). */
+  async forgetChat(chatKey: string): Promise<void> {
+    await this.options.chats.delete(chatKey);
   }
 
   /** `calls`: this chat's live calls, newest first. */
@@ -265,6 +271,21 @@ export class CallDesk {
     const chosen = (prefer && live.find(prefer)) ?? live[0];
     if (!chosen) throw new CallNotFoundError('This chat has no call going on. Start one with "call" and a person.');
     return chosen;
+  }
+
+  /**
+   * Runs a request about a call; when Graph answers that the call no longer exists, the call is recorded as ended
+   * (so `calls` stops listing it and its card shows the end) before the error goes on to the person.
+   */
+  private async settlingGone<T>(callId: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (error instanceof CallingApiError && error.code === 'callNotFound' && (await recordEnded(this.options.calls, callId, GONE_AT_GRAPH, this.now().toISOString()))) {
+        await this.options.jobs.followUp(callId);
+      }
+      throw error;
+    }
   }
 
   /** The stored call record; a placeholder for a call not recorded yet is not a call. */
@@ -328,7 +349,7 @@ export class CallDesk {
     // The intent first, then its index: a crash in between leaves an intent nobody resumes, which its job expires.
     await this.options.intents.update(intent.id, (current) => current ?? intent);
     await this.options.jobs.checkIntent(intent.id, new Date(intent.deadline));
-    const index = await this.options.intentsByActivity.update(activityKey, (current) => current ?? { intentId: intent.id });
+    const index = await this.options.intentsByActivity.update(activityKey, (current) => current ?? { intentId: intent.id, at: intent.createdAt });
     if (index?.intentId !== intent.id) {
       const winner = index && (await this.options.intents.get(index.intentId));
       if (winner) return winner;
@@ -361,7 +382,7 @@ export class CallDesk {
    * call is already established.
    */
   async record(intent: CallIntent, callId: string, state: Call['state'] | undefined, options: { needsCard?: boolean } = {}): Promise<StoredCall> {
-    const chat = await this.options.chats.update(intent.chatKey, (current) => withHandle(current, callId));
+    const chat = await this.options.chats.update(intent.chatKey, (current) => withHandle(current, callId, this.now().toISOString()));
     const fresh: StoredCall = {
       ...newCallRecord({
         callId,
@@ -414,7 +435,7 @@ export class CallDesk {
         return current ? withInvitees(current, participants, clientContext) : document;
       })) ?? call;
     try {
-      await send(clientContext);
+      await this.settlingGone(call.callId, () => send(clientContext));
     } catch (error) {
       await this.options.operations.delete(clientContext);
       await this.options.calls.update(call.callId, (document) => {

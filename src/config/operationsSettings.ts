@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationMs, isDuration } from './duration.js';
 import { SettingsError } from './settingsError.js';
 
 // Settings for running Rally rather than for calling: who may run the admin commands, and where telemetry goes.
@@ -8,7 +9,14 @@ export interface OperationsSettings {
   admins: readonly string[];
   /** Azure Monitor (Application Insights); telemetry is off when undefined. */
   applicationInsightsConnectionString?: string;
+  /** RALLY_RETENTION: how long an ended call, its card and operations, and an idle chat's records are kept. */
+  retentionMs: number;
+  /** RALLY_RECONCILE_INTERVAL: how often Rally asks Graph about the calls it believes are alive. */
+  reconcileEveryMs: number;
 }
+
+export const DEFAULT_RETENTION = '7d';
+export const DEFAULT_RECONCILE_INTERVAL = '1m';
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,6 +26,16 @@ const schema = z.object({
     .optional()
     .transform((v) => (v ?? '').split(',').map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))
     .refine((ids) => ids.every((id) => guid.test(id)), { message: 'must be Entra object ids (GUIDs) separated by commas' }),
+  RALLY_RETENTION: z
+    .string()
+    .trim()
+    .default(DEFAULT_RETENTION)
+    .refine((v) => isDuration(v, ['s', 'm', 'h', 'd']), { message: 'must be a duration like 30s, 15m, 12h or 7d' }),
+  RALLY_RECONCILE_INTERVAL: z
+    .string()
+    .trim()
+    .default(DEFAULT_RECONCILE_INTERVAL)
+    .refine((v) => isDuration(v, ['s', 'm', 'h']) && durationMs(v) >= 5_000, { message: 'must be a duration of at least 5s, like 30s or 1m' }),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z
     .string()
     .trim()
@@ -32,5 +50,10 @@ export function loadOperationsSettings(env: Readonly<Record<string, string | und
     const setting = String(issue.path[0]);
     throw new SettingsError(setting, `Setting ${setting} ${issue.message}.`);
   }
-  return { admins: parsed.data.ADMINS, applicationInsightsConnectionString: parsed.data.APPLICATIONINSIGHTS_CONNECTION_STRING };
+  return {
+    admins: parsed.data.ADMINS,
+    applicationInsightsConnectionString: parsed.data.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    retentionMs: durationMs(parsed.data.RALLY_RETENTION),
+    reconcileEveryMs: durationMs(parsed.data.RALLY_RECONCILE_INTERVAL),
+  };
 }

@@ -1,3 +1,4 @@
+import { durationMs, isDuration } from './duration.js';
 import { readFileSync } from 'node:fs';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { PhoneNumberType } from 'libphonenumber-js/max';
@@ -52,7 +53,6 @@ export const DEFAULT_CALL_RATE_LIMIT = '10/5m';
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const callingCodes = new Set(Object.keys(metadata.country_calling_codes));
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
 
 /** Comma-separated in a variable, a JSON array (or the same string) in the file; blank means "use the default". */
 const entries = z
@@ -88,7 +88,7 @@ const schema = z.object({
   CALL_RATE_LIMIT: z
     .string({ message: 'must be a text like 10/5m' })
     .trim()
-    .refine((v) => v === '' || v === 'off' || /^[1-9]\d*\/[1-9]\d*[smh]$/.test(v), {
+    .refine((v) => v === '' || v === 'off' || (/^[1-9]\d*\/[^/]+$/.test(v) && isDuration(v.split('/')[1]!, ['s', 'm', 'h'])), {
       message: 'must be calls per window like 10/5m (window in s, m or h), or off',
     })
     .optional(),
@@ -129,7 +129,7 @@ export function loadPolicySettings(env: Readonly<Record<string, string | undefin
 function rateLimit(text: string): RateLimit | undefined {
   if (text === 'off') return undefined;
   const [max, window] = text.split('/') as [string, string];
-  return { max: Number(max), windowMs: Number(window.slice(0, -1)) * UNIT_MS[window.slice(-1) as keyof typeof UNIT_MS] };
+  return { max: Number(max), windowMs: durationMs(window) };
 }
 
 function readPolicyFile(path: string | undefined): Record<string, unknown> {

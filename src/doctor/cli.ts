@@ -1,5 +1,7 @@
 // `npm run doctor [-- --tenant <tenant id>]`: checks Rally's settings against the services they name, one line per
 // check, and exits non-zero when any check failed. The tenant defaults to MicrosoftAppTenantId.
+// The store is checked on its own, next to a Rally that may be running (storeCheck.ts): a Blob container is opened as
+// Rally opens it, written, and closed; the file store's directory is written without taking the lock Rally holds.
 import { parseArgs } from 'node:util';
 import { loadSettings, SettingsError } from '../config/settings.js';
 import { tokenProviderFor } from '../graph/createCallingApi.js';

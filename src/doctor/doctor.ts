@@ -1,4 +1,5 @@
 import type { Settings } from '../config/settings.js';
+import type { StoreSettings } from '../config/storeSettings.js';
 import { tokenProviderFor } from '../graph/createCallingApi.js';
 import type { TokenProvider } from '../graph/tokenProvider.js';
 import type { CheckResult } from './checkResult.js';
@@ -6,6 +7,8 @@ import { checkOpenIdMetadata, checkPstn, checkPublicUrl } from './endpointChecks
 import { checkGraphToken } from './graphTokenCheck.js';
 import { fetchGet } from './httpGet.js';
 import type { HttpGet } from './httpGet.js';
+import { checkStore } from './storeCheck.js';
+import type { StoreProbe } from './storeCheck.js';
 
 /** What the doctor examines: the parts of the settings it checks, and the tenant whose Graph token it asks for. */
 export interface DoctorSubject {
@@ -15,11 +18,18 @@ export interface DoctorSubject {
   pstnApplicationInstanceId?: string;
   /** Undefined in local mode before `npm start` started the simulator: nothing to check yet. */
   openIdMetadataUrl?: string;
+  /** The store to check; no store line when undefined. */
+  store?: StoreSettings;
 }
 
 export interface DoctorDeps {
   tokenProvider: TokenProvider;
   get?: HttpGet;
+  /**
+   * Inside Rally, its own store's `checkReady` (what /readyz asks). Without it the doctor checks the store on its own
+   * (storeCheck.ts): the Blob container opened anew, or the file store's directory written without taking its lock.
+   */
+  storeProbe?: StoreProbe;
 }
 
 export function doctorSubject(settings: Settings, tenantId: string | undefined = settings.bot.appTenantId): DoctorSubject {
@@ -30,24 +40,31 @@ export function doctorSubject(settings: Settings, tenantId: string | undefined =
     publicUrl: settings.publicUrl,
     pstnApplicationInstanceId: settings.pstn.applicationInstanceId,
     openIdMetadataUrl: simulatorNotStarted ? undefined : settings.calling.openIdMetadataUrl,
+    store: settings.store,
   };
 }
 
-/** Runs every check, in the order an operator fixes things: credentials first, then what reaches Rally. */
+/** Runs every check, in the order an operator fixes things: credentials and the store first, then what reaches Rally. */
 export async function runDoctor(subject: DoctorSubject, deps: DoctorDeps): Promise<CheckResult[]> {
   const get = deps.get ?? fetchGet;
-  const [token, publicUrl, metadata] = await Promise.all([
+  const [token, store, publicUrl, metadata] = await Promise.all([
     checkGraphToken({ tokenProvider: deps.tokenProvider, tenantId: subject.tenantId, localMode: subject.localMode }),
+    subject.store === undefined ? undefined : checkStore(subject.store, deps.storeProbe),
     checkPublicUrl(subject.publicUrl, subject.localMode, get),
     checkOpenIdMetadata(subject.openIdMetadataUrl, get),
   ]);
-  return [...token, ...publicUrl, checkPstn(subject.pstnApplicationInstanceId), metadata];
+  return [...token, ...(store === undefined ? [] : [store]), ...publicUrl, checkPstn(subject.pstnApplicationInstanceId), metadata];
 }
 
 /**
  * The checks for these settings, for any tenant: what `doctor` runs in chat. Each run builds its own token provider,
  * so its token is fresh and shows permissions an admin granted since Rally started, not a cached token's.
+ * `storeProbe` is Rally's own store's `checkReady`; the store line is there only with it (the chat doctor asks the
+ * store Rally runs on, and does not open a second one).
  */
-export function doctorFor(settings: Settings): (tenantId: string) => Promise<CheckResult[]> {
-  return (tenantId) => runDoctor(doctorSubject(settings, tenantId), { tokenProvider: tokenProviderFor(settings) });
+export function doctorFor(settings: Settings, storeProbe?: StoreProbe): (tenantId: string) => Promise<CheckResult[]> {
+  return (tenantId) => {
+    const subject = doctorSubject(settings, tenantId);
+    return runDoctor(storeProbe === undefined ? { ...subject, store: undefined } : subject, { tokenProvider: tokenProviderFor(settings), storeProbe });
+  };
 }

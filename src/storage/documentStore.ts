@@ -36,6 +36,8 @@ export interface DocumentStore {
   checkReady(): Promise<void>;
   /** Releases what the store holds (the file store's single-writer lock). */
   close(): Promise<void>;
+  /** Removes what writes cut short left behind (the file store's temp files); stores whose writes are atomic have none. */
+  sweepLeftovers?(): Promise<void>;
 }
 
 export const MAX_KEY_LENGTH = 512;

@@ -210,6 +210,11 @@ export class FileDocumentStore implements DocumentStore {
     }
   }
 
+  /** Temp files a minute old: any write still under way is far younger. */
+  async sweepLeftovers(): Promise<void> {
+    await this.sweepTempFiles(60_000);
+  }
+
   /** Removes temp files older than `olderThanMs` (left by writes killed halfway); resolves to how many it removed. */
   async sweepTempFiles(olderThanMs: number): Promise<number> {
     this.#checkWritable('sweep', this.directory);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DockerfileParser } from 'dockerfile-ast';
 import { loadSettings } from '../../src/config/settings.js';
 import { BicepSource } from './bicepSource.js';
 
@@ -11,17 +10,24 @@ const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta
 const bicep = new BicepSource(read('deploy/main.bicep'));
 const parametersFile = JSON.parse(read('deploy/main.parameters.json')) as { parameters: Record<string, { value: unknown }> };
 const settingsSource = read('src/config/settings.ts');
+const storeSettingsSource = read('src/config/storeSettings.ts');
+const serverSource = read('src/http/server.ts');
 
 const GUID = '11111111-2222-3333-4444-555555555555';
 const TENANT = '99999999-8888-7777-6666-555555555555';
 const HOST_URL = 'https://rally.example.azurecontainerapps.io';
+const ACCOUNT_URL = 'https://rallyabcdef.blob.core.windows.net';
+const STORAGE_BLOB_DATA_CONTRIBUTOR = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe';
 
 interface Param {
   name: string;
   secure: boolean;
   allowed: string[];
+  minValue?: number;
   defaultValue?: string;
 }
+
+const optionalNumber = (text: string | undefined) => (text === undefined ? undefined : Number(text));
 
 function params(): Param[] {
   return Array.from(bicep.text.matchAll(/((?:@\w+\((?:[^()]|\([^()]*\))*\)\s*)*)param (\w+) \w+(?: = (.+))?/g), (m) => {
@@ -31,6 +37,7 @@ function params(): Param[] {
       name: m[2]!,
       secure: decorators.includes('@secure()'),
       allowed: Array.from(allowed.matchAll(/'([^']*)'/g), (a) => a[1]!),
+      minValue: optionalNumber(/@minValue\((\d+)\)/.exec(decorators)?.[1]),
       defaultValue: m[3],
     };
   });
@@ -56,6 +63,8 @@ function runtimeValue(expression: string, appType: string): string {
     publicUrl: HOST_URL,
     appId: GUID,
     'identity.properties.clientId': GUID,
+    // The blob endpoint without its final slash: the var's expression is held to that in its own test.
+    storageAccountUrl: ACCOUNT_URL,
     'tenant().tenantId': TENANT,
     'environment().authentication.loginEndpoint': 'https://login.microsoftonline.com/',
     botAppType: appType,
@@ -132,19 +141,21 @@ describe('Azure deployment (deploy/main.bicep)', () => {
   describe('Rally\'s container', () => {
     const app = () => bicep.resource('app').body;
     const settingsOf = (variable: string) => envEntries(bicep.variable(variable));
+    const probe = (type: string) => new RegExp(`type: '${type}'\\s+httpGet: \\{\\s+path: '([^']+)'\\s+port: port\\s+\\}`).exec(app())?.[1];
 
-    it('gets the common settings, the credential of its app type, and PSTN settings only when there is a number', () => {
+    it('gets the common and store settings, the credential of its app type, and PSTN settings only when there is a number', () => {
       assert.match(
         app(),
-        /env: concat\(containerSettings, usesManagedIdentity \? managedIdentitySettings : secretSettings, empty\(pstnApplicationInstanceId\) \? \[\] : pstnSettings\)/,
+        /env: concat\(containerSettings, storeSettings, usesManagedIdentity \? managedIdentitySettings : secretSettings, empty\(pstnApplicationInstanceId\) \? \[\] : pstnSettings\)/,
       );
     });
 
     it('sets only settings Rally has', () => {
-      const names = ['containerSettings', 'secretSettings', 'managedIdentitySettings', 'pstnSettings'].flatMap(settingsOf).map((e) => e.name);
-      assert.ok(names.length >= 16);
+      const names = ['containerSettings', 'storeSettings', 'secretSettings', 'managedIdentitySettings', 'pstnSettings'].flatMap(settingsOf).map((e) => e.name);
+      assert.ok(names.length >= 19);
       for (const name of names) {
-        assert.match(settingsSource, new RegExp(`^\\s+${name}:`, 'm'), `${name} is a key of the settings schema`);
+        const key = new RegExp(`^\\s+${name}:`, 'm');
+        assert.ok(key.test(settingsSource) || key.test(storeSettingsSource), `${name} is a key of the settings schema`);
       }
     });
 
@@ -152,8 +163,8 @@ describe('Azure deployment (deploy/main.bicep)', () => {
       ['SingleTenant', 'secretSettings', 'secret'],
       ['UserAssignedMSI', 'managedIdentitySettings', 'managedIdentity'],
     ] as const) {
-      it(`gives Rally settings it starts with, as a ${appType} bot`, () => {
-        const entries = [...settingsOf('containerSettings'), ...settingsOf(credentialSettings)];
+      it(`gives Rally settings it starts with, as a ${appType} bot, on the shared Blob container`, () => {
+        const entries = [...settingsOf('containerSettings'), ...settingsOf('storeSettings'), ...settingsOf(credentialSettings)];
         const env = Object.fromEntries(
           entries.map((e) => [e.name, e.kind === 'secretRef' ? 'a-secret-from-key-vault' : runtimeValue(e.expression, appType)]),
         );
@@ -162,33 +173,87 @@ describe('Azure deployment (deploy/main.bicep)', () => {
         assert.equal(settings.bot.appType, appType);
         assert.equal(settings.graph.credential, credential);
         assert.equal(settings.callbackUri, `${HOST_URL}/api/calling`);
-        assert.equal(settings.dataDir, runtimeValue('dataDir', appType));
         assert.equal(String(settings.port), runtimeValue('string(port)', appType));
+        // The app has only the user-assigned identity, so Rally must name it for storage whatever the bot's app type.
+        assert.deepEqual(settings.store, { kind: 'blob', container: 'rally', accountUrl: ACCOUNT_URL, managedIdentityClientId: GUID });
       });
     }
 
-    it('listens where the ingress and the probes send traffic, on Rally\'s default port', () => {
+    it('tells Rally the account\'s blob endpoint without its final slash, and the container the template makes', () => {
+      assert.equal(bicep.variable('blobEndpoint'), 'storage.properties.primaryEndpoints.blob');
+      assert.equal(
+        bicep.variable('storageAccountUrl'),
+        "endsWith(blobEndpoint, '/') ? substring(blobEndpoint, 0, length(blobEndpoint) - 1) : blobEndpoint",
+      );
+      const env = Object.fromEntries(settingsOf('storeSettings').map((e) => [e.name, e.expression]));
+      assert.deepEqual(env, {
+        RALLY_STORE: "'blob'",
+        AZURE_STORAGE_ACCOUNT_URL: 'storageAccountUrl',
+        RALLY_BLOB_CONTAINER: 'blobContainerName',
+        STORAGE_MANAGED_IDENTITY_CLIENT_ID: 'identity.properties.clientId',
+      });
+      assert.match(bicep.resource('blobContainer').body, /name: blobContainerName/);
+      const container = params().find((p) => p.name === 'blobContainerName');
+      assert.equal(container?.defaultValue, "'rally'");
+    });
+
+    it('listens where the ingress and the probes send traffic: liveness on /healthz, readiness on /readyz', () => {
       assert.equal(runtimeValue('port', ''), String(loadSettings({}).port));
       assert.match(app(), /targetPort: port/);
-      assert.equal(app().match(/path: '\/healthz'\s+port: port/g)?.length, 2, 'liveness and readiness probes ask /healthz');
+      assert.equal(probe('Liveness'), '/healthz');
+      assert.equal(probe('Readiness'), '/readyz');
+      assert.match(serverSource, /server\.get\('\/healthz'/, 'Rally serves /healthz');
+      assert.match(serverSource, /server\.get\('\/readyz'/, 'Rally serves /readyz');
       assert.match(app(), /external: true/);
       assert.match(app(), /allowInsecure: false/);
     });
 
-    it('keeps state on the Azure Files share, mounted where the image keeps it, writable by the image\'s user', () => {
-      const dockerfile = DockerfileParser.parse(read('Dockerfile'));
-      const imageDataDir = dockerfile.getENVs().flatMap((e) => e.getProperties()).find((p) => p.getName() === 'RALLY_DATA_DIR')?.getValue();
-      assert.equal(runtimeValue('dataDir', ''), imageDataDir);
-      assert.match(app(), /volumeName: 'rally-data'\s+mountPath: dataDir/);
-      assert.match(app(), /storageType: 'AzureFile'\s+storageName: environmentStorage\.name/);
-      // The node images' `node` user is uid/gid 1000.
-      assert.deepEqual(dockerfile.getInstructions().filter((i) => i.getKeyword() === 'USER').map((i) => i.getArgumentsContent()), ['node']);
-      assert.match(app(), /mountOptions: 'uid=1000,gid=1000,/);
-      assert.match(bicep.resource('environmentStorage').body, /shareName: share\.name/);
+    it('runs at least two replicas', () => {
+      assert.match(app(), /minReplicas: minReplicas\s+maxReplicas: maxReplicas/);
+      const min = params().find((p) => p.name === 'minReplicas')!;
+      const max = params().find((p) => p.name === 'maxReplicas')!;
+      assert.equal(min.minValue, 2, 'the template refuses fewer than two');
+      assert.ok(Number(literal(min.defaultValue)) >= 2);
+      assert.ok(max.minValue !== undefined && max.minValue >= 2);
+      assert.ok(Number(literal(max.defaultValue)) >= Number(literal(min.defaultValue)));
     });
 
-    it('runs exactly one replica, which the embedded store needs', () => {
-      assert.match(app(), /minReplicas: 1\s+maxReplicas: 1/);
+    it('explains why an overlap of revisions is safe', () => {
+      const at = bicep.text.indexOf("activeRevisionsMode: 'Single'");
+      const comment = bicep.text.slice(bicep.text.lastIndexOf('{', at), at);
+      assert.match(comment, /conditional/);
+      assert.match(comment, /lease/);
+    });
+  });
+
+  describe('state', () => {
+    it('is a Blob container in the storage account, with no Azure Files share, volume or mount left', () => {
+      assert.equal(bicep.resource('blobService').type, 'Microsoft.Storage/storageAccounts/blobServices');
+      assert.match(bicep.resource('blobService').body, /parent: storage\s+name: 'default'/);
+      assert.equal(bicep.resource('blobContainer').type, 'Microsoft.Storage/storageAccounts/blobServices/containers');
+      assert.match(bicep.resource('blobContainer').body, /parent: blobService/);
+      assert.match(bicep.resource('blobContainer').body, /publicAccess: 'None'/);
+      const types = bicep.resources().map((r) => r.type);
+      assert.deepEqual(types.filter((t) => /fileServices|\/shares$|managedEnvironments\/storages/.test(t)), []);
+      for (const gone of [/azureFile/i, /\bshares?\b:/, /volumeMounts/, /\bvolumes:/, /storageType:/, /mountPath/]) {
+        assert.doesNotMatch(bicep.code, gone);
+      }
+    });
+
+    it('lets the app\'s identity read and write blobs with Storage Blob Data Contributor, and no one use account keys', () => {
+      const assignment = bicep.resource('blobDataContributor');
+      assert.equal(assignment.type, 'Microsoft.Authorization/roleAssignments');
+      assert.match(assignment.body, /scope: (storage|blobContainer)\n/);
+      assert.match(assignment.body, /roleDefinitionId: subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', roles\.storageBlobDataContributor\)/);
+      assert.match(bicep.variable('roles'), new RegExp(`storageBlobDataContributor: '${STORAGE_BLOB_DATA_CONTRIBUTOR}'`));
+      // The principal of the identity the app runs as and names in STORAGE_MANAGED_IDENTITY_CLIENT_ID.
+      assert.match(assignment.body, /principalId: identity\.properties\.principalId\s+principalType: 'ServicePrincipal'/);
+      assert.match(bicep.resource('app').body, /type: 'UserAssigned'\s+userAssignedIdentities: \{\s+'\$\{identity\.id\}': \{\}/);
+      assert.match(bicep.resource('app').body, /dependsOn: \[[^\]]*\bblobDataContributor\b[^\]]*\]/);
+      const account = bicep.resource('storage').body;
+      assert.match(account, /allowSharedKeyAccess: false/);
+      assert.match(account, /allowBlobPublicAccess: false/);
+      assert.doesNotMatch(bicep.code, /storage\.listKeys|listKeys\(storage/);
     });
   });
 

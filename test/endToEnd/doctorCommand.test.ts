@@ -16,6 +16,7 @@ describe('doctor in chat', function () {
     assert.deepEqual(lines, [
       '✔ Graph token: the local dev token of the simulator.',
       'ℹ Graph permissions: not checked in local mode (the simulator grants them).',
+      `✔ Store: Rally can read and write its data directory ${h.dataDir}.`,
       `ℹ BOT_PUBLIC_URL ${h.url} is http: local mode, http is fine here.`,
       `✔ Rally answers at ${h.url}/healthz.`,
       '✔ PSTN: calls come from application instance 3d913abb-aec0-4964-8fa6-3c6850c4f278.',

@@ -17,6 +17,10 @@ export interface JobRunnerOptions {
   now?: () => number;
 }
 
+/** The job type of recurring work (see `every`), and the key prefix of its period markers (never a due time). */
+const RECURRING = 'recurring';
+const PERIOD_MARKER = '~period~';
+
 /** Longest wait between failed runs of a job. */
 const MAX_BACKOFF_MS = 5 * 60_000;
 
@@ -33,6 +37,8 @@ export class JobRunner {
   private readonly running = new Map<string, Promise<void>>();
   /** Jobs claimed at scheduling for a run that has not started yet: `idle` waits for them too. */
   private readonly claimedForRun = new Map<string, () => void>();
+  /** Recurring work by name, with its period. */
+  private readonly recurring = new Map<string, { everyMs: number; run: () => Promise<void> }>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;
@@ -64,6 +70,18 @@ export class JobRunner {
       throw error;
     }
     return key;
+  }
+
+  /**
+   * Runs `run` once per period of `everyMs` on whichever instance gets there first, starting with the current period.
+   * Periods are aligned to the clock, so every instance names the same job for the same period (one record, created if
+   * absent), and a period marker taken by compare-and-swap makes a period's run happen once even when instances start
+   * at different times.
+   */
+  async every(name: string, everyMs: number, run: () => Promise<void>): Promise<void> {
+    this.recurring.set(name, { everyMs, run });
+    const period = Math.floor(this.now() / everyMs) * everyMs;
+    await this.options.store.update(jobKey(new Date(period), `${RECURRING}:${name}`, RECURRING), (current) => current ?? { name: `${RECURRING}:${name}`, due: new Date(period).toISOString(), failures: 0 });
   }
 
   /** Runs a job this instance claimed with `schedule(..., { claim: true })`, in the background. */
@@ -141,7 +159,7 @@ export class JobRunner {
     const record = claimed ?? (await this.options.store.get(key));
     if (record === undefined) return;
     const [type, ...rest] = record.name.split(':');
-    const handler = this.options.handlers[type ?? ''];
+    const handler = type === RECURRING ? (name: string) => this.runPeriod(name, record) : this.options.handlers[type ?? ''];
     if (!handler) {
       this.options.log.warn({ job: record.name }, 'a job of a type this Rally does not know was dropped');
       await this.finish(key, DONE, record);
@@ -163,6 +181,22 @@ export class JobRunner {
     await this.finish(key, outcome, record);
   }
 
+  /** One period of recurring work: done unless this period already ran; then the next period's job. */
+  private async runPeriod(name: string, record: JobRecord): Promise<JobOutcome> {
+    const recurring = this.recurring.get(name);
+    if (!recurring) return DONE;
+    // A retry after a failure runs later than its period began: the period is the one the run was due in.
+    const period = Math.floor(Date.parse(record.due) / recurring.everyMs) * recurring.everyMs;
+    const marker = `${PERIOD_MARKER}${name}`;
+    const last = await this.options.store.get(marker);
+    if (last === undefined || Date.parse(last.due) < period) {
+      await recurring.run();
+      // Marked only once done, so a run that failed is retried rather than skipped.
+      await this.options.store.update(marker, (current) => (current && Date.parse(current.due) >= period ? current : { name, due: new Date(period).toISOString(), failures: 0 }));
+    }
+    return { runAgainAt: new Date(period + recurring.everyMs) };
+  }
+
   /** Keeps the claim while the handler runs, so no other instance starts the same job. */
   private async renew(key: string): Promise<void> {
     try {
@@ -176,7 +210,8 @@ export class JobRunner {
   private async finish(key: string, outcome: JobOutcome, record: JobRecord): Promise<void> {
     if ('runAgainAt' in outcome) {
       const next: JobRecord = { name: record.name, due: outcome.runAgainAt.toISOString(), failures: record.failures };
-      await this.options.store.update(jobKey(outcome.runAgainAt, record.name), (current) => current ?? next);
+      const unique = record.name.startsWith(`${RECURRING}:`) ? RECURRING : undefined;
+      await this.options.store.update(jobKey(outcome.runAgainAt, record.name, unique), (current) => current ?? next);
     }
     await this.options.store.update(key, (current) => (current?.lease?.owner === this.owner ? undefined : current));
   }

@@ -1,0 +1,69 @@
+// How long the calling layer's records live (RALLY_RETENTION, default 7 days): an ended call with its operations and
+// intents for `status` and the summary; notifications for a call that never showed up for at most 10 minutes; the
+// redelivery index for at most a day; a chat's handle counter until the chat has had no live call for the retention.
+import { isLive } from '../callDesk.js';
+import type { CallDeskStores } from '../callDesk.js';
+import type { RateWindow } from '../policy/rateLimiter.js';
+import { callOf, isPlaceholder } from '../records/callDocument.js';
+import type { CallDocument } from '../records/callDocument.js';
+import type { RecordStore } from '../records/recordStore.js';
+import { atMost, retentionRule } from './sweeper.js';
+import type { RetentionRule } from './sweeper.js';
+
+const TEN_MINUTES = 10 * 60_000;
+const ONE_DAY = 24 * 3_600_000;
+
+/** The chats that have a live call now: their records stay whatever their age. */
+export async function chatsWithLiveCalls(calls: RecordStore<CallDocument>): Promise<Set<string>> {
+  const live = new Set<string>();
+  for await (const key of calls.keys()) {
+    const call = callOf(await calls.get(key));
+    if (call && isLive(call)) live.add(call.chatKey);
+  }
+  return live;
+}
+
+export function callRetentionRules(stores: CallDeskStores & { rateWindows: RecordStore<RateWindow> }, retentionMs: number): RetentionRule<unknown>[] {
+  let liveChats = new Set<string>();
+  return [
+    retentionRule<CallDocument>({
+      name: 'calls',
+      store: stores.calls,
+      expired: (document: CallDocument, _key, now) => {
+        if (isPlaceholder(document)) return Date.parse(document.createdAt) + atMost(retentionMs, TEN_MINUTES) <= now;
+        if (isLive(document)) return false;
+        const endedAt = document.stateHistory.at(-1)?.at ?? document.createdAt;
+        return Date.parse(endedAt) + retentionMs <= now;
+      },
+    }),
+    retentionRule({
+      name: 'operations',
+      store: stores.operations,
+      expired: (op, _key, now) => Date.parse(op.createdAt) + retentionMs <= now,
+    }),
+    retentionRule({
+      name: 'intents',
+      store: stores.intents,
+      expired: (intent, _key, now) => Math.max(Date.parse(intent.createdAt) + retentionMs, Date.parse(intent.deadline)) <= now,
+    }),
+    retentionRule({
+      name: 'intentsByActivity',
+      store: stores.intentsByActivity,
+      expired: (index, _key, now) => Date.parse(index.at ?? '') + atMost(retentionMs, ONE_DAY) <= now || index.at === undefined,
+    }),
+    retentionRule({
+      name: 'chats',
+      store: stores.chats,
+      prepare: async () => {
+        liveChats = await chatsWithLiveCalls(stores.calls);
+      },
+      expired: (chat, key, now) => !liveChats.has(key) && Date.parse(chat.touchedAt ?? '1970-01-01T00:00:00Z') + retentionMs <= now,
+    }),
+    retentionRule({
+      name: 'rateWindows',
+      store: stores.rateWindows,
+      // A window is at most hours long: once its newest action is a day old it counts nothing.
+      expired: (window, _key, now) => Math.max(0, ...window.actions.map((a) => a.at)) + ONE_DAY <= now,
+    }),
+  ];
+}

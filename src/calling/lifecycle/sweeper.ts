@@ -1,0 +1,64 @@
+// Retention: removes what Rally stores once it has served its purpose, so storage does not grow with every call ever
+// made. Each rule names a kind of record and when one has expired; the sweep lists the kind by prefix and deletes each
+// expired record by compare-and-swap (a record written meanwhile is re-judged, never lost), so it never races a write
+// and a crash midway leaves only what the next sweep removes.
+import type { Logger } from '../../log/logger.js';
+import type { RecordStore } from '../records/recordStore.js';
+
+export interface RetentionRule<T> {
+  /** For the log. */
+  name: string;
+  store: RecordStore<T>;
+  /** Gathers what `expired` needs to know about other records (which chats have a live call), once per sweep. */
+  prepare?: () => Promise<void>;
+  /** Whether the record may go now. Pure: it runs again inside the compare-and-swap. */
+  expired: (record: T, key: string, now: number) => boolean;
+}
+
+export interface SweeperOptions {
+  /** Applied in order: a rule may depend on what an earlier one removed. */
+  rules: RetentionRule<unknown>[];
+  /** Store-level leftovers (the file store's temp files). */
+  sweepStore?: () => Promise<void>;
+  log: Pick<Logger, 'info' | 'warn'>;
+  now?: () => number;
+}
+
+export class Sweeper {
+  constructor(private readonly options: SweeperOptions) {}
+
+  /** One sweep over every rule; resolves to how many records it removed per rule. */
+  async sweep(): Promise<Record<string, number>> {
+    const now = (this.options.now ?? Date.now)();
+    const removed: Record<string, number> = {};
+    for (const rule of this.options.rules) {
+      await rule.prepare?.();
+      let count = 0;
+      for await (const key of rule.store.keys()) {
+        const record = await rule.store.get(key);
+        if (record === undefined || !rule.expired(record, key, now)) continue;
+        let deleted = false;
+        await rule.store.update(key, (current) => {
+          deleted = current !== undefined && rule.expired(current, key, now);
+          return deleted ? undefined : current;
+        });
+        if (deleted) count++;
+      }
+      removed[rule.name] = count;
+    }
+    await this.options.sweepStore?.();
+    const total = Object.values(removed).reduce((a, b) => a + b, 0);
+    if (total > 0) this.options.log.info({ removed }, 'retention sweep removed expired records');
+    return removed;
+  }
+}
+
+/** A rule over records of one type, in a list of rules over records of several. */
+export function retentionRule<T>(rule: RetentionRule<T>): RetentionRule<unknown> {
+  return rule as RetentionRule<unknown>;
+}
+
+/** The shorter of two retention periods (dedupe records and early notifications have caps of their own). */
+export function atMost(retentionMs: number, capMs: number): number {
+  return Math.min(retentionMs, capMs);
+}
