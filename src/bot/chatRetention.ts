@@ -31,7 +31,7 @@ export function chatRetentionRules(records: ChatRecords, calls: RecordStore<Call
         for await (const key of calls.keys()) callIds.add(key);
       },
       // Only cards of calls that were gone when the sweep began, and not fresh ones (their call may be newer than that).
-      expired: (card, key, now) => !callIds.has(key) && Date.parse(card.postedAt ?? card.claim?.at ?? '1970-01-01T00:00:00Z') + TEN_MINUTES <= now,
+      expired: (card, key, now) => !callIds.has(key) && Date.parse(card.postedAt ?? card.claim?.at ?? '1970-01-01T00:00:00Z') + atMost(retentionMs, TEN_MINUTES) <= now,
     }),
     retentionRule({
       name: 'handled',

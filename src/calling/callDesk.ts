@@ -53,7 +53,9 @@ export interface DeskJobs {
   /** Tells the chat what changed about the call and takes its pending next step (an escalation's invite). */
   followUp(callId: string): Promise<void>;
   /** Checks on an intent at `at`: adopts its call from notifications, or tells the chat Graph never confirmed it. */
-  checkIntent(intentId: string, at: Date): Promise<void>;
+  checkIntent(intentId: string, at: Date): Promise<string>;
+  /** Drops a scheduled job that is no longer needed (an intent's deadline once Graph answered). */
+  cancel(jobKey: string): Promise<void>;
 }
 
 export interface CallDeskOptions extends CallDeskStores {
@@ -320,9 +322,11 @@ export class CallDesk {
       }
       const failure = error instanceof RallyError ? error.userMessage : undefined;
       await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'failed', failure === undefined ? {} : { failure }));
+      await this.cancelDeadline(intent);
       throw error;
     }
     await this.options.intents.update(intent.id, (current) => stepped(current, ['sending', 'unconfirmed', 'expired'], 'sent', { callId: call.id }));
+    await this.cancelDeadline(intent);
     return this.record(intent, call.id, call.state);
   }
 
@@ -334,8 +338,12 @@ export class CallDesk {
     if (knownIntent) return knownIntent;
     await this.admit({ ...request, activityKey }, what.targets);
     const now = this.now();
+    const id = this.newIntentId();
+    const deadline = new Date(now.getTime() + (this.options.confirmWithinMs ?? 120_000));
+    // The deadline job first, then the intent: a crash in between leaves a job that finds no intent and does nothing.
+    const deadlineJob = await this.options.jobs.checkIntent(id, deadline);
     const intent: CallIntent = {
-      id: this.newIntentId(),
+      id,
       activityKey,
       chatKey: request.chatKey,
       tenantId: request.tenantId,
@@ -344,17 +352,22 @@ export class CallDesk {
       targets: [...what.targets],
       step: 'received',
       createdAt: now.toISOString(),
-      deadline: new Date(now.getTime() + (this.options.confirmWithinMs ?? 120_000)).toISOString(),
+      deadline: deadline.toISOString(),
+      deadlineJob,
     };
     // The intent first, then its index: a crash in between leaves an intent nobody resumes, which its job expires.
     await this.options.intents.update(intent.id, (current) => current ?? intent);
-    await this.options.jobs.checkIntent(intent.id, new Date(intent.deadline));
     const index = await this.options.intentsByActivity.update(activityKey, (current) => current ?? { intentId: intent.id, at: intent.createdAt });
     if (index?.intentId !== intent.id) {
       const winner = index && (await this.options.intents.get(index.intentId));
       if (winner) return winner;
     }
     return intent;
+  }
+
+  /** Graph answered: the intent's deadline has nothing left to check. */
+  private async cancelDeadline(intent: CallIntent): Promise<void> {
+    if (intent.deadlineJob !== undefined) await this.options.jobs.cancel(intent.deadlineJob);
   }
 
   /** Where a redelivered (or concurrently delivered) activity's intent stands, as the chat should hear it. */

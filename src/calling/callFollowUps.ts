@@ -59,10 +59,15 @@ export class CallFollowUps implements DeskJobs {
     return () => this.runner.run(key);
   }
 
-  async checkIntent(intentId: string, at: Date): Promise<void> {
+  async checkIntent(intentId: string, at: Date): Promise<string> {
     const now = at.getTime() <= this.now().getTime();
     const key = await this.runner.schedule(`intent:${intentId}`, at, { claim: now });
     if (now) this.runner.run(key);
+    return key;
+  }
+
+  async cancel(jobKey: string): Promise<void> {
+    await this.runner.cancel(jobKey);
   }
 
   /** Records the call of an intent whose create answer was lost, as its notifications name it. */

@@ -57,6 +57,8 @@ export interface SayOptions {
   id?: string;
   /** With several instances: send it to this one, not through the load balancer. */
   instance?: number;
+  /** Another chat than the harness's own (its conversation id). */
+  conversationId?: string;
   mentions?: { id: string; name: string }[];
 }
 
@@ -149,8 +151,10 @@ export class RallyHarness {
   /** Sends a chat message as Teams would; resolves when Rally has answered the HTTP request (the turn is over). */
   async say(text: string, options: SayOptions = {}): Promise<number> {
     const mentions = options.mentions ?? [];
+    const base = this.activityBase();
     const response = await this.postActivity({
-      ...this.activityBase(),
+      ...base,
+      ...(options.conversationId === undefined ? {} : { conversation: { ...base.conversation, id: options.conversationId } }),
       type: 'message',
       id: options.id ?? `msg-${randomUUID()}`,
       text: [text, ...mentions.map((m) => `<at>${m.name}</at>`)].join(' ').trim(),

@@ -32,13 +32,19 @@ export function chatRequest(chatKey = 'chat-1'): ChatRequest {
 export class NotedJobs implements DeskJobs {
   readonly followUps: string[] = [];
   readonly intentChecks: { intentId: string; at: Date }[] = [];
+  readonly cancelled: string[] = [];
 
   async followUp(callId: string): Promise<void> {
     this.followUps.push(callId);
   }
 
-  async checkIntent(intentId: string, at: Date): Promise<void> {
+  async checkIntent(intentId: string, at: Date): Promise<string> {
     this.intentChecks.push({ intentId, at });
+    return `job-${this.intentChecks.length}`;
+  }
+
+  async cancel(jobKey: string): Promise<void> {
+    this.cancelled.push(jobKey);
   }
 }
 

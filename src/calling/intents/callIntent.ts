@@ -29,6 +29,8 @@ export interface CallIntent {
   sendingAt?: string;
   /** When the chat is told Graph never confirmed the call, if nothing has by then. */
   deadline: string;
+  /** The job that checks on the intent at its deadline. */
+  deadlineJob?: string;
   /** The call Graph created, from its answer or from the first notification. */
   callId?: string;
   /** The sentence the chat was given when Graph refused. */

@@ -92,6 +92,11 @@ export class JobRunner {
     started?.();
   }
 
+  /** Removes a job that has not started (one being run by an instance is left to finish). */
+  async cancel(key: string): Promise<void> {
+    await this.options.store.update(key, (current) => (current?.lease && Date.parse(current.lease.until) > this.now() ? current : undefined));
+  }
+
   /** Starts looking for due jobs every `pollMs`. */
   startPolling(): void {
     this.stopped = false;

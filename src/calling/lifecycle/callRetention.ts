@@ -44,7 +44,9 @@ export function callRetentionRules(stores: CallDeskStores & { rateWindows: Recor
     retentionRule({
       name: 'intents',
       store: stores.intents,
-      expired: (intent, _key, now) => Math.max(Date.parse(intent.createdAt) + retentionMs, Date.parse(intent.deadline)) <= now,
+      // One still waiting for Graph's answer stays until its deadline has been handled.
+      expired: (intent, _key, now) =>
+        Math.max(Date.parse(intent.createdAt) + retentionMs, ['sent', 'failed', 'expired'].includes(intent.step) ? 0 : Date.parse(intent.deadline)) <= now,
     }),
     retentionRule({
       name: 'intentsByActivity',

@@ -21,7 +21,7 @@ export interface NotificationInboxOptions {
   /** Records a call whose intent never got Graph's answer, from its first notification. */
   adopt(intent: CallIntent, callId: string): Promise<void>;
   /** Has the intent checked at `at`: the check adopts the call if Graph's answer has not come by then. */
-  checkIntent(intentId: string, at: Date): Promise<void>;
+  checkIntent(intentId: string, at: Date): Promise<unknown>;
   /** How long after "sending" an intent whose answer never came is taken to have lost it (the Graph timeout and then some). */
   adoptSendingAfterMs: number;
   log: Pick<Logger, 'debug' | 'info' | 'warn'>;
