@@ -64,6 +64,16 @@ export function renderCallCard(record: CallRecord, options: CallCardOptions): Ad
   });
 }
 
+/** What the card calls a call's state (`Connected`, not `established`). */
+export function stateLabel(state: CallState): string {
+  return STATE_LABELS[state]?.[0] ?? state;
+}
+
+/** What the card calls a person's outcome (`Joined`, `Ringing…`). */
+export function outcomeLabel(outcome: InviteeOutcome): string {
+  return OUTCOME_LABELS[outcome][0];
+}
+
 export function inviteeName(invitee: Pick<Invitee, 'target'>): string {
   const { target } = invitee;
   return target.kind === 'phone' ? target.number : (target.displayName ?? target.id);

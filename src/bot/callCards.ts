@@ -34,16 +34,11 @@ export class CallCards {
     return renderCallCard(call, { pickerSupported: this.options.peoplePicker, revision: cardRevision(call) });
   }
 
-  /** Posts a copy of the call's card into the turn's chat; updates go to the call's own card, not to a copy. */
-  async postCopy(context: TurnContext, call: CallRecord): Promise<void> {
-    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.render(call))] });
-  }
-
   /**
    * Posts the call's one card, which later updates go to. When the call has its card already (a redelivered turn, a
    * second instance, or a report racing the turn), that card is updated instead: one card per call.
    */
-  async post(context: TurnContext, call: CallRecord): Promise<void> {
+  async post(context: TurnContext, call: CallRecord): Promise<'posted' | 'updated'> {
     const claim = { by: randomUUID(), at: new Date().toISOString() };
     const slot = await this.options.store.update(call.callId, (current) => {
       const lapsed = current?.activityId === undefined && Date.now() - Date.parse(current?.claim?.at ?? '') > CLAIM_LAPSES_MS;
@@ -51,13 +46,14 @@ export class CallCards {
     });
     if (slot?.claim?.by !== claim.by) {
       await this.update(context, call);
-      return;
+      return 'updated';
     }
     const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.render(call))] });
     if (sent?.id) {
       const activityId = sent.id;
       await this.options.store.update(call.callId, () => ({ activityId, postedAt: new Date().toISOString() }));
     }
+    return 'posted';
   }
 
   /** Shows `call` on its tracked card, if it has one; `context` must be a turn (or proactive turn) in the call's chat. */

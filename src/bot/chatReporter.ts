@@ -3,6 +3,7 @@ import type { ChatReports } from '../calling/chatReports.js';
 import type { CallNews, StoredCall } from '../calling/records/callDocument.js';
 import type { CallChange, CallRecord } from '../calling/records/callRecord.js';
 import type { OperationRecord } from '../calling/records/operationRecord.js';
+import { callEndedText } from '../calling/notifications/resultInfoText.js';
 import { inviteeName } from './callCardView.js';
 import type { CallCards } from './callCards.js';
 import type { Chats } from './chats.js';
@@ -50,19 +51,16 @@ function callReportLines(call: CallRecord, changes: readonly CallChange[]): stri
   const saidWhy = changes.some(
     (c) => c.kind === 'movedIntoGroupCall' || (c.kind === 'inviteeUpdated' && (c.invitee.outcome === 'declined' || c.invitee.outcome === 'failed')),
   );
-  return changes.flatMap((change) => {
-    if (change.kind === 'ended' && (call.replacedBy !== undefined || saidWhy)) {
-      return call.replacedBy !== undefined ? [] : [`${call.handle ?? 'The call'} ended.`];
-    }
-    return callLines(call, change);
-  });
+  // The decline or the move already says why the call ended, and the card shows that it did.
+  return changes.flatMap((change) => (change.kind === 'ended' && (call.replacedBy !== undefined || saidWhy) ? [] : callLines(call, change)));
 }
 
 function callLines(call: CallRecord, change: CallChange): string[] {
   const name = call.handle ?? 'The call';
   switch (change.kind) {
     case 'ended':
-      return [`${name} ended. ${change.reason}`];
+      // "The call ended." says nothing more than "#3 ended.".
+      return [change.reason === callEndedText(undefined) ? `${name} ended.` : `${name} ended. ${change.reason}`];
     case 'movedIntoGroupCall':
       return [`${name} moved into group call ${change.groupCallHandle ?? ''}`.trimEnd() + '.'];
     case 'inviteeUpdated': {

@@ -12,7 +12,7 @@ import { namedPeople, readCardAction } from './cardActions.js';
 import type { CallCardAction } from './cardActions.js';
 import type { CallCards } from './callCards.js';
 import { cardRevision } from './callCards.js';
-import { inviteeName } from './callCardView.js';
+import { inviteeName, outcomeLabel, stateLabel } from './callCardView.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 import { chatKeyOf } from './chats.js';
@@ -60,15 +60,14 @@ export class RallyBot extends TeamsActivityHandler {
     },
     invite: async (context, request, command) => {
       const targets = await this.resolve(context, request, command.people);
-      const { call } = await this.options.desk.invite(request, command.call, targets);
-      await this.options.cards.update(context, call);
-      await context.sendActivity(`Inviting ${targets.map((t) => inviteeName({ target: t })).join(', ')} to ${call.handle ?? 'the call'}…`);
+      const outcome = await this.options.desk.invite(request, command.call, targets);
+      // The card carries the story: who is ringing now, and later who joined or why not.
+      if (outcome.kind === 'escalated') await this.postCallCard(context, request, outcome.groupCall);
+      else await this.options.cards.update(context, outcome.call);
     },
     escalate: async (context, request, command) => {
       const targets = await this.resolve(context, request, command.people);
-      const groupCall = await this.options.desk.escalate(request, command.call, targets);
-      await this.postCallCard(context, request, groupCall);
-      await context.sendActivity(`Starting group call ${groupCall.handle ?? ''}; the one-to-one call moves into it once it connects.`);
+      await this.postCallCard(context, request, await this.options.desk.escalate(request, command.call, targets));
     },
     move: async (context, request, command) => {
       const user = await this.singleUser(context, request, command.person);
@@ -81,8 +80,13 @@ export class RallyBot extends TeamsActivityHandler {
         live.length === 0 ? 'No calls are going on from this chat.' : live.map((c) => `${c.handle ?? c.callId}: ${describe(c)}`).join('\n\n'),
       );
     },
+    // A second copy of a card would go stale while the first one updates: `status` brings the call's one card up to
+    // date (posting it only if it has none) and says where it is.
     status: async (context, request, command) => {
-      await this.options.cards.postCopy(context, await this.options.desk.status(request, command.call));
+      const call = await this.options.desk.status(request, command.call);
+      if ((await this.options.cards.post(context, call)) === 'updated') {
+        await context.sendActivity(`${call.handle ?? 'The call'}: ${describe(call)}. Its card above shows it as it is now.`);
+      }
     },
     hangup: async (context, request, command) => {
       const call = await this.options.desk.hangUp(request, command.call);
@@ -145,7 +149,8 @@ export class RallyBot extends TeamsActivityHandler {
       }
       return cardResponse(this.options.cards.render(await this.options.desk.callInChat(request, ref)));
     } catch (error) {
-      await this.tellError(context, error);
+      // The answer to a button is the invoke response, shown to the person who pressed it: once, not also in the chat.
+      this.logError(error);
       // Universal Actions' message response carries the text itself as `value`; botbuilder types it as an object.
       return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: userMessage(error) as unknown as Record<string, unknown> };
     }
@@ -213,9 +218,13 @@ export class RallyBot extends TeamsActivityHandler {
   }
 
   private async tellError(context: TurnContext, error: unknown): Promise<void> {
+    this.logError(error);
+    await context.sendActivity(userMessage(error));
+  }
+
+  private logError(error: unknown): void {
     if (!(error instanceof RallyError)) this.options.log.error({ err: error }, 'command failed');
     else this.options.log.info({ code: error.code, detail: error.message }, 'command refused');
-    await context.sendActivity(userMessage(error));
   }
 }
 
@@ -243,7 +252,8 @@ function cardResponse(card: AdaptiveCardJson): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card };
 }
 
+/** One line per call for `calls`, in the card's own words. */
 function describe(call: CallRecord): string {
-  const people = call.invitees.map((i) => `${inviteeName(i)} (${i.outcome})`).join(', ');
-  return `${call.kind === 'meeting' || call.kind === 'guestMeeting' ? 'meeting' : 'call'}, ${call.state}${people ? `, ${people}` : ''}`;
+  const people = call.invitees.map((i) => `${inviteeName(i)} (${outcomeLabel(i.outcome).toLowerCase()})`).join(', ');
+  return `${call.kind === 'meeting' || call.kind === 'guestMeeting' ? 'meeting' : 'call'}, ${stateLabel(call.state).toLowerCase()}${people ? `, ${people}` : ''}`;
 }

@@ -88,6 +88,30 @@ export class AlreadyUnderWayError extends RallyError {
   readonly code = 'alreadyUnderWay';
 }
 
+/** What `invite` did: an invitation into the call, or, for a one-to-one call, its escalation into a new group call. */
+export type InviteOutcome = { kind: 'invited'; call: CallRecord; operation: OperationRecord } | { kind: 'escalated'; groupCall: CallRecord };
+
+/** Graph moves the party of a Teams one-to-one call into a group call, but not the other end of a phone call. */
+function phoneCallCannotGrow(call: CallRecord): InvalidRequestError {
+  return new InvalidRequestError(
+    'phoneCallCannotGrow',
+    `${call.handle ?? 'That call'} is a phone call, and Microsoft Graph cannot turn a phone call into a group call. Start a group call with "call" and the people, then invite the number into it.`,
+  );
+}
+
+/** More than one call could be meant: the person is asked which, with the handles to name. */
+export class WhichCallError extends RallyError {
+  readonly code = 'whichCall';
+  readonly handles: string[];
+
+  constructor(verb: string, calls: readonly CallRecord[]) {
+    const handles = calls.map((c) => c.handle ?? c.callId).reverse();
+    const list = handles.length === 2 ? `${handles[0]} and ${handles[1]}` : `${handles.slice(0, -1).join(', ')} and ${handles.at(-1)}`;
+    super(`This chat has ${calls.length} calls going on (${list}): which one? Say "${verb} ${handles[0]}", for example.`);
+    this.handles = handles;
+  }
+}
+
 const LIVE_STATES = new Set(['incoming', 'establishing', 'established', 'hold', 'transferring', 'transferAccepted', 'redirecting']);
 
 export function isLive(record: CallRecord): boolean {
@@ -128,40 +152,47 @@ export class CallDesk {
     });
   }
 
-  /** `invite <person> ... [to <call>]`: into the named call, or this chat's most recent live call. */
-  async invite(request: ChatRequest, ref: CallRef | undefined, targets: readonly CallTarget[]): Promise<{ call: CallRecord; operation: OperationRecord }> {
+  /**
+   * `invite <person> ... [to <call>]`: into the named call, or this chat's live call. Graph cannot add people to a
+   * one-to-one call, so inviting into one escalates it: a new group call rings the people, and the one-to-one party
+   * moves in (as `escalate` does).
+   */
+  async invite(request: ChatRequest, ref: CallRef | undefined, targets: readonly CallTarget[]): Promise<InviteOutcome> {
+    const call = await this.liveCall(request, ref, 'invite … to');
+    if (call.kind === 'peerToPeer') return { kind: 'escalated', groupCall: await this.escalate(request, { kind: 'callId', id: call.callId }, targets) };
     return audited(this.options.audit, { audit: 'inviteSent', request, targets, via: 'invite' }, async (subject) => {
-      const call = await this.liveCall(request, ref);
       subject.callId = call.callId;
-      if (call.kind === 'peerToPeer' || call.kind === 'pstn') {
-        throw new InvalidRequestError(
-          'inviteIntoPeerToPeer',
-          `${call.handle ?? 'That call'} is a one-to-one call: use "escalate" to turn it into a group call with more people.`,
-        );
-      }
+      if (call.kind === 'pstn') throw phoneCallCannotGrow(call);
       await this.admit(request, targets);
-      return this.sendInvite(request, call, 'invite', targets, (clientContext) =>
+      const { operation, call: invited } = await this.sendInvite(request, call, 'invite', targets, (clientContext) =>
         this.options.service.invite(request.tenantId, call.callId, targets, { clientContext }),
       );
+      return { kind: 'invited', call: invited, operation };
     });
   }
 
   /**
-   * `escalate <person> ... [from <call>]`: starts a group call ringing the new people; once it is established,
+   * `escalate <person> ... [from <call>]`: starts a group call ringing the new Teams users; once it is established,
    * `continueEscalation` moves the peer-to-peer party in with replacesCallId (an invite into a call that is still
-   * establishing fails).
+   * establishing fails), then invites the phone numbers named with them (a group call can only ring users).
    */
   async escalate(request: ChatRequest, ref: CallRef | undefined, newPeople: readonly CallTarget[]): Promise<CallRecord> {
     return audited(this.options.audit, { audit: 'callPlaced', request, targets: newPeople, kind: 'group', via: 'escalate' }, async (subject) => {
-      const peerToPeer = await this.liveCall(request, ref, (c) => c.kind === 'peerToPeer');
+      const peerToPeer = await this.liveCall(request, ref, 'escalate … from', (c) => c.kind === 'peerToPeer');
+      if (peerToPeer.kind === 'pstn') throw phoneCallCannotGrow(peerToPeer);
       if (peerToPeer.kind !== 'peerToPeer') {
         throw new InvalidRequestError('escalateNotPeerToPeer', `${peerToPeer.handle ?? 'That call'} is already a group call: use "invite" to add people.`);
       }
       const users = newPeople.filter((t): t is UserTarget => t.kind === 'user');
-      if (users.length !== newPeople.length) {
-        throw new InvalidRequestError('escalatePhone', 'Escalate with Teams users; invite phone numbers once the group call is up.');
+      const phones = newPeople.filter((t) => t.kind === 'phone');
+      if (users.length === 0) {
+        throw new InvalidRequestError(
+          'escalatePhoneOnly',
+          `To add a phone number to ${peerToPeer.handle ?? 'a one-to-one call'}, Rally first makes it a group call, and a group call starts by ringing a Teams user: name one with the number.`,
+        );
       }
-      const record = await this.placeWithIntent(request, { kind: 'group', targets: users, escalationOf: peerToPeer.callId }, (service) =>
+      const escalation = { kind: 'group' as const, targets: users, escalationOf: peerToPeer.callId, ...(phones.length > 0 ? { thenInvite: phones } : {}) };
+      const record = await this.placeWithIntent(request, escalation, (service) =>
         service.callGroup(request.tenantId, users, undefined, { forEscalation: true }),
       );
       subject.callId = record.callId;
@@ -194,14 +225,23 @@ export class CallDesk {
         peerToPeer.callId,
       );
     });
+    const phones = pending.thenInvite ?? [];
+    if (phones.length > 0) {
+      await audited(this.options.audit, { audit: 'inviteSent', request, targets: phones, via: 'invite' }, (subject) => {
+        subject.callId = groupCall.callId;
+        return this.sendInvite(request, groupCall, 'invite', phones, (clientContext) =>
+          this.options.service.invite(groupCall.tenantId, groupCall.callId, phones, { clientContext }),
+        );
+      });
+    }
     return operation;
   }
 
   /** `move <person> from <call> to <call>`: both meetings Rally is in; the person must be in the first. */
   async move(request: ChatRequest, user: UserTarget, fromRef: CallRef, toRef: CallRef): Promise<{ call: CallRecord; operation: OperationRecord }> {
     return audited(this.options.audit, { audit: 'inviteSent', request, targets: [user], via: 'move' }, async (subject) => {
-      const from = await this.liveCall(request, fromRef);
-      const to = await this.liveCall(request, toRef);
+      const from = await this.liveCall(request, fromRef, 'move');
+      const to = await this.liveCall(request, toRef, 'move');
       subject.callId = to.callId;
       if (from.callId === to.callId) throw new InvalidRequestError('moveSameCall', 'Name two different calls to move someone between.');
       const participantId = from.roster.find(
@@ -221,7 +261,9 @@ export class CallDesk {
   /** `hangup [<call>]`. The card updates when Graph's `terminated` notification arrives. */
   async hangUp(request: ChatRequest, ref: CallRef | undefined): Promise<CallRecord> {
     return audited(this.options.audit, { audit: 'hangUp', request }, async (subject) => {
-      const call = await this.liveCall(request, ref);
+      // Changing a call takes the same right as placing one.
+      await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, [], undefined);
+      const call = await this.liveCall(request, ref, 'hangup');
       subject.callId = call.callId;
       await this.settlingGone(call.callId, () => this.options.service.hangUp(request.tenantId, call.callId));
       return call;
@@ -230,7 +272,7 @@ export class CallDesk {
 
   /** `status [<call>]`: the named call (live or not), or the chat's most recent live call. */
   async status(request: ChatRequest, ref: CallRef | undefined): Promise<CallRecord> {
-    return ref === undefined ? this.liveCall(request, undefined) : this.callInChat(request, ref);
+    return ref === undefined ? this.liveCall(request, undefined, 'status') : this.callInChat(request, ref);
   }
 
   /** Rally was removed from the chat: its handle counter goes (its calls end and age out on their own). */
@@ -263,16 +305,22 @@ export class CallDesk {
     await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, targets, actionId);
   }
 
-  private async liveCall(request: ChatRequest, ref: CallRef | undefined, prefer?: (c: CallRecord) => boolean): Promise<CallRecord> {
+  /**
+   * The call a request names, or, when it names none, the chat's one live call (of the kind `only` accepts). When more
+   * than one could be meant, the person is asked which: Rally never guesses, least of all to hang up.
+   */
+  private async liveCall(request: ChatRequest, ref: CallRef | undefined, verb: string, only?: (c: CallRecord) => boolean): Promise<CallRecord> {
     if (ref !== undefined) {
       const record = await this.callInChat(request, ref);
       if (!isLive(record)) throw new CallNotFoundError(`${record.handle ?? 'That call'} has ended.`);
       return record;
     }
     const live = await this.liveCalls(request);
-    const chosen = (prefer && live.find(prefer)) ?? live[0];
-    if (!chosen) throw new CallNotFoundError('This chat has no call going on. Start one with "call" and a person.');
-    return chosen;
+    const candidates = only ? live.filter(only) : live;
+    if (candidates.length === 1) return candidates[0]!;
+    if (candidates.length > 1) throw new WhichCallError(verb, candidates);
+    if (live[0] && only) return live[0];
+    throw new CallNotFoundError('This chat has no call going on. Start one with "call" and a person.');
   }
 
   /**
@@ -301,7 +349,7 @@ export class CallDesk {
    */
   private async placeWithIntent(
     request: ChatRequest,
-    what: Pick<CallIntent, 'kind' | 'targets' | 'escalationOf'>,
+    what: Pick<CallIntent, 'kind' | 'targets' | 'escalationOf' | 'thenInvite'>,
     send: (service: CallingService) => Promise<Call>,
   ): Promise<CallRecord> {
     let intent = await this.openIntent(request, what);
@@ -331,7 +379,7 @@ export class CallDesk {
   }
 
   /** The intent of this activity: the one recorded before (a redelivery), or a new one once the policy admits it. */
-  private async openIntent(request: ChatRequest, what: Pick<CallIntent, 'kind' | 'targets' | 'escalationOf'>): Promise<CallIntent> {
+  private async openIntent(request: ChatRequest, what: Pick<CallIntent, 'kind' | 'targets' | 'escalationOf' | 'thenInvite'>): Promise<CallIntent> {
     const activityKey = request.activityKey ?? `request/${this.newIntentId()}`;
     const known = await this.options.intentsByActivity.get(activityKey);
     const knownIntent = known && (await this.options.intents.get(known.intentId));
@@ -409,7 +457,9 @@ export class CallDesk {
         at: this.now().toISOString(),
       }),
       intentId: intent.id,
-      ...(intent.escalationOf === undefined ? {} : { pendingEscalation: { peerToPeerCallId: intent.escalationOf } }),
+      ...(intent.escalationOf === undefined
+        ? {}
+        : { pendingEscalation: { peerToPeerCallId: intent.escalationOf, ...(intent.thenInvite ? { thenInvite: intent.thenInvite } : {}) } }),
       ...(options.needsCard ? { needsCard: true } : {}),
     };
     const stored = callOf(await this.options.calls.update(callId, (current) => adopt(fresh, current, this.now().toISOString())));

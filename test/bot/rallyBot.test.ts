@@ -158,7 +158,7 @@ describe('RallyBot through the TestAdapter', () => {
       await placeCall('call adelev@contoso.com');
       await r.adapter
         .send(r.message('calls'))
-        .assertReply((reply) => assert.match(String(reply.text), /^#1: call, establishing, adelev@contoso\.com \(ringing\)$/))
+        .assertReply((reply) => assert.match(String(reply.text), /^#1: call, connecting…, adelev@contoso\.com \(ringing…\)$/))
         .startTest();
     });
 
@@ -212,7 +212,6 @@ describe('RallyBot through the TestAdapter', () => {
       it(`answers ${what} with the refusal as a message response`, async () => {
         await r.adapter
           .send(r.press(verb, data))
-          .assertReply(UNKNOWN_BUTTON)
           .assertReply((reply) => assert.deepEqual(answerOf(reply), { statusCode: 200, type: MESSAGE_RESPONSE, value: UNKNOWN_BUTTON }))
           .startTest();
         assert.deepEqual(r.api.requests, []);
@@ -228,7 +227,6 @@ describe('RallyBot through the TestAdapter', () => {
 
       await r.adapter
         .send(r.press('invite', data))
-        .assertReply(`Inviting ${picked}, pattif@contoso.com, +14255550100 to #1…`)
         .assertReply((reply) => assert.equal(answerOf(reply).type, ADAPTIVE_CARD))
         .startTest();
 

@@ -1,7 +1,7 @@
 // The calling desk as the chat surface uses it: what it refuses, what it records, and what it asks Graph for. Calls
 // are seeded into the stores as the desk records them, so each use case is tested without placing a call first.
 import assert from 'node:assert/strict';
-import { CallNotFoundError } from '../../src/calling/callDesk.js';
+import { CallNotFoundError, WhichCallError } from '../../src/calling/callDesk.js';
 import { CallingApiError, InvalidRequestError } from '../../src/calling/errors.js';
 import { PolicyRefusedError } from '../../src/calling/policy/callPolicy.js';
 import { handleText, withHandle } from '../../src/calling/records/callHandles.js';
@@ -69,9 +69,25 @@ describe('CallDesk', () => {
   });
 
   describe('invite', () => {
-    it('refuses a one-to-one call, pointing to escalate, and asks Graph nothing', async () => {
+    it('into a one-to-one call escalates it: a group call rings the person, and the one-to-one party moves in later', async () => {
       await seedCall(f, 'p2p-call', 'peerToPeer');
-      await assert.rejects(f.desk.invite(chatRequest(), undefined, [alex]), refusedWith(/^#1 is a one-to-one call: use "escalate"/));
+      const outcome = await f.desk.invite(chatRequest(), undefined, [alex]);
+      assert.equal(outcome.kind, 'escalated');
+      const create = f.api.only('createCall');
+      assert.deepEqual(create.body.targets?.map((t) => t.identity.user?.id), [alex.id]);
+      assert.equal(outcome.kind === 'escalated' && outcome.groupCall.pendingEscalation?.peerToPeerCallId, 'p2p-call');
+    });
+
+    it('into a phone call says Graph cannot make it a group call, and asks Graph nothing', async () => {
+      await seedCall(f, 'pstn-call', 'pstn');
+      await assert.rejects(f.desk.invite(chatRequest(), undefined, [alex]), refusedWith(/^#1 is a phone call, and Microsoft Graph cannot turn a phone call into a group call/));
+      assert.deepEqual(f.api.requests, []);
+    });
+
+    it('asks which call when the chat has more than one going on, and asks Graph nothing', async () => {
+      await seedCall(f, 'group-1', 'group');
+      await seedCall(f, 'group-2', 'group');
+      await assert.rejects(f.desk.invite(chatRequest(), undefined, [alex]), refusedWith(/^This chat has 2 calls going on \(#1 and #2\): which one\?/, WhichCallError));
       assert.deepEqual(f.api.requests, []);
     });
 
@@ -85,7 +101,9 @@ describe('CallDesk', () => {
         return send(tenantId, callId, body);
       };
 
-      const { operation } = await f.desk.invite(chatRequest(), undefined, [alex]);
+      const outcome = await f.desk.invite(chatRequest(), undefined, [alex]);
+      assert.equal(outcome.kind, 'invited');
+      const { operation } = outcome as Extract<typeof outcome, { kind: 'invited' }>;
 
       const sent = f.api.only('inviteParticipants');
       assert.equal(sent.callId, 'group-call');
@@ -145,11 +163,18 @@ describe('CallDesk', () => {
   });
 
   describe('hangUp', () => {
-    it('hangs up the chat\'s most recent live call when none is named', async () => {
+    it('hangs up the chat\'s one live call when none is named', async () => {
+      await seedCall(f, 'ended-call', 'group', { state: 'terminated' });
+      await seedCall(f, 'live-call', 'group');
+      await f.desk.hangUp(chatRequest(), undefined);
+      assert.equal(f.api.only('hangUp').callId, 'live-call');
+    });
+
+    it('never guesses which of two live calls to hang up: it asks, naming both', async () => {
       await seedCall(f, 'older-call', 'group');
       await seedCall(f, 'newer-call', 'group');
-      await f.desk.hangUp(chatRequest(), undefined);
-      assert.equal(f.api.only('hangUp').callId, 'newer-call');
+      await assert.rejects(f.desk.hangUp(chatRequest(), undefined), refusedWith(/^This chat has 2 calls going on \(#1 and #2\): which one\? Say "hangup #1"/, WhichCallError));
+      assert.deepEqual(f.api.requests, []);
     });
 
     it('is refused with CallNotFoundError when the chat has no live call', async () => {
@@ -202,7 +227,7 @@ describe('CallDesk', () => {
       await seedCall(f, 'group-call', 'group');
       const writes = f.operations.writes;
 
-      await assert.rejects(f.desk.invite(chatRequest(), undefined, [alex]), refusedWith(/not allowed to place calls/, PolicyRefusedError));
+      await assert.rejects(f.desk.invite(chatRequest(), undefined, [alex]), refusedWith(/not allowed to place or change calls/, PolicyRefusedError));
       await assert.rejects(f.desk.placeCall(chatRequest(), [alex]), PolicyRefusedError);
 
       assert.deepEqual(f.api.requests, []);

@@ -22,17 +22,23 @@ describe('Rally commands and buttons over HTTP (lists, status, meetings, move)',
     await h.close();
   });
 
-  it('lists the chat\'s live calls with "calls" and shows a call\'s card with "status"', async () => {
+  it('lists the chat\'s live calls with "calls"; "status" brings the call\'s one card up to date and says where it is', async () => {
     await h.say('calls');
     await h.connector.lineContaining('No calls are going on from this chat.');
-    await h.placeCall('call adelev@contoso.com');
+    const { cardId } = await h.placeCall('call adelev@contoso.com');
     await h.say('calls');
-    await h.connector.lineContaining('#1: call, established, Adele Vance (joined)');
-    const cardsBefore = h.connector.cardPosts().length;
+    await h.connector.lineContaining('#1: call, connected, Adele Vance (joined)');
+    const updatesBefore = h.connector.updates().length;
     await h.say('status #1');
-    const status = h.connector.cardPosts()[cardsBefore];
-    assert.ok(status, 'status posts a card');
-    assert.match(cardText(status.activity.attachments[0].content), /Connected/);
+    assert.equal(h.connector.cardPosts().length, 1, 'no second copy of the card');
+    assert.ok(h.connector.updates().slice(updatesBefore).some((u) => u.id === cardId), 'the call\'s card was refreshed');
+    assert.equal(h.connector.lines().at(-1), '#1: call, connected, Adele Vance (joined). Its card above shows it as it is now.');
+
+    // And once the call ends, that one card shows it: there is no stale copy with a live Hang up button.
+    await h.say('hangup');
+    await h.settle();
+    assert.match(cardText(h.connector.latestCard(cardId)), /Ended/);
+    assert.doesNotMatch(JSON.stringify(h.connector.latestCard(cardId)), /"verb":"hangup"/);
   });
 
   it('joins a scheduled meeting from its link with chatInfo and organizerMeetingInfo', async () => {
@@ -75,11 +81,31 @@ describe('Rally commands and buttons over HTTP (lists, status, meetings, move)',
     assert.equal(h.inviteRequests().length, 0);
   });
 
-  it('points to "escalate" when someone invites into a one-to-one call', async () => {
-    await h.placeCall('call adelev@contoso.com');
+  it('escalates a one-to-one call when someone invites into it: a group call card, the party moved in, one card each', async () => {
+    const { callId } = await h.placeCall('call adelev@contoso.com');
     await h.say('invite alexw@contoso.com');
-    await h.connector.lineContaining('use "escalate"');
-    assert.equal(h.inviteRequests().length, 0);
+    await h.settle();
+    assert.equal(h.connector.cardPosts().length, 2, h.connector.summary().join('\n'));
+    const [invite] = h.inviteRequests();
+    assert.equal((invite!.body as { participants: { replacesCallId?: string }[] }).participants[0]!.replacesCallId, callId);
+    assert.match(cardText(h.connector.latestCard(h.connector.cardPosts()[0]!.id)), /Moved/);
+  });
+
+  it('asks which call when "hangup" could mean two, and hangs up nothing', async () => {
+    await h.placeCall('call adelev@contoso.com alexw@contoso.com');
+    await h.placeCall('join 1234567 passcode psw123');
+    await h.say('hangup');
+    await h.connector.lineContaining('This chat has 2 calls going on (#1 and #2): which one? Say "hangup #1"');
+    assert.equal(h.graph('DELETE', /^\/communications\/calls\//).length, 0);
+  });
+
+  it('refuses to hang up for someone who may not place calls', async () => {
+    await h.placeCall('call adelev@contoso.com');
+    await h.close();
+    h = await RallyHarness.start({ env: { ALLOWED_CALLERS: '11111111-1111-4111-8111-111111111111' } });
+    await h.say('hangup');
+    await h.connector.lineContaining('You are not allowed to place or change calls with Rally');
+    assert.equal(h.graph('DELETE', /^\/communications\/calls\//).length, 0);
   });
 
   it('answers the Refresh button with the current card and asks Graph nothing', async () => {

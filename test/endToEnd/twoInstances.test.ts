@@ -48,7 +48,7 @@ describe('Two Rally instances on one Blob Storage container (Azurite)', function
   it('a call placed through A is listed and hung up through B, and its card ends up Ended', async () => {
     const { cardId } = await placeThrough(0);
     await h.say('calls', { instance: 1 });
-    assert.match(h.connector.lines().at(-1)!, /#1: call, established/);
+    assert.match(h.connector.lines().at(-1)!, /#1: call, connected/);
     await h.say('hangup', { instance: 1 });
     await h.connector.until(() => /Ended/.test(cardSays(cardId)), 'the card showing the end', 20_000);
     assert.equal(h.graph('DELETE', /^\/communications\/calls\//).length, 1);

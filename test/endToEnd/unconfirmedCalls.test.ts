@@ -26,7 +26,7 @@ describe('A call whose create answer is lost', () => {
     assert.ok(h.sim.getCall(callId), 'the card is about the call Graph created');
 
     await h.say('calls');
-    assert.match(h.connector.lines().at(-1)!, /#1: call, established/);
+    assert.match(h.connector.lines().at(-1)!, /#1: call, connected/);
   });
 
   it('a redelivery of that message sends nothing again', async () => {

@@ -22,6 +22,8 @@ export interface CallIntent {
   targets: CallTarget[];
   /** For `escalate`: the one-to-one call whose party moves into the new group call. */
   escalationOf?: string;
+  /** For `escalate`: phone numbers to invite once the party has moved in (a group call rings only users). */
+  thenInvite?: CallTarget[];
   step: IntentStep;
   /** ISO 8601. */
   createdAt: string;

@@ -69,7 +69,7 @@ export function checkCall(policy: PolicySettings, requester: Requester, targets:
     throw new PolicyRefusedError('tenantNotAllowed', 'Rally is not enabled for your organization.');
   }
   if (!allows(policy.allowedCallers, requester.id.toLowerCase())) {
-    throw new PolicyRefusedError('notAllowedToCall', `You are not allowed to place calls with Rally; ${ASK_ADMIN}.`);
+    throw new PolicyRefusedError('notAllowedToCall', `You are not allowed to place or change calls with Rally; ${ASK_ADMIN}.`);
   }
   for (const target of targets) {
     if (target.kind === 'phone') checkDial(policy, requester, parsePhoneNumber(target.number));
@@ -108,13 +108,14 @@ export class CallPolicy {
   constructor(private readonly options: CallPolicyOptions) {}
 
   /**
-   * Checks the rules, then counts the action (once per `actionId`) against the person's rate limit. Rejects (and
+   * Checks the rules, then counts the action (once per `actionId`; without one, nothing is counted: hanging up
+   * changes a call but rings nobody) against the person's rate limit. Rejects (and
    * logs) with PolicyRefusedError.
    */
-  async admit(requester: Requester, targets: readonly CallTarget[], actionId: string): Promise<void> {
+  async admit(requester: Requester, targets: readonly CallTarget[], actionId: string | undefined): Promise<void> {
     try {
       checkCall(this.options.settings, requester, targets);
-      const decision = await this.options.limiter?.take(`${requester.tenantId.toLowerCase()}/${requester.id.toLowerCase()}`, actionId);
+      const decision = actionId === undefined ? undefined : await this.options.limiter?.take(`${requester.tenantId.toLowerCase()}/${requester.id.toLowerCase()}`, actionId);
       if (decision?.allowed === false) {
         const minutes = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
         throw new PolicyRefusedError(

@@ -58,7 +58,7 @@ export interface CallRecord {
   /** Set when this peer-to-peer call was escalated: its party moved into that group call. */
   replacedBy?: { callId: string; handle?: string };
   /** On a group call started by `escalate`: the peer-to-peer call whose party moves in once this one is established. */
-  pendingEscalation?: { peerToPeerCallId: string };
+  pendingEscalation?: { peerToPeerCallId: string; thenInvite?: CallTarget[] };
 }
 
 /** Not from Graph: Rally learned that an escalation moved this call's party into a group call. */

@@ -84,7 +84,7 @@ describe('calling policy', () => {
 
     it('refuses a caller not on the list, without naming the list', () => {
       const error = refusedWith('notAllowedToCall', () => checkCall(policy({ allowedCallers: [PAT] }), sam, [user]));
-      assert.match(error.userMessage, /not allowed to place calls/);
+      assert.match(error.userMessage, /not allowed to place or change calls/);
       assert.doesNotMatch(error.userMessage, new RegExp(PAT, 'i'));
       checkCall(policy({ allowedCallers: [PAT] }), pat, [user]);
     });
