@@ -53,7 +53,8 @@ export function renderCallCard(record: CallRecord, options: CallCardOptions): Ad
     stateLabel: moved ? 'Moved' : stateLabel,
     stateColor: moved ? 'Accent' : stateColor,
     endedReason: record.state === 'terminated' || moved ? callEndReason(record) : '',
-    people: record.invitees.map(personLine),
+    summary: isLive(record) ? '' : summaryLine(record),
+    people: peopleLines(record),
     placedBy: record.placedBy.name,
     placedAt: record.createdAt.replace(/\.\d+Z$/, 'Z'),
     active: isLive(record),
@@ -79,17 +80,57 @@ export function inviteeName(invitee: Pick<Invitee, 'target'>): string {
   return target.kind === 'phone' ? target.number : (target.displayName ?? target.id);
 }
 
-function personLine(invitee: Invitee): { name: string; outcomeLabel: string; outcomeColor: Color } {
+type PersonLine = { name: string; outcomeLabel: string; outcomeColor: Color };
+
+/** The people Rally rang or invited; in a meeting Rally rang nobody, so the people in it (Graph's roster). */
+function peopleLines(record: CallRecord): PersonLine[] {
+  if (record.invitees.length > 0) return record.invitees.map((i) => personLine(i, endOf(record)));
+  const [label, color] = record.state === 'terminated' ? ['Was there', 'Default' as Color] : ['In the meeting', 'Good' as Color];
+  return record.roster
+    .filter((p) => !p.removed && p.kind !== 'app' && p.displayName)
+    .map((p) => ({ name: p.displayName!, outcomeLabel: p.inLobby ? 'In the lobby' : label, outcomeColor: p.inLobby ? 'Warning' : color }));
+}
+
+function personLine(invitee: Invitee, endedAt: number | undefined): PersonLine {
   const [label, color] = OUTCOME_LABELS[invitee.outcome];
+  const joined = invitee.joinedAt === undefined ? undefined : Date.parse(invitee.joinedAt);
+  const until = invitee.leftAt === undefined ? endedAt : Date.parse(invitee.leftAt);
+  // Once someone has left or the call is over, how long they were on it.
+  const stayed = joined !== undefined && until !== undefined && (invitee.outcome === 'left' || endedAt !== undefined) ? ` for ${duration(until - joined)}` : '';
   return {
     name: inviteeName(invitee),
-    outcomeLabel: invitee.reason && invitee.outcome !== 'joined' ? `${label}: ${invitee.reason}` : label,
+    outcomeLabel: invitee.reason && invitee.outcome !== 'joined' ? `${label}: ${invitee.reason}` : `${invitee.outcome === 'left' ? 'Was there' : label}${stayed}`,
     outcomeColor: color,
   };
 }
 
+/** Everyone Rally rang or invited, the people an escalation moved in included. */
 function title(record: CallRecord): string {
   if (record.kind === 'meeting' || record.kind === 'guestMeeting') return 'Rally in a meeting';
-  const names = record.invitees.filter((i) => i.clientContext === undefined).map(inviteeName);
+  const names = [...new Set(record.invitees.map(inviteeName))];
   return names.length === 0 ? 'Call' : `Call with ${names.join(', ')}`;
+}
+
+/** When the call ended, if it has (ms since the epoch). */
+function endOf(record: CallRecord): number | undefined {
+  if (isLive(record)) return undefined;
+  const end = record.stateHistory.findLast((s) => s.state === 'terminated')?.at ?? record.stateHistory.at(-1)?.at;
+  return end === undefined ? undefined : Date.parse(end);
+}
+
+/** The ended call's summary line: how long it lasted, and who ended it when Rally did. */
+function summaryLine(record: CallRecord): string {
+  const connected = record.stateHistory.find((s) => s.state === 'established')?.at;
+  const end = endOf(record);
+  const lasted = connected !== undefined && end !== undefined ? `Lasted ${duration(end - Date.parse(connected))}` : 'Never connected';
+  return record.endedBy ? `${lasted} · hung up by ${record.endedBy.name}` : lasted;
+}
+
+/** `45 s`, `4 min 12 s`, `1 h 5 min`. */
+export function duration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return seconds % 60 === 0 || minutes >= 10 ? `${minutes} min` : `${minutes} min ${seconds % 60} s`;
+  return minutes % 60 === 0 ? `${Math.floor(minutes / 60)} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

@@ -265,7 +265,24 @@ export class CallDesk {
       await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, [], undefined);
       const call = await this.liveCall(request, ref, 'hangup');
       subject.callId = call.callId;
-      await this.settlingGone(call.callId, () => this.options.service.hangUp(request.tenantId, call.callId));
+      await this.options.calls.update(call.callId, (document) => {
+        const current = callOf(document);
+        return current && !current.endedBy ? { ...current, endedBy: request.requestedBy } : document;
+      });
+      try {
+        await this.settlingGone(call.callId, () => this.options.service.hangUp(request.tenantId, call.callId));
+      } catch (error) {
+        // The call goes on (unless Graph said it was already gone): nobody hung it up.
+        if (!(error instanceof CallingApiError && error.code === 'callNotFound')) {
+          await this.options.calls.update(call.callId, (document) => {
+            const current = callOf(document);
+            if (current?.endedBy === undefined || current.state === 'terminated') return document;
+            const { endedBy: _none, ...rest } = current;
+            return rest;
+          });
+        }
+        throw error;
+      }
       return call;
     });
   }

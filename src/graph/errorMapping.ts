@@ -4,11 +4,22 @@ import { TokenAcquisitionError } from './tenantTokenHandler.js';
 import { isTimeout } from './timeoutHandler.js';
 import type { GraphPermission } from '../calling/requests/permissions.js';
 
+/** What a create-call or invite request carries, so that a refusal can name its cause. */
+export type RequestSubject =
+  /** A meeting join: by joinMeetingId (with or without a passcode), or by link (organizer and chat thread, no id). */
+  | { kind: 'meeting'; joinMeetingId?: string; passcodeSent: boolean }
+  /** People and/or phone numbers called or invited. */
+  | { kind: 'participants'; phones: boolean };
+
 /** What the mapping needs to know about the request that failed, to say what it means for the person in the chat. */
 export interface GraphOperation {
   method: 'GET' | 'POST' | 'DELETE';
-  /** What a 404 says is missing. */
-  target: 'call' | 'user';
+  /**
+   * What the request is about: a call Rally is in (a 404 means it is gone), a call being placed (a 404 is about what
+   * `subject` names, never "the call ended"), or a person looked up.
+   */
+  target: 'call' | 'newCall' | 'user';
+  subject?: RequestSubject;
   /** The application permission to name on a 403. */
   permission: GraphPermission;
   /** Sent as `client-request-id`; stands in for Graph's request-id when no response came back. */
@@ -16,14 +27,24 @@ export interface GraphOperation {
   timeoutMs: number;
 }
 
-/** Graph's error body: `{ error: { code, message, innerError: { request-id, date, client-request-id } } }`. */
+/**
+ * Graph's error body: `{ error: { code, message, innerError: { request-id, date, client-request-id } } }`. Some services
+ * nest a more specific `code` in `innerError` (or list `details`); the calling service puts its own number in `code`.
+ */
 interface GraphErrorBody {
   error?: {
     code?: unknown;
     message?: unknown;
     innerError?: Record<string, unknown>;
     innererror?: Record<string, unknown>;
+    details?: unknown;
   };
+}
+
+/** Every code the error body carries (outer first, then inner ones and details) and its message. */
+interface GraphSays {
+  codes: string[];
+  message: string;
 }
 
 // A POST that may have reached Graph could have placed the call or sent the invitation.
@@ -31,8 +52,9 @@ const MAY_HAVE_GONE_THROUGH = 'it may still have gone through: check `calls` or 
 
 /** A non-2xx Graph response as a CallingApiError with the one sentence the chat shows. */
 export async function errorFromResponse(response: Response, operation: GraphOperation): Promise<CallingApiError> {
-  const details = await readDetails(response, operation);
-  const { code, sentence } = describeStatus(response.status, operation);
+  const body = await readErrorBody(response);
+  const details = detailsOf(response, body, operation);
+  const { code, sentence } = describeError(response.status, saysOf(body), operation);
   // Where the sentence asks people to report the failure, the request-id lets Microsoft support find it.
   const reportable = code === 'graphBadRequest' || code === 'graphUnavailable';
   const uncertain = response.status >= 500 && operation.method === 'POST';
@@ -83,20 +105,30 @@ export function errorFromUnreadableBody(status: number, error: unknown, operatio
   return new CallingApiError('graphBadResponse', sentence, { status, requestId: operation.clientRequestId, graphMessage: messageOf(error) }, { cause: error, uncertain: operation.method === 'POST' });
 }
 
-function describeStatus(status: number, operation: GraphOperation): { code: string; sentence: string } {
+// Graph's calling service answers a request the app's tenant may not make with `403` and code `7504`, "Insufficient
+// enterprise tenant permissions, cannot access this API.": seen for missing calling permissions and for a tenant
+// that has not consented the app (microsoftgraph/microsoft-graph-comms-samples issues 276 and 538,
+// MicrosoftDocs/msteams-docs issue 13004). Code `7505`, "Request authorization tenant mismatch.", is a token for
+// another tenant than the call's (microsoftgraph/microsoft-graph-docs-contrib issue 5874). Graph documents no codes
+// for a wrong passcode, an unknown meeting id, a meeting not started, a lobby, a person not enabled for Teams or a
+// resource account without a phone number: for those Rally keys on the words of Graph's message (the simulator says
+// them the same way), and anything it does not recognize keeps the status's sentence.
+const PERMISSION_CODES = new Set(['7504', 'Authorization_RequestDenied']);
+const TENANT_CODES = new Set(['7505']);
+const PERMISSION_WORDS = /insufficient (enterprise tenant )?(permissions|privileges)|does not have (the )?(required )?permission|lacks the [\w.]+ permission|permission[^.]* (is )?(missing|not granted)/i;
+const TENANT_WORDS = /tenant mismatch|tenant[^.]* not (allowed|authorized|permitted|enabled)|not (allowed|authorized|permitted)[^.]* tenant/i;
+const NOT_FOUND_WORDS = /not found|does not exist|doesn't exist|could not be found|cannot be found|no such|unknown/i;
+const NOT_STARTED_WORDS = /(not|n't) (yet )?(started|begun|active)/i;
+const NOT_IN_TEAMS_WORDS = /not (enabled|licensed) for (microsoft )?teams|teams (license|licence)|not teams[- ]enabled/i;
+const PERSON_NOT_FOUND_WORDS = /\b(user|callee|target)\b[^.]*\b(not found|does not exist|doesn't exist|could not be found)/i;
+const NO_NUMBER_WORDS = /(no|without an?|not have an?) (phone |telephone )?number|number[^.]* not assigned|not assigned[^.]* number|calling plan|source identity[^.]* not found/i;
+
+const NO_SUCH_USER = 'No such user was found in your organization; check the name or address.';
+
+/** The sentence for a Graph refusal: by what Graph's error says where Rally recognizes it, else by the HTTP status. */
+function describeError(status: number, says: GraphSays, operation: GraphOperation): { code: string; sentence: string } {
   if (status === 401) {
     return { code: 'graphUnauthorized', sentence: 'Microsoft Graph did not accept Rally\'s credentials; ask your Teams admin to check Rally\'s app registration (client id, secret or certificate).' };
-  }
-  if (status === 403) {
-    return {
-      code: 'graphForbidden',
-      sentence: `Rally lacks the Microsoft Graph application permission ${operation.permission}; ask an admin to grant it to Rally's app registration and give admin consent.`,
-    };
-  }
-  if (status === 404) {
-    return operation.target === 'call'
-      ? { code: 'callNotFound', sentence: 'That call no longer exists; it may have ended already.' }
-      : { code: 'userNotFound', sentence: 'No such user was found in your organization; check the name or address.' };
   }
   if (status === 429) {
     return { code: 'graphThrottled', sentence: 'Microsoft Graph is throttling Rally right now; try again in a minute.' };
@@ -107,11 +139,73 @@ function describeStatus(status: number, operation: GraphOperation): { code: stri
       : `Microsoft Graph is failing right now (HTTP ${status}); it is safe to try again in a minute.`;
     return { code: 'graphUnavailable', sentence };
   }
+  const cause = status >= 400 ? causeOf(status, says, operation) : undefined;
+  if (cause) return cause;
+  // A 403 that names no other cause (or carries no detail at all) is the missing application permission.
+  if (status === 403) return missingPermission(operation);
+  if (status === 404 && operation.target === 'call') return { code: 'callNotFound', sentence: 'That call no longer exists; it may have ended already.' };
+  if (status === 404 && operation.target === 'user') return { code: 'userNotFound', sentence: NO_SUCH_USER };
   return { code: 'graphBadRequest', sentence: `Microsoft Graph refused Rally's request (HTTP ${status}); please report this to your Teams admin.` };
 }
 
-async function readDetails(response: Response, operation: GraphOperation): Promise<GraphErrorDetails> {
-  const body = await readErrorBody(response);
+/** The cause Graph's error names, when Rally recognizes it; one sentence the person can act on. */
+function causeOf(status: number, says: GraphSays, operation: GraphOperation): { code: string; sentence: string } | undefined {
+  const { codes, message } = says;
+  const has = (set: Set<string>): boolean => codes.some((c) => set.has(c));
+  if (has(TENANT_CODES) || TENANT_WORDS.test(message)) {
+    return { code: 'tenantNotAllowed', sentence: 'Microsoft Graph does not let Rally act for your organization (tenant mismatch); ask your Teams admin to give Rally admin consent in your tenant.' };
+  }
+  if (has(PERMISSION_CODES) || (status === 403 && PERMISSION_WORDS.test(message))) return missingPermission(operation);
+  const subject = operation.subject;
+  if (subject?.kind === 'meeting') {
+    const id = subject.joinMeetingId;
+    const meeting = id === undefined ? 'that meeting' : `meeting ${id}`;
+    const Meeting = id === undefined ? 'That meeting' : `Meeting ${id}`;
+    // Never the passcode itself: only whether Rally sent one.
+    if (/passcode/i.test(message)) {
+      return subject.passcodeSent
+        ? { code: 'meetingPasscodeMismatch', sentence: `The passcode does not match ${meeting}; check the invitation and try again.` }
+        : {
+          code: 'meetingPasscodeMissing',
+          sentence: id === undefined
+            ? 'That meeting needs a passcode; use the full link or the meeting id and passcode from the invitation.'
+            : `Meeting ${id} needs a passcode; send \`join ${id} passcode <code>\` with the one from the invitation.`,
+        };
+    }
+    if (/lobby/i.test(message)) {
+      return { code: 'meetingLobby', sentence: `${Meeting} kept Rally in its lobby; ask the organizer to let Rally in, then try again.` };
+    }
+    if (NOT_STARTED_WORDS.test(message)) {
+      return { code: 'meetingNotStarted', sentence: `${Meeting} has not started yet; try again once it has.` };
+    }
+    if (status === 404 || (/\b(meeting|conference)\b/i.test(message) && NOT_FOUND_WORDS.test(message))) {
+      return {
+        code: 'meetingNotFound',
+        sentence: id === undefined
+          ? 'Teams found no meeting for that link; check the link in the invitation and try again.'
+          : `No meeting has the id ${id}; check the meeting id in the invitation and try again.`,
+      };
+    }
+    return undefined;
+  }
+  if (NOT_IN_TEAMS_WORDS.test(message)) {
+    return { code: 'userNotEnabledForTeams', sentence: 'That person is not enabled for Microsoft Teams, so Rally cannot call them; ask your Teams admin to check their Teams license.' };
+  }
+  if (subject?.kind === 'participants' && subject.phones && NO_NUMBER_WORDS.test(message)) {
+    return { code: 'pstnNumberNotAssigned', sentence: 'Rally\'s resource account has no phone number assigned, so it cannot call phone numbers; ask your Teams admin to assign one.' };
+  }
+  if (operation.target !== 'user' && PERSON_NOT_FOUND_WORDS.test(message)) return { code: 'userNotFound', sentence: NO_SUCH_USER };
+  return undefined;
+}
+
+function missingPermission(operation: GraphOperation): { code: string; sentence: string } {
+  return {
+    code: 'graphForbidden',
+    sentence: `Rally lacks the Microsoft Graph application permission ${operation.permission}; ask an admin to grant it to Rally's app registration and give admin consent.`,
+  };
+}
+
+function detailsOf(response: Response, body: GraphErrorBody, operation: GraphOperation): GraphErrorDetails {
   const inner = body.error?.innerError ?? body.error?.innererror ?? {};
   return {
     status: response.status,
@@ -121,6 +215,23 @@ async function readDetails(response: Response, operation: GraphOperation): Promi
       ?? response.headers.get('client-request-id') ?? operation.clientRequestId,
     date: text(inner.date) ?? response.headers.get('date') ?? undefined,
   };
+}
+
+function saysOf(body: GraphErrorBody): GraphSays {
+  const codes: string[] = [];
+  const messages: string[] = [];
+  const read = (error: unknown, depth: number): void => {
+    if (typeof error !== 'object' || error === null || depth > 4) return;
+    const record = error as Record<string, unknown>;
+    const code = record.code;
+    if (typeof code === 'string' || typeof code === 'number') codes.push(String(code));
+    const message = text(record.message);
+    if (message !== undefined) messages.push(message);
+    read(record.innerError ?? record.innererror, depth + 1);
+    if (Array.isArray(record.details)) record.details.forEach((d) => read(d, depth + 1));
+  };
+  read(body.error, 0);
+  return { codes, message: messages.join(' ') };
 }
 
 async function readErrorBody(response: Response): Promise<GraphErrorBody> {

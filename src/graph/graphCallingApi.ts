@@ -12,7 +12,7 @@ import { requiredPermission } from '../calling/requests/permissions.js';
 import { currentRequestId, newRequestId } from '../log/requestContext.js';
 import { GraphCallContext } from './callContext.js';
 import { errorFromFailure, errorFromResponse, errorFromUnreadableBody } from './errorMapping.js';
-import type { GraphOperation } from './errorMapping.js';
+import type { GraphOperation, RequestSubject } from './errorMapping.js';
 import { createGraphClient } from './graphClient.js';
 import type { GraphClientOptions } from './graphClient.js';
 
@@ -22,7 +22,7 @@ interface GraphRequestSpec {
   body?: unknown;
   /** False when the answer is 204 No Content (DELETE). */
   expectsBody: boolean;
-  operation: Pick<GraphOperation, 'method' | 'target' | 'permission'>;
+  operation: Pick<GraphOperation, 'method' | 'target' | 'subject' | 'permission'>;
 }
 
 /** CallingApi over HTTP with the Microsoft Graph client. Every failure rejects with a CallingApiError. */
@@ -35,7 +35,13 @@ export class GraphCallingApi implements CallingApi {
 
   async createCall(tenantId: string, body: CreateCallRequest): Promise<Call> {
     const permission = requiredPermission({ kind: 'createCall', body });
-    return this.send<Call>({ tenantId, path: '/communications/calls', body, expectsBody: true, operation: { method: 'POST', target: 'call', permission } });
+    return this.send<Call>({
+      tenantId,
+      path: '/communications/calls',
+      body,
+      expectsBody: true,
+      operation: { method: 'POST', target: 'newCall', subject: subjectOfCall(body), permission },
+    });
   }
 
   async inviteParticipants(tenantId: string, callId: string, body: InviteParticipantsRequest): Promise<InviteParticipantsOperation> {
@@ -44,7 +50,12 @@ export class GraphCallingApi implements CallingApi {
       path: `${callPath(callId)}/participants/invite`,
       body,
       expectsBody: true,
-      operation: { method: 'POST', target: 'call', permission: requiredPermission({ kind: 'inviteParticipants' }) },
+      operation: {
+        method: 'POST',
+        target: 'call',
+        subject: { kind: 'participants', phones: body.participants.some((p) => p.identity.phone != null) },
+        permission: requiredPermission({ kind: 'inviteParticipants' }),
+      },
     });
   }
 
@@ -95,6 +106,16 @@ export class GraphCallingApi implements CallingApi {
       throw errorFromUnreadableBody(response.status, error, operation);
     }
   }
+}
+
+/** What a create-call body asks for, so that a refusal can say which meeting, or that phone numbers were involved. */
+function subjectOfCall(body: CreateCallRequest): RequestSubject {
+  const meeting = body.meetingInfo;
+  if (meeting && 'joinMeetingId' in meeting) {
+    return { kind: 'meeting', joinMeetingId: meeting.joinMeetingId, passcodeSent: typeof meeting.passcode === 'string' && meeting.passcode !== '' };
+  }
+  if (meeting || body.chatInfo) return { kind: 'meeting', passcodeSent: false };
+  return { kind: 'participants', phones: (body.targets ?? []).some((t) => t.identity.phone != null) };
 }
 
 function callPath(callId: string): string {

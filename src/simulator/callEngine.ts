@@ -257,14 +257,29 @@ export class CallEngine {
     if ('threadId' in ref) {
       const organizer = ((body.meetingInfo as JsonObject).organizer as JsonObject).user as JsonObject;
       const meeting = this.directory.meetingByThread(ref.threadId, { id: String(organizer.id), displayName: String(organizer.displayName ?? 'Organizer') });
+      if (!meeting) throw meetingNotFound(`chat thread ${ref.threadId}`);
       return { chatInfo: { ...(body.chatInfo as JsonObject), replyChainMessageId: null }, attendees: meeting.attendees };
     }
     const meeting = this.directory.meetingById(ref.joinMeetingId);
+    if (!meeting) throw meetingNotFound(`joinMeetingId ${ref.joinMeetingId}`);
+    // Graph documents no error for a wrong or missing passcode; it refuses the join with 403 and a message about the
+    // passcode (as Rally's logs of a wrong one show). The wording is the simulator's, the error never holds the passcode.
+    if (meeting.passcode !== undefined && ref.passcode === undefined) {
+      throw new GraphError(403, 'Forbidden', 'The meeting requires a passcode and the request has none.');
+    }
     if (meeting.passcode !== undefined && meeting.passcode !== ref.passcode) {
-      throw new GraphError(403, 'Forbidden', 'The passcode is missing or does not match the meeting.');
+      throw new GraphError(403, 'Forbidden', 'The passcode does not match the meeting.');
     }
     // Graph finds the meeting's chat from its id and reports it as chatInfo (001, joinMeetingId examples).
     meeting.threadId ??= `19:meeting_${randomUUID().replaceAll('-', '')}@thread.v2`;
     return { chatInfo: { '@odata.type': '#microsoft.graph.chatInfo', threadId: meeting.threadId, messageId: '0', replyChainMessageId: null }, attendees: meeting.attendees };
   }
+}
+
+/**
+ * A join of a meeting that does not exist (with `unknownMeetings: 'notFound'`). Graph documents neither the code nor the
+ * wording: the simulator answers 404 NotFound with a sentence of its own naming what it looked for.
+ */
+function meetingNotFound(what: string): GraphError {
+  return new GraphError(404, 'NotFound', `No meeting was found for ${what}.`);
 }

@@ -44,6 +44,11 @@ export interface DirectoryContents {
    * `GET /users` never invents people: an unknown id is always 404.
    */
   unknownTargets?: Outcome | 'notFound';
+  /**
+   * What joining a meeting that is in no list does. Default `create`: the meeting is made on first join (and kept), so
+   * any link or id works in a demo; `notFound` refuses the join with 404, as Graph does for a meeting that does not exist.
+   */
+  unknownMeetings?: 'create' | 'notFound';
 }
 
 export type TargetOutcome = Outcome | 'notFound';
@@ -53,12 +58,14 @@ export class Directory {
   private readonly phones: SimulatedPhone[];
   private readonly meetings: SimulatedMeeting[];
   private readonly unknownTargets: TargetOutcome;
+  private readonly unknownMeetings: 'create' | 'notFound';
 
   constructor(contents: DirectoryContents) {
     this.people = [...(contents.people ?? [])];
     this.phones = [...(contents.phones ?? [])];
     this.meetings = [...(contents.meetings ?? [])];
     this.unknownTargets = contents.unknownTargets ?? 'answer';
+    this.unknownMeetings = contents.unknownMeetings ?? 'create';
   }
 
   /** By object id, user principal name or mail, as `GET /users/{id | userPrincipalName}` resolves. */
@@ -77,17 +84,18 @@ export class Directory {
     return phone ? (phone.outcome ?? 'answer') : this.unknownTargets;
   }
 
-  /** An unknown meeting joined by its organizer's details starts with the organizer present. */
-  meetingByThread(threadId: string, organizer: MeetingAttendee): SimulatedMeeting {
+  /** An unknown meeting joined by its organizer's details starts with the organizer present; undefined with `unknownMeetings: 'notFound'`. */
+  meetingByThread(threadId: string, organizer: MeetingAttendee): SimulatedMeeting | undefined {
     return this.meetings.find((m) => m.threadId === threadId) ?? this.remember({ threadId, attendees: [organizer] });
   }
 
-  meetingById(joinMeetingId: string): SimulatedMeeting {
+  meetingById(joinMeetingId: string): SimulatedMeeting | undefined {
     return this.meetings.find((m) => m.joinMeetingId === joinMeetingId) ?? this.remember({ joinMeetingId, attendees: [] });
   }
 
-  /** An unknown meeting is created on first join (and kept), so any link works in a demo. */
-  private remember(meeting: SimulatedMeeting): SimulatedMeeting {
+  /** An unknown meeting is created on first join (and kept), so any link works in a demo; unless told otherwise. */
+  private remember(meeting: SimulatedMeeting): SimulatedMeeting | undefined {
+    if (this.unknownMeetings === 'notFound') return undefined;
     this.meetings.push(meeting);
     return meeting;
   }
@@ -116,6 +124,7 @@ export const demoDirectory: DirectoryContents = {
     { number: '+14255550102', outcome: 'noAnswer' },
   ],
   meetings: [
+    // Graph's own joinMeetingId example (001); the README's local-mode walk-through joins it with this id and passcode.
     {
       joinMeetingId: '1234567',
       passcode: 'psw123',

@@ -1,8 +1,11 @@
 // Scripted failures for guardrail tests: the next matching Graph requests fail in a chosen way.
 
 export type FaultAction =
-  /** Answer with this status in Graph's error shape, optionally with `Retry-After` (seconds). */
-  | { status: number; retryAfterSeconds?: number }
+  /**
+   * Answer with this status in Graph's error shape, optionally with `Retry-After` (seconds); `code` and `message` set
+   * the body's `error.code` and `error.message` (default: the status's usual code and "Simulated failure N.").
+   */
+  | { status: number; retryAfterSeconds?: number; code?: string; message?: string }
   /** Never answer (until the simulator closes): exercises the caller's timeout. */
   | { hang: true }
   /** Destroy the connection without an answer. */

@@ -130,8 +130,11 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   let granted = new Set<Permission>(options.grantedPermissions ?? DEFAULT_PERMISSIONS);
   let origin = '';
 
-  const requirePermission = (permission: Permission, code = 'Forbidden', message?: string): void => {
-    if (!granted.has(permission)) throw new GraphError(403, code, message ?? `The application lacks the ${permission} permission this request needs.`);
+  // Graph's calling service refuses a calling request the app may not make with 403, code "7504" and this message
+  // (microsoftgraph/microsoft-graph-comms-samples issues 276 and 538, MicrosoftDocs/msteams-docs issue 13004): it
+  // does not name the permission. The directory refuses with Authorization_RequestDenied (see the GET /users route).
+  const requirePermission = (permission: Permission, code = '7504', message = 'Insufficient enterprise tenant permissions, cannot access this API.'): void => {
+    if (!granted.has(permission)) throw new GraphError(403, code, message);
   };
 
   function route(method: string, version: string, path: string, body: unknown): Reply {
@@ -203,7 +206,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       }
       if (fault) {
         const retryAfter: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
-        throw new GraphError(fault.status, codeForStatus(fault.status), `Simulated failure ${fault.status}.`, retryAfter);
+        throw new GraphError(fault.status, fault.code ?? codeForStatus(fault.status), fault.message ?? `Simulated failure ${fault.status}.`, retryAfter);
       }
       reply(route(method, version, path, record.body));
     } catch (error) {

@@ -55,7 +55,7 @@ describe('audit log and secrets, through the real server', () => {
     const group = await h.placeCall('call adelev@contoso.com alexw@contoso.com');
     groupCallId = group.callId;
     await h.say(`invite ${PHONE}`); // refused: with an app id, nobody may dial until ALLOWED_DIALERS says so
-    await h.say(`join 1234567 passcode ${PASSCODE}`); // fails: the simulator grants no meeting permission to this app
+    await h.say(`join 1234567 passcode ${PASSCODE}`); // fails: the passcode does not match the demo meeting's
     await h.say(`join 12 passcode ${PASSCODE} extra words`); // refused by the parser, passcode and all
     await h.say(`hangup ${group.callId}`);
     await h.settle();
@@ -98,7 +98,7 @@ describe('audit log and secrets, through the real server', () => {
       [
         { ...common, audit: 'callPlaced', users: [ADELE_MEMBER.aadObjectId, ALEX_ID], phones: [], meeting: undefined, kind: 'group', via: undefined, callId: group, outcome: 'accepted', code: undefined },
         { ...common, audit: 'inviteSent', users: [], phones: ['+1********87'], meeting: undefined, kind: undefined, via: 'invite', callId: group, outcome: 'refused', code: 'notAllowedToDial' },
-        { ...common, audit: 'callPlaced', users: [], phones: [], meeting: { meetingId: '1234567' }, kind: 'meeting', via: undefined, callId: undefined, outcome: 'failed', code: 'graphForbidden' },
+        { ...common, audit: 'callPlaced', users: [], phones: [], meeting: { meetingId: '1234567' }, kind: 'meeting', via: undefined, callId: undefined, outcome: 'failed', code: 'meetingPasscodeMismatch' },
         { ...common, audit: 'hangUp', users: [], phones: [], meeting: undefined, kind: undefined, via: undefined, callId: group, outcome: 'accepted', code: undefined },
       ],
     );

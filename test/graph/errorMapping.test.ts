@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { CallingApiError } from '../../src/calling/errors.js';
 import type { CallingApi } from '../../src/calling/requests/callingApi.js';
 import { LoopbackServer, sendJson } from '../support/loopbackServer.js';
-import { apiFor, groupCall, inviteOne, peerToPeerCall, rejectionOf } from './graphFixtures.js';
+import { apiFor, groupCall, inviteOne, joinById, joinByLink, peerToPeerCall, pstnCall, rejectionOf } from './graphFixtures.js';
 
 const REQUEST_ID = '0b4a7d2c-1e3f-4a5b-9c8d-7e6f5a4b3c2d';
 const INNER_DATE = '2024-05-01T10:00:00';
@@ -116,6 +116,140 @@ describe('Graph errors become CallingApiErrors with a sentence for the chat', ()
 
     assert.equal(error.code, 'graphUnreachable');
     assert.match(error.userMessage, /^The connection to Microsoft Graph broke off \(\w+\); it may still have gone through/);
+  });
+});
+
+describe('Graph errors are mapped by what Graph says, not by the status alone', () => {
+  const WRONG_PASSCODE = 'abc123';
+  const answer = (status: number, body: unknown) => (res: ServerResponse) => sendJson(res, status, body);
+
+  describe('the meeting', () => {
+    it('a wrong passcode (403 about the passcode) says it does not match the meeting, and never echoes it', async () => {
+      const error = await failureOf(answer(403, graphError('Forbidden', 'The passcode does not match the meeting.')), (api) => api.createCall('t', joinById('1234567', WRONG_PASSCODE)));
+
+      assert.equal(error.code, 'meetingPasscodeMismatch');
+      assert.equal(error.userMessage, 'The passcode does not match meeting 1234567; check the invitation and try again.');
+      assert.ok(!error.message.includes(WRONG_PASSCODE) && !error.userMessage.includes(WRONG_PASSCODE));
+      assert.deepEqual(error.details, { status: 403, graphCode: 'Forbidden', graphMessage: 'The passcode does not match the meeting.', requestId: REQUEST_ID, date: INNER_DATE });
+    });
+
+    it('a passcode refusal when Rally sent none says the meeting needs one and how to give it', async () => {
+      const error = await failureOf(answer(403, graphError('Forbidden', 'The meeting requires a passcode and the request has none.')), (api) => api.createCall('t', joinById('1234567')));
+
+      assert.equal(error.code, 'meetingPasscodeMissing');
+      assert.equal(error.userMessage, 'Meeting 1234567 needs a passcode; send `join 1234567 passcode <code>` with the one from the invitation.');
+    });
+
+    it('a passcode refusal on a join by link speaks of "that meeting"', async () => {
+      const error = await failureOf(answer(403, graphError('Forbidden', 'The passcode is missing or does not match the meeting.')), (api) => api.createCall('t', joinByLink));
+      assert.equal(error.code, 'meetingPasscodeMissing');
+      assert.match(error.userMessage, /^That meeting needs a passcode;/);
+    });
+
+    it('an unknown meeting id (404) says no meeting has that id', async () => {
+      const error = await failureOf(answer(404, graphError('NotFound', 'No meeting was found for joinMeetingId 7654321.')), (api) => api.createCall('t', joinById('7654321', 'psw123')));
+
+      assert.equal(error.code, 'meetingNotFound');
+      assert.equal(error.userMessage, 'No meeting has the id 7654321; check the meeting id in the invitation and try again.');
+    });
+
+    it('a meeting not found on a join by link says so of the link, whatever the status', async () => {
+      const error = await failureOf(answer(400, graphError('BadRequest', 'The meeting does not exist.')), (api) => api.createCall('t', joinByLink));
+      assert.equal(error.code, 'meetingNotFound');
+      assert.equal(error.userMessage, 'Teams found no meeting for that link; check the link in the invitation and try again.');
+    });
+
+    it('a meeting that has not started says so', async () => {
+      const error = await failureOf(answer(403, graphError('Forbidden', 'The meeting has not started yet.')), (api) => api.createCall('t', joinById('1234567', 'psw123')));
+      assert.equal(error.code, 'meetingNotStarted');
+      assert.equal(error.userMessage, 'Meeting 1234567 has not started yet; try again once it has.');
+    });
+
+    it('a lobby refusal asks the organizer to let Rally in', async () => {
+      const error = await failureOf(answer(403, graphError('Forbidden', 'The bot was not admitted from the lobby.')), (api) => api.createCall('t', joinById('1234567', 'psw123')));
+      assert.equal(error.code, 'meetingLobby');
+      assert.equal(error.userMessage, 'Meeting 1234567 kept Rally in its lobby; ask the organizer to let Rally in, then try again.');
+    });
+
+    it('an unrecognized 400 on a meeting join keeps the generic sentence with the request-id', async () => {
+      const error = await failureOf(answer(400, graphError('BadRequest', 'Invalid meetingInfo.')), (api) => api.createCall('t', joinById('1234567', 'psw123')));
+      assert.equal(error.code, 'graphBadRequest');
+      assert.equal(error.userMessage, `Microsoft Graph refused Rally's request (HTTP 400); please report this to your Teams admin (request-id ${REQUEST_ID}).`);
+    });
+  });
+
+  describe('permissions and the tenant', () => {
+    const PERMISSION_SENTENCE = 'Rally lacks the Microsoft Graph application permission Calls.JoinGroupCall.All; ask an admin to grant it to Rally\'s app registration and give admin consent.';
+
+    it('7504 "Insufficient enterprise tenant permissions" on a meeting join keeps the permission sentence', async () => {
+      const error = await failureOf(
+        answer(403, graphError('7504', 'Insufficient enterprise tenant permissions, cannot access this API.')),
+        (api) => api.createCall('t', joinById('1234567', WRONG_PASSCODE)),
+      );
+      assert.equal(error.code, 'graphForbidden');
+      assert.equal(error.userMessage, PERMISSION_SENTENCE);
+      assert.equal(error.details.graphCode, '7504');
+    });
+
+    it('7504 as an inner code under Forbidden is read too', async () => {
+      const body = { error: { code: 'Forbidden', message: 'Forbidden', innerError: { code: '7504', 'request-id': REQUEST_ID, date: INNER_DATE } } };
+      const error = await failureOf(answer(403, body), (api) => api.createCall('t', joinById('1234567', 'psw123')));
+      assert.equal(error.userMessage, PERMISSION_SENTENCE);
+    });
+
+    it('a 403 with no detail at all (empty body) keeps the permission sentence', async () => {
+      const error = await failureOf((res) => (res.writeHead(403), res.end()), (api) => api.createCall('t', joinById('1234567', 'psw123')));
+      assert.equal(error.code, 'graphForbidden');
+      assert.equal(error.userMessage, PERMISSION_SENTENCE);
+    });
+
+    it('Authorization_RequestDenied on a user lookup names User.Read.All', async () => {
+      const error = await failureOf(answer(403, graphError('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.')), (api) => api.getUser('t', 'adelev@contoso.com'));
+      assert.equal(error.code, 'graphForbidden');
+      assert.match(error.userMessage, /permission User\.Read\.All;/);
+    });
+
+    it('7505 "Request authorization tenant mismatch" asks for admin consent in the tenant, not a permission', async () => {
+      const error = await failureOf(answer(403, graphError('7505', 'Request authorization tenant mismatch.')), (api) => api.createCall('t', peerToPeerCall));
+      assert.equal(error.code, 'tenantNotAllowed');
+      assert.equal(error.userMessage, 'Microsoft Graph does not let Rally act for your organization (tenant mismatch); ask your Teams admin to give Rally admin consent in your tenant.');
+    });
+  });
+
+  describe('people and phone numbers', () => {
+    it('a person not enabled for Teams says so', async () => {
+      const error = await failureOf(answer(403, graphError('Forbidden', 'The user is not enabled for Teams.')), (api) => api.createCall('t', peerToPeerCall));
+      assert.equal(error.code, 'userNotEnabledForTeams');
+      assert.equal(error.userMessage, 'That person is not enabled for Microsoft Teams, so Rally cannot call them; ask your Teams admin to check their Teams license.');
+    });
+
+    it('a user not found on a new call says no such user, not that the call ended', async () => {
+      const error = await failureOf(answer(404, graphError('NotFound', 'The target user was not found.')), (api) => api.createCall('t', peerToPeerCall));
+      assert.equal(error.code, 'userNotFound');
+      assert.equal(error.userMessage, 'No such user was found in your organization; check the name or address.');
+    });
+
+    it('a user not found on an invite is about the user, so the call is not taken for ended', async () => {
+      const error = await failureOf(answer(404, graphError('NotFound', 'The user 278405a3 does not exist.')), (api) => api.inviteParticipants('t', 'c1', inviteOne));
+      assert.equal(error.code, 'userNotFound');
+    });
+
+    it('a PSTN call whose resource account has no number says to assign one', async () => {
+      const error = await failureOf(answer(403, graphError('Forbidden', 'The application instance has no phone number assigned.')), (api) => api.createCall('t', pstnCall));
+      assert.equal(error.code, 'pstnNumberNotAssigned');
+      assert.equal(error.userMessage, 'Rally\'s resource account has no phone number assigned, so it cannot call phone numbers; ask your Teams admin to assign one.');
+    });
+
+    it('the same words on a call to a person are not read as a phone-number cause', async () => {
+      const error = await failureOf(answer(403, graphError('Forbidden', 'The application instance has no phone number assigned.')), (api) => api.createCall('t', peerToPeerCall));
+      assert.equal(error.code, 'graphForbidden');
+    });
+  });
+
+  it('an unrecognized 404 on a new call gives the generic sentence with the request-id, not "the call ended"', async () => {
+    const error = await failureOf(answer(404, graphError('NotFound', 'Resource not found.')), (api) => api.createCall('t', peerToPeerCall));
+    assert.equal(error.code, 'graphBadRequest');
+    assert.equal(error.userMessage, `Microsoft Graph refused Rally's request (HTTP 404); please report this to your Teams admin (request-id ${REQUEST_ID}).`);
   });
 });
 

@@ -26,6 +26,40 @@ export const groupCall: CreateCallRequest = {
   tenantId: 'aa67bd4c-8475-432d-bd41-39f255720e0a',
 };
 
+/** Join by meeting id, with a passcode when given (001 "joinMeetingId with / without passcode"). */
+export function joinById(joinMeetingId: string, passcode?: string): CreateCallRequest {
+  return {
+    '@odata.type': '#microsoft.graph.call',
+    callbackUri: 'https://bot.contoso.com/api/calling',
+    requestedModalities: ['audio'],
+    mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' },
+    meetingInfo: { '@odata.type': '#microsoft.graph.joinMeetingIdMeetingInfo', joinMeetingId, ...(passcode === undefined ? {} : { passcode }) },
+    tenantId: 'aa67bd4c-8475-432d-bd41-39f255720e0a',
+  };
+}
+
+/** Join a scheduled meeting from its link: organizer and chat thread, no meeting id (001). */
+export const joinByLink: CreateCallRequest = {
+  '@odata.type': '#microsoft.graph.call',
+  callbackUri: 'https://bot.contoso.com/api/calling',
+  requestedModalities: ['audio'],
+  mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' },
+  chatInfo: { '@odata.type': '#microsoft.graph.chatInfo', threadId: '19:meeting_abc@thread.v2', messageId: '0' },
+  meetingInfo: {
+    '@odata.type': '#microsoft.graph.organizerMeetingInfo',
+    organizer: { user: { id: '5810cede-f3cc-42eb-b2c1-e9bd5d53ec96', tenantId: 'aa67bd4c-8475-432d-bd41-39f255720e0a' } },
+  },
+  tenantId: 'aa67bd4c-8475-432d-bd41-39f255720e0a',
+};
+
+/** PSTN call from the application instance that owns Rally's number (001). */
+export const pstnCall: CreateCallRequest = {
+  ...peerToPeerCall,
+  source: { identity: { applicationInstance: { id: '3d913abb-aec0-4964-8fa6-3c6850c4f278', displayName: 'Rally' } } },
+  targets: [{ '@odata.type': '#microsoft.graph.invitationParticipantInfo', identity: { phone: { id: '+14255550100' } } }],
+  tenantId: 'aa67bd4c-8475-432d-bd41-39f255720e0a',
+};
+
 export const inviteOne: InviteParticipantsRequest = {
   participants: [user('278405a3-f568-4b3e-b684-009193463064', 'Carol')],
   clientContext: 'f2fa86af-3c51-4bc2-8fc0-475452d9764f',

@@ -100,6 +100,28 @@ describe('simulator: create call', () => {
     const refused = await h.graph('POST', '/communications/calls', { ...joinMeetingById('1234567', 'wrong'), callbackUri: h.callbackUri });
     assert.equal(refused.status, 403);
     assert.equal(refused.body.error.code, 'Forbidden');
+    assert.equal(refused.body.error.message, 'The passcode does not match the meeting.');
+    assert.ok(!JSON.stringify(refused.body).includes('psw123'), 'the refusal never holds the passcode');
+  });
+
+  it('refuses a join without the passcode the meeting needs with 403, saying the passcode is missing', async () => {
+    const refused = await h.graph('POST', '/communications/calls', { ...joinMeetingById('1234567'), callbackUri: h.callbackUri });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, 'Forbidden');
+    assert.match(refused.body.error.message, /requires a passcode/);
+  });
+
+  it('with unknownMeetings: notFound, refuses to join a meeting id or thread it does not know with 404', async () => {
+    await h.close();
+    h = await Harness.start({ directory: { meetings: [{ joinMeetingId: '1234567', attendees: [] }], unknownMeetings: 'notFound' } });
+
+    const byId = await h.graph('POST', '/communications/calls', { ...joinMeetingById('7654321', 'psw123'), callbackUri: h.callbackUri });
+    assert.equal(byId.status, 404);
+    assert.equal(byId.body.error.code, 'NotFound');
+    assert.match(byId.body.error.message, /No meeting was found for joinMeetingId 7654321/);
+    const byThread = await h.graph('POST', '/communications/calls', { ...meetingJoin('19:meeting_unknown@thread.v2'), callbackUri: h.callbackUri });
+    assert.equal(byThread.status, 404);
+    assert.equal((await h.createCall(joinMeetingById('1234567'))).status, 201);
   });
 
   it('shows a guest bot in the lobby first, then the full roster once admitted', async () => {
@@ -172,7 +194,9 @@ describe('simulator: create call', () => {
         h.sim.setGrantedPermissions(['Calls.Initiate.All', 'Calls.InitiateGroupCall.All', 'Calls.JoinGroupCall.All', 'Calls.JoinGroupCallAsGuest.All'].filter((p) => p !== permission) as never);
         const refused = await h.graph('POST', '/communications/calls', { callbackUri: h.callbackUri, ...body });
         assert.equal(refused.status, 403);
-        assert.ok(refused.body.error.message.includes(permission));
+        // As Graph's calling service answers: code 7504, a message that names no permission.
+        assert.equal(refused.body.error.code, '7504');
+        assert.equal(refused.body.error.message, 'Insufficient enterprise tenant permissions, cannot access this API.');
 
         h.sim.setGrantedPermissions([permission] as never);
         assert.equal((await h.graph('POST', '/communications/calls', { callbackUri: h.callbackUri, ...body })).status, 201);

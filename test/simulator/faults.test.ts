@@ -21,6 +21,15 @@ describe('simulator: fault injection', () => {
     assert.equal((await create()).status, 201);
   });
 
+  it('answers with the error code and message it is given', async () => {
+    h.sim.failNext({ method: 'POST', path: '/communications/calls', status: 403, code: '7505', message: 'Request authorization tenant mismatch.' });
+
+    const refused = await create();
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, '7505');
+    assert.equal(refused.body.error.message, 'Request authorization tenant mismatch.');
+  });
+
   it('fails as many matching requests as `times` says, and only matching ones', async () => {
     h.sim.failNext({ path: /\/participants\/invite$/, status: 503, times: 2 });
     const { body: call } = await h.createCall(groupCall(people.alice, people.erin));

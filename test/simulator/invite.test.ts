@@ -137,6 +137,9 @@ describe('simulator: invite participants', () => {
     h.sim.setGrantedPermissions(['Calls.Initiate.All']);
     const refused = await h.graph('POST', `/communications/calls/${callId}/participants/invite`, { participants: [invitation(people.erin)], clientContext: 'c' });
     assert.equal(refused.status, 403);
-    assert.match(refused.body.error.message, /Calls\.InitiateGroupCall\.All/);
+    assert.equal(refused.body.error.code, '7504');
+    assert.match(refused.body.error.message, /^Insufficient enterprise tenant permissions/);
+    h.sim.setGrantedPermissions(['Calls.InitiateGroupCall.All']);
+    assert.equal((await h.graph('POST', `/communications/calls/${callId}/participants/invite`, { participants: [invitation(people.erin)], clientContext: 'c' })).status, 200);
   });
 });

@@ -30,6 +30,9 @@ export interface Invitee {
   reason?: string;
   /** The invite that asked them; absent for the targets the call itself rang. */
   clientContext?: string;
+  /** When they joined and left (ISO 8601), for the call's summary. */
+  joinedAt?: string;
+  leftAt?: string;
 }
 
 export interface CallRecord {
@@ -57,6 +60,8 @@ export interface CallRecord {
   contentSharingSessionIds: string[];
   /** Set when this peer-to-peer call was escalated: its party moved into that group call. */
   replacedBy?: { callId: string; handle?: string };
+  /** Who asked Rally to hang up, when someone did: the summary names them. */
+  endedBy?: Person;
   /** On a group call started by `escalate`: the peer-to-peer call whose party moves in once this one is established. */
   pendingEscalation?: { peerToPeerCallId: string; thenInvite?: CallTarget[] };
 }
@@ -287,6 +292,22 @@ function applyMove(record: CallRecord, event: MovedIntoGroupCallEvent): CallUpda
  * still learned then).
  */
 export function applyCallEvent(record: CallRecord, event: CallRecordEvent, at: string): CallUpdate {
+  return stamped(record, applyEvent(record, event, at), at);
+}
+
+/** Notes when each invitee who joined or left in this update did so (the state machine only says that they did). */
+function stamped(before: CallRecord, update: CallUpdate, at: string): CallUpdate {
+  if (update.record === before || update.record.invitees === before.invitees) return update;
+  const invitees = update.record.invitees.map((invitee, i) => {
+    if (invitee.outcome === before.invitees[i]?.outcome) return invitee;
+    if (invitee.outcome === 'joined' && invitee.joinedAt === undefined) return { ...invitee, joinedAt: at };
+    if (invitee.outcome === 'left' && invitee.leftAt === undefined) return { ...invitee, leftAt: at };
+    return invitee;
+  });
+  return { ...update, record: { ...update.record, invitees } };
+}
+
+function applyEvent(record: CallRecord, event: CallRecordEvent, at: string): CallUpdate {
   switch (event.kind) {
     case 'callState':
       return applyState(record, event, at);
