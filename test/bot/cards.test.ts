@@ -67,6 +67,35 @@ describe('cards', () => {
     assert.deepEqual(actions(over), ['Refresh']);
   });
 
+  it('turns an ended call into its summary: how long it lasted, who was there for how long, who hung up', () => {
+    const connected = applyCallEvent(placed, { kind: 'callState', callId: 'call-1', changeType: 'updated', state: 'established' }, '2026-11-23T20:00:10.000Z').record;
+    const hungUp = applyCallEvent(
+      { ...connected, endedBy: { id: 'u', name: 'Diego' } },
+      { kind: 'callState', callId: 'call-1', changeType: 'deleted', state: 'terminated' },
+      '2026-11-23T20:04:22.000Z',
+    ).record;
+    const text = cardText(renderCallCard(hungUp, { pickerSupported: false, revision: 'r3' }));
+    assert.match(text, /Lasted 4 min 12 s · hung up by Diego/);
+    assert.match(text, /Adele Vance.*Joined for 4 min 12 s/);
+    assert.deepEqual(validationProblems(renderCallCard(hungUp, { pickerSupported: false, revision: 'r3' })), []);
+    assert.doesNotMatch(cardText(renderCallCard(connected, { pickerSupported: false, revision: 'r4' })), /Lasted/, 'a live call has no summary');
+  });
+
+  it('shows the people in a meeting from Graph\'s roster, since Rally rang nobody there', () => {
+    const meeting = newCallRecord({ callId: 'm', tenantId: 't', kind: 'meeting', chatKey: 'c', handle: '#2', placedBy: { id: 'u', name: 'Diego' }, at });
+    const withRoster = applyCallEvent(meeting, {
+      kind: 'roster',
+      callId: 'm',
+      participants: [
+        { key: 'p1', participantId: 'p1', identity: { kind: 'user', id: 'alex', displayName: 'Alex Wilber' }, isMuted: false, isInLobby: false },
+        { key: 'p2', participantId: 'p2', identity: { kind: 'user', id: 'megan', displayName: 'Megan Bowen' }, isMuted: false, isInLobby: true },
+      ],
+    }, at).record;
+    const text = cardText(renderCallCard(withRoster, { pickerSupported: false, revision: 'r5' }));
+    assert.match(text, /Alex Wilber.*In the meeting/);
+    assert.match(text, /Megan Bowen.*In the lobby/);
+  });
+
   it('offers the Graph people picker only where the client supports it, and always a plain field', () => {
     const withPicker = cardText(renderCallCard(placed, { pickerSupported: true, revision: 'r' }));
     const without = cardText(renderCallCard(placed, { pickerSupported: false, revision: 'r' }));
