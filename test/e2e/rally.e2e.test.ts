@@ -80,11 +80,11 @@ describe('Rally in the Agents Playground (browser)', function () {
     await cardTextField(card, PEOPLE_FIELD).fill('+14255550100');
     await cardButton(card, 'Invite').click();
     // The card tells the story (ringing, then joined); the chat gets one line for the result.
-    await card.getByText('+14255550100').waitFor();
+    await card.getByText('+14255550100', { exact: true }).waitFor();
     await chat.botMessage('+14255550100 joined the call.').waitFor();
     await card.getByText('Joined', { exact: true }).nth(2).waitFor();
     await chat.screenshot(`${SCREENSHOTS}/invite-phone.png`);
-    // The README's picture (docs/call-card.png is a copy of this one): an established call, clipped to the card.
+    // A group call with everyone joined, clipped to the card.
     await chat.screenshot(`${SCREENSHOTS}/call-card.png`, card);
     await hangUp(card);
   });
@@ -126,6 +126,52 @@ describe('Rally in the Agents Playground (browser)', function () {
     } finally {
       stack.sim.setGrantedPermissions([...DEFAULT_PERMISSIONS]);
     }
+  });
+
+  it('"status" brings the call\'s one card up to date instead of copying it, and the ended call becomes its summary', async function () {
+    const card = await chat.sendAndWaitForCard('call adelev@contoso.com');
+    await card.getByText('Connected', { exact: true }).waitFor();
+    const handle = await handleOf(card);
+    const cardsBefore = await chat.cards().count();
+    await chat.send(`status ${handle}`);
+    await chat.botMessage(`${handle}: call, connected, Adele Vance (joined). Its card above shows it as it is now.`).waitFor();
+    assert.equal(await chat.cards().count(), cardsBefore, 'no second copy of the card');
+
+    await chat.send(`hangup ${handle}`);
+    await card.getByText('Ended', { exact: true }).waitFor();
+    await card.getByText(/^Lasted .* · hung up by /).waitFor();
+    await card.getByText(/^Joined for /).waitFor();
+    assert.equal(await cardButton(card, 'Hang up').count(), 0, 'an ended call offers no Hang up button');
+    // The README's picture (docs/call-card.png is a copy of this one): the summary an ended call leaves in the chat.
+    await chat.screenshot(`${SCREENSHOTS}/summary-card.png`, card);
+  });
+
+  it('invites into a one-to-one call from its card by escalating it into a group call', async function () {
+    const peerToPeer = await chat.sendAndWaitForCard('call adelev@contoso.com');
+    await peerToPeer.getByText('Connected', { exact: true }).waitFor();
+    await cardTextField(peerToPeer, PEOPLE_FIELD).fill('alexw@contoso.com');
+    const groupCall = await chat.newCardAfter(() => cardButton(peerToPeer, 'Invite').click());
+    await groupCall.getByText('Group call', { exact: false }).waitFor();
+    await peerToPeer.getByText('Moved', { exact: true }).waitFor();
+    await groupCall.getByText('Call with Alex Wilber, Adele Vance').waitFor();
+    await chat.screenshot(`${SCREENSHOTS}/invite-escalates.png`);
+    await hangUp(groupCall);
+  });
+
+  it('asks which call "hangup" means when two are going on, and ends neither', async function () {
+    const first = await chat.sendAndWaitForCard('call adelev@contoso.com');
+    await first.getByText('Connected', { exact: true }).waitFor();
+    const second = await chat.sendAndWaitForCard('call alexw@contoso.com');
+    await second.getByText('Connected', { exact: true }).waitFor();
+    const [a, b] = [await handleOf(first), await handleOf(second)];
+    await chat.send('hangup');
+    // Calls an earlier scenario left going would be listed too: the chat shares one stack.
+    await chat.botMessage(new RegExp(`This chat has \\d+ calls going on \\(.*${a}.*${b}\\): which one\\? Say "hangup #\\d+", for example`)).waitFor();
+    assert.equal(await first.getByText('Connected', { exact: true }).count(), 1);
+    assert.equal(await second.getByText('Connected', { exact: true }).count(), 1);
+    await chat.screenshot(`${SCREENSHOTS}/which-call.png`);
+    await hangUp(first);
+    await hangUp(second);
   });
 
   it('ends a call from the card\'s Hang up button', async function () {
