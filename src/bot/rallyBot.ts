@@ -110,12 +110,16 @@ export class RallyBot extends TeamsActivityHandler {
   constructor(private readonly options: RallyBotOptions) {
     super();
     this.onMessage(async (context, next) => {
-      await options.chats.remember(context);
       const key = messageKey(context);
-      if (await options.chats.pending(key)) {
-        await this.handleMessage(context);
-        await options.chats.handled(key);
-      }
+      // Remembering the chat is for reports after this turn: it need not hold up the command.
+      await Promise.all([
+        options.chats.remember(context),
+        (async () => {
+          if (!(await options.chats.pending(key))) return;
+          await this.handleMessage(context);
+          await options.chats.handled(key);
+        })(),
+      ]);
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {

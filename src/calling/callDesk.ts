@@ -420,12 +420,18 @@ export class CallDesk {
       deadline: deadline.toISOString(),
       deadlineJob,
     };
-    // The intent first, then its index: a crash in between leaves an intent nobody resumes, which its job expires.
+    // The intent first, then its index: whoever reads the index finds the intent it names (a second delivery of the
+    // activity must find the winner's intent, or it would send too).
     await this.options.intents.update(intent.id, (current) => current ?? intent);
     const index = await this.options.intentsByActivity.update(activityKey, (current) => current ?? { intentId: intent.id, at: intent.createdAt });
     if (index?.intentId !== intent.id) {
       const winner = index && (await this.options.intents.get(index.intentId));
-      if (winner) return winner;
+      if (winner) {
+        // Another delivery of this activity got there first: this intent was never meant, and its deadline says nothing.
+        await this.options.intents.update(intent.id, (current) => stepped(current, ['received'], 'failed'));
+        await this.cancelDeadline(intent);
+        return winner;
+      }
     }
     return intent;
   }
