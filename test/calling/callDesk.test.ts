@@ -251,6 +251,29 @@ describe('CallDesk', () => {
       assert.equal(meetingInfo.joinMeetingId, '123456789');
     });
 
+    it('escalate whose group call is already established when recorded (its notifications came first) leaves the invite to the follow-up job, and succeeds', async () => {
+      await seedCall(f, 'p2p-call', 'peerToPeer', { targets: [adele] });
+      // The group call's notifications beat Graph's answer: Rally keeps them in a placeholder until it records the call.
+      const createCall = f.api.createCall.bind(f.api);
+      f.api.createCall = async (tenantId, body) => {
+        const call = await createCall(tenantId, body);
+        await f.calls.update(call.id, () => ({
+          placeholder: true,
+          callId: call.id,
+          createdAt: AT,
+          events: [{ event: { kind: 'callState', callId: call.id, changeType: 'updated', state: 'established' }, at: AT }],
+        }));
+        return call;
+      };
+
+      const group = await f.desk.escalate(chatRequest(), undefined, [alex]);
+
+      assert.equal(group.state, 'established');
+      assert.equal(group.pendingEscalation?.peerToPeerCallId, 'p2p-call');
+      assert.deepEqual(f.api.all('inviteParticipants'), [], 'no invite inside the command');
+      assert.deepEqual(f.jobs.followUps, [group.callId], 'the follow-up job takes the escalation\'s second step');
+    });
+
     it('escalate starts a group call ringing the new people, then moves the one-to-one party in', async () => {
       await seedCall(f, 'p2p-call', 'peerToPeer', { targets: [adele] });
 

@@ -17,4 +17,17 @@ describe('operations settings', () => {
     assert.equal(loadSettings({ APPLICATIONINSIGHTS_CONNECTION_STRING: ' ' }).operations.applicationInsightsConnectionString, undefined);
     assert.equal(loadSettings({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=x' }).operations.applicationInsightsConnectionString, 'InstrumentationKey=x');
   });
+
+  it('reads RALLY_RETENTION and RALLY_RECONCILE_INTERVAL as durations, 7 days and 1 minute by default', () => {
+    assert.equal(loadSettings({}).operations.retentionMs, 7 * 86_400_000);
+    assert.equal(loadSettings({}).operations.reconcileEveryMs, 60_000);
+    assert.equal(loadSettings({ RALLY_RETENTION: '30s' }).operations.retentionMs, 30_000);
+    assert.equal(loadSettings({ RALLY_RETENTION: '15m', RALLY_RECONCILE_INTERVAL: '5s' }).operations.reconcileEveryMs, 5_000);
+  });
+
+  it('stops startup with one line on a retention or interval that is not a duration', () => {
+    for (const [setting, value] of [['RALLY_RETENTION', '7 days'], ['RALLY_RETENTION', '0d'], ['RALLY_RETENTION', '-1h'], ['RALLY_RECONCILE_INTERVAL', '1s'], ['RALLY_RECONCILE_INTERVAL', '2d']]) {
+      assert.throws(() => loadSettings({ [setting!]: value }), (error: unknown) => error instanceof SettingsError && error.setting === setting && /duration/.test(error.message), `${setting}=${value}`);
+    }
+  });
 });

@@ -9,6 +9,7 @@ import type { CallDocument } from '../../src/calling/records/callDocument.js';
 import { BlobDocumentStore, blobPipelineOptions } from '../../src/storage/blobDocumentStore.js';
 import { DocumentRecordStore } from '../../src/storage/documentRecordStore.js';
 import { startAzurite } from '../support/azurite.js';
+import { waitFor } from '../support/waitFor.js';
 import type { Azurite } from '../support/azurite.js';
 import { cardText } from './connectorStandIn.js';
 import { RallyHarness } from './rallyHarness.js';
@@ -61,6 +62,30 @@ describe('Two Rally instances on one Blob Storage container (Azurite)', function
     assert.equal(h.createCallRequests().length, 1);
     await h.sim.idle();
     assert.equal(h.connector.cardPosts().length, 1, h.connector.summary().join('\n'));
+  });
+
+  it('the same notification delivered to both at once has one effect: one line in the chat', async () => {
+    const { callId, cardId } = await placeThrough(0);
+    const token = await h.sim.notificationToken();
+    const terminated = {
+      '@odata.type': '#microsoft.graph.commsNotifications',
+      value: [{ changeType: 'deleted', resourceUrl: `/communications/calls/${callId}`, resourceData: { '@odata.type': '#microsoft.graph.call', state: 'terminated', resultInfo: { code: 200, subcode: 5001, message: 'The other person hung up.' } } }],
+    };
+    const post = (instance: number) =>
+      fetch(`${h.instanceUrl(instance)}/api/calling`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(terminated) });
+    const statuses = await Promise.all([post(0), post(1), post(0), post(1)].map(async (r) => (await r).status));
+    assert.deepEqual(statuses, [202, 202, 202, 202]);
+    await h.connector.until(() => /Ended/.test(cardSays(cardId)), 'the card showing the end', 20_000);
+    await h.connector.until((c) => c.lines().some((l) => l.startsWith('#1 ended')), 'the line saying so', 20_000);
+    // Once the store holds no news left to tell and no follow-up job for the call, neither instance can say it again.
+    const documents = await BlobDocumentStore.create(new ContainerClient(azurite.connectionString, container, blobPipelineOptions()));
+    await waitFor(async () => {
+      const call = callOf(await new DocumentRecordStore<CallDocument>(documents, 'calls/').get(callId));
+      const pending: string[] = [];
+      for await (const key of documents.listByPrefix('jobs/')) if (key.endsWith(`call:${callId}`) || key.includes(`call%3a${callId}`)) pending.push(key);
+      return (call?.unreported?.length ?? 0) === 0 && call?.reporting === undefined && pending.length === 0;
+    }, 'the call settled with nothing left to tell');
+    assert.equal(h.connector.lines().filter((l) => l.startsWith('#1 ended')).length, 1, h.connector.summary().join('\n'));
   });
 
   it('200 roster updates for one call, split across both, concurrent and out of order: every one is applied', async () => {

@@ -339,6 +339,49 @@ describe('JobRunner', () => {
     });
   });
 
+  describe('recurring work (every)', () => {
+    it('runs once per period however many instances start it, at any time in the period, and again the next period', async () => {
+      const clock = new Clock(START + 10_000);
+      const documents = new MemoryDocumentStore();
+      let runs = 0;
+      const work = async () => void runs++;
+      const instances = [0, 1, 2].map(() => runner(jobStoreOver(documents), {}, { now: clock.now }));
+      const tickAll = async () => {
+        await Promise.all(instances.map((r) => r.tick()));
+        await Promise.all(instances.map((r) => r.idle()));
+      };
+      await Promise.all(instances.slice(0, 2).map((r) => r.every('sweep', 60_000, work)));
+      await tickAll();
+      assert.equal(runs, 1, 'the current period ran once, on one instance');
+
+      // A third instance starting later in the same period does not run that period again.
+      clock.advance(20_000);
+      await instances[2]!.every('sweep', 60_000, work);
+      await tickAll();
+      assert.equal(runs, 1);
+
+      clock.advance(40_000);
+      await tickAll();
+      assert.equal(runs, 2, 'the next period ran once');
+    });
+
+    it('retries a period whose run failed, rather than skipping it', async () => {
+      const clock = new Clock(START);
+      const jobs = runner(jobStoreOver(new MemoryDocumentStore()), {}, { now: clock.now });
+      let attempts = 0;
+      await jobs.every('reconcile', 60_000, async () => {
+        attempts++;
+        if (attempts === 1) throw new Error('Graph is down');
+      });
+      await jobs.tick();
+      await jobs.idle();
+      clock.advance(5_000);
+      await jobs.tick();
+      await jobs.idle();
+      assert.equal(attempts, 2);
+    });
+  });
+
   describe('real timers', () => {
     it('polling fires a job no earlier than its due time and within the documented tolerance after it', async () => {
       const store = jobStoreOver(new MemoryDocumentStore());
