@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationMs, isDuration } from './duration.js';
-import { SettingsError } from './settingsError.js';
+import { readSettings } from './settingsError.js';
 
 // Settings for running Rally rather than for calling: who may run the admin commands, and where telemetry goes.
 
@@ -44,16 +44,11 @@ const schema = z.object({
 });
 
 export function loadOperationsSettings(env: Readonly<Record<string, string | undefined>>): OperationsSettings {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const setting = String(issue.path[0]);
-    throw new SettingsError(setting, `Setting ${setting} ${issue.message}.`);
-  }
+  const settings = readSettings(schema, env);
   return {
-    admins: parsed.data.ADMINS,
-    applicationInsightsConnectionString: parsed.data.APPLICATIONINSIGHTS_CONNECTION_STRING,
-    retentionMs: durationMs(parsed.data.RALLY_RETENTION),
-    reconcileEveryMs: durationMs(parsed.data.RALLY_RECONCILE_INTERVAL),
+    admins: settings.ADMINS,
+    applicationInsightsConnectionString: settings.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    retentionMs: durationMs(settings.RALLY_RETENTION),
+    reconcileEveryMs: durationMs(settings.RALLY_RECONCILE_INTERVAL),
   };
 }

@@ -3,7 +3,7 @@ import { loadPolicySettings } from './policySettings.js';
 import type { PolicySettings } from './policySettings.js';
 import { loadOperationsSettings } from './operationsSettings.js';
 import type { OperationsSettings } from './operationsSettings.js';
-import { SettingsError } from './settingsError.js';
+import { readSettings, SettingsError } from './settingsError.js';
 import { loadStoreSettings } from './storeSettings.js';
 import type { StoreSettings } from './storeSettings.js';
 
@@ -134,14 +134,7 @@ export const PUBLIC_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 export { SettingsError };
 
 export function loadSettings(env: Readonly<Record<string, string | undefined>>): Settings {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const setting = String(issue.path[0] ?? 'settings');
-    // Only the setting's name and the rule: the value may be a secret.
-    throw new SettingsError(setting, `Setting ${setting} ${issue.message}.`);
-  }
-  const s = parsed.data;
+  const s = readSettings(schema, env);
   const publicUrl = s.BOT_PUBLIC_URL ?? `http://localhost:${s.PORT}`;
   const localMode = s.MicrosoftAppId === undefined;
   return {

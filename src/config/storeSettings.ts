@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SettingsError } from './settingsError.js';
+import { readSettings } from './settingsError.js';
 
 // Where Rally keeps its state: the embedded file store (one instance, the default) or an Azure Blob Storage container
 // that any number of instances share.
@@ -56,14 +56,7 @@ const schema = z
   });
 
 export function loadStoreSettings(env: Readonly<Record<string, string | undefined>>): StoreSettings {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const setting = String(issue.path[0]);
-    // Only the setting's name and the rule: a connection string holds the account key.
-    throw new SettingsError(setting, `Setting ${setting} ${issue.message}.`);
-  }
-  const s = parsed.data;
+  const s = readSettings(schema, env);
   if (s.RALLY_STORE === 'file') return { kind: 'file', dataDir: s.RALLY_DATA_DIR };
   const container = s.RALLY_BLOB_CONTAINER ?? 'rally';
   if (s.AZURE_STORAGE_CONNECTION_STRING !== undefined) return { kind: 'blob', container, connectionString: s.AZURE_STORAGE_CONNECTION_STRING };
