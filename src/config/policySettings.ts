@@ -9,7 +9,8 @@ import { SettingsError } from './settingsError.js';
 // Who may use Rally and what it may dial. A bot that rings people and phone numbers from chat invites toll fraud and
 // harassment, so outside local mode the defaults are narrow: the bot's own tenant, and no phone numbers until an
 // operator names who may dial and where. Local mode talks to the simulator only, so there everything is open except
-// the number types (the demo shows a premium-rate refusal) and the rate limit.
+// the number types (the demo shows a premium-rate refusal), and there is no rate limit: trying the README's demo
+// commands a few times must not end in "try again in 5 minutes".
 // Settings come from the environment and, for lists too long for a variable, a JSON file named by RALLY_POLICY_FILE
 // whose keys are the same names; a variable that is set wins over the file.
 
@@ -49,6 +50,7 @@ const NUMBER_TYPES = [
 
 /** Ordinary lines and free numbers: what a person reaches on purpose, at no surprise cost. */
 export const DEFAULT_NUMBER_TYPES: readonly PhoneNumberType[] = ['FIXED_LINE', 'MOBILE', 'FIXED_LINE_OR_MOBILE', 'TOLL_FREE'];
+/** Outside local mode; local mode has none unless CALL_RATE_LIMIT says so. */
 export const DEFAULT_CALL_RATE_LIMIT = '10/5m';
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -122,7 +124,7 @@ export function loadPolicySettings(env: Readonly<Record<string, string | undefin
     allowedDialers: open(p.ALLOWED_DIALERS, []),
     allowedCountries: open(p.ALLOWED_COUNTRY_CODES, []),
     allowedNumberTypes: (p.ALLOWED_NUMBER_TYPES as PhoneNumberType[] | undefined) ?? DEFAULT_NUMBER_TYPES,
-    callRateLimit: rateLimit(p.CALL_RATE_LIMIT || DEFAULT_CALL_RATE_LIMIT),
+    callRateLimit: rateLimit(p.CALL_RATE_LIMIT || (context.localMode ? 'off' : DEFAULT_CALL_RATE_LIMIT)),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Server } from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from '../log/logger.js';
 import { activityShapeProblem } from './activityShape.js';
+import { answeringUnavailableKeys } from './botAuthentication.js';
 import { inRequest } from '../log/requestContext.js';
 import { gracefulClose } from './gracefulClose.js';
 
@@ -63,7 +64,10 @@ export async function startHttpServer(parts: ServerParts, port: number, host = '
       return;
     }
     try {
-      await parts.adapter.process(req, res, parts.onTurn);
+      // Signing keys Rally could not fetch are its own fault, and temporary: 503 (the adapter would answer 500).
+      await answeringUnavailableKeys(res, (response) => parts.adapter.process(req, response, parts.onTurn), (error) =>
+        res.send(503, { error: error.code }),
+      );
     } catch (error) {
       parts.log.error({ err: error }, 'activity processing failed');
       if (!res.headersSent) res.send(500);

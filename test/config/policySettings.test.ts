@@ -21,15 +21,24 @@ function refusal(env: Record<string, string>): SettingsError {
 }
 
 describe('policy settings', () => {
-  it('opens everything but the number types and the rate limit in local mode, so the demo works', () => {
+  it('opens everything but the number types in local mode, with no rate limit, so the demo works', () => {
     assert.deepEqual(loadSettings({}).policy, {
       allowedTenants: EVERYONE,
       allowedCallers: EVERYONE,
       allowedDialers: EVERYONE,
       allowedCountries: EVERYONE,
       allowedNumberTypes: DEFAULT_NUMBER_TYPES,
-      callRateLimit: { max: 10, windowMs: 300_000 },
+      callRateLimit: undefined,
     });
+  });
+
+  it('limits calls to 10 per 5 minutes outside local mode unless CALL_RATE_LIMIT says otherwise', () => {
+    assert.deepEqual(loadSettings(production).policy.callRateLimit, { max: 10, windowMs: 300_000 });
+    assert.deepEqual(loadSettings({ ...production, CALL_RATE_LIMIT: ' ' }).policy.callRateLimit, { max: 10, windowMs: 300_000 });
+  });
+
+  it('keeps a CALL_RATE_LIMIT that is set in local mode', () => {
+    assert.deepEqual(loadSettings({ CALL_RATE_LIMIT: '2/1m' }).policy.callRateLimit, { max: 2, windowMs: 60_000 });
   });
 
   it('serves only the bot\'s own tenant in production and dials nothing until told', () => {
@@ -102,6 +111,11 @@ describe('policy settings', () => {
       assert.deepEqual(policy.allowedDialers, [person]);
       assert.deepEqual(policy.allowedCountries, ['1']);
       assert.deepEqual(policy.callRateLimit, { max: 5, windowMs: 60_000 });
+    });
+
+    it('keeps a CALL_RATE_LIMIT from the file in local mode', async () => {
+      const file = await policyFile({ CALL_RATE_LIMIT: '4/1h' });
+      assert.deepEqual(loadPolicySettings({ RALLY_POLICY_FILE: file }, { localMode: true }).callRateLimit, { max: 4, windowMs: 3_600_000 });
     });
 
     it('names the file when a value in it is wrong', async () => {

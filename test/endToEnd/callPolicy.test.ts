@@ -27,8 +27,8 @@ describe('Rally calling policy over HTTP', function () {
   describe('who may call', () => {
     it('refuses a caller not on ALLOWED_CALLERS, and Graph gets no create-call request', async () => {
       const harness = await start({ ALLOWED_CALLERS: SOMEONE_ELSE });
-      assert.match(await refusalOf(harness, 'call adelev@contoso.com'), /^You are not allowed to place calls with Rally; ask your Teams administrator/);
-      assert.match(await refusalOf(harness, 'join https://teams.microsoft.com/meet/123456789?p=abc'), /not allowed to place calls/);
+      assert.match(await refusalOf(harness, 'call adelev@contoso.com'), /^You are not allowed to place or change calls with Rally; ask your Teams administrator/);
+      assert.match(await refusalOf(harness, 'join https://teams.microsoft.com/meet/123456789?p=abc'), /not allowed to place or change calls/);
       assert.equal(harness.createCallRequests().length, 0);
     });
 

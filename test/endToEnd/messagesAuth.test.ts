@@ -16,6 +16,7 @@ describe('inbound authentication on /api/messages (app id set)', () => {
   let unpublished: SigningKey;
   let h: RallyHarness;
   let logs: LogCapture;
+  let keysClosed: boolean;
 
   before(async () => {
     [key, unpublished] = await Promise.all([newSigningKey(), newSigningKey()]);
@@ -25,6 +26,7 @@ describe('inbound authentication on /api/messages (app id set)', () => {
     // botbuilder writes each refusal to the console as well; Rally's own log line is asserted instead.
     sinon.stub(console, 'error');
     keys = await CallingKeyServer.start();
+    keysClosed = false;
     keys.publish(key);
     logs = new LogCapture();
     h = await RallyHarness.start({
@@ -46,7 +48,7 @@ describe('inbound authentication on /api/messages (app id set)', () => {
 
   afterEach(async () => {
     await h.close();
-    await keys.close();
+    if (!keysClosed) await keys.close();
     sinon.restore();
   });
 
@@ -106,4 +108,52 @@ describe('inbound authentication on /api/messages (app id set)', () => {
       assert.ok(logs.records().some((r) => r.msg === 'activity refused: its token did not pass'), 'Rally logs the refusal');
     });
   }
+
+  // Without the keys Rally cannot tell a genuine activity from a forged one: it runs nothing, and the fault is its own
+  // (or the network's), so it answers 503, not the sender's 401 nor the adapter's bare 500, and logs it once.
+  const keyOutages: { name: string; cause: () => Promise<void> }[] = [
+    { name: 'the signing key set answers 500', cause: async () => void (keys.failing.jwks = 500) },
+    { name: 'the OpenID metadata answers 503', cause: async () => void (keys.failing.metadata = 503) },
+    {
+      name: 'the key server cannot be reached',
+      cause: async () => {
+        await keys.close();
+        keysClosed = true;
+      },
+    },
+  ];
+
+  for (const outage of keyOutages) {
+    it(`answers 503 with one error line when ${outage.name}, and runs nothing`, async () => {
+      const before = await storedFiles();
+      await outage.cause();
+      const activity = helpMessage();
+
+      const response = await h.postActivity(activity, `Bearer ${await channelToken(key, activity)}`);
+
+      assert.equal(response.status, 503);
+      assert.deepEqual(await response.json(), { error: 'botFrameworkKeysUnavailable' });
+      assert.deepEqual(h.connector.sent, []);
+      assert.deepEqual(await storedFiles(), before);
+      const lines = logs.records().filter((r) => r.level >= 40);
+      assert.deepEqual(
+        lines.map((r) => ({ level: r.level, msg: r.msg, code: r.err?.code })),
+        [{ level: 50, msg: 'activity not checked: the Bot Framework signing keys are unavailable', code: 'botFrameworkKeysUnavailable' }],
+      );
+      assert.ok(lines[0].requestId, 'the line names the request');
+    });
+  }
+
+  it('takes the same activity once the signing keys can be fetched again', async () => {
+    keys.failing.jwks = 500;
+    const activity = helpMessage();
+    const token = `Bearer ${await channelToken(key, activity)}`;
+    assert.equal((await h.postActivity(activity, token)).status, 503);
+
+    delete keys.failing.jwks;
+    const response = await h.postActivity(activity, token);
+
+    assert.equal(response.status, 200);
+    assert.equal(h.connector.sent.length, 1, 'the turn ran once');
+  });
 });
