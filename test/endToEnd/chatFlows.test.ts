@@ -1,6 +1,7 @@
 // Chat commands end to end: a Teams-shaped activity in, Graph requests at the simulator, chat posts and card updates
 // at the Connector stand-in.
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
 import { DEFAULT_PERMISSIONS } from '../../src/simulator/index.js';
 import { cardText } from './connectorStandIn.js';
 import { ADELE_MEMBER, PSTN_INSTANCE_ID, RallyHarness } from './rallyHarness.js';
@@ -98,6 +99,19 @@ describe('Rally chat commands over HTTP', function () {
     const { cardId } = await h.placeCall('call meganb@contoso.com');
     await h.connector.lineContaining('Megan Bowen declined');
     assert.match(cardSays(cardId), /Declined/);
+    // One line says why it ended: no "#1 ended." before (or after) the decline.
+    assert.deepEqual(h.connector.lines().filter((l) => l.includes('#1')), [h.connector.lines().find((l) => l.startsWith('Megan Bowen declined #1.'))]);
+  });
+
+  it('forgets the chat when Rally is removed from it: no conversation or call counter is kept', async () => {
+    await h.placeCall('call adelev@contoso.com');
+    await h.say('hangup');
+    await h.settle();
+    const kept = async () => (await readdir(h.dataDir, { recursive: true })).filter((f) => /^(conversations|chats)\//.test(String(f).replace(/\\/g, '/')) && String(f).endsWith('.json'));
+    assert.equal((await kept()).length, 2, 'the chat was remembered');
+    const response = await h.postActivity({ ...h.activityBase(), type: 'installationUpdate', action: 'remove', id: 'remove-1' });
+    assert.equal(response.status, 200);
+    assert.deepEqual(await kept(), []);
   });
 
   it('calls a phone number from the resource account, and refuses a number that is not one', async () => {
