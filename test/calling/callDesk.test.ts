@@ -12,6 +12,7 @@ import type { OperationRecord } from '../../src/calling/records/operationRecord.
 import type { RosterEntry } from '../../src/calling/records/roster.js';
 import type { CallState } from '../../src/calling/requests/graphTypes.js';
 import { meetingById } from '../../src/calling/targets/meetingLink.js';
+import type { E164 } from '../../src/calling/targets/phoneNumber.js';
 import type { UserTarget } from '../../src/calling/targets/people.js';
 import type { RallyError } from '../../src/errors/rallyError.js';
 import { AT, OPEN_POLICY, REQUESTER, TENANT_ID, buildCallDesk, chatRequest } from '../support/callDeskFixture.js';
@@ -272,6 +273,22 @@ describe('CallDesk', () => {
       assert.equal(group.pendingEscalation?.peerToPeerCallId, 'p2p-call');
       assert.deepEqual(f.api.all('inviteParticipants'), [], 'no invite inside the command');
       assert.deepEqual(f.jobs.followUps, [group.callId], 'the follow-up job takes the escalation\'s second step');
+    });
+
+    it('invite of a person and a phone number into a one-to-one call: the group call rings the person, and the number is invited once the party moved in', async () => {
+      await seedCall(f, 'p2p-call', 'peerToPeer', { targets: [adele] });
+      const phone = { kind: 'phone' as const, number: '+14255550100' as E164 };
+
+      const outcome = await f.desk.invite(chatRequest(), undefined, [alex, phone]);
+      assert.equal(outcome.kind, 'escalated');
+      assert.deepEqual(targetIds(f.api.only('createCall').body), [alex.id], 'a group call rings Teams users only');
+
+      const group = outcome.kind === 'escalated' ? outcome.groupCall : assert.fail('not escalated');
+      f.api.requests.length = 0;
+      const established = callOf(await f.calls.update(group.callId, (d) => d && { ...callOf(d)!, state: 'established' }));
+      await f.desk.continueEscalation(established!);
+      const invites = f.api.all('inviteParticipants').map((q) => q.body.participants.map((p) => p.identity.user?.id ?? p.identity.phone?.id));
+      assert.deepEqual(invites, [[adele.id], ['+14255550100']], 'the party moves in first, then the number is invited');
     });
 
     it('escalate starts a group call ringing the new people, then moves the one-to-one party in', async () => {
