@@ -1,9 +1,7 @@
 // Runs the whole of Rally in-process against the Graph calling simulator and a Bot Connector stand-in, all on
 // 127.0.0.1, and talks to it the way Teams does: activities POSTed to /api/messages.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { startRally } from '../../src/app.js';
 import type { RallyParts, RunningRally } from '../../src/app.js';
 import { loadSettings } from '../../src/config/settings.js';
@@ -15,6 +13,7 @@ import type { GraphSimulator, GraphSimulatorOptions, RecordedRequest } from '../
 import { ConnectorStandIn } from './connectorStandIn.js';
 import type { CardJson, StandInMember } from './connectorStandIn.js';
 import { freePort } from '../support/freePort.js';
+import { makeTempDirectory } from '../support/tempDirectory.js';
 import { RallyProcess } from '../support/rallyProcess.js';
 import { RoundRobinProxy } from '../support/roundRobinProxy.js';
 
@@ -95,7 +94,7 @@ export class RallyHarness {
   static async start(options: HarnessOptions = {}): Promise<RallyHarness> {
     const sim = await startGraphSimulator({ deliveryDelayMs: 2, ...options.simulator });
     const connector = await ConnectorStandIn.start([ADELE_MEMBER, ...(options.members ?? [])]);
-    const dataDir = await mkdtemp(join(tmpdir(), 'rally-http-'));
+    const dataDir = (await makeTempDirectory('rally-http-')).path;
     const conversationType = options.conversationType ?? 'personal';
     const harness = new RallyHarness(sim, connector, await freePort(), dataDir, `a:${conversationType}-${randomUUID()}`, conversationType, options.env ?? {}, options.parts, options);
     if ((options.instances ?? 1) > 1) {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ContainerClient } from '@azure/storage-blob';
@@ -17,7 +16,8 @@ import { StoreLockedError, StoreUnavailableError } from '../../src/storage/stora
 import { startAzurite } from '../support/azurite.js';
 import type { Azurite } from '../support/azurite.js';
 import { describeDocumentStoreContract } from './documentStoreContract.js';
-import { useTempDirectory } from './tempDirectory.js';
+import { makeTempDirectory, useTempDirectory } from '../support/tempDirectory.js';
+import type { TempDirectory } from '../support/tempDirectory.js';
 
 async function collect(keys: AsyncIterable<string>): Promise<string[]> {
   const found: string[] = [];
@@ -98,11 +98,8 @@ describe('document stores', () => {
   describeDocumentStoreContract('MemoryDocumentStore', async () => ({ store: new MemoryDocumentStore() }));
 
   describeDocumentStoreContract('FileDocumentStore', async () => {
-    const directory = await mkdtemp(path.join(tmpdir(), 'rally-documents-'));
-    return {
-      store: await FileDocumentStore.open(directory),
-      cleanup: () => rm(directory, { recursive: true, force: true }),
-    };
+    const directory = await makeTempDirectory('rally-documents-');
+    return { store: await FileDocumentStore.open(directory.path), cleanup: directory.remove };
   });
 
   describe('on Azurite', () => {
@@ -153,7 +150,7 @@ describe('document stores', () => {
 });
 
 describe('FileDocumentStore', () => {
-  const directory = useTempDirectory();
+  const directory = useTempDirectory('rally-storage-');
   const opened: FileDocumentStore[] = [];
   const children: ChildProcess[] = [];
   async function open(options?: Parameters<typeof FileDocumentStore.open>[1]): Promise<FileDocumentStore> {
@@ -311,14 +308,14 @@ function untilLine(child: ChildProcess, line: string, deadlineMs: number): Promi
 describe('BlobDocumentStore when Azurite goes away', function () {
   this.timeout(30_000);
   let azurite: Azurite | undefined;
-  let location: string | undefined;
+  let location: TempDirectory | undefined;
   before(async () => {
-    location = await mkdtemp(path.join(tmpdir(), 'rally-azurite-data-'));
-    azurite = await startAzurite({ location });
+    location = await makeTempDirectory('rally-azurite-data-');
+    azurite = await startAzurite({ location: location.path });
   });
   after(async () => {
     await azurite?.stop();
-    if (location) await rm(location, { recursive: true, force: true });
+    await location?.remove();
   });
 
   it('rejects with StoreUnavailableError while it is down and works again, data intact, once it is back', async () => {
