@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { freePort } from './freePort.js';
+import { makeTempDirectory } from './tempDirectory.js';
 
 export interface Azurite {
   /** For the well-known development account, pointing at this instance's loopback port. */
@@ -40,7 +38,8 @@ process.once('exit', () => {
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const port = await freePort();
   // In-memory Azurite still resolves a workspace; give it a scratch one rather than the repository.
-  const workspace = options.location ?? await mkdtemp(path.join(tmpdir(), 'rally-azurite-'));
+  const scratch = options.location === undefined ? await makeTempDirectory('rally-azurite-') : undefined;
+  const workspace = options.location ?? scratch!.path;
   const storage = options.location ? ['--location', options.location] : ['--inMemoryPersistence'];
   const args = [
     blobMain, '--blobHost', HOST, '--blobPort', String(port), ...storage,
@@ -52,7 +51,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       + `BlobEndpoint=http://${HOST}:${port}/${ACCOUNT};`,
     async stop() {
       await terminate(child);
-      if (!options.location) await rm(workspace, { recursive: true, force: true });
+      await scratch?.remove();
     },
     async restart() {
       await terminate(child);
