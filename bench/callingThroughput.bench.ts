@@ -13,8 +13,8 @@
 // request; and a changing roster, which shows what a durable write (fsync) per coalesced burst and the chat
 // follow-ups cost.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import restify from 'restify';
+import { startBareServer } from './support/bareServer.js';
+import type { BareServer } from './support/bareServer.js';
 import { SignJWT, generateKeyPair } from 'jose';
 import { LOCAL_APP_ID } from '../src/config/settings.js';
 import { NotificationSigner } from '../src/simulator/notificationSigner.js';
@@ -105,28 +105,13 @@ function rosterNotification(callId: string, callbackUri: string, flipped?: numbe
   });
 }
 
-interface Bare {
-  url: string;
-  close(): Promise<void>;
-}
+type Bare = BareServer;
 
 /** The baseline: what any restify server parsing the same JSON body must spend, and nothing more. */
-async function startBareRestify(): Promise<Bare> {
-  const server = restify.createServer({ name: 'bare', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false, rejectUnknown: true }));
-  server.post('/api/calling', async (_req, res) => {
+function startBareRestify(): Promise<Bare> {
+  return startBareServer('bare', '/api/calling', async (_req, res) => {
     res.send(202);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** A token exactly like the simulator's but signed with a key nobody published: Rally must refuse it. */

@@ -10,11 +10,10 @@
 //
 // Goal (the issue's): Rally's median <= 1.5 x the echo's.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import restify from 'restify';
+import { startBareServer } from './support/bareServer.js';
 import type { RecordedRequest } from '../src/simulator/index.js';
 import type { SentActivity } from '../test/endToEnd/connectorStandIn.js';
 import { RallyHarness } from '../test/endToEnd/rallyHarness.js';
@@ -51,21 +50,9 @@ async function startEchoBot(): Promise<Echo> {
     new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' } as ConfigurationBotFrameworkAuthenticationOptions),
   );
   const bot = new EchoBot();
-  const server = restify.createServer({ name: 'echo', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false, rejectUnknown: true }));
-  server.post('/api/messages', async (req, res) => {
+  return startBareServer('echo', '/api/messages', async (req, res) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /**
