@@ -56,13 +56,4 @@ export class Chats {
     await this.options.records.handledRequests.update(key, () => ({ at: new Date().toISOString(), done: true }));
   }
 
-  /** True the first time a key is seen: for button presses, where one press on one card version acts once. */
-  async firstTime(key: string): Promise<boolean> {
-    let first = false;
-    await this.options.records.handledRequests.update(key, (current) => {
-      first = current === undefined;
-      return current ?? { at: new Date().toISOString(), done: true };
-    });
-    return first;
-  }
 }

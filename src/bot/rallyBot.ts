@@ -148,8 +148,12 @@ export class RallyBot extends TeamsActivityHandler {
       }
       const ref = callRefOf(action);
       await this.options.desk.callInChat(request, ref);
-      if (action.verb !== 'refresh' && (await this.options.chats.firstTime(actionKey(request, action)))) {
-        await this.runButton(context, request, action);
+      // One press of one button on one version of the card acts once; a press whose turn was cut short (a crash) acts
+      // when Teams delivers it again, and what it asks Graph for is keyed by the press, so nothing is sent twice.
+      const key = actionKey(request, action);
+      if (action.verb !== 'refresh' && (await this.options.chats.pending(key))) {
+        await this.runButton(context, { ...request, activityKey: key }, action);
+        await this.options.chats.handled(key);
       }
       return cardResponse(this.options.cards.render(await this.options.desk.callInChat(request, ref)));
     } catch (error) {

@@ -1,5 +1,6 @@
 // The chat-level calling use cases: what a person asked for, carried out through the calling service and recorded
 // with the chat it came from, so that notifications can later be reported there.
+import { createHash } from 'node:crypto';
 import { audited } from './policy/auditTrail.js';
 import type { AuditTrail } from './policy/auditTrail.js';
 import { callIdForHandle, handleText, withHandle } from './records/callHandles.js';
@@ -501,8 +502,9 @@ export class CallDesk {
     send: (clientContext: string) => Promise<unknown>,
     replacesCallId?: string,
   ): Promise<{ call: CallRecord; operation: OperationRecord }> {
-    // Recorded before the request leaves: Graph's result notification may arrive before its answer does.
-    const clientContext = this.newClientContext();
+    // Recorded before the request leaves: Graph's result notification may arrive before its answer does. An activity's
+    // invite has a clientContext of its own, so a redelivery (or a double click) finds it recorded and sends nothing.
+    const clientContext = request.activityKey === undefined ? this.newClientContext() : activityClientContext(request.activityKey, kind);
     const operation = newOperationRecord({
       clientContext,
       callId: call.callId,
@@ -514,7 +516,12 @@ export class CallDesk {
       requestedBy: request.requestedBy,
       at: this.now().toISOString(),
     });
-    await this.options.operations.update(clientContext, () => operation);
+    let first = false;
+    const recorded = await this.options.operations.update(clientContext, (current) => {
+      first = current === undefined;
+      return current ?? operation;
+    });
+    if (!first && recorded) return { call, operation: recorded };
     const updated =
       callOf(await this.options.calls.update(call.callId, (document) => {
         const current = callOf(document);
@@ -538,6 +545,11 @@ export class CallDesk {
 function unconfirmedSentence(error: CallingApiError): string {
   const why = error.userMessage.split(/[;:]/)[0]!.trim();
   return `${why}; Rally did not send the request again, and the call may be ringing. I will post its card here as soon as Graph confirms it, or tell you within 2 minutes if it never does.`;
+}
+
+/** The clientContext of the invite an activity sends: the same on every delivery of it. */
+function activityClientContext(activityKey: string, kind: OperationKind): string {
+  return createHash('sha256').update(`${kind}:${activityKey}`).digest('hex').slice(0, 32);
 }
 
 function kindOf(targets: readonly CallTarget[]): CallKind {

@@ -85,6 +85,16 @@ describe('CallDesk', () => {
       assert.deepEqual(f.api.requests, []);
     });
 
+    it('sends one invite for one activity, however often it is delivered', async () => {
+      await seedCall(f, 'group-call', 'group');
+      const request = { ...chatRequest(), activityKey: 'message/chat-1/msg-7' };
+      await Promise.all([f.desk.invite(request, undefined, [alex]), f.desk.invite(request, undefined, [alex])]);
+      await f.desk.invite(request, undefined, [alex]);
+      assert.equal(f.api.all('inviteParticipants').length, 1);
+      await f.desk.invite({ ...request, activityKey: 'message/chat-1/msg-8' }, undefined, [alex]);
+      assert.equal(f.api.all('inviteParticipants').length, 2, 'another message is another invite');
+    });
+
     it('asks which call when the chat has more than one going on, and asks Graph nothing', async () => {
       await seedCall(f, 'group-1', 'group');
       await seedCall(f, 'group-2', 'group');

@@ -44,6 +44,14 @@ describe('Rally call card buttons over HTTP', function () {
     await h.connector.lineContaining('+14255550100 joined the call');
   });
 
+  it('"Invite" pressed twice at the same moment (a double click that reaches Rally twice at once) still invites once', async () => {
+    const { cardId } = await h.placeCall('call adelev@contoso.com alexw@contoso.com');
+    const data = { ...h.buttonData(cardId, 'invite'), people: '+14255550100' };
+    const answers = await Promise.all([h.press(cardId, 'invite', data), h.press(cardId, 'invite', data)]);
+    assert.deepEqual(answers.map((a) => a.status), [200, 200]);
+    assert.equal(h.inviteRequests().length, 1);
+  });
+
   it('answers a button for a call this chat does not have with a message, and sends nothing to Graph', async () => {
     const { cardId } = await h.placeCall('call adelev@contoso.com');
     const before = h.sim.requests.length;
