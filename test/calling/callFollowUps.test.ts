@@ -18,7 +18,7 @@ import type { CallKind } from '../../src/calling/records/callRecord.js';
 import type { RecordStore } from '../../src/calling/records/recordStore.js';
 import type { UserTarget } from '../../src/calling/targets/people.js';
 import { createLogger } from '../../src/log/logger.js';
-import { AT, REQUESTER, TENANT_ID, buildCallDesk } from '../support/callDeskFixture.js';
+import { AT, REQUESTER, TENANT_ID, buildCallDesk, intentAt } from '../support/callDeskFixture.js';
 import { MemoryRecordStore } from '../support/memoryRecordStore.js';
 
 const CALL_ID = 'c0ffee00-0000-4000-8000-0000000000a1';
@@ -165,20 +165,7 @@ async function storedCall(b: Pick<Built, 'calls'>): Promise<StoredCall> {
 }
 
 function intent(step: IntentStep, overrides: Partial<CallIntent> = {}): CallIntent {
-  return {
-    id: INTENT_ID,
-    activityKey: 'activity-1',
-    chatKey: 'chat-1',
-    tenantId: TENANT_ID,
-    requestedBy: REQUESTER,
-    kind: 'peerToPeer',
-    targets: [adele],
-    step,
-    createdAt: AT,
-    ...(step === 'received' ? {} : { sendingAt: AT }),
-    deadline: new Date(Date.parse(AT) + 120_000).toISOString(),
-    ...overrides,
-  };
+  return intentAt(INTENT_ID, step, { kind: 'peerToPeer', targets: [adele], ...overrides });
 }
 
 async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {

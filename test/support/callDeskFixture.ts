@@ -1,6 +1,6 @@
 import { CallDesk } from '../../src/calling/callDesk.js';
 import type { ChatRequest, DeskJobs } from '../../src/calling/callDesk.js';
-import type { CallIntent } from '../../src/calling/intents/callIntent.js';
+import type { CallIntent, IntentStep } from '../../src/calling/intents/callIntent.js';
 import { CallPolicy } from '../../src/calling/policy/callPolicy.js';
 import type { ChatCalls } from '../../src/calling/records/callHandles.js';
 import type { CallDocument } from '../../src/calling/records/callDocument.js';
@@ -23,6 +23,24 @@ export const OPEN_POLICY: PolicySettings = {
   allowedCountries: EVERYONE,
   allowedNumberTypes: DEFAULT_NUMBER_TYPES,
 };
+
+/** An intent of `chat-1` at `step`, as the desk records it (sending since AT unless still received). */
+export function intentAt(id: string, step: IntentStep, overrides: Partial<CallIntent> = {}): CallIntent {
+  return {
+    id,
+    activityKey: 'activity-1',
+    chatKey: 'chat-1',
+    tenantId: TENANT_ID,
+    requestedBy: REQUESTER,
+    kind: 'meeting',
+    targets: [],
+    step,
+    createdAt: AT,
+    ...(step === 'received' ? {} : { sendingAt: AT }),
+    deadline: new Date(Date.parse(AT) + 120_000).toISOString(),
+    ...overrides,
+  };
+}
 
 export function chatRequest(chatKey = 'chat-1'): ChatRequest {
   return { chatKey, tenantId: TENANT_ID, requestedBy: REQUESTER };

@@ -21,7 +21,7 @@ import type { UserTarget } from '../../../src/calling/targets/people.js';
 import { DocumentRecordStore } from '../../../src/storage/documentRecordStore.js';
 import type { DocumentStore, StoredDocument } from '../../../src/storage/documentStore.js';
 import { MemoryDocumentStore } from '../../../src/storage/memoryDocumentStore.js';
-import { AT, REQUESTER, TENANT_ID, buildCallDesk } from '../../support/callDeskFixture.js';
+import { AT, REQUESTER, TENANT_ID, buildCallDesk, intentAt } from '../../support/callDeskFixture.js';
 import { LogCapture } from '../../support/logCapture.js';
 
 // Ids from the example bodies (000 examples 1 and 3; 001 meeting).
@@ -255,20 +255,7 @@ async function seedOperation(stores: Stores, kind: OperationKind, callId: string
 }
 
 function intent(step: IntentStep, overrides: Partial<CallIntent> = {}): CallIntent {
-  return {
-    id: INTENT_ID,
-    activityKey: 'activity-1',
-    chatKey: 'chat-1',
-    tenantId: TENANT_ID,
-    requestedBy: REQUESTER,
-    kind: 'meeting',
-    targets: [],
-    step,
-    createdAt: AT,
-    sendingAt: AT,
-    deadline: new Date(Date.parse(AT) + 120_000).toISOString(),
-    ...overrides,
-  };
+  return intentAt(INTENT_ID, step, overrides);
 }
 
 async function storedCall(w: Stores, callId: string): Promise<StoredCall> {
