@@ -117,13 +117,7 @@ const STATE_RANK: Record<CallState, number> = {
 /** Kinds where `established` means the one person rung answered. */
 const ONE_TO_ONE: readonly CallKind[] = ['peerToPeer', 'pstn'];
 
-export function newCallRecord(input: {
-  callId: string;
-  tenantId: string;
-  kind: CallKind;
-  chatKey: string;
-  handle?: string;
-  placedBy: Person;
+export function newCallRecord(input: Pick<CallRecord, 'callId' | 'tenantId' | 'kind' | 'chatKey' | 'handle' | 'placedBy'> & {
   /** The people the create request rang. */
   targets?: readonly CallTarget[];
   /** What Graph answered on create; `establishing` by default. */
