@@ -1,11 +1,12 @@
-// The simulated calling service: creates calls, rings the scripted people, and tells the bot what happens through
-// notifications, in the order and shapes of the seed documents.
+// The simulated calling service: creates calls, rings the scripted people (for as long as their script says), and
+// tells the bot what happens through notifications, in the order and shapes of the seed documents.
 import { randomUUID } from 'node:crypto';
-import type { Directory, MeetingAttendee, TargetOutcome } from './directory.js';
+import type { Directory, MeetingAttendee, TargetScript } from './directory.js';
 import { GraphError, badRequest } from './graphError.js';
 import type { CallState, JsonObject, ResultInfo } from './graphShapes.js';
 import type { DeliveryStep, NotificationDelivery } from './notificationDelivery.js';
-import { everyoneLeft, failureResult, hungUpByBot, hungUpByPeer, nobodyJoined, notFoundResult, replacedByGroupCall } from './outcomes.js';
+import { everyoneLeft, failureResult, hungUpByBot, hungUpByPeer, nobodyJoined, notFoundResult, picksUp, replacedByGroupCall } from './outcomes.js';
+import type { Refusal } from './outcomes.js';
 import {
   callStateNotification,
   deltaRosterNotification,
@@ -40,6 +41,8 @@ export class CallEngine {
   private readonly calls = new Map<string, SimulatedCall>();
   /** Guest joins waiting in the lobby, with the attendees they will see once admitted. */
   private readonly lobby = new Map<string, MeetingAttendee[]>();
+  /** Phones still ringing, by call: each timer delivers what the phone does once it stops. */
+  private readonly ringing = new Map<string, Set<NodeJS.Timeout>>();
 
   constructor(
     private readonly directory: Directory,
@@ -78,16 +81,26 @@ export class CallEngine {
       rosterSequenceNumber: 0,
       nextSourceId: 1,
       deleted: false,
+      serviceHostedMedia: (body.mediaConfig as JsonObject)['@odata.type'] === '#microsoft.graph.serviceHostedMediaConfig',
+      tonesSubscribed: false,
+      lastTone: null,
     };
     this.calls.set(call.id, call);
-    this.delivery.enqueue(call.id, () => call, plan.kind === 'meeting' ? this.joinSteps(call, plan.guest, meeting?.attendees ?? []) : this.ringSteps(call, plan.targets));
+    if (plan.kind === 'meeting') this.delivery.enqueue(call.id, () => call, this.joinSteps(call, plan.guest, meeting?.attendees ?? []));
+    else this.ring(call, plan.targets);
     return call;
+  }
+
+  /** Stops every phone still ringing; what they would have done never happens. */
+  close(): void {
+    for (const callId of [...this.ringing.keys()]) this.stopRinging(callId);
   }
 
   /** `DELETE`: the bot hangs up; Graph answers 204, then reports terminating and terminated. */
   hangUp(id: string): void {
     const call = this.find(id);
     if (call.state === 'terminating' || call.state === 'terminated') return;
+    this.stopRinging(call.id);
     advance(call, 'terminating');
     this.delivery.enqueue(call.id, () => call, [{ build: () => [callStateNotification(call, 'terminating')] }, this.terminate(call, hungUpByBot())]);
   }
@@ -96,6 +109,7 @@ export class CallEngine {
   end(id: string, resultInfo?: ResultInfo): void {
     const call = this.find(id);
     if (call.state === 'terminating') return;
+    this.stopRinging(call.id);
     const result = resultInfo ?? (call.kind === 'peerToPeer' || call.kind === 'pstn' ? hungUpByPeer() : everyoneLeft());
     this.delivery.enqueue(call.id, () => call, [this.terminate(call, result)]);
   }
@@ -118,9 +132,12 @@ export class CallEngine {
     const operation = { id: randomUUID(), clientContext: plan.clientContext, invitees: plan.invitees };
     const first = plan.invitees[0];
     const replacing = first?.replacesCallId !== undefined;
-    const { failure, follow } = replacing ? this.moveInto(call, first) : { failure: this.firstRefusal(plan.invitees), follow: undefined };
-    const joined = replacing ? (failure ? [] : [first]) : plan.invitees.filter((i) => this.outcomeOf(i) === 'answer');
-    this.delivery.enqueue(call.id, () => call, [
+    // A move takes someone already in a call: nothing rings. An invitation rings every invitee; it resolves once the
+    // longest-ringing phone stopped.
+    const scripts = replacing ? [] : plan.invitees.map((i) => this.scriptOf(i));
+    const { failure, follow } = replacing ? this.moveInto(call, first) : { failure: this.firstRefusal(scripts, false), follow: undefined };
+    const joined = replacing ? (failure ? [] : [first]) : plan.invitees.filter((_, n) => picksUp(scripts[n]!.outcome, false));
+    this.afterRinging(call, longestRing(scripts), [
       { build: () => [operationNotification(call, operation, failure)] },
       ...(joined.length > 0 ? [this.rosterStep(call, () => ({ changed: joined.map((i) => this.addInvitee(call, i)), removed: [] }))] : []),
     ]);
@@ -128,14 +145,14 @@ export class CallEngine {
     return inviteOperationResponse(operation.id, operation.clientContext, plan.invitees);
   }
 
-  private outcomeOf(invitee: Invitee): TargetOutcome {
-    return invitee.kind === 'phone' ? this.directory.phoneOutcome(invitee.id) : this.directory.userOutcome(invitee.id);
+  private scriptOf(invitee: Invitee): TargetScript {
+    return invitee.kind === 'phone' ? this.directory.phoneScript(invitee.id) : this.directory.userScript(invitee.id);
   }
 
   /** Invitations fail with the first refusal's result; everyone who answered still joins. */
-  private firstRefusal(invitees: Invitee[]): ResultInfo | null {
-    const refusal = invitees.map((i) => this.outcomeOf(i)).find((o) => o !== 'answer');
-    return refusal === undefined ? null : failureResult(refusal);
+  private firstRefusal(scripts: TargetScript[], oneToOne: boolean): ResultInfo | null {
+    const refusal = scripts.map((s) => s.outcome).find((o) => !picksUp(o, oneToOne));
+    return refusal === undefined ? null : failureResult(refusal as Refusal);
   }
 
   /**
@@ -162,19 +179,59 @@ export class CallEngine {
     };
   }
 
-  private ringSteps(call: SimulatedCall, targets: Invitee[]): DeliveryStep[] {
-    const answered = targets.filter((t) => this.outcomeOf(t) === 'answer');
+  /**
+   * The call is establishing while the phones ring; once the longest ring is over it is established with everyone who
+   * picked up, or ends with why nobody did. A group call resolves all its targets at that moment.
+   */
+  private ring(call: SimulatedCall, targets: Invitee[]): void {
+    const oneToOne = call.kind !== 'group';
+    const scripts = targets.map((t) => this.scriptOf(t));
+    if (oneToOne) call.callee = scripts[0];
+    const ringsForMs = longestRing(scripts);
+    const answered = targets.filter((_, n) => picksUp(scripts[n]!.outcome, oneToOne));
     if (answered.length === 0) {
-      const result = call.kind === 'group' ? nobodyJoined() : (this.firstRefusal(targets) ?? nobodyJoined());
-      return [this.stateStep(call, 'establishing'), this.terminate(call, result)];
+      const result = call.kind === 'group' ? nobodyJoined() : (this.firstRefusal(scripts, oneToOne) ?? nobodyJoined());
+      this.ringThen(call, ringsForMs, [this.stateStep(call, 'establishing')], [this.terminate(call, result)]);
+      return;
     }
     const joinRoster = (): RosterChange => ({
       changed: [addToRoster(call, call.myParticipantId, 'bot', call.botIdentity), ...answered.map((t) => addToRoster(call, randomUUID(), 'attendee', this.identityOf(t)))],
       removed: [],
     });
     // 001: a peer-to-peer call only reports state changes; group calls and meetings also report the roster.
-    if (call.kind !== 'group') return this.opening(call, () => joinRoster());
-    return [...this.opening(call), this.rosterStep(call, joinRoster)];
+    const answer = oneToOne ? this.opening(call, () => joinRoster()) : [...this.opening(call), this.rosterStep(call, joinRoster)];
+    // Delivered in swapped order, established and establishing both wait for the ring to end.
+    if (this.options.establishedBeforeEstablishing) this.ringThen(call, ringsForMs, [], answer);
+    else this.ringThen(call, ringsForMs, answer.slice(0, 1), answer.slice(1));
+  }
+
+  /** `now` at once, `later` when the phone stops ringing; without ringing, all in one go (one batch when batching). */
+  private ringThen(call: SimulatedCall, ringsForMs: number, now: DeliveryStep[], later: DeliveryStep[]): void {
+    if (ringsForMs === 0) return this.delivery.enqueue(call.id, () => call, [...now, ...later]);
+    this.delivery.enqueue(call.id, () => call, now);
+    this.afterRinging(call, ringsForMs, later);
+  }
+
+  /**
+   * Queues `steps` once the phone has rung for `ms` (at once for 0). The timer is unref'd, so a person ringing for a
+   * minute never keeps a process alive; `stopRinging` (a hang-up, the end of the call, closing) drops it.
+   */
+  private afterRinging(call: SimulatedCall, ms: number, steps: DeliveryStep[]): void {
+    if (ms === 0) return this.delivery.enqueue(call.id, () => call, steps);
+    const timers = this.ringing.get(call.id) ?? new Set<NodeJS.Timeout>();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (timers.size === 0) this.ringing.delete(call.id);
+      this.delivery.enqueue(call.id, () => call, steps);
+    }, ms);
+    timer.unref();
+    timers.add(timer);
+    this.ringing.set(call.id, timers);
+  }
+
+  private stopRinging(callId: string): void {
+    this.ringing.get(callId)?.forEach((timer) => clearTimeout(timer));
+    this.ringing.delete(callId);
   }
 
   private joinSteps(call: SimulatedCall, guest: boolean, attendees: MeetingAttendee[]): DeliveryStep[] {
@@ -282,4 +339,9 @@ export class CallEngine {
  */
 function meetingNotFound(what: string): GraphError {
   return new GraphError(404, 'NotFound', `No meeting was found for ${what}.`);
+}
+
+/** Phones ring side by side: a request that rang several resolves when the last one stopped. */
+function longestRing(scripts: TargetScript[]): number {
+  return Math.max(0, ...scripts.map((s) => s.ringsForMs));
 }

@@ -1,21 +1,40 @@
 // The scripted world the simulator calls into: people, phone numbers and meetings, and how each one answers.
+import { DEFAULT_KEY, dtmfKey } from './tones.js';
+import type { DtmfKey } from './tones.js';
 
-/** What a called person or number does when the simulator rings it. */
-export type Outcome = 'answer' | 'decline' | 'noAnswer' | 'busy';
+/**
+ * What a called person or number does when the simulator rings it. `answer`: picks up, and presses a key after a
+ * prompt. `answerSilently`: picks up and never presses anything (a pocket answer). `voicemail`: voicemail picks up a
+ * one-to-one call (established, no key ever); it takes no invitation or group call, which then goes unanswered.
+ */
+export type Outcome = 'answer' | 'answerSilently' | 'voicemail' | 'decline' | 'noAnswer' | 'busy';
 
-export interface SimulatedPerson {
+/** How a person or a phone behaves when called. */
+export interface CallScript {
+  /** Default `answer`. */
+  outcome?: Outcome;
+  /**
+   * The key pressed after each prompt played to them (playPrompt completed), when their outcome is `answer` and the bot
+   * subscribed to tones on that call: `0`-`9`, `*`, `#` (or `A`-`D`). Default `1`.
+   */
+  presses?: string;
+  /**
+   * How long the phone rings before the outcome happens; the call is `establishing` meanwhile and a bot hang-up stops
+   * it. Absent or 0: the outcome follows at once (paced only by the delivery delay).
+   */
+  ringsForMs?: number;
+}
+
+export interface SimulatedPerson extends CallScript {
   id: string;
   displayName: string;
   userPrincipalName?: string;
   mail?: string;
-  /** Default `answer`. */
-  outcome?: Outcome;
 }
 
-export interface SimulatedPhone {
+export interface SimulatedPhone extends CallScript {
   /** E.164, e.g. `+14255550100`. */
   number: string;
-  outcome?: Outcome;
 }
 
 export interface MeetingAttendee {
@@ -53,6 +72,14 @@ export interface DirectoryContents {
 
 export type TargetOutcome = Outcome | 'notFound';
 
+/** A call target's script with its defaults filled in. */
+export interface TargetScript {
+  outcome: TargetOutcome;
+  presses: DtmfKey;
+  /** 0: no ringing. */
+  ringsForMs: number;
+}
+
 export class Directory {
   private readonly people: SimulatedPerson[];
   private readonly phones: SimulatedPhone[];
@@ -63,6 +90,9 @@ export class Directory {
   constructor(contents: DirectoryContents) {
     this.people = [...(contents.people ?? [])];
     this.phones = [...(contents.phones ?? [])];
+    // A mistyped script fails when the simulator starts, not as a puzzling call later.
+    this.people.forEach((p) => scriptOf(p, `person ${p.id}`));
+    this.phones.forEach((p) => scriptOf(p, `phone ${p.number}`));
     this.meetings = [...(contents.meetings ?? [])];
     this.unknownTargets = contents.unknownTargets ?? 'answer';
     this.unknownMeetings = contents.unknownMeetings ?? 'create';
@@ -74,14 +104,18 @@ export class Directory {
     return this.people.find((p) => [p.id, p.userPrincipalName, p.mail].some((v) => v?.toLowerCase() === wanted));
   }
 
-  userOutcome(id: string): TargetOutcome {
+  userScript(id: string): TargetScript {
     const person = this.people.find((p) => p.id.toLowerCase() === id.toLowerCase());
-    return person ? (person.outcome ?? 'answer') : this.unknownTargets;
+    return person ? scriptOf(person, `person ${person.id}`) : this.unknownScript();
   }
 
-  phoneOutcome(number: string): TargetOutcome {
+  phoneScript(number: string): TargetScript {
     const phone = this.phones.find((p) => p.number === number);
-    return phone ? (phone.outcome ?? 'answer') : this.unknownTargets;
+    return phone ? scriptOf(phone, `phone ${phone.number}`) : this.unknownScript();
+  }
+
+  private unknownScript(): TargetScript {
+    return { outcome: this.unknownTargets, presses: DEFAULT_KEY, ringsForMs: 0 };
   }
 
   /** An unknown meeting joined by its organizer's details starts with the organizer present; undefined with `unknownMeetings: 'notFound'`. */
@@ -101,22 +135,35 @@ export class Directory {
   }
 }
 
-const demoPerson = (id: string, displayName: string, alias: string, outcome: Outcome): SimulatedPerson => ({
+function scriptOf(script: CallScript, where: string): TargetScript {
+  const ringsForMs = script.ringsForMs ?? 0;
+  if (!Number.isFinite(ringsForMs) || ringsForMs < 0) throw new Error(`${where}: ringsForMs must be a number of milliseconds, 0 or more.`);
+  return { outcome: script.outcome ?? 'answer', presses: dtmfKey(script.presses ?? DEFAULT_KEY, `${where} presses`), ringsForMs };
+}
+
+const demoPerson = (id: string, displayName: string, alias: string, outcome: Outcome, script: CallScript = {}): SimulatedPerson => ({
   id,
   displayName,
   userPrincipalName: `${alias}@contoso.com`,
   mail: `${alias}@contoso.com`,
   outcome,
+  ...script,
 });
 
-/** A small cast for a pleasant local demo: most people answer, a few show the other outcomes. */
+/**
+ * A small cast for a pleasant local demo: most people answer (and press 1 when asked), the others show the other
+ * outcomes, so that paging the on-call walks a whole ladder: Lee Gu rings out for 45 s, Johanna Lorenz picks up and
+ * says nothing, Pradeep Gupta's voicemail answers.
+ */
 export const demoDirectory: DirectoryContents = {
   people: [
     demoPerson('6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a01', 'Adele Vance', 'adelev', 'answer'),
     demoPerson('6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a02', 'Alex Wilber', 'alexw', 'answer'),
     demoPerson('6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a03', 'Megan Bowen', 'meganb', 'decline'),
-    demoPerson('6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a04', 'Lee Gu', 'leeg', 'noAnswer'),
+    demoPerson('6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a04', 'Lee Gu', 'leeg', 'noAnswer', { ringsForMs: 45_000 }),
     demoPerson('6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a05', 'Nestor Wilke', 'nestorw', 'busy'),
+    demoPerson('6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a07', 'Johanna Lorenz', 'johannal', 'answerSilently'),
+    demoPerson('6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a08', 'Pradeep Gupta', 'pradeepg', 'voicemail'),
   ],
   phones: [
     { number: '+14255550100', outcome: 'answer' },

@@ -5,17 +5,19 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallEngine } from './callEngine.js';
+import { CallMedia } from './callMedia.js';
 import { Directory, demoDirectory } from './directory.js';
 import type { DirectoryContents } from './directory.js';
 import { FaultPlan } from './faults.js';
 import type { FaultSpec } from './faults.js';
 import { GraphError, codeForStatus, graphErrorBody } from './graphError.js';
 import type { JsonObject, ResultInfo } from './graphShapes.js';
+import { PromptMediaFetcher } from './media.js';
 import { NotificationDelivery } from './notificationDelivery.js';
 import type { DeliveryRecord } from './notificationDelivery.js';
 import { NotificationSigner } from './notificationSigner.js';
 import { callObject, userObject } from './payloads.js';
-import { DEFAULT_PERMISSIONS, checkCreateCall, checkInvite } from './requestChecks.js';
+import { DEFAULT_PERMISSIONS, checkCreateCall, checkInvite, checkPlayPrompt, checkSubscribeToTone } from './requestChecks.js';
 import type { Permission } from './requestChecks.js';
 
 export interface GraphSimulatorOptions {
@@ -71,7 +73,10 @@ export interface GraphSimulator {
   readonly requests: readonly RecordedRequest[];
   /** Every notification POST attempt, in order. */
   readonly deliveries: readonly DeliveryRecord[];
-  /** Resolves when no notification is waiting or in flight. */
+  /**
+   * Resolves when no notification is waiting or in flight (prompt downloads included). It does not wait for phones
+   * still ringing (`ringsForMs`): once one stops, what it does is queued and counts as usual.
+   */
   idle(): Promise<void>;
   /** The call as `GET /communications/calls/{id}` would show it, or undefined once deleted or when unknown. */
   getCall(id: string): JsonObject | undefined;
@@ -82,6 +87,11 @@ export interface GraphSimulator {
   admitFromLobby(callId: string): void;
   /** The other side ends the call: a terminated notification with this result (default: the peer hung up). */
   endCall(callId: string, resultInfo?: ResultInfo): void;
+  /**
+   * Someone in the call presses a key (`0`-`9`, `*`, `#`, `A`-`D`): a tone notification follows. Throws when the call
+   * is unknown or not established, or the bot has not subscribed to tones on it.
+   */
+  pressKey(callId: string, key: string): void;
   /** A bearer token as the simulator signs its notifications, for tests that post notifications of their own. */
   notificationToken(tenantId?: string): Promise<string>;
   /** Stops delivering, closes every connection (hung ones too) and the listener. */
@@ -97,6 +107,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const VERSIONED = /^\/(v1\.0|beta)(\/.*)$/;
 const CALL = /^\/communications\/calls\/([^/]+)$/;
 const INVITE = /^\/communications\/calls\/([^/]+)\/participants\/invite$/;
+const MEDIA_ACTION = /^\/communications\/calls\/([^/]+)\/(playPrompt|subscribeToTone)$/;
 const USER = /^\/users\/([^/]+)$/;
 const METADATA_PATH = '/.well-known/openid-configuration';
 const JWKS_PATH = '/keys';
@@ -125,6 +136,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     establishedBeforeEstablishing: options.establishedBeforeEstablishing ?? false,
     autoAdmitFromLobby: options.autoAdmitFromLobby ?? true,
   });
+  const fetcher = new PromptMediaFetcher();
+  const media = new CallMedia(engine, delivery, fetcher);
   const faults = new FaultPlan();
   const requests: RecordedRequest[] = [];
   let granted = new Set<Permission>(options.grantedPermissions ?? DEFAULT_PERMISSIONS);
@@ -150,6 +163,19 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       engine.find(callId);
       requirePermission('Calls.InitiateGroupCall.All');
       const operation = engine.invite(callId, checkInvite(body));
+      return { status: 200, body: operation, headers: { location: `${origin}/${version}/communications/calls/${callId}/operations/${String(operation.id)}` } };
+    }
+    const action = MEDIA_ACTION.exec(path);
+    if (method === 'POST' && action) {
+      const callId = decodeURIComponent(action[1] ?? '');
+      engine.find(callId);
+      let operation: JsonObject;
+      // playPrompt: "Permissions are checked when the call is created; no additional permission check is made".
+      if (action[2] === 'playPrompt') operation = media.playPrompt(callId, checkPlayPrompt(body));
+      else {
+        requirePermission('Calls.AccessMedia.All');
+        operation = media.subscribeToTone(callId, checkSubscribeToTone(body));
+      }
       return { status: 200, body: operation, headers: { location: `${origin}/${version}/communications/calls/${callId}/operations/${String(operation.id)}` } };
     }
     const call = CALL.exec(path);
@@ -243,10 +269,13 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     },
     admitFromLobby: (callId) => engine.admitFromLobby(callId),
     endCall: (callId, resultInfo) => engine.end(callId, resultInfo),
+    pressKey: (callId, key) => media.pressKey(callId, key),
     notificationToken: (tenantId) => signer.token(tenantId ?? options.tenantId ?? LOCAL_TENANT_ID),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      engine.close();
+      fetcher.close();
       await delivery.close();
       await closed;
     },

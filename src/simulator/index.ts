@@ -2,7 +2,8 @@
 export { DEMO_DELIVERY_DELAY_MS, LOCAL_TENANT_ID, startGraphSimulator } from './graphSimulator.js';
 export type { GraphSimulator, GraphSimulatorOptions, RecordedRequest } from './graphSimulator.js';
 export { demoDirectory } from './directory.js';
-export type { DirectoryContents, MeetingAttendee, Outcome, SimulatedMeeting, SimulatedPerson, SimulatedPhone } from './directory.js';
+export type { CallScript, DirectoryContents, MeetingAttendee, Outcome, SimulatedMeeting, SimulatedPerson, SimulatedPhone } from './directory.js';
+export type { DtmfKey, Tone } from './tones.js';
 export { DEFAULT_PERMISSIONS } from './requestChecks.js';
 export type { Permission } from './requestChecks.js';
 export type { FaultSpec } from './faults.js';

@@ -16,9 +16,12 @@ export interface DeliverySwitches {
   retries: number;
 }
 
-/** One step: `apply` changes the simulated world when the step is due, `build` then writes its notifications. */
+/**
+ * One step: `apply` changes the simulated world when the step is due (it may take time, e.g. downloading a prompt;
+ * the call's later steps wait for it), `build` then writes its notifications.
+ */
 export interface DeliveryStep {
-  apply?: () => void;
+  apply?: () => void | Promise<void>;
   build: () => CommsNotification[];
 }
 
@@ -61,7 +64,9 @@ export class NotificationDelivery {
     const chain = previous.then(async () => {
       for (const step of due) {
         await this.wait(this.switches.delayMs);
-        step.apply?.();
+        await step.apply?.();
+        // A step that took time (a download) must not post once the simulator is closing.
+        if (this.closed) throw new Cancelled();
         const notifications = step.build();
         if (notifications.length > 0) await this.post(target(), envelope(notifications));
       }
@@ -126,7 +131,9 @@ export class NotificationDelivery {
 
 function mergeSteps(steps: DeliveryStep[]): DeliveryStep {
   return {
-    apply: () => steps.forEach((s) => s.apply?.()),
+    apply: async () => {
+      for (const step of steps) await step.apply?.();
+    },
     // Each step builds after its own apply would have run, so a merged batch builds once all have applied.
     build: () => steps.flatMap((s) => s.build()),
   };

@@ -11,14 +11,29 @@ const result = (code: number, subcode: number, message: string): ResultInfo => (
   message,
 });
 
-const failures: Record<Exclude<TargetOutcome, 'answer'>, ResultInfo> = {
+/** Outcomes that can leave a call or an invitation unanswered. */
+export type Refusal = Exclude<TargetOutcome, 'answer' | 'answerSilently'>;
+
+const noAnswer = result(408, 10057, 'Call timed out due to no signaling from callee endpoints.');
+
+const failures: Record<Refusal, ResultInfo> = {
   decline: result(603, 0, 'Call was declined by the callee.'),
   busy: result(486, 0, 'Callee is busy.'),
-  noAnswer: result(408, 10057, 'Call timed out due to no signaling from callee endpoints.'),
+  noAnswer,
+  // Voicemail takes one-to-one calls only; an invitation or group call to such a person rings out.
+  voicemail: noAnswer,
   notFound: result(480, 10037, 'No callee endpoints were found.'),
 };
 
-export const failureResult = (outcome: Exclude<TargetOutcome, 'answer'>): ResultInfo => ({ ...failures[outcome] });
+export const failureResult = (outcome: Refusal): ResultInfo => ({ ...failures[outcome] });
+
+/**
+ * Whether the called side picks up. Voicemail answers a one-to-one call (peer-to-peer or PSTN) but not a group call
+ * or an invitation: Teams sends neither to voicemail.
+ */
+export function picksUp(outcome: TargetOutcome, oneToOne: boolean): boolean {
+  return outcome === 'answer' || outcome === 'answerSilently' || (outcome === 'voicemail' && oneToOne);
+}
 
 /** `DELETE /communications/calls/{id}`: the documented terminated notification of a bot's hang-up. */
 export const hungUpByBot = (): ResultInfo => result(200, 5001, 'The conversation has ended.');
@@ -37,3 +52,12 @@ export const notFoundResult = (message: string): ResultInfo => result(404, 0, me
 
 /** A group call in which no target answered. */
 export const nobodyJoined = (): ResultInfo => result(200, 5013, 'The conversation has ended as no one else has joined the group call.');
+
+/** A prompt played to the end (the playPrompt document's completion notification). */
+export const promptPlayed = (): ResultInfo => result(200, 0, 'Action completed successfully.');
+
+/**
+ * A prompt the simulator could not fetch or Graph could not play. Graph documents no code for this: the simulator
+ * answers 400 with subcode 0 and a sentence naming the uri and what was wrong with it.
+ */
+export const promptUnplayable = (message: string): ResultInfo => result(400, 0, message);

@@ -1,9 +1,11 @@
 // The JSON the simulator writes: responses and notifications, each shaped after the seed example that documents it
-// (001 for the call object, call-state and roster notifications; 000 for invitation operations and their rosters).
+// (001 for the call object, call-state and roster notifications; 000 for invitation operations and their rosters; Graph's
+// playPrompt and subscribeToTone documents for prompt operations and tone notifications).
 import type { CallState, CommsNotification, CommsNotifications, JsonObject, ResultInfo } from './graphShapes.js';
 import type { SimulatedPerson } from './directory.js';
 import type { Invitee } from './requestChecks.js';
 import type { RosterEntry, SimulatedCall } from './simulatedCall.js';
+import type { Tone } from './tones.js';
 
 const callPath = (call: SimulatedCall): string => `/communications/calls/${call.id}`;
 
@@ -50,7 +52,7 @@ export function callObject(call: SimulatedCall, origin: string): JsonObject {
     answeredBy: null,
     transcription: null,
     meetingCapability: null,
-    toneInfo: null,
+    toneInfo: call.lastTone ? toneInfo(call.lastTone) : null,
   };
 }
 
@@ -202,5 +204,48 @@ export function userObject(person: SimulatedPerson, origin: string, version: str
     mobilePhone: null,
     officeLocation: null,
     preferredLanguage: null,
+  };
+}
+
+const toneInfo = ({ sequenceId, tone }: { sequenceId: number; tone: Tone }): JsonObject => ({ '@odata.type': '#microsoft.graph.toneInfo', sequenceId, tone });
+
+/** The `200 OK` body of playPrompt: the operation, still running. */
+export function playPromptOperationResponse(operation: { id: string; clientContext: string | null }): JsonObject {
+  return { '@odata.type': '#microsoft.graph.playPromptOperation', id: operation.id, status: 'running', clientContext: operation.clientContext };
+}
+
+/** The `200 OK` body of subscribeToTone: the subscription is in place at once. */
+export function subscribeToToneOperationResponse(operation: { id: string; clientContext: string | null }): JsonObject {
+  return { '@odata.type': '#microsoft.graph.subscribeToToneOperation', clientContext: operation.clientContext, id: operation.id, status: 'completed' };
+}
+
+/** A prompt finished playing ("Notification - operation completed" of the playPrompt document), or could not be played. */
+export function promptOperationNotification(
+  call: SimulatedCall,
+  operation: { id: string; clientContext: string | null },
+  outcome: { status: 'completed' | 'failed'; resultInfo: ResultInfo },
+): CommsNotification {
+  const path = `${callPath(call)}/operations/${operation.id}`;
+  return {
+    '@odata.type': '#microsoft.graph.commsNotification',
+    changeType: 'deleted',
+    resourceUrl: path,
+    resourceData: {
+      '@odata.type': '#microsoft.graph.playPromptOperation',
+      '@odata.id': path,
+      resultInfo: outcome.resultInfo,
+      clientContext: operation.clientContext,
+      status: outcome.status,
+    },
+  };
+}
+
+/** Someone pressed a key ("Notification - tone notification" of the subscribeToTone document). */
+export function toneNotification(call: SimulatedCall, tone: { sequenceId: number; tone: Tone }): CommsNotification {
+  return {
+    '@odata.type': '#microsoft.graph.commsNotification',
+    changeType: 'updated',
+    resourceUrl: callPath(call),
+    resourceData: { '@odata.type': '#microsoft.graph.call', state: 'established', toneInfo: toneInfo(tone) },
   };
 }

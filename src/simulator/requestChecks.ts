@@ -1,5 +1,5 @@
-// Reads create-call and invite bodies the way Graph does (Graph's create-call and invite documents): a body
-// that breaks a documented rule gets `400 BadRequest` with a sentence saying which rule. What passes becomes a plan.
+// Reads request bodies the way Graph does (Graph's create-call, invite, playPrompt and subscribeToTone documents): a
+// body that breaks a documented rule gets `400 BadRequest` with a sentence saying which rule. What passes becomes a plan.
 import { badRequest } from './graphError.js';
 import type { JsonObject } from './graphShapes.js';
 
@@ -11,12 +11,16 @@ export type Permission =
   | 'Calls.AccessMedia.All'
   | 'User.Read.All';
 
-/** What a registered calling bot usually holds; app-hosted media (`Calls.AccessMedia.All`) is out of Rally's scope. */
+/**
+ * What Rally's registration holds. `Calls.AccessMedia.All` is there for subscribeToTone (paging reads the key a person
+ * presses), which needs it even on service-hosted calls; app-hosted media itself stays out of Rally's scope.
+ */
 export const DEFAULT_PERMISSIONS: readonly Permission[] = [
   'Calls.Initiate.All',
   'Calls.InitiateGroupCall.All',
   'Calls.JoinGroupCall.All',
   'Calls.JoinGroupCallAsGuest.All',
+  'Calls.AccessMedia.All',
   'User.Read.All',
 ];
 
@@ -41,7 +45,23 @@ export interface InvitePlan {
   clientContext: string | null;
 }
 
+/** A mediaPrompt's mediaInfo as sent: `uri` is only checked to be a string here; fetching it decides the rest. */
+export interface PromptMedia {
+  uri: string;
+  resourceId?: string;
+}
+
+export interface PlayPromptPlan {
+  prompts: PromptMedia[];
+  clientContext: string | null;
+}
+
+export interface SubscribeToTonePlan {
+  clientContext: string | null;
+}
+
 const MAX_GROUP_TARGETS = 5;
+const MAX_PROMPTS = 20;
 const MAX_CLIENT_CONTEXT = 256;
 const E164 = /^\+[1-9]\d{1,14}$/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -84,6 +104,13 @@ function invitee(value: unknown, where: string): Invitee {
   return { kind: kind as Invitee['kind'], id, sent: info, replacesCallId: optional('replacesCallId'), participantId: optional('participantId') };
 }
 
+/** The simulator never sends traffic beyond this machine: it only connects to loopback http addresses. */
+export const LOOPBACK_RULE = 'an http:// address on 127.0.0.1, localhost or [::1]';
+
+export function isLoopbackHttp(url: URL): boolean {
+  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+}
+
 function callbackUri(value: unknown): void {
   const raw = text(value, 'callbackUri');
   let url: URL;
@@ -92,10 +119,13 @@ function callbackUri(value: unknown): void {
   } catch {
     throw badRequest('callbackUri must be an absolute URL.');
   }
-  // The simulator never sends traffic beyond this machine: it refuses to call anything but a loopback http address.
-  if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) {
-    throw badRequest('callbackUri must be an http:// address on 127.0.0.1, localhost or [::1]: the simulator only calls back on this machine.');
-  }
+  if (!isLoopbackHttp(url)) throw badRequest(`callbackUri must be ${LOOPBACK_RULE}: the simulator only calls back on this machine.`);
+}
+
+function clientContextOf(body: JsonObject): string | null {
+  const clientContext = body.clientContext == null ? null : text(body.clientContext, 'clientContext');
+  if (clientContext !== null && clientContext.length > MAX_CLIENT_CONTEXT) throw badRequest(`clientContext must be at most ${MAX_CLIENT_CONTEXT} characters.`);
+  return clientContext;
 }
 
 function mediaPermissions(value: unknown): Permission[] {
@@ -169,11 +199,31 @@ export function checkInvite(value: unknown): InvitePlan {
   const body = object(value, 'The request body');
   if (!Array.isArray(body.participants) || body.participants.length === 0) throw badRequest('participants must list at least one participant.');
   const invitees = body.participants.map((p, i) => invitee(p, `participants[${i}]`));
-  const clientContext = body.clientContext == null ? null : text(body.clientContext, 'clientContext');
-  if (clientContext !== null && clientContext.length > MAX_CLIENT_CONTEXT) throw badRequest(`clientContext must be at most ${MAX_CLIENT_CONTEXT} characters.`);
+  const clientContext = clientContextOf(body);
   const first = invitees[0];
   // With replacesCallId (escalation or move) Graph reads only the first participant and ignores the rest (000).
   if (first?.replacesCallId !== undefined) return { invitees: [first], clientContext };
   if (invitees.length > MAX_GROUP_TARGETS) throw badRequest(`At most ${MAX_GROUP_TARGETS} participants can be invited at once.`);
   return { invitees, clientContext };
+}
+
+function prompt(value: unknown, where: string): PromptMedia {
+  const mediaPrompt = object(value, where);
+  // prompts is a collection of the abstract prompt type: only the @odata.type tells Graph it is a mediaPrompt.
+  odataType(mediaPrompt, '#microsoft.graph.mediaPrompt', where);
+  const info = object(mediaPrompt.mediaInfo, `${where}.mediaInfo`);
+  if (info['@odata.type'] != null) odataType(info, '#microsoft.graph.mediaInfo', `${where}.mediaInfo`);
+  const uri = text(info.uri, `${where}.mediaInfo.uri`);
+  return info.resourceId == null ? { uri } : { uri, resourceId: text(info.resourceId, `${where}.mediaInfo.resourceId`) };
+}
+
+export function checkPlayPrompt(value: unknown): PlayPromptPlan {
+  const body = object(value, 'The request body');
+  if (!Array.isArray(body.prompts) || body.prompts.length === 0) throw badRequest('prompts must list at least one #microsoft.graph.mediaPrompt.');
+  if (body.prompts.length > MAX_PROMPTS) throw badRequest(`prompts must list at most ${MAX_PROMPTS} prompts.`);
+  return { prompts: body.prompts.map((p, i) => prompt(p, `prompts[${i}]`)), clientContext: clientContextOf(body) };
+}
+
+export function checkSubscribeToTone(value: unknown): SubscribeToTonePlan {
+  return { clientContext: clientContextOf(object(value, 'The request body')) };
 }

@@ -1,6 +1,8 @@
 // What the simulator remembers of each call it created.
+import type { TargetScript } from './directory.js';
 import type { CallState, JsonObject, ResultInfo } from './graphShapes.js';
 import type { CreateCallPlan } from './requestChecks.js';
+import type { Tone } from './tones.js';
 
 /**
  * How a roster entry looks, after the seed that shows such a participant: `bot` and `attendee` as in 001's roster
@@ -40,6 +42,14 @@ export interface SimulatedCall {
   nextSourceId: number;
   /** Set once the terminated notification went out; a deleted call answers 404. */
   deleted: boolean;
+  /** playPrompt and subscribeToTone need Graph to host the media (serviceHostedMediaConfig). */
+  serviceHostedMedia: boolean;
+  /** The one person or phone a one-to-one call rang, as scripted; undefined for group calls and meetings. */
+  callee?: TargetScript;
+  /** The bot asked for DTMF (subscribeToTone). */
+  tonesSubscribed: boolean;
+  /** The latest key press notified, numbered per call from 1. */
+  lastTone: { sequenceId: number; tone: Tone } | null;
 }
 
 const STATE_ORDER: CallState[] = ['establishing', 'established', 'terminating', 'terminated'];
