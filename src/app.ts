@@ -3,7 +3,8 @@
 import { CloudAdapter } from 'botbuilder';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
-import { CallCards } from './bot/callCards.js';
+import { callCards } from './bot/callCards.js';
+import { pageCards } from './bot/pageCards.js';
 import { ChatReporter } from './bot/chatReporter.js';
 import { chatRetentionRules } from './bot/chatRetention.js';
 import type { ChatRecords } from './bot/chatRecords.js';
@@ -15,6 +16,9 @@ import { CallDesk } from './calling/callDesk.js';
 import type { CallDeskStores } from './calling/callDesk.js';
 import { CallFollowUps } from './calling/callFollowUps.js';
 import { JobRunner } from './calling/jobs/jobRunner.js';
+import { Pager } from './calling/paging/pager.js';
+import type { PageRecord } from './calling/paging/pageRecord.js';
+import { pageRetentionRules } from './calling/paging/pageRetention.js';
 import { CallReconciler } from './calling/lifecycle/callReconciler.js';
 import { callRetentionRules } from './calling/lifecycle/callRetention.js';
 import { Sweeper } from './calling/lifecycle/sweeper.js';
@@ -26,7 +30,7 @@ import type { RateWindow } from './calling/policy/rateLimiter.js';
 import type { CallingApi } from './calling/requests/callingApi.js';
 import { CallingService } from './calling/requests/callingService.js';
 import { EVERYONE } from './config/policySettings.js';
-import { LOCAL_APP_ID } from './config/settings.js';
+import { LOCAL_APP_ID, PAGE_PROMPT_PATH } from './config/settings.js';
 import type { Settings } from './config/settings.js';
 import { doctorFor } from './doctor/doctor.js';
 import { userMessageOf } from './errors/rallyError.js';
@@ -34,6 +38,7 @@ import { createCallingApi } from './graph/createCallingApi.js';
 import { InboundBotAuthentication } from './http/botAuthentication.js';
 import { createCallingTokenValidator } from './http/callingAuth.js';
 import { createCallingRoute } from './http/callingRoute.js';
+import { pagePromptWav } from './http/pagePrompt.js';
 import { startHttpServer } from './http/server.js';
 import type { RunningServer } from './http/server.js';
 import { pinoAuditTrail } from './log/auditLog.js';
@@ -80,7 +85,13 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     intentsByActivity: store('intentsByActivity/'),
   };
   const rateWindows = store<RateWindow>('rateWindows/');
-  const records: ChatRecords = { conversations: store('conversations/'), callCards: store('callCards/'), handledRequests: store('handled/') };
+  const records: ChatRecords = {
+    conversations: store('conversations/'),
+    callCards: store('callCards/'),
+    pageCards: store('pageCards/'),
+    handledRequests: store('handled/'),
+  };
+  const pages = store<PageRecord>('pages/');
 
   const api = parts.callingApi ?? createCallingApi(settings);
   const service = new CallingService({
@@ -110,18 +121,32 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     await context.sendActivity(userMessageOf(error, SOMETHING_WENT_WRONG));
   };
   const chats = new Chats({ adapter, botAppId: settings.bot.appId ?? '', records, log });
-  const cards = new CallCards({ store: records.callCards, peoplePicker: !settings.localMode });
+  const cards = callCards(records.callCards, !settings.localMode);
+  const pageCardsOfChats = pageCards(records.pageCards);
+  const reports = new ChatReporter({ chats, cards, pageCards: pageCardsOfChats });
 
   // A create-call request that has not answered by then never will: Rally gives up on it at the Graph timeout.
   const adoptSendingAfterMs = settings.graph.timeoutMs + 5_000;
-  const followUps = new CallFollowUps({ calls: stores.calls, intents: stores.intents, reports: new ChatReporter({ chats, cards }), log, adoptSendingAfterMs });
-  const desk = new CallDesk({ service, policy: createCallPolicy(settings.policy, rateWindows, log), ...stores, jobs: followUps, audit: pinoAuditTrail(log) });
+  const followUps = new CallFollowUps({ calls: stores.calls, intents: stores.intents, reports, log, adoptSendingAfterMs });
+  const policy = createCallPolicy(settings.policy, rateWindows, log);
+  const desk = new CallDesk({ service, policy, ...stores, jobs: followUps, audit: pinoAuditTrail(log) });
+  const pager = new Pager({ pages, calls: stores.calls, desk, service, policy, reports, promptUri: settings.pagePromptUrl, log });
   const reconciler = new CallReconciler({ calls: stores.calls, api, followUp: followUps, everyMs: settings.operations.reconcileEveryMs, log });
-  const jobs = new JobRunner({ store: store<JobRecord>('jobs/'), handlers: { ...followUps.handlers, ...reconciler.handlers }, log, ...(parts.jobPollMs ? { pollMs: parts.jobPollMs } : {}) });
-  followUps.connect(jobs, desk);
+  const jobs = new JobRunner({
+    store: store<JobRecord>('jobs/'),
+    handlers: { ...followUps.handlers, ...reconciler.handlers, ...pager.handlers },
+    log,
+    ...(parts.jobPollMs ? { pollMs: parts.jobPollMs } : {}),
+  });
+  followUps.connect(jobs, desk, pager);
+  pager.connect(jobs);
   const retentionMs = settings.operations.retentionMs;
   const sweeper = new Sweeper({
-    rules: [...callRetentionRules({ ...stores, rateWindows }, retentionMs), ...chatRetentionRules(records, stores.calls, retentionMs)],
+    rules: [
+      ...callRetentionRules({ ...stores, rateWindows }, retentionMs),
+      ...pageRetentionRules(pages, retentionMs),
+      ...chatRetentionRules(records, { calls: stores.calls, pages }, retentionMs),
+    ],
     sweepStore: async () => documents.sweepLeftovers?.(),
     log,
   });
@@ -136,6 +161,8 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
 
   const bot = new RallyBot({
     desk,
+    pager,
+    pageCards: pageCardsOfChats,
     people: new PeopleResolver(api),
     chats,
     cards,
@@ -161,7 +188,14 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   });
 
   const server = await startHttpServer(
-    { adapter, onTurn: tenantGate(settings.policy, log, (context) => bot.run(context)), calling, ready: () => documents.checkReady(), log },
+    {
+      adapter,
+      onTurn: tenantGate(settings.policy, log, (context) => bot.run(context)),
+      calling,
+      media: { [PAGE_PROMPT_PATH]: pagePromptWav() },
+      ready: () => documents.checkReady(),
+      log,
+    },
     settings.port,
     parts.host,
   );

@@ -1,11 +1,11 @@
 // The data each Action.Execute button carries, read once into a typed action. The buttons are defined in cards/
-// (callCard.json, helpCard.json); Teams adds the card's input fields to the data, so those are read here too.
+// (callCard.json, pageCard.json, helpCard.json); Teams adds the card's input fields to the data, so those are read here too.
 import { z } from 'zod';
 import { CommandError } from './commandParser.js';
 
 const callButton = z.object({
   callId: z.string().min(1).max(256),
-  /** The card revision the button was pressed on (see CallCards.revision). */
+  /** The card revision the button was pressed on (see cardRevision in callCards.ts). */
   rev: z.string().max(64).optional(),
 });
 const peopleFields = {
@@ -15,6 +15,11 @@ const peopleFields = {
   people: z.string().max(1000).optional(),
 };
 
+const pageButton = z.object({
+  pageId: z.string().min(1).max(64),
+  rev: z.string().max(64).optional(),
+});
+
 const schemas = {
   /** Help card: "Run" sends the typed `command`; the preset buttons send a `preset`. */
   runCommand: z.object({ preset: z.enum(['calls', 'status']).optional(), command: z.string().max(2000).optional() }),
@@ -22,12 +27,21 @@ const schemas = {
   hangup: callButton,
   invite: callButton.extend(peopleFields),
   escalate: callButton.extend(peopleFields),
+  refreshPage: pageButton,
+  /** `step`: the step the card showed ringing, so a press on an old card does not skip the one after it. */
+  skipPageStep: pageButton.extend({ step: z.coerce.number().int().min(0).max(100) }),
+  stopPage: pageButton,
 };
 
 type Schemas = typeof schemas;
 export type CardVerb = keyof Schemas;
 export type CardAction = { [V in CardVerb]: { verb: V } & z.infer<Schemas[V]> }[CardVerb];
-export type CallCardAction = Exclude<CardAction, { verb: 'runCommand' }>;
+export type PageCardAction = Extract<CardAction, { verb: 'refreshPage' | 'skipPageStep' | 'stopPage' }>;
+export type CallCardAction = Exclude<CardAction, { verb: 'runCommand' } | PageCardAction>;
+
+export function isPageAction(action: CardAction): action is PageCardAction {
+  return action.verb === 'refreshPage' || action.verb === 'skipPageStep' || action.verb === 'stopPage';
+}
 
 const UNKNOWN_BUTTON = 'That button is not one I know. Say "help" to see what I can do.';
 

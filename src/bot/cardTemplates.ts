@@ -4,7 +4,7 @@ import * as ACData from 'adaptivecards-templating';
 // Templates live as JSON in cards/ (one per purpose) so designers can edit them in the Adaptive Cards designer.
 const cardsFolder = new URL('../../cards/', import.meta.url);
 
-export type CardName = 'callCard' | 'helpCard';
+export type CardName = 'callCard' | 'helpCard' | 'pageCard';
 
 /** An expanded Adaptive Card, ready for an attachment or an invoke response. */
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard' };

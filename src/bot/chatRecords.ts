@@ -1,6 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
 import type { RecordStore } from '../calling/records/recordStore.js';
-import type { CallCardRecord } from './callCards.js';
+import type { CardRecord } from './postedCards.js';
 
 export type ConversationRecord = Partial<ConversationReference> & { lastSeenAt?: string };
 
@@ -9,7 +9,9 @@ export interface ChatRecords {
   /** By chat key: how to post into that chat later (proactive messages), and when the chat last spoke to Rally. */
   conversations: RecordStore<ConversationRecord>;
   /** By call id: the message that holds the call's card, for updates in place. */
-  callCards: RecordStore<CallCardRecord>;
+  callCards: RecordStore<CardRecord>;
+  /** By page id: the message that holds the page's card. */
+  pageCards: RecordStore<CardRecord>;
   /** By request key: requests already handled, so a redelivered message or a double click acts once. */
   handledRequests: RecordStore<{ at: string; done?: boolean }>;
 }

@@ -7,10 +7,14 @@ import { callEndedText } from '../calling/notifications/resultInfoText.js';
 import { inviteeName } from './callCardView.js';
 import type { CallCards } from './callCards.js';
 import type { Chats } from './chats.js';
+import type { PageRecord } from '../calling/paging/pageRecord.js';
+import { outcomeLine } from './pageCardView.js';
+import type { PostedCards } from './postedCards.js';
 
 export interface ChatReporterOptions {
   chats: Chats;
   cards: CallCards;
+  pageCards: PostedCards<PageRecord>;
 }
 
 /**
@@ -31,6 +35,14 @@ export class ChatReporter implements ChatReports {
       if (call.needsCard) await this.options.cards.post(context, call);
       else await this.options.cards.update(context, call);
       await this.sendLines(context, lines);
+    });
+  }
+
+  async reportPage(page: PageRecord, options: { outcome: boolean }): Promise<void> {
+    const line = options.outcome ? outcomeLine(page) : undefined;
+    await this.options.chats.post(page.chatKey, async (context) => {
+      await this.options.pageCards.update(context, page);
+      if (line !== undefined) await context.sendActivity(line);
     });
   }
 

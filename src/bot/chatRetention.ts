@@ -1,19 +1,42 @@
 // How long the chat surface's records live: a chat's conversation reference until Rally is removed from it (see
-// RallyBot) or the chat has had neither a message nor a live call for RALLY_RETENTION; a call's card record as long
-// as its call record; redelivery records for at most a day.
+// RallyBot) or the chat has had neither a message nor a live call for RALLY_RETENTION; a call's or page's card
+// record as long as its call or page record; redelivery records for at most a day.
 import { chatsWithLiveCalls } from '../calling/lifecycle/callRetention.js';
 import { atMost, retentionRule } from '../calling/lifecycle/sweeper.js';
 import type { RetentionRule } from '../calling/lifecycle/sweeper.js';
 import type { CallDocument } from '../calling/records/callDocument.js';
 import type { RecordStore } from '../calling/records/recordStore.js';
 import type { ChatRecords } from './chatRecords.js';
+import type { PageRecord } from '../calling/paging/pageRecord.js';
+import type { CardRecord } from './postedCards.js';
 
 const ONE_DAY = 24 * 3_600_000;
 const TEN_MINUTES = 10 * 60_000;
 
-export function chatRetentionRules(records: ChatRecords, calls: RecordStore<CallDocument>, retentionMs: number): RetentionRule<unknown>[] {
+/**
+ * A card record goes once what it shows (a call, a page) is gone: only cards whose owner was gone when the sweep
+ * began, and not fresh ones (their owner may be newer than that).
+ */
+function cardRule(name: string, cards: RecordStore<CardRecord>, owners: RecordStore<unknown>, retentionMs: number): RetentionRule<unknown> {
+  let ownerKeys = new Set<string>();
+  return retentionRule({
+    name,
+    store: cards,
+    prepare: async () => {
+      ownerKeys = new Set<string>();
+      for await (const key of owners.keys()) ownerKeys.add(key);
+    },
+    expired: (card, key, now) => !ownerKeys.has(key) && Date.parse(card.postedAt ?? card.claim?.at ?? '1970-01-01T00:00:00Z') + atMost(retentionMs, TEN_MINUTES) <= now,
+  });
+}
+
+export function chatRetentionRules(
+  records: ChatRecords,
+  owners: { calls: RecordStore<CallDocument>; pages: RecordStore<PageRecord> },
+  retentionMs: number,
+): RetentionRule<unknown>[] {
+  const { calls } = owners;
   let liveChats = new Set<string>();
-  let callIds = new Set<string>();
   return [
     retentionRule({
       name: 'conversations',
@@ -23,16 +46,8 @@ export function chatRetentionRules(records: ChatRecords, calls: RecordStore<Call
       },
       expired: (conversation, key, now) => !liveChats.has(key) && Date.parse(conversation.lastSeenAt ?? '1970-01-01T00:00:00Z') + retentionMs <= now,
     }),
-    retentionRule({
-      name: 'callCards',
-      store: records.callCards,
-      prepare: async () => {
-        callIds = new Set<string>();
-        for await (const key of calls.keys()) callIds.add(key);
-      },
-      // Only cards of calls that were gone when the sweep began, and not fresh ones (their call may be newer than that).
-      expired: (card, key, now) => !callIds.has(key) && Date.parse(card.postedAt ?? card.claim?.at ?? '1970-01-01T00:00:00Z') + atMost(retentionMs, TEN_MINUTES) <= now,
-    }),
+    cardRule('callCards', records.callCards, calls, retentionMs),
+    cardRule('pageCards', records.pageCards, owners.pages, retentionMs),
     retentionRule({
       name: 'handled',
       store: records.handledRequests,

@@ -1,4 +1,6 @@
 import { RallyError } from '../errors/rallyError.js';
+import { durationMs, isDuration } from '../config/duration.js';
+import { MAX_PAGE_STEPS } from '../calling/paging/pageRecord.js';
 import type { CallRef, Command, MeetingRef, PersonRef } from './commands.js';
 
 /** A mention Teams attached to the message (the bot's own mention is already removed). */
@@ -61,6 +63,8 @@ export function parseCommand(text: string, mentions: readonly MentionedPerson[] 
     }
     case 'move':
       return parseMove(args, mentioned);
+    case 'page':
+      return parsePage(args, mentioned);
     case 'calls':
       return noArguments({ kind: 'calls' }, args);
     case 'doctor':
@@ -199,6 +203,48 @@ function parseMove(args: string[], mentioned: MentionedPerson[]): Command {
   const [person, ...others] = people(who, mentioned, 'move', 'move @Alice from #1 to #2');
   if (others.length > 0) throw new CommandError('badCommand', 'I can move one person at a time.');
   return { kind: 'move', person: person!, from: callRef(source, 'from'), to: callRef(destination, 'to') };
+}
+
+const PAGE_EXAMPLE = 'page alice@contoso.com then bob@contoso.com then +14255550100 after 30s';
+
+/** `page <person> [then <person> ...] [into <call>] [after <duration>]`: one person or number per step. */
+function parsePage(args: string[], mentioned: MentionedPerson[]): Command {
+  const [beforeAfter, afterWords] = splitAt(args, 'after');
+  const [ladder, intoWords] = splitAt(beforeAfter, 'into');
+  const steps: PersonRef[] = [];
+  for (const words of splitAll(ladder, 'then')) {
+    if (words.length === 0) throw new CommandError('badCommand', `Name one person or number between each "then", like: "${PAGE_EXAMPLE}".`);
+    const found = people(words, mentioned, 'page', PAGE_EXAMPLE);
+    if (found.length > 1) throw new CommandError('badCommand', `Page one person or number at each step, with "then" between them, like: "${PAGE_EXAMPLE}".`);
+    steps.push(found[0]!);
+  }
+  if (steps.length > MAX_PAGE_STEPS) {
+    throw new CommandError('badCommand', `A page rings at most ${MAX_PAGE_STEPS} people or numbers in turn; you named ${steps.length}.`);
+  }
+  const command: Extract<Command, { kind: 'page' }> = { kind: 'page', steps };
+  if (intoWords !== undefined) command.call = callRef(intoWords, 'into');
+  if (afterWords !== undefined) command.waitMs = pageWait(afterWords);
+  return command;
+}
+
+function pageWait(words: string[]): number {
+  const text = words.join('').toLowerCase();
+  // "after 0s" is read, and refused by the page with the bounds a wait must keep.
+  if (/^0+[smh]$/.test(text)) return 0;
+  if (!isDuration(text, ['s', 'm', 'h'])) {
+    throw new CommandError('badCommand', `"${clip(words.join(' '))}" is not a wait: write seconds or minutes after "after", like "after 30s" or "after 2m".`);
+  }
+  return durationMs(text);
+}
+
+/** The words between each `keyword`. */
+function splitAll(words: string[], keyword: string): string[][] {
+  const parts: string[][] = [[]];
+  for (const word of words) {
+    if (word.toLowerCase() === keyword) parts.push([]);
+    else parts.at(-1)!.push(word);
+  }
+  return parts;
 }
 
 function noArguments<T extends Command>(command: T, args: string[]): T {

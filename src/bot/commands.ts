@@ -22,6 +22,8 @@ export type Command =
   | { kind: 'calls' }
   | { kind: 'status'; call?: CallRef }
   | { kind: 'hangup'; call?: CallRef }
+  /** Rings `steps` one at a time until one presses 1; `waitMs` per step, `call` to bring them into. */
+  | { kind: 'page'; steps: PersonRef[]; call?: CallRef; waitMs?: number }
   | { kind: 'help' }
   /** Admins only: checks Rally's setup (src/doctor/). */
   | { kind: 'doctor' };

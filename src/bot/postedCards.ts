@@ -1,15 +1,13 @@
-// One card per call: rendering it from the call record, posting it, and updating it in place wherever Rally has
-// posted it. Both the bot (answers to commands) and the reporter (notifications) go through here.
-import { createHash, randomUUID } from 'node:crypto';
+// One card per call and one per page: posting it once, and updating it in place wherever Rally posted it. Both the
+// bot (answers to commands) and the reporter (notifications, page steps) go through here.
+import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
-import type { CallRecord } from '../calling/records/callRecord.js';
 import type { RecordStore } from '../calling/records/recordStore.js';
-import { renderCallCard } from './callCardView.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 
-/** The message that shows a call, or (no `activityId` yet) a claim to post it. */
-export interface CallCardRecord {
+/** The message that shows a call or a page, or (no `activityId` yet) a claim to post it. */
+export interface CardRecord {
   activityId?: string;
   /** When the card was posted (ISO 8601). */
   postedAt?: string;
@@ -20,51 +18,47 @@ export interface CallCardRecord {
 /** A claim to post a card that was never completed (its poster died) may be taken over after this. */
 const CLAIM_LAPSES_MS = 30_000;
 
-export interface CallCardsOptions {
-  /** By call id: the message that holds the call's card. */
-  store: RecordStore<CallCardRecord>;
-  /** Whether the Teams client can show the Graph people picker on cards (the Agents Playground cannot). */
-  peoplePicker: boolean;
+export interface PostedCardsOptions<T> {
+  /** By `keyOf`: the message that holds the card. */
+  store: RecordStore<CardRecord>;
+  keyOf(item: T): string;
+  render(item: T): AdaptiveCardJson;
 }
 
-export class CallCards {
-  constructor(private readonly options: CallCardsOptions) {}
+export class PostedCards<T> {
+  constructor(private readonly options: PostedCardsOptions<T>) {}
 
-  render(call: CallRecord): AdaptiveCardJson {
-    return renderCallCard(call, { pickerSupported: this.options.peoplePicker, revision: cardRevision(call) });
+  render(item: T): AdaptiveCardJson {
+    return this.options.render(item);
   }
 
   /**
-   * Posts the call's one card, which later updates go to. When the call has its card already (a redelivered turn, a
-   * second instance, or a report racing the turn), that card is updated instead: one card per call.
+   * Posts the item's one card, which later updates go to. When it has its card already (a redelivered turn, a
+   * second instance, or a report racing the turn), that card is updated instead: one card per call or page.
    */
-  async post(context: TurnContext, call: CallRecord): Promise<'posted' | 'updated'> {
+  async post(context: TurnContext, item: T): Promise<'posted' | 'updated'> {
+    const key = this.options.keyOf(item);
     const claim = { by: randomUUID(), at: new Date().toISOString() };
-    const slot = await this.options.store.update(call.callId, (current) => {
+    const slot = await this.options.store.update(key, (current) => {
       const lapsed = current?.activityId === undefined && Date.now() - Date.parse(current?.claim?.at ?? '') > CLAIM_LAPSES_MS;
       return current === undefined || lapsed ? { claim } : current;
     });
     if (slot?.claim?.by !== claim.by) {
-      await this.update(context, call);
+      await this.update(context, item);
       return 'updated';
     }
-    const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.render(call))] });
+    const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.render(item))] });
     if (sent?.id) {
       const activityId = sent.id;
-      await this.options.store.update(call.callId, () => ({ activityId, postedAt: new Date().toISOString() }));
+      await this.options.store.update(key, () => ({ activityId, postedAt: new Date().toISOString() }));
     }
     return 'posted';
   }
 
-  /** Shows `call` on its tracked card, if it has one; `context` must be a turn (or proactive turn) in the call's chat. */
-  async update(context: TurnContext, call: CallRecord): Promise<void> {
-    const card = await this.options.store.get(call.callId);
+  /** Shows `item` on its tracked card, if it has one; `context` must be a turn (or proactive turn) in its chat. */
+  async update(context: TurnContext, item: T): Promise<void> {
+    const card = await this.options.store.get(this.options.keyOf(item));
     if (!card?.activityId) return;
-    await context.updateActivity({ type: ActivityTypes.Message, id: card.activityId, attachments: [CardFactory.adaptiveCard(this.render(call))] });
+    await context.updateActivity({ type: ActivityTypes.Message, id: card.activityId, attachments: [CardFactory.adaptiveCard(this.render(item))] });
   }
-}
-
-/** Changes whenever the record does, so a button pressed twice on one version of the card acts once. */
-export function cardRevision(call: CallRecord): string {
-  return createHash('sha256').update(JSON.stringify(call)).digest('hex').slice(0, 16);
 }

@@ -2,14 +2,17 @@ import { createHash } from 'node:crypto';
 import { CardFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
 import type { CallDesk, ChatRequest } from '../calling/callDesk.js';
+import type { PageRecord } from '../calling/paging/pageRecord.js';
+import type { Pager } from '../calling/paging/pager.js';
 import type { CallRef } from '../calling/records/callHandles.js';
 import type { CallRecord } from '../calling/records/callRecord.js';
 import { meetingById, parseMeetingLink } from '../calling/targets/meetingLink.js';
 import type { UserTarget } from '../calling/targets/people.js';
 import { RallyError, userMessageOf } from '../errors/rallyError.js';
 import type { Logger } from '../log/logger.js';
-import { namedPeople, readCardAction } from './cardActions.js';
-import type { CallCardAction } from './cardActions.js';
+import type { PostedCards } from './postedCards.js';
+import { isPageAction, namedPeople, readCardAction } from './cardActions.js';
+import type { CallCardAction, PageCardAction } from './cardActions.js';
 import type { CallCards } from './callCards.js';
 import { cardRevision } from './callCards.js';
 import { inviteeName, outcomeLabel, stateLabel } from './callCardView.js';
@@ -28,6 +31,8 @@ import { tenantIdOf } from './tenantGate.js';
 
 export interface RallyBotOptions {
   desk: CallDesk;
+  pager: Pick<Pager, 'start' | 'skip' | 'stop' | 'pageInChat'>;
+  pageCards: PostedCards<PageRecord>;
   people: PeopleResolver;
   chats: Chats;
   cards: CallCards;
@@ -41,6 +46,7 @@ export const SOMETHING_WENT_WRONG = 'Something went wrong on my side; nothing wa
 type Turn<C> = (context: TurnContext, request: ChatRequest, command: C) => Promise<void>;
 type CommandTable = { [K in CommandKind]: Turn<Extract<Command, { kind: K }>> };
 type CallCardTable = { [V in CallCardAction['verb']]: Turn<Extract<CallCardAction, { verb: V }>> };
+type PageCardTable = { [V in PageCardAction['verb']]: Turn<Extract<PageCardAction, { verb: V }>> };
 
 /**
  * The chat surface: reads commands and card actions, hands them to the calling desk, and shows the result.
@@ -95,6 +101,15 @@ export class RallyBot extends TeamsActivityHandler {
     doctor: async (context, request) => {
       await context.sendActivity(await doctorReply(this.options.doctor, request));
     },
+    // The page's card is the answer: it shows the ladder live, and the chat hears the outcome once it is known.
+    page: async (context, request, command) => {
+      const targets = await this.resolve(context, request, command.steps);
+      const page = await this.options.pager.start(request, targets, { ...(command.call ? { into: command.call } : {}), ...(command.waitMs === undefined ? {} : { waitMs: command.waitMs }) });
+      await this.options.pageCards.post(context, page);
+      // The first step may have moved on while the card was on its way.
+      const current = await this.options.pager.pageInChat(request, page.id);
+      if (current.revision !== page.revision) await this.options.pageCards.update(context, current);
+    },
   };
 
   /** What each call card button does (Refresh only redraws, which every call card action ends with). */
@@ -105,6 +120,13 @@ export class RallyBot extends TeamsActivityHandler {
       this.commands.invite(context, request, { kind: 'invite', call: callRefOf(action), people: parsePeopleList(namedPeople(action), 'invite', 'alice@contoso.com') }),
     escalate: async (context, request, action) =>
       this.commands.escalate(context, request, { kind: 'escalate', call: callRefOf(action), people: parsePeopleList(namedPeople(action), 'escalate', 'bob@contoso.com') }),
+  };
+
+  /** What each page card button does (Refresh only redraws, which every page card action ends with). */
+  private readonly pageCardButtons: PageCardTable = {
+    refreshPage: async () => undefined,
+    skipPageStep: async (_context, request, action) => void (await this.options.pager.skip(request, action.pageId, action.step)),
+    stopPage: async (_context, request, action) => void (await this.options.pager.stop(request, action.pageId)),
   };
 
   constructor(private readonly options: RallyBotOptions) {
@@ -146,6 +168,7 @@ export class RallyBot extends TeamsActivityHandler {
         await this.runCommand(context, request, action.preset === undefined ? parseCommand(action.command ?? '') : { kind: action.preset });
         return cardResponse(renderHelpCard(this.options.botName));
       }
+      if (isPageAction(action)) return await this.pressPageButton(context, request, action);
       const ref = callRefOf(action);
       await this.options.desk.callInChat(request, ref);
       // One press of one button on one version of the card acts once; a press whose turn was cut short (a crash) acts
@@ -162,6 +185,17 @@ export class RallyBot extends TeamsActivityHandler {
       // Universal Actions' message response carries the text itself as `value`; botbuilder types it as an object.
       return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: userMessage(error) as unknown as Record<string, unknown> };
     }
+  }
+
+  /** A page card's button: acts once per press (as call card buttons do), and answers with the page as it is now. */
+  private async pressPageButton(context: TurnContext, request: ChatRequest, action: PageCardAction): Promise<AdaptiveCardInvokeResponse> {
+    await this.options.pager.pageInChat(request, action.pageId);
+    const key = `action/${request.chatKey}/page/${action.pageId}/${action.verb}/${action.rev ?? ''}`;
+    if (action.verb !== 'refreshPage' && (await this.options.chats.pending(key))) {
+      await (this.pageCardButtons[action.verb] as Turn<PageCardAction>)(context, { ...request, activityKey: key }, action);
+      await this.options.chats.handled(key);
+    }
+    return cardResponse(this.options.pageCards.render(await this.options.pager.pageInChat(request, action.pageId)));
   }
 
   /** Rally left the chat: what it kept to reach the chat and name its calls goes now, not at the retention's end. */

@@ -11,7 +11,7 @@ import { adopt, callOf } from './records/callDocument.js';
 import { GONE_AT_GRAPH, recordEnded } from './records/callEnds.js';
 import type { CallDocument, StoredCall } from './records/callDocument.js';
 import { newCallRecord, withInvitees } from './records/callRecord.js';
-import type { CallKind, CallRecord } from './records/callRecord.js';
+import type { CallKind, CallRecord, PageLink } from './records/callRecord.js';
 import type { CallingService } from './requests/callingService.js';
 import type { CallPolicy } from './policy/callPolicy.js';
 import { randomClientContext } from './requests/clientContext.js';
@@ -36,6 +36,8 @@ export interface ChatRequest {
    * so that a redelivery resumes that intent instead of placing a second call.
    */
   activityKey?: string;
+  /** What the rate limit counts this request as, when not its activity: a page's steps count once, as the page. */
+  countsAs?: string;
 }
 
 export interface CallDeskStores {
@@ -201,6 +203,37 @@ export class CallDesk {
     });
   }
 
+  /**
+   * One step of a page: a one-to-one call ringing `target`, placed through its intent like any call (the request's
+   * activity key names the step, so a step is never rung twice), shown by the page rather than by a card of its own.
+   */
+  async placePageCall(request: ChatRequest, target: CallTarget, page: PageLink): Promise<CallRecord> {
+    const kind = kindOf([target]);
+    return audited(this.options.audit, { audit: 'callPlaced', request, targets: [target], kind }, async (subject) => {
+      const record = await this.placeWithIntent(request, { kind, targets: [target], page }, (service) => service.placeCall(request.tenantId, [target]));
+      subject.callId = record.callId;
+      return record;
+    });
+  }
+
+  /**
+   * Moves the other party of a one-to-one call into `into`, a group call or meeting, ending the one-to-one call
+   * (an invite with replacesCallId): an escalation's second step, and where an accepted page goes. The request's
+   * activity key makes the invite's clientContext, so a step run again finds it recorded and sends nothing.
+   */
+  async moveInto(request: ChatRequest, into: CallRecord, oneToOne: CallRecord): Promise<OperationRecord> {
+    const party = oneToOne.invitees[0]?.target;
+    if (party === undefined) throw new Error(`call ${oneToOne.callId} has nobody to move`);
+    const { operation } = await audited(this.options.audit, { audit: 'inviteSent', request, targets: [party], via: 'escalate' }, (subject) => {
+      subject.callId = into.callId;
+      return this.sendInvite(request, into, 'escalate', [party], (clientContext) =>
+        this.options.service.escalate(into.tenantId, { groupCallId: into.callId, peerToPeerCallId: oneToOne.callId, party }, { clientContext }),
+        oneToOne.callId,
+      );
+    });
+    return operation;
+  }
+
   /** Second step of an escalation, when the group call is established. Does nothing when none is pending. */
   async continueEscalation(groupCall: CallRecord): Promise<OperationRecord | undefined> {
     const pending = groupCall.pendingEscalation;
@@ -216,16 +249,9 @@ export class CallDesk {
     });
     if (!claimed) return undefined;
     const peerToPeer = await this.call(pending.peerToPeerCallId);
-    const party = peerToPeer?.invitees[0]?.target;
-    if (!peerToPeer || !party) return undefined;
+    if (!peerToPeer?.invitees[0]) return undefined;
     const request: ChatRequest = { chatKey: groupCall.chatKey, tenantId: groupCall.tenantId, requestedBy: groupCall.placedBy };
-    const { operation } = await audited(this.options.audit, { audit: 'inviteSent', request, targets: [party], via: 'escalate' }, (subject) => {
-      subject.callId = groupCall.callId;
-      return this.sendInvite(request, groupCall, 'escalate', [party], (clientContext) =>
-        this.options.service.escalate(groupCall.tenantId, { groupCallId: groupCall.callId, peerToPeerCallId: peerToPeer.callId, party }, { clientContext }),
-        peerToPeer.callId,
-      );
-    });
+    const operation = await this.moveInto(request, groupCall, peerToPeer);
     const phones = pending.thenInvite ?? [];
     if (phones.length > 0) {
       await audited(this.options.audit, { audit: 'inviteSent', request, targets: phones, via: 'invite' }, (subject) => {
@@ -319,7 +345,7 @@ export class CallDesk {
 
   /** The policy's word on this request; it counts once per activity, however often that is delivered. */
   private async admit(request: ChatRequest, targets: readonly CallTarget[]): Promise<void> {
-    const actionId = request.activityKey ?? this.newIntentId();
+    const actionId = request.countsAs ?? request.activityKey ?? this.newIntentId();
     await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, targets, actionId);
   }
 
@@ -367,7 +393,7 @@ export class CallDesk {
    */
   private async placeWithIntent(
     request: ChatRequest,
-    what: Pick<CallIntent, 'kind' | 'targets' | 'escalationOf' | 'thenInvite'>,
+    what: Pick<CallIntent, 'kind' | 'targets' | 'escalationOf' | 'thenInvite' | 'page'>,
     send: (service: CallingService) => Promise<Call>,
   ): Promise<CallRecord> {
     let intent = await this.openIntent(request, what);
@@ -397,7 +423,7 @@ export class CallDesk {
   }
 
   /** The intent of this activity: the one recorded before (a redelivery), or a new one once the policy admits it. */
-  private async openIntent(request: ChatRequest, what: Pick<CallIntent, 'kind' | 'targets' | 'escalationOf' | 'thenInvite'>): Promise<CallIntent> {
+  private async openIntent(request: ChatRequest, what: Pick<CallIntent, 'kind' | 'targets' | 'escalationOf' | 'thenInvite' | 'page'>): Promise<CallIntent> {
     const activityKey = request.activityKey ?? `request/${this.newIntentId()}`;
     const known = await this.options.intentsByActivity.get(activityKey);
     const knownIntent = known && (await this.options.intents.get(known.intentId));
@@ -484,11 +510,13 @@ export class CallDesk {
       ...(intent.escalationOf === undefined
         ? {}
         : { pendingEscalation: { peerToPeerCallId: intent.escalationOf, ...(intent.thenInvite ? { thenInvite: intent.thenInvite } : {}) } }),
-      ...(options.needsCard ? { needsCard: true } : {}),
+      // A page's call is shown on the page's card, and asks the person to press 1 once they pick up.
+      ...(intent.page ? { page: intent.page, pendingKeyPrompt: true as const } : options.needsCard ? { needsCard: true } : {}),
     };
     const stored = callOf(await this.options.calls.update(callId, (current) => adopt(fresh, current, this.now().toISOString())));
     if (!stored) throw new Error(`call ${callId} could not be recorded`);
-    if ((stored.unreported?.length ?? 0) > 0 || stored.needsCard || (stored.pendingEscalation && stored.state === 'established')) {
+    const pendingStep = (stored.pendingEscalation !== undefined || stored.pendingKeyPrompt) && stored.state === 'established';
+    if ((stored.unreported?.length ?? 0) > 0 || stored.needsCard || pendingStep) {
       await this.options.jobs.followUp(callId);
     }
     return stored;

@@ -1,20 +1,22 @@
 // The durable jobs of the calling layer, run by the JobRunner on any instance:
 // - `call:<callId>`: a call changed. Take its pending step (an escalation's invite once the group call is
 //   established), then tell its chat the news its record holds, and remove that news only once told.
+//   A page's call is the page's business instead (see paging/pager.ts).
 // - `intent:<intentId>`: an intent's deadline. Adopt the call its notifications named, or tell the chat plainly
 //   that Graph never confirmed the call.
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
 import { userMessageOf } from '../errors/rallyError.js';
 import type { CallDesk, DeskJobs } from './callDesk.js';
 import type { ChatReports } from './chatReports.js';
 import type { CallIntent } from './intents/callIntent.js';
+import type { CallDocument } from './records/callDocument.js';
 import { stepped } from './intents/callIntent.js';
 import { DONE } from './jobs/jobs.js';
+import { reportUnderLease } from './jobs/leasedReport.js';
 import type { JobHandler, JobOutcome } from './jobs/jobs.js';
 import type { JobRunner } from './jobs/jobRunner.js';
+import type { Pager } from './paging/pager.js';
 import { callOf, reported } from './records/callDocument.js';
-import type { CallDocument } from './records/callDocument.js';
 import type { RecordStore } from './records/recordStore.js';
 
 export interface CallFollowUpsOptions {
@@ -32,6 +34,7 @@ export interface CallFollowUpsOptions {
 export class CallFollowUps implements DeskJobs {
   private runner!: JobRunner;
   private desk!: Pick<CallDesk, 'continueEscalation' | 'record'>;
+  private pages!: Pick<Pager, 'callChanged'>;
   private readonly now: () => Date;
 
   constructor(private readonly options: CallFollowUpsOptions) {
@@ -39,9 +42,10 @@ export class CallFollowUps implements DeskJobs {
   }
 
   /** The runner and the desk each need the other; the composition root connects them once both exist. */
-  connect(runner: JobRunner, desk: Pick<CallDesk, 'continueEscalation' | 'record'>): void {
+  connect(runner: JobRunner, desk: Pick<CallDesk, 'continueEscalation' | 'record'>, pages: Pick<Pager, 'callChanged'>): void {
     this.runner = runner;
     this.desk = desk;
+    this.pages = pages;
   }
 
   readonly handlers: Record<string, JobHandler> = {
@@ -79,38 +83,22 @@ export class CallFollowUps implements DeskJobs {
 
   private async followUpNow(callId: string): Promise<JobOutcome> {
     await this.continueEscalation(callId);
-    // Per run, not per instance: two follow-ups of one call in one instance must not tell the chat the same news.
-    const owner = randomUUID();
-    for (;;) {
-      const until = new Date(this.now().getTime() + (this.options.reportLeaseMs ?? 8_000)).toISOString();
-      const claimed = callOf(
-        await this.options.calls.update(callId, (document) => {
-          const call = callOf(document);
-          if (!call || ((call.unreported?.length ?? 0) === 0 && !call.needsCard)) return document;
-          if (call.reporting && call.reporting.owner !== owner && Date.parse(call.reporting.until) > this.now().getTime()) return document;
-          return { ...call, reporting: { owner, until } };
-        }),
-      );
-      if (!claimed || ((claimed.unreported?.length ?? 0) === 0 && !claimed.needsCard)) return DONE;
-      if (claimed.reporting?.owner !== owner || claimed.reporting.until !== until) {
-        return { runAgainAt: new Date(Date.parse(claimed.reporting?.until ?? until)) };
-      }
-      const news = claimed.unreported ?? [];
-      // Only while this run still holds the lease: a run that took too long must not remove news another run told,
-      // nor news that came after.
-      const stillMine = (document: CallDocument | undefined) => callOf(document)?.reporting?.owner === owner;
-      try {
-        await this.options.reports.reportCall(claimed, news);
-      } catch (error) {
-        await this.options.calls.update(callId, (document) => {
-          if (!stillMine(document)) return document;
-          const { reporting: _released, ...call } = callOf(document)!;
-          return call;
-        });
-        throw error;
-      }
-      await this.options.calls.update(callId, (document) => (stillMine(document) ? reported(callOf(document)!, news.length, claimed.needsCard === true) : document));
+    const call = callOf(await this.options.calls.get(callId));
+    // A page's call has no card of its own: the page shows it.
+    if (call?.page) {
+      await this.pages.callChanged(call);
+      return DONE;
     }
+    return reportUnderLease({
+      store: this.options.calls,
+      key: callId,
+      read: callOf,
+      hasNews: (call) => (call.unreported?.length ?? 0) > 0 || call.needsCard === true,
+      tell: (call) => this.options.reports.reportCall(call, call.unreported ?? []),
+      told: (current, told) => reported(current, told.unreported?.length ?? 0, told.needsCard === true),
+      leaseMs: this.options.reportLeaseMs ?? 8_000,
+      now: this.now,
+    });
   }
 
   private async continueEscalation(callId: string): Promise<void> {
@@ -137,7 +125,8 @@ export class CallFollowUps implements DeskJobs {
     }
     if (this.now().getTime() < Date.parse(intent.deadline)) return { runAgainAt: new Date(intent.deadline) };
     const expired = await this.options.intents.update(intentId, (current) => stepped(current, ['received', 'sending', 'unconfirmed'], 'expired'));
-    if (expired?.step !== 'expired') return DONE;
+    // A page's step says itself what became of its call, once its wait runs out.
+    if (expired?.step !== 'expired' || intent.page !== undefined) return DONE;
     const who = intent.targets.length > 0 ? ` to ${intent.targets.length === 1 ? 'the person you named' : 'the people you named'}` : '';
     const line =
       intent.step === 'received'

@@ -1,6 +1,7 @@
 // What the calling layer needs from the chat surface to tell a chat what happened. The bot edge implements it; the
 // calling layer decides when and what, and keeps what is not yet told in the call's record until this resolves.
 import type { CallNews, StoredCall } from './records/callDocument.js';
+import type { PageRecord } from './paging/pageRecord.js';
 
 export interface ChatReports {
   /**
@@ -8,6 +9,11 @@ export interface ChatReports {
    * the chat has it; a rejection leaves the news unreported, to be told again.
    */
   reportCall(call: StoredCall, news: readonly CallNews[]): Promise<void>;
+  /**
+   * Shows the page on its card, and with `outcome`, tells the chat how it ended (who accepted, or that nobody did).
+   * Resolves once the chat has it; a rejection leaves it to be told again.
+   */
+  reportPage(page: PageRecord, options: { outcome: boolean }): Promise<void>;
   /** One line into a chat, for what no call card can show. */
   tell(chatKey: string, line: string): Promise<void>;
 }

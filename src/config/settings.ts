@@ -55,6 +55,7 @@ const schema = z
       'https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration',
     ),
     BOT_DISPLAY_NAME: z.string().trim().min(1).default('Rally'),
+    RALLY_PAGE_PROMPT_URL: url('the WAV file Graph plays to a paged person').optional(),
     RALLY_DATA_DIR: z.string().trim().min(1).default('.rally-data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -101,6 +102,8 @@ export interface Settings {
   publicUrl: string;
   /** `${BOT_PUBLIC_URL}/api/calling`: Graph's callbackUri. */
   callbackUri: string;
+  /** The "press 1 to accept" WAV Graph downloads and plays to a paged person: Rally's own, or RALLY_PAGE_PROMPT_URL. */
+  pagePromptUrl: string;
   graph: {
     /** Undefined means "not set": local mode then starts the simulator, otherwise the public Graph. */
     baseUrl?: string;
@@ -129,6 +132,9 @@ export interface Settings {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
+/** Where Rally serves its own page prompt (see http/mediaRoute.ts). */
+export const PAGE_PROMPT_PATH = '/media/page-prompt.wav';
+
 export const PUBLIC_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 
 export { SettingsError };
@@ -149,6 +155,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     },
     publicUrl,
     callbackUri: `${publicUrl}/api/calling`,
+    pagePromptUrl: s.RALLY_PAGE_PROMPT_URL ?? `${publicUrl}${PAGE_PROMPT_PATH}`,
     graph: {
       baseUrl: s.GRAPH_BASE_URL,
       authority: s.GRAPH_TOKEN_AUTHORITY,

@@ -7,6 +7,9 @@ import type {
   GraphUser,
   InviteParticipantsOperation,
   InviteParticipantsRequest,
+  MediaOperation,
+  PlayPromptRequest,
+  SubscribeToToneRequest,
 } from '../calling/requests/graphTypes.js';
 import { requiredPermission } from '../calling/requests/permissions.js';
 import { currentRequestId, newRequestId } from '../log/requestContext.js';
@@ -56,6 +59,26 @@ export class GraphCallingApi implements CallingApi {
         subject: { kind: 'participants', phones: body.participants.some((p) => p.identity.phone != null) },
         permission: requiredPermission({ kind: 'inviteParticipants' }),
       },
+    });
+  }
+
+  async playPrompt(tenantId: string, callId: string, body: PlayPromptRequest): Promise<MediaOperation> {
+    return this.send<MediaOperation>({
+      tenantId,
+      path: `${callPath(callId)}/playPrompt`,
+      body,
+      expectsBody: true,
+      operation: { method: 'POST', target: 'call', permission: requiredPermission({ kind: 'playPrompt' }) },
+    });
+  }
+
+  async subscribeToTone(tenantId: string, callId: string, body: SubscribeToToneRequest): Promise<MediaOperation> {
+    return this.send<MediaOperation>({
+      tenantId,
+      path: `${callPath(callId)}/subscribeToTone`,
+      body,
+      expectsBody: true,
+      operation: { method: 'POST', target: 'call', permission: requiredPermission({ kind: 'subscribeToTone' }) },
     });
   }
 

@@ -20,6 +20,8 @@ export interface ServerParts {
   /** The bot's turn handler (`ActivityHandler.run`). */
   onTurn: (context: TurnContext) => Promise<void>;
   calling: PlainRoute;
+  /** Audio files Graph downloads to play in calls, by path (public: Graph fetches them without credentials). */
+  media?: Record<string, Buffer>;
   /** Rejects when Rally cannot do its work now (its store cannot be read and written): `/readyz` answers 503 then. */
   ready: () => Promise<void>;
   log: Logger;
@@ -54,6 +56,13 @@ export async function startHttpServer(parts: ServerParts, port: number, host = '
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });
+
+  for (const [path, wav] of Object.entries(parts.media ?? {})) {
+    server.get(path, async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': wav.length, 'cache-control': 'public, max-age=86400' });
+      res.end(wav);
+    });
+  }
 
   server.post('/api/messages', async (req, res) => inRequest(async () => {
     parts.log.info({ activityId: activityIdOf(req.body) }, 'activity received');

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { CloudAdapter, TestAdapter } from 'botbuilder';
 import type { Activity, AdaptiveCardInvokeResponse, ConversationAccount, ConversationReference } from 'botbuilder';
 import sinon from 'sinon';
-import { CallCards } from '../../src/bot/callCards.js';
+import { callCards } from '../../src/bot/callCards.js';
+import { pageCards } from '../../src/bot/pageCards.js';
 import { Chats } from '../../src/bot/chats.js';
 import type { ChatRecords } from '../../src/bot/chatRecords.js';
 import { PeopleResolver } from '../../src/bot/peopleResolver.js';
@@ -37,16 +38,19 @@ function rally(tenantId: string | null = TENANT_ID): Rally {
   const records: ChatRecords = {
     conversations: new MemoryRecordStore<Partial<ConversationReference>>(),
     callCards: new MemoryRecordStore<{ activityId: string }>(),
+    pageCards: new MemoryRecordStore<{ activityId: string }>(),
     handledRequests: new MemoryRecordStore<{ at: string }>(),
   };
   const log = createLogger('silent');
   const adapter = new TestAdapter(async (context) => bot.run(context));
   const bot = new RallyBot({
     desk: fixture.desk,
+    pager: fixture.pager,
+    pageCards: pageCards(records.pageCards),
     people: new PeopleResolver(fixture.api),
     // Proactive posts are the reporter's business; a turn only remembers the chat and dedupes.
     chats: new Chats({ adapter: sinon.createStubInstance(CloudAdapter), botAppId: '', records, log }),
-    cards: new CallCards({ store: records.callCards, peoplePicker: true }),
+    cards: callCards(records.callCards, true),
     log,
     botName: 'Rally',
     doctor: { admins: [], run: async () => [] },

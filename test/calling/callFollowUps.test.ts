@@ -16,6 +16,7 @@ import type { CallDocument, CallNews, StoredCall } from '../../src/calling/recor
 import { newCallRecord } from '../../src/calling/records/callRecord.js';
 import type { CallKind } from '../../src/calling/records/callRecord.js';
 import type { RecordStore } from '../../src/calling/records/recordStore.js';
+import type { PageRecord } from '../../src/calling/paging/pageRecord.js';
 import type { UserTarget } from '../../src/calling/targets/people.js';
 import { createLogger } from '../../src/log/logger.js';
 import { AT, REQUESTER, TENANT_ID, buildCallDesk, intentAt } from '../support/callDeskFixture.js';
@@ -38,6 +39,7 @@ class NotedChat implements ChatReports {
   /** The reports the chat got. */
   readonly reported: { callId: string; news: CallNews[]; needsCard: boolean }[] = [];
   readonly told: { chatKey: string; line: string }[] = [];
+  readonly pages: string[] = [];
   private failure: Error | undefined;
   private gate: Promise<void> | undefined;
   /** With `holdEach`: the function that lets each held attempt go, by attempt number. */
@@ -83,6 +85,10 @@ class NotedChat implements ChatReports {
     this.reported.push(report);
   }
 
+  async reportPage(page: PageRecord): Promise<void> {
+    this.pages.push(page.id);
+  }
+
   async tell(chatKey: string, line: string): Promise<void> {
     this.told.push({ chatKey, line });
   }
@@ -124,7 +130,8 @@ function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordSto
     now: () => new Date(now),
   });
   const runner = new JobRunner({ store: jobStore, handlers: followUps.handlers, log: silent, now: () => now });
-  followUps.connect(runner, desk);
+  const paged: string[] = [];
+  followUps.connect(runner, desk, { callChanged: async (call) => void paged.push(call.callId) });
   const clock = {
     now: () => now,
     set: (t: number) => void (now = t),
@@ -144,7 +151,7 @@ function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordSto
     }
     return found.sort((a, b) => a.key.localeCompare(b.key));
   };
-  return { calls, intents, chat, desk, followUps, runner, clock, tick, jobs };
+  return { calls, intents, chat, desk, followUps, runner, clock, tick, jobs, paged };
 }
 
 type Built = ReturnType<typeof build>;

@@ -39,9 +39,9 @@ describe('doctor: Graph token and permissions', () => {
 
   it('passes when the token holds every permission Rally needs, one line each', async () => {
     const results = await checkGraphToken({ tokenProvider: await tokensFrom(appOnlyToken([...REQUIRED_APPLICATION_PERMISSIONS])), tenantId: TENANT, localMode: false });
-    assert.deepEqual(results.map((r) => r.status), ['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    assert.deepEqual(results.map((r) => r.status), ['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
     assert.deepEqual(REQUIRED_APPLICATION_PERMISSIONS, [
-      'Calls.Initiate.All', 'Calls.InitiateGroupCall.All', 'Calls.JoinGroupCall.All', 'Calls.JoinGroupCallAsGuest.All', 'User.Read.All',
+      'Calls.Initiate.All', 'Calls.InitiateGroupCall.All', 'Calls.JoinGroupCall.All', 'Calls.JoinGroupCallAsGuest.All', 'Calls.AccessMedia.All', 'User.Read.All',
     ]);
   });
 
@@ -49,8 +49,12 @@ describe('doctor: Graph token and permissions', () => {
     const tokens = await tokensFrom(appOnlyToken(['Calls.Initiate.All', 'Calls.InitiateGroupCall.All', 'Calls.JoinGroupCall.All', 'Chat.Read.All']));
     const results = await checkGraphToken({ tokenProvider: tokens, tenantId: TENANT, localMode: false });
     const failed = results.filter((r) => r.status === 'fail');
-    assert.deepEqual(failed.map((r) => r.text), ['Graph permission Calls.JoinGroupCallAsGuest.All: missing.', 'Graph permission User.Read.All: missing.']);
-    assert.match(failed[1]!.fix!, /application permission User\.Read\.All .* admin consent/);
+    assert.deepEqual(failed.map((r) => r.text), [
+      'Graph permission Calls.JoinGroupCallAsGuest.All: missing.',
+      'Graph permission Calls.AccessMedia.All: missing.',
+      'Graph permission User.Read.All: missing.',
+    ]);
+    assert.match(failed[2]!.fix!, /application permission User\.Read\.All .* admin consent/);
     assert.match(formatReport(results), /^✔ Graph token for tenant .*: obtained\.$/m);
     assert.match(formatReport(results), /^✘ Graph permission User\.Read\.All: missing\. Fix: in Entra/m);
   });

@@ -120,9 +120,9 @@ export class ConnectorStandIn {
     return this.posts()[n - 1]!;
   }
 
-  /** Waits for a posted line that contains `text`. */
-  async lineContaining(text: string): Promise<string> {
-    await this.until((s) => s.lines().some((l) => l.includes(text)), `a line containing "${text}"`);
+  /** Waits for a posted line that contains `text` (for at most `deadlineMs`, as `until`). */
+  async lineContaining(text: string, deadlineMs?: number): Promise<string> {
+    await this.until((s) => s.lines().some((l) => l.includes(text)), `a line containing "${text}"`, deadlineMs);
     return this.lines().find((l) => l.includes(text))!;
   }
 

@@ -28,6 +28,7 @@ const EVERY_COMMAND: Record<CommandKind, boolean> = {
   calls: true,
   status: true,
   hangup: true,
+  page: true,
   help: true,
   doctor: false,
 };

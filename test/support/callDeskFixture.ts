@@ -1,4 +1,10 @@
 import { CallDesk } from '../../src/calling/callDesk.js';
+import type { ChatReports } from '../../src/calling/chatReports.js';
+import { JobRunner } from '../../src/calling/jobs/jobRunner.js';
+import type { JobRecord } from '../../src/calling/jobs/jobs.js';
+import { Pager } from '../../src/calling/paging/pager.js';
+import type { PageRecord } from '../../src/calling/paging/pageRecord.js';
+import { createLogger } from '../../src/log/logger.js';
 import type { ChatRequest, DeskJobs } from '../../src/calling/callDesk.js';
 import type { CallIntent, IntentStep } from '../../src/calling/intents/callIntent.js';
 import { CallPolicy } from '../../src/calling/policy/callPolicy.js';
@@ -66,6 +72,22 @@ export class NotedJobs implements DeskJobs {
   }
 }
 
+/** What the chat was told about pages and in lines: the pages as each report showed them. */
+export class NotedReports implements ChatReports {
+  readonly pages: { page: PageRecord; outcome: boolean }[] = [];
+  readonly lines: string[] = [];
+
+  async reportCall(): Promise<void> {}
+
+  async reportPage(page: PageRecord, options: { outcome: boolean }): Promise<void> {
+    this.pages.push({ page, outcome: options.outcome });
+  }
+
+  async tell(_chatKey: string, line: string): Promise<void> {
+    this.lines.push(line);
+  }
+}
+
 export interface DeskFixture {
   desk: CallDesk;
   /** What the desk asked Graph for; replace its methods to make Graph answer otherwise. */
@@ -76,6 +98,13 @@ export interface DeskFixture {
   chats: MemoryRecordStore<ChatCalls>;
   intents: MemoryRecordStore<CallIntent>;
   intentsByActivity: MemoryRecordStore<{ intentId: string }>;
+  /** The pager over the same desk, its jobs run by a runner that only runs when the test ticks it (`clock` moves time). */
+  pager: Pager;
+  pages: MemoryRecordStore<PageRecord>;
+  pageJobs: MemoryRecordStore<JobRecord>;
+  runner: JobRunner;
+  reports: NotedReports;
+  clock: { now(): number; advance(ms: number): void };
 }
 
 /**
@@ -100,6 +129,15 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
     pstn: { applicationInstanceId: '0b6a3c1e-4d2f-4e8a-9b7c-5d1e2f3a4b5c', applicationInstanceName: 'Rally line' },
   });
   const policy = new CallPolicy({ settings: options.policy ?? OPEN_POLICY });
-  const desk = new CallDesk({ service, policy, ...stores, jobs, now: () => new Date(AT) });
-  return { desk, api, jobs, ...stores };
+  let now = Date.parse(AT);
+  const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
+  const desk = new CallDesk({ service, policy, ...stores, jobs, now: () => new Date(now) });
+  const pages = new MemoryRecordStore<PageRecord>();
+  const pageJobs = new MemoryRecordStore<JobRecord>();
+  const reports = new NotedReports();
+  const log = createLogger('silent');
+  const pager = new Pager({ pages, calls: stores.calls, desk, service, policy, reports, promptUri: 'https://rally.contoso.com/media/page-prompt.wav', log, now: () => new Date(now) });
+  const runner = new JobRunner({ store: pageJobs, handlers: pager.handlers, log, now: clock.now });
+  pager.connect(runner);
+  return { desk, api, jobs, ...stores, pager, pages, pageJobs, runner, reports, clock };
 }

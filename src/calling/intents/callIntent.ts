@@ -4,7 +4,7 @@
 // leaves an intent whose call is found through its notifications (the intent's id is in the callbackUri), or whose
 // chat is told at the deadline that Graph never confirmed it.
 import { randomBytes } from 'node:crypto';
-import type { CallKind } from '../records/callRecord.js';
+import type { CallKind, PageLink } from '../records/callRecord.js';
 import type { CallTarget, Person } from '../targets/people.js';
 
 export type IntentStep = 'received' | 'sending' | 'sent' | 'failed' | 'unconfirmed' | 'expired';
@@ -24,6 +24,8 @@ export interface CallIntent {
   escalationOf?: string;
   /** For `escalate`: phone numbers to invite once the party has moved in (a group call rings only users). */
   thenInvite?: CallTarget[];
+  /** For a page: the step this call rings; the page, not a call card, shows it. */
+  page?: PageLink;
   step: IntentStep;
   /** ISO 8601. */
   createdAt: string;

@@ -46,6 +46,14 @@ export interface CallStateEvent {
   /** Absent when the notification changed something else about the call. */
   state?: CallState;
   resultInfo?: ResultSummary;
+  /** A key the other party pressed (only after Rally subscribed to tones on the call). */
+  keyPress?: KeyPress;
+}
+
+/** `toneInfo`: `tone` as Graph names it (`tone1`, `star`, …), `sequenceId` counting up per call. */
+export interface KeyPress {
+  tone: string;
+  sequenceId: number;
 }
 
 export type OperationResultStatus = 'notStarted' | 'running' | 'completed' | 'failed';

@@ -136,9 +136,13 @@ const CALL_STATES = [
 ] as const satisfies readonly CallState[];
 
 // Graph's evolvable enums send `unknownFutureValue` for members added after the client's version: well-formed, not actionable.
+/** A key press (subscribeToTone's notification); a tone name Rally does not know is still kept as sent. */
+const toneInfoSchema = z.object({ sequenceId: z.number().int().nonnegative(), tone: z.string().min(1).max(16) });
+
 const callSchema = z.object({
   state: z.enum([...CALL_STATES, 'unknownFutureValue']).nullish(),
   resultInfo: resultInfoSchema.nullish(),
+  toneInfo: toneInfoSchema.nullish(),
 });
 
 const OPERATION_STATUSES: Record<string, OperationResultStatus> = {
@@ -253,7 +257,8 @@ function readCallState(callId: string, changeType: ChangeType, data: unknown, at
   if (call === undefined) return [];
   const state = changeType === 'deleted' ? 'terminated' : call.state === 'unknownFutureValue' ? undefined : (call.state ?? undefined);
   const resultInfo = resultSummary(call.resultInfo);
-  return [{ kind: 'callState', callId, changeType, ...(state === undefined ? {} : { state }), ...(resultInfo ? { resultInfo } : {}) }];
+  const keyPress = call.toneInfo ? { keyPress: { tone: call.toneInfo.tone, sequenceId: call.toneInfo.sequenceId } } : {};
+  return [{ kind: 'callState', callId, changeType, ...(state === undefined ? {} : { state }), ...(resultInfo ? { resultInfo } : {}), ...keyPress }];
 }
 
 function readOperation(url: string, callId: string, changeType: ChangeType, data: unknown, at: Path, problems: Problems): NotificationEvent[] {

@@ -6,6 +6,7 @@ import type { CallState } from '../requests/graphTypes.js';
 import type {
   CallStateEvent,
   ContentSharingEvent,
+  KeyPress,
   OperationEvent,
   ResultSummary,
   RosterDeltaEvent,
@@ -64,6 +65,18 @@ export interface CallRecord {
   endedBy?: Person;
   /** On a group call started by `escalate`: the peer-to-peer call whose party moves in once this one is established. */
   pendingEscalation?: { peerToPeerCallId: string; thenInvite?: CallTarget[] };
+  /** Set when the call rings one step of a page: the page shows it, and decides what its answer means. */
+  page?: PageLink;
+  /** On a page's call: once it is established, Rally asks the person to press 1 (taken, then cleared, once). */
+  pendingKeyPrompt?: true;
+  /** The keys the other party pressed, in the order Graph numbered them (the latest few). */
+  keyPresses?: KeyPress[];
+}
+
+/** Which page and which of its steps a call rings. */
+export interface PageLink {
+  pageId: string;
+  step: number;
 }
 
 /** Not from Graph: Rally learned that an escalation moved this call's party into a group call. */
@@ -91,6 +104,7 @@ export type CallChange =
   | { kind: 'movedIntoGroupCall'; groupCallId: string; groupCallHandle?: string }
   | { kind: 'inviteeUpdated'; invitee: Invitee; previous: InviteeOutcome }
   | { kind: 'contentSharingChanged'; active: boolean }
+  | { kind: 'keyPressed'; tone: string }
   | RosterChange;
 
 export interface CallUpdate {
@@ -100,6 +114,9 @@ export interface CallUpdate {
 
 /** Enough history for a card; a call that flips between hold and established forever keeps only the latest. */
 const MAX_STATE_HISTORY = 20;
+
+/** Key presses kept per call: enough to hear "1", bounded against a person holding a key down. */
+const MAX_KEY_PRESSES = 10;
 
 /** States only move forward by rank; the mid-call states share one rank, so a call may go on and off hold. */
 const STATE_RANK: Record<CallState, number> = {
@@ -186,7 +203,20 @@ function then(first: CallUpdate, next: (record: CallRecord) => CallUpdate): Call
   return { record: second.record, changes: [...first.changes, ...second.changes] };
 }
 
+/** A key press is learned once (by its sequence id), and only while the call is up. */
+function applyKeyPress(record: CallRecord, press: KeyPress | undefined): CallUpdate {
+  const known = record.keyPresses ?? [];
+  if (press === undefined || record.state === 'terminated' || known.some((k) => k.sequenceId === press.sequenceId)) return { record, changes: [] };
+  const keyPresses = [...known, press].sort((a, b) => a.sequenceId - b.sequenceId).slice(-MAX_KEY_PRESSES);
+  return { record: { ...record, keyPresses }, changes: [{ kind: 'keyPressed', tone: press.tone }] };
+}
+
 function applyState(record: CallRecord, event: CallStateEvent, at: string): CallUpdate {
+  // A tone notification also carries the call's state (established), which then changes nothing.
+  return then(applyKeyPress(record, event.keyPress), (r) => applyStateChange(r, event, at));
+}
+
+function applyStateChange(record: CallRecord, event: CallStateEvent, at: string): CallUpdate {
   const { state } = event;
   if (state === undefined) return { record, changes: [] };
   if (record.state === 'terminated') {

@@ -4,6 +4,9 @@ import type {
   GraphUser,
   InviteParticipantsOperation,
   InviteParticipantsRequest,
+  MediaOperation,
+  PlayPromptRequest,
+  SubscribeToToneRequest,
 } from './graphTypes.js';
 
 /**
@@ -15,6 +18,10 @@ export interface CallingApi {
   createCall(tenantId: string, body: CreateCallRequest): Promise<Call>;
   /** `POST /communications/calls/{id}/participants/invite` → 200 with a running operation. */
   inviteParticipants(tenantId: string, callId: string, body: InviteParticipantsRequest): Promise<InviteParticipantsOperation>;
+  /** `POST /communications/calls/{id}/playPrompt` → 200 with a running operation; a notification says when it is done. */
+  playPrompt(tenantId: string, callId: string, body: PlayPromptRequest): Promise<MediaOperation>;
+  /** `POST /communications/calls/{id}/subscribeToTone` → 200; each key press then comes as a call notification. */
+  subscribeToTone(tenantId: string, callId: string, body: SubscribeToToneRequest): Promise<MediaOperation>;
   /** `GET /communications/calls/{id}`. */
   getCall(tenantId: string, callId: string): Promise<Call>;
   /** `DELETE /communications/calls/{id}`. */

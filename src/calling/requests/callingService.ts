@@ -6,6 +6,7 @@ import { groupCall, meetingJoin, peerToPeerCall, pstnCall } from './createCallRe
 import { InvalidRequestError, NotConfiguredError } from '../errors.js';
 import type { Call, InviteParticipantsOperation, InviteParticipantsRequest } from './graphTypes.js';
 import { escalationRequest, inviteRequest, moveParticipantRequest } from './inviteParticipants.js';
+import { playPromptRequest, subscribeToToneRequest } from './mediaRequests.js';
 import type { MeetingToJoin } from '../targets/meetingLink.js';
 import { distinctTargets } from '../targets/people.js';
 import type { CallTarget, UserTarget } from '../targets/people.js';
@@ -171,6 +172,15 @@ export class CallingService {
         moveParticipantRequest({ userId: input.userId, participantId: input.participantId, replacesCallId: input.fromCallId, clientContext }),
       tracking,
     );
+  }
+
+  /**
+   * Asks the other party of a call to press a key: subscribes to their key presses first (so a press during the
+   * prompt is heard), then plays the prompt at `promptUri`. Each press then comes as a notification of the call.
+   */
+  async askForKeyPress(tenantId: string, callId: string, promptUri: string, clientContext: string): Promise<void> {
+    await this.api.subscribeToTone(tenantId, callId, subscribeToToneRequest(`${clientContext}-tones`));
+    await this.api.playPrompt(tenantId, callId, playPromptRequest({ uri: promptUri, clientContext: `${clientContext}-prompt` }));
   }
 
   /** Ends Rally's leg of the call; in a group call or meeting, the others carry on. */

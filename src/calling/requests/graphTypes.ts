@@ -125,6 +125,43 @@ export interface Call {
   tenantId?: string | null;
   myParticipantId?: string | null;
   resultInfo?: ResultInfo | null;
+  toneInfo?: ToneInfo | null;
+}
+
+/** A key the other party pressed, as a tone notification carries it (`subscribeToTone`). */
+export interface ToneInfo {
+  '@odata.type'?: '#microsoft.graph.toneInfo';
+  /** Counts up per call, so a repeated notification can be recognised. */
+  sequenceId: number;
+  /** `tone0`…`tone9`, `star`, `pound`, `a`…`d`, `flash`. */
+  tone: string;
+}
+
+/** One audio file service-hosted media plays: Graph downloads it from `uri`. */
+export interface MediaPrompt {
+  '@odata.type': '#microsoft.graph.mediaPrompt';
+  mediaInfo: { '@odata.type': '#microsoft.graph.mediaInfo'; uri: string; resourceId?: string };
+}
+
+/** Body of `POST /communications/calls/{id}/playPrompt`. */
+export interface PlayPromptRequest {
+  /** At most 20. */
+  prompts: MediaPrompt[];
+  clientContext: string;
+}
+
+/** Body of `POST /communications/calls/{id}/subscribeToTone`. */
+export interface SubscribeToToneRequest {
+  clientContext: string;
+}
+
+/** What `playPrompt` and `subscribeToTone` answer: the operation, `running` or already `completed`. */
+export interface MediaOperation {
+  '@odata.type'?: '#microsoft.graph.playPromptOperation' | '#microsoft.graph.subscribeToToneOperation';
+  id: string | null;
+  status: string;
+  clientContext?: string | null;
+  resultInfo?: ResultInfo | null;
 }
 
 /** Body of `POST /communications/calls/{id}/participants/invite`. */

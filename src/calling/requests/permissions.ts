@@ -9,7 +9,8 @@ export type CallingPermission =
   | 'Calls.Initiate.All'
   | 'Calls.InitiateGroupCall.All'
   | 'Calls.JoinGroupCall.All'
-  | 'Calls.JoinGroupCallAsGuest.All';
+  | 'Calls.JoinGroupCallAsGuest.All'
+  | 'Calls.AccessMedia.All';
 
 export type GraphPermission = CallingPermission | 'User.Read.All';
 
@@ -19,6 +20,9 @@ const NEEDED: Record<GraphPermission, true> = {
   'Calls.InitiateGroupCall.All': true,
   'Calls.JoinGroupCall.All': true,
   'Calls.JoinGroupCallAsGuest.All': true,
+  // Paging hears the key press that accepts a page through subscribeToTone, which asks for it even with
+  // service-hosted media (Graph's subscribeToTone document).
+  'Calls.AccessMedia.All': true,
   'User.Read.All': true,
 };
 
@@ -28,7 +32,8 @@ export const REQUIRED_APPLICATION_PERMISSIONS = Object.keys(NEEDED) as readonly 
 export type CallingRequest =
   | { kind: 'createCall'; body: CreateCallRequest }
   | { kind: 'inviteParticipants' }
-  | { kind: 'getCall' | 'hangUp' }
+  | { kind: 'getCall' | 'hangUp' | 'playPrompt' }
+  | { kind: 'subscribeToTone' }
   | { kind: 'getUser' };
 
 export function requiredPermission(request: { kind: 'createCall'; body: CreateCallRequest } | { kind: 'inviteParticipants' }): CallingPermission;
@@ -39,7 +44,10 @@ export function requiredPermission(request: CallingRequest): GraphPermission {
       return 'Calls.InitiateGroupCall.All';
     case 'getCall':
     case 'hangUp':
+    case 'playPrompt':
       return 'Calls.Initiate.All';
+    case 'subscribeToTone':
+      return 'Calls.AccessMedia.All';
     case 'getUser':
       return 'User.Read.All';
     case 'createCall':

@@ -48,8 +48,14 @@ describe('requiredPermission', () => {
     assert.equal(requiredPermission({ kind: 'getUser' }), 'User.Read.All');
   });
 
+  it('playing a prompt needs the permission that placed the call; hearing key presses needs Calls.AccessMedia.All', () => {
+    assert.equal(requiredPermission({ kind: 'playPrompt' }), 'Calls.Initiate.All');
+    assert.equal(requiredPermission({ kind: 'subscribeToTone' }), 'Calls.AccessMedia.All');
+  });
+
   it('lists every permission doctor must find in a token once', () => {
     assert.deepEqual([...REQUIRED_APPLICATION_PERMISSIONS].sort(), [
+      'Calls.AccessMedia.All',
       'Calls.Initiate.All',
       'Calls.InitiateGroupCall.All',
       'Calls.JoinGroupCall.All',

@@ -1,9 +1,20 @@
 import type { CallingApi } from '../../../src/calling/requests/callingApi.js';
-import type { Call, CreateCallRequest, GraphUser, InviteParticipantsOperation, InviteParticipantsRequest } from '../../../src/calling/requests/graphTypes.js';
+import type {
+  Call,
+  CreateCallRequest,
+  GraphUser,
+  InviteParticipantsOperation,
+  InviteParticipantsRequest,
+  MediaOperation,
+  PlayPromptRequest,
+  SubscribeToToneRequest,
+} from '../../../src/calling/requests/graphTypes.js';
 
 export type RecordedRequest =
   | { method: 'createCall'; tenantId: string; body: CreateCallRequest }
   | { method: 'inviteParticipants'; tenantId: string; callId: string; body: InviteParticipantsRequest }
+  | { method: 'playPrompt'; tenantId: string; callId: string; body: PlayPromptRequest }
+  | { method: 'subscribeToTone'; tenantId: string; callId: string; body: SubscribeToToneRequest }
   | { method: 'getCall'; tenantId: string; callId: string }
   | { method: 'hangUp'; tenantId: string; callId: string }
   | { method: 'getUser'; tenantId: string; idOrUserPrincipalName: string };
@@ -20,6 +31,16 @@ export class RecordingCallingApi implements CallingApi {
   async inviteParticipants(tenantId: string, callId: string, body: InviteParticipantsRequest): Promise<InviteParticipantsOperation> {
     this.requests.push({ method: 'inviteParticipants', tenantId, callId, body });
     return { id: `operation-${this.requests.length}`, status: 'Running', clientContext: body.clientContext };
+  }
+
+  async playPrompt(tenantId: string, callId: string, body: PlayPromptRequest): Promise<MediaOperation> {
+    this.requests.push({ method: 'playPrompt', tenantId, callId, body });
+    return { id: `operation-${this.requests.length}`, status: 'running', clientContext: body.clientContext };
+  }
+
+  async subscribeToTone(tenantId: string, callId: string, body: SubscribeToToneRequest): Promise<MediaOperation> {
+    this.requests.push({ method: 'subscribeToTone', tenantId, callId, body });
+    return { id: `operation-${this.requests.length}`, status: 'completed', clientContext: body.clientContext };
   }
 
   async getCall(tenantId: string, callId: string): Promise<Call> {

@@ -1,0 +1,119 @@
+// What a page's card and its outcome line say: who is being rung, who declined and why, who did not answer, who
+// accepted and where they went.
+import type { PageRecord, PageState, PageStep, PageStepStatus } from '../calling/paging/pageRecord.js';
+import { duration, inviteeName } from './callCardView.js';
+import { expandCard } from './cardTemplates.js';
+import type { AdaptiveCardJson } from './cardTemplates.js';
+
+type Color = 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent';
+
+const STATE_LABELS: Record<PageState, [string, Color]> = {
+  paging: ['Paging…', 'Accent'],
+  accepted: ['Accepted', 'Good'],
+  exhausted: ['Nobody accepted', 'Attention'],
+  stopped: ['Stopped', 'Warning'],
+};
+
+const STEP_COLORS: Record<PageStepStatus, Color> = {
+  waiting: 'Default',
+  ringing: 'Accent',
+  answered: 'Accent',
+  accepted: 'Good',
+  declined: 'Warning',
+  noAnswer: 'Warning',
+  noConfirm: 'Warning',
+  hungUp: 'Warning',
+  failed: 'Attention',
+  refused: 'Attention',
+  skipped: 'Default',
+  stopped: 'Default',
+};
+
+export function renderPageCard(page: PageRecord): AdaptiveCardJson {
+  const [stateLabel, stateColor] = STATE_LABELS[page.state];
+  const ringing = page.state === 'paging' ? page.steps[page.current] : undefined;
+  return expandCard('pageCard', {
+    pageId: page.id,
+    title: `Paging ${page.steps.map(stepName).join(', then ')}`,
+    subtitle: `Each rings for ${duration(page.waitMs)}${page.into ? ` · the one who accepts joins ${page.into.handle ?? 'the call'}` : ''}`,
+    stateLabel,
+    stateColor,
+    outcome: page.state === 'paging' ? '' : (outcomeLine(page) ?? ''),
+    steps: page.steps.map((step, i) => ({ name: `${i + 1}. ${stepName(step)}`, label: stepLabel(page, step), color: STEP_COLORS[step.status] })),
+    pagedBy: page.requestedBy.name,
+    pagedAt: page.createdAt.replace(/\.\d+Z$/, 'Z'),
+    active: page.state === 'paging',
+    step: page.current,
+    canSkip: ringing !== undefined && page.current + 1 < page.steps.length,
+    revision: String(page.revision),
+  });
+}
+
+function stepName(step: PageStep): string {
+  return inviteeName(step);
+}
+
+/** How one step stands, in a few words. */
+function stepLabel(page: PageRecord, step: PageStep): string {
+  const why = step.reason ? `: ${step.reason}` : '';
+  switch (step.status) {
+    case 'waiting':
+      return page.state === 'paging' ? 'Not rung yet' : 'Not rung';
+    case 'ringing':
+      return 'Ringing…';
+    case 'answered':
+      return 'Answered · waiting for them to press 1';
+    case 'accepted':
+      return `Accepted${whereTheyWent(page, step)}`;
+    case 'declined':
+      return `Declined${why}`;
+    case 'noAnswer':
+      return `No answer in ${duration(page.waitMs)}`;
+    case 'noConfirm':
+      return `Answered, but did not press 1 in ${duration(page.waitMs)}`;
+    case 'hungUp':
+      return 'Answered, then hung up without pressing 1';
+    case 'failed':
+      return `Could not be rung${why}`;
+    case 'refused':
+      return `Not rung${why}`;
+    case 'skipped':
+      return 'Skipped';
+    case 'stopped':
+      return 'Stopped';
+  }
+}
+
+function whereTheyWent(page: PageRecord, step: PageStep): string {
+  const own = step.handle ?? 'their call';
+  switch (page.move?.status) {
+    case 'pending':
+      return ` · moving into ${page.move.handle ?? 'the call'}`;
+    case 'sent':
+      return ` · brought into ${page.move.handle ?? 'the call'}`;
+    case 'failed':
+      return ` · on ${own} with Rally (could not be moved into ${page.move.handle ?? 'the call'})`;
+    case undefined:
+      return ` · on ${own} with Rally`;
+  }
+}
+
+/** The line the chat gets when a page ends: who accepted and where they are, or what became of everyone. */
+export function outcomeLine(page: PageRecord): string | undefined {
+  const winner = page.steps.find((s) => s.status === 'accepted');
+  if (page.state === 'accepted' && winner) {
+    const who = stepName(winner);
+    const own = winner.handle ?? 'a call';
+    const target = page.move?.handle ?? 'the call';
+    if (page.move?.status === 'failed') {
+      return `${who} accepted the page, but could not be brought into ${target}: ${page.move.failure ?? 'Graph did not say why.'} They are on ${own} with Rally.`;
+    }
+    if (page.move) return `${who} accepted the page; Rally is bringing them into ${target}.`;
+    return `${who} accepted the page and is on ${own} with Rally. Say "escalate" and a person to bring others in, or "hangup ${own}".`;
+  }
+  if (page.state === 'exhausted') {
+    const each = page.steps.map((step) => `${stepName(step)}: ${stepLabel(page, step).toLowerCase()}`);
+    return `Nobody accepted the page. ${each.join('; ')}.`;
+  }
+  return undefined;
+}

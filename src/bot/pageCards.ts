@@ -1,0 +1,10 @@
+// A page's card: drawn from the page record, one per page (see PostedCards).
+import type { PageRecord } from '../calling/paging/pageRecord.js';
+import type { RecordStore } from '../calling/records/recordStore.js';
+import { renderPageCard } from './pageCardView.js';
+import { PostedCards } from './postedCards.js';
+import type { CardRecord } from './postedCards.js';
+
+export function pageCards(store: RecordStore<CardRecord>): PostedCards<PageRecord> {
+  return new PostedCards<PageRecord>({ store, keyOf: (page) => page.id, render: renderPageCard });
+}

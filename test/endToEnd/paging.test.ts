@@ -1,0 +1,187 @@
+// `page` end to end: Teams-shaped messages and button presses in, one-to-one calls, prompts, key presses, hang-ups and
+// invites at the Graph simulator, the page's one card and its outcome line at the Connector stand-in.
+import assert from 'node:assert/strict';
+import { demoDirectory } from '../../src/simulator/index.js';
+import type { DirectoryContents, RecordedRequest } from '../../src/simulator/index.js';
+import { waitFor } from '../support/waitFor.js';
+import { cardText } from './connectorStandIn.js';
+import { RallyHarness } from './rallyHarness.js';
+
+const ADELE_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a01';
+const LEE_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a04';
+const MEGAN_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a03';
+const JOHANNA_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a07';
+const ISAIAH_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a09';
+
+/** The demo cast, plus a second person who lets it ring out (Lee Gu rings for 45 s in the demo). */
+const DIRECTORY: DirectoryContents = {
+  ...demoDirectory,
+  people: [
+    ...(demoDirectory.people ?? []),
+    { id: ISAIAH_ID, displayName: 'Isaiah Langer', userPrincipalName: 'isaiahl@contoso.com', mail: 'isaiahl@contoso.com', outcome: 'noAnswer', ringsForMs: 60_000 },
+  ],
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Graph JSON
+type Json = any;
+
+/** Whom a create-call request rings: a user's object id or a phone number. */
+function rung(request: RecordedRequest): string {
+  const identity = (request.body as Json).targets[0].identity;
+  return identity.user?.id ?? identity.phone?.id;
+}
+
+describe('Paging the on-call over HTTP', function () {
+  this.timeout(60_000);
+  let h: RallyHarness;
+  beforeEach(async () => {
+    h = await RallyHarness.start({ simulator: { directory: DIRECTORY } });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  /** The page's card as it stands now. */
+  const pageCard = (): string => cardText(h.connector.latestCard(pageCardId()));
+  const pageCardId = (): string => {
+    const posted = h.connector.cardPosts().filter((p) => /^Paging /.test(cardText(p.activity.attachments[0].content)));
+    assert.equal(posted.length, 1, `one page card; chat got: ${h.connector.summary().join('\n')}`);
+    return posted[0]!.id;
+  };
+  /** A wait of 5 s per step, plus the job runner's poll, plus slack for a loaded machine. */
+  const LADDER_MS = 20_000;
+  const calledIn = (): string[] => h.createCallRequests().map(rung);
+  const hangUps = (): string[] => h.graph('DELETE', /^\/communications\/calls\/[^/]+$/).map((r) => r.url.split('/').at(-1)!);
+
+  it('first accepts: one call, the prompt and the key subscription on it, and the card and chat say so', async () => {
+    await h.say('page adelev@contoso.com then alexw@contoso.com');
+    await h.connector.lineContaining('Adele Vance accepted the page');
+    await h.settle();
+    assert.deepEqual(calledIn(), [ADELE_ID], 'Alex was never rung');
+    assert.equal(h.graph('POST', /\/subscribeToTone$/).length, 1);
+    const prompts = h.graph('POST', /\/playPrompt$/);
+    assert.equal(prompts.length, 1);
+    assert.match((prompts[0]!.body as Json).prompts[0].mediaInfo.uri, /\/media\/page-prompt\.wav$/);
+    assert.deepEqual(hangUps(), [], 'the person who accepted stays on the line');
+    assert.equal(h.connector.cardPosts().length, 1, `one card, the page's: ${h.connector.summary().join('\n')}`);
+    assert.match(pageCard(), /Accepted/);
+    assert.match(pageCard(), /1\. Adele Vance \| Accepted · on #1 with Rally/);
+    assert.match(pageCard(), /2\. Alex Wilber \| Not rung/);
+    assert.doesNotMatch(pageCard(), /Stop paging|Skip to next/, 'no buttons once the page is over');
+  });
+
+  it('first declines, second accepts: the decline and its reason on the card, then the second one rung', async () => {
+    await h.say('page meganb@contoso.com then adelev@contoso.com');
+    await h.connector.lineContaining('Adele Vance accepted the page');
+    await h.settle();
+    assert.deepEqual(calledIn(), [MEGAN_ID, ADELE_ID]);
+    assert.match(pageCard(), /1\. Megan Bowen \| Declined/);
+    assert.match(pageCard(), /2\. Adele Vance \| Accepted/);
+    assert.doesNotMatch(h.connector.lines().join('\n'), /declined #/, 'no call-card line about the paged call');
+    assert.equal(h.connector.cardPosts().length, 1);
+  });
+
+  it('first answers but never presses 1: hung up when the wait runs out, and the next one rung', async () => {
+    await h.say('page johannal@contoso.com then adelev@contoso.com after 5s');
+    await h.connector.lineContaining('Adele Vance accepted the page', LADDER_MS);
+    await h.settle();
+    assert.deepEqual(calledIn(), [JOHANNA_ID, ADELE_ID]);
+    assert.equal(hangUps().length, 1, 'Johanna\'s call was hung up');
+    assert.match(pageCard(), /1\. Johanna Lorenz \| Answered, but did not press 1 in 5 s/);
+    assert.match(pageCard(), /2\. Adele Vance \| Accepted/);
+  });
+
+  it('nobody answers: each ringing call is hung up at its deadline, and the chat hears each outcome', async () => {
+    await h.say('page leeg@contoso.com then isaiahl@contoso.com after 5s');
+    const line = await h.connector.lineContaining('Nobody accepted the page', 2 * LADDER_MS);
+    await h.settle();
+    assert.deepEqual(calledIn(), [LEE_ID, ISAIAH_ID]);
+    assert.equal(hangUps().length, 2, 'both ringing calls were hung up');
+    assert.equal(line, 'Nobody accepted the page. Lee Gu: no answer in 5 s; Isaiah Langer: no answer in 5 s.');
+    assert.match(pageCard(), /Nobody accepted/);
+  });
+
+  it('rings a phone number from the application instance, and the number accepts with 1', async () => {
+    await h.say('page +14255550100');
+    await h.connector.lineContaining('+14255550100 accepted the page');
+    await h.settle();
+    const [create] = h.createCallRequests();
+    assert.equal((create!.body as Json).targets[0].identity.phone.id, '+14255550100');
+    assert.ok((create!.body as Json).source.identity.applicationInstance, 'placed from the application instance');
+  });
+
+  it('into a meeting: the accepted person is invited with replacesCallId of their one-to-one call', async () => {
+    await h.placeCall('join 1234567 passcode psw123');
+    await h.say('page meganb@contoso.com then adelev@contoso.com into #1');
+    await h.connector.lineContaining('Adele Vance accepted the page; Rally is bringing them into #1.');
+    await h.settle();
+    const meetingId = h.callIdOfCard(h.connector.cardPosts()[0]!.id);
+    const invites = h.inviteRequests();
+    assert.equal(invites.length, 1);
+    assert.ok(invites[0]!.url.endsWith(`/communications/calls/${meetingId}/participants/invite`));
+    const invitee = (invites[0]!.body as Json).participants[0];
+    assert.equal(invitee.identity.user.id, ADELE_ID);
+    const adeleCall = h.graph('POST', /\/playPrompt$/).map((r) => r.url.split('/').at(-2))[0];
+    assert.equal(invitee.replacesCallId, adeleCall, 'the one-to-one call that accepted is the one replaced');
+    assert.match(pageCard(), /Adele Vance \| Accepted · brought into #1/);
+  });
+
+  it('without "into", brings the accepted person into the chat\'s one group call or meeting', async () => {
+    await h.placeCall('join 1234567 passcode psw123');
+    await h.say('page adelev@contoso.com');
+    await h.connector.lineContaining('Rally is bringing them into #1');
+    await h.settle();
+    assert.equal(h.inviteRequests().length, 1);
+  });
+
+  it('Skip rings the next one at once and hangs up the skipped call; Stop ends the page and hangs up the ringing one', async () => {
+    await h.say('page leeg@contoso.com then isaiahl@contoso.com then adelev@contoso.com after 60s');
+    await waitFor(() => calledIn().length === 1, 'Lee Gu being rung');
+    const cardId = pageCardId();
+    await waitFor(() => /Ringing…/.test(pageCard()), 'the card showing Lee Gu ringing');
+    const skip = await h.press(cardId, 'skipPageStep', h.buttonData(cardId, 'skipPageStep'));
+    assert.equal(skip.status, 200);
+    await waitFor(() => calledIn().length === 2, 'Isaiah being rung after the skip');
+    assert.equal(hangUps().length, 1, 'the skipped call was hung up');
+    await waitFor(() => /2\. Isaiah Langer \| Ringing…/.test(pageCard()), 'the card showing Isaiah ringing');
+    const stop = await h.press(cardId, 'stopPage', h.buttonData(cardId, 'stopPage'));
+    assert.equal(stop.status, 200);
+    assert.match(cardText(stop.body.value), /Stopped/);
+    await h.settle();
+    assert.deepEqual(calledIn(), [LEE_ID, ISAIAH_ID], 'Adele was never rung');
+    assert.equal(hangUps().length, 2);
+    assert.match(pageCard(), /1\. Lee Gu \| Skipped/);
+    assert.match(pageCard(), /2\. Isaiah Langer \| Stopped/);
+    assert.match(pageCard(), /3\. Adele Vance \| Not rung/);
+  });
+
+  describe('bad input gets one clear line and rings nobody', () => {
+    const cases: [string, RegExp][] = [
+      ['page a@contoso.com then b@contoso.com then c@contoso.com then d@contoso.com then e@contoso.com then f@contoso.com', /at most 5 people or numbers/],
+      ['page nobody@contoso.com', /nobody@contoso\.com/],
+      ['page adelev@contoso.com after 0s', /5 seconds to 5 minutes/],
+      ['page adelev@contoso.com after 3h', /5 seconds to 5 minutes/],
+      ['page adelev@contoso.com after soon', /is not a wait/],
+      ['page adelev@contoso.com alexw@contoso.com', /one person or number at each step/],
+    ];
+    for (const [text, expected] of cases) {
+      it(text, async () => {
+        assert.equal(await h.say(text), 200);
+        assert.equal(h.connector.lines().length, 1, h.connector.summary().join('\n'));
+        assert.match(h.connector.lines()[0]!, expected);
+        assert.equal(h.createCallRequests().length, 0);
+        assert.equal(h.connector.cardPosts().length, 0);
+      });
+    }
+
+    it('into a call that has ended', async () => {
+      await h.placeCall('join 1234567 passcode psw123');
+      await h.say('hangup');
+      await h.settle();
+      const before = h.connector.lines().length;
+      await h.say('page adelev@contoso.com into #1');
+      assert.deepEqual(h.connector.lines().slice(before), ['#1 has ended: name a live group call or meeting after "into", or leave "into" out.']);
+      assert.equal(h.createCallRequests().length, 1, 'only the meeting join');
+    });
+  });
+});
