@@ -185,3 +185,54 @@ describe('Paging the on-call over HTTP', function () {
     });
   });
 });
+
+describe('Paging the on-call under a calling policy', function () {
+  this.timeout(30_000);
+  let h: RallyHarness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('a step the policy refuses is reported on the card and the ladder goes on', async () => {
+    h = await RallyHarness.start({ simulator: { directory: DIRECTORY }, env: { ALLOWED_DIALERS: '9f2c4c1e-0000-4000-8000-00000000d1a1' } });
+    await h.say('page +14255550100 then adelev@contoso.com');
+    await h.connector.lineContaining('Adele Vance accepted the page');
+    await h.settle();
+    assert.deepEqual(h.createCallRequests().map(rung), [ADELE_ID], 'the number was never dialed');
+    const card = cardText(h.connector.latestCard(h.connector.cardPosts()[0]!.id));
+    assert.match(card, /1\. \+14255550100 \| Not rung: You are not allowed to dial phone numbers with Rally/);
+  });
+
+  it('one page counts once against the rate limit, however many people it rings', async () => {
+    h = await RallyHarness.start({ simulator: { directory: DIRECTORY }, env: { CALL_RATE_LIMIT: '2/1h' } });
+    await h.say('page meganb@contoso.com then nestorw@contoso.com then adelev@contoso.com');
+    await h.connector.lineContaining('Adele Vance accepted the page');
+    await h.say('call alexw@contoso.com');
+    await h.settle();
+    assert.equal(h.createCallRequests().length, 4, 'three steps and one call, within a limit of two');
+    await h.say('call alexw@contoso.com');
+    assert.match(h.connector.lines().at(-1)!, /You have started many calls/);
+  });
+});
+
+describe('Paging the on-call through a crash (SIGKILL) and a restart', function () {
+  // A process start, a stale lock to wait out (10 s), the step's wait.
+  this.timeout(90_000);
+  let h: RallyHarness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('a restart mid-ladder rings nobody twice: the ringing step is hung up at its deadline and the next one accepts', async () => {
+    h = await RallyHarness.start({ separateProcess: true, simulator: { directory: DIRECTORY } });
+    await h.say('page leeg@contoso.com then adelev@contoso.com after 5s');
+    await waitFor(() => h.createCallRequests().length === 1, 'Lee Gu being rung');
+    await h.crash();
+    await h.startRally();
+    await h.connector.lineContaining('Adele Vance accepted the page', 30_000);
+    await h.settle();
+    assert.deepEqual(h.createCallRequests().map(rung), [LEE_ID, ADELE_ID], 'each rung once');
+    assert.equal(h.graph('DELETE', /^\/communications\/calls\/[^/]+$/).length, 1, 'Lee Gu\'s call was hung up once');
+    assert.equal(h.connector.cardPosts().length, 1, h.connector.summary().join('\n'));
+  });
+});

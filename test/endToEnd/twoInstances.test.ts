@@ -126,6 +126,20 @@ describe('Two Rally instances on one Blob Storage container (Azurite)', function
     await h.say('calls', { instance: 1 });
     assert.match(h.connector.lines().at(-1)!, /No calls are going on/);
   });
+
+  it('a page started through A goes on in B when A dies: nobody is rung twice and the next step accepts', async () => {
+    await h.say('page leeg@contoso.com then adelev@contoso.com after 5s', { instance: 0 });
+    await waitFor(() => h.createCallRequests().length === 1, 'Lee Gu being rung');
+    await h.crash(0);
+    h.pin(1);
+    await h.connector.lineContaining('Adele Vance accepted the page', 30_000);
+    const rung = h.createCallRequests().map((r) => JSON.stringify((r.body as { targets: unknown[] }).targets));
+    assert.equal(rung.length, 2, 'Lee Gu, then Adele, each once');
+    assert.match(rung[1]!, /6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a01/);
+    await waitFor(() => h.graph('DELETE', /^\/communications\/calls\/[^/]+$/).length === 1, "Lee Gu's call hung up by B");
+    assert.equal(h.connector.cardPosts().length, 1, h.connector.summary().join('\n'));
+    assert.match(cardSays(h.connector.cardPosts()[0]!.id), /1\. Lee Gu \| No answer in 5 s/);
+  });
 });
 
 /** One delta-roster notification that adds participant `n` (its own sequence number). */
