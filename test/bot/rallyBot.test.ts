@@ -261,4 +261,63 @@ describe('RallyBot through the TestAdapter', () => {
       });
     }
   });
+
+  describe('page', () => {
+    /** Pages from the chat and returns the posted page card, once the first step's job has run. */
+    async function startPage(text: string): Promise<Card> {
+      let reply: Reply = {};
+      await r.adapter.send(r.message(text)).assertReply((activity) => void (reply = activity)).startTest();
+      await r.runner.idle();
+      return cardOf(reply);
+    }
+
+    it('"page a then b" posts the page\'s one card and rings the first person only', async () => {
+      const card = await startPage('page adelev@contoso.com then alexw@contoso.com after 45s');
+      assert.equal((card.body as { columns?: { items: { text: string }[] }[] }[])[0]!.columns![0]!.items[0]!.text, 'Paging adelev@contoso.com, then alexw@contoso.com');
+      assert.deepEqual(r.api.all('createCall').map((q) => q.body.targets?.[0]?.identity.user?.id), ['adelev@contoso.com']);
+      const { pageId } = buttonData(card, 'stopPage') as { pageId: string };
+      assert.equal((await r.pages.get(pageId))?.waitMs, 45_000);
+      assert.ok((await r.records.pageCards.get(pageId))?.activityId, 'the card is tracked for updates in place');
+    });
+
+    it('a page of more than five steps is refused in one line and rings nobody', async () => {
+      await r.adapter
+        .send(r.message('page a@contoso.com then b@contoso.com then c@contoso.com then d@contoso.com then e@contoso.com then f@contoso.com'))
+        .assertReply('A page rings at most 5 people or numbers in turn; you named 6.')
+        .startTest();
+      assert.deepEqual(r.api.requests, []);
+    });
+
+    it('"Stop paging" stops the page, hangs up the ringing call and answers with the card', async () => {
+      const card = await startPage('page adelev@contoso.com then alexw@contoso.com');
+      await r.adapter
+        .send(r.press('stopPage', buttonData(card, 'stopPage')))
+        .assertReply((reply) => {
+          const answer = answerOf(reply);
+          assert.equal(answer.type, ADAPTIVE_CARD);
+          assert.match(JSON.stringify(answer.value), /"Stopped"/);
+          assert.doesNotMatch(JSON.stringify(answer.value), /"verb":"stopPage"/, 'no Stop on a stopped page');
+        })
+        .startTest();
+      assert.equal(r.api.all('hangUp').length, 1);
+    });
+
+    it('"Skip to next" rings the next person, once however often the same card is pressed', async () => {
+      const card = await startPage('page adelev@contoso.com then alexw@contoso.com then pattif@contoso.com');
+      const data = buttonData(card, 'skipPageStep');
+      for (let i = 0; i < 2; i++) {
+        await r.adapter.send(r.press('skipPageStep', data)).assertReply((reply) => void answerOf(reply)).startTest();
+        await r.runner.idle();
+      }
+      assert.deepEqual(r.api.all('createCall').map((q) => q.body.targets?.[0]?.identity.user?.id), ['adelev@contoso.com', 'alexw@contoso.com']);
+    });
+
+    it('a page button naming a page of another chat is answered with one sentence and changes nothing', async () => {
+      await r.adapter
+        .send(r.press('stopPage', { pageId: 'not-this-chats-page' }))
+        .assertReply((reply) => assert.match(String(answerOf(reply).value), /This chat has no such page/))
+        .startTest();
+      assert.deepEqual(r.api.requests, []);
+    });
+  });
 });

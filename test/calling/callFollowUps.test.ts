@@ -212,6 +212,16 @@ describe('CallFollowUps', () => {
       assert.equal((await storedCall(b)).needsCard, undefined);
     });
 
+    it('a page\'s call is handed to its page, and the chat gets no report about the call itself', async () => {
+      const b = build();
+      await seedCall(b, { page: { pageId: 'page-1', step: 0 }, unreported: [established] }, 'peerToPeer');
+      await b.followUps.followUp(CALL_ID);
+      await b.runner.idle();
+      assert.deepEqual(b.paged, [CALL_ID]);
+      assert.deepEqual(b.chat.attempts, [], 'no call card, no call lines');
+      assert.deepEqual(await b.jobs(), []);
+    });
+
     it('news that arrives while the chat is being told is told next, not dropped', async () => {
       const b = build();
       await seedCall(b, { unreported: [established] });
@@ -377,6 +387,17 @@ describe('CallFollowUps', () => {
         assert.equal(b.chat.told.length, 1);
       });
     }
+
+    it('an intent of a page step expires at its deadline without a line: the page card says what became of the step', async () => {
+      const b = build();
+      const deadline = new Date(Date.parse(AT) + 120_000);
+      await b.intents.update(INTENT_ID, () => intent('unconfirmed', { deadline: deadline.toISOString(), page: { pageId: 'page-1', step: 0 } }));
+      b.clock.set(deadline.getTime());
+      await b.followUps.checkIntent(INTENT_ID, deadline);
+      await b.runner.idle();
+      assert.equal((await b.intents.get(INTENT_ID))?.step, 'expired');
+      assert.deepEqual(b.chat.told, []);
+    });
 
     it('an intent whose call was named by its notifications is adopted: recorded with a card to post', async () => {
       const b = build();
