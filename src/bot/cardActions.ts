@@ -29,7 +29,8 @@ const schemas = {
   escalate: callButton.extend(peopleFields),
   refreshPage: pageButton,
   /** `step`: the step the card showed ringing, so a press on an old card does not skip the one after it. */
-  skipPageStep: pageButton.extend({ step: z.coerce.number().int().min(0).max(100) }),
+  // A number, or digits as a template may write it; nothing else (blank text would coerce to step 0).
+  skipPageStep: pageButton.extend({ step: z.union([z.number(), z.string().regex(/^\d{1,3}$/).transform(Number)]).pipe(z.number().int().min(0).max(100)) }),
   stopPage: pageButton,
 };
 

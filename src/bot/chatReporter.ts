@@ -29,7 +29,7 @@ export class ChatReporter implements ChatReports {
     const changes = news.filter((n): n is CallChange => n.kind !== 'operationFinished');
     const lines = [
       ...callReportLines(call, changes),
-      ...news.flatMap((n) => (n.kind === 'operationFinished' ? operationLines(n.operation) : [])),
+      ...news.flatMap((n) => (n.kind === 'operationFinished' ? operationLines(call, n.operation) : [])),
     ];
     await this.options.chats.post(call.chatKey, async (context) => {
       if (call.needsCard) await this.options.cards.post(context, call);
@@ -86,10 +86,11 @@ function callLines(call: CallRecord, change: CallChange): string[] {
   }
 }
 
-function operationLines(operation: OperationRecord): string[] {
+function operationLines(call: CallRecord, operation: OperationRecord): string[] {
   const who = operation.participants.map((target) => inviteeName({ target })).join(', ');
   if (operation.status === 'completed') {
-    if (operation.kind === 'escalate') return [`${who} moved into the group call.`];
+    // An escalation's group call, or the meeting an accepted page brought someone into.
+    if (operation.kind === 'escalate') return [`${who} moved into ${call.handle ?? 'the call'}.`];
     if (operation.kind === 'move') return [`${who} moved into the other meeting.`];
     return [`${who} joined the call.`];
   }

@@ -211,6 +211,7 @@ const PAGE_EXAMPLE = 'page alice@contoso.com then bob@contoso.com then +14255550
 function parsePage(args: string[], mentioned: MentionedPerson[]): Command {
   const [beforeAfter, afterWords] = splitAt(args, 'after');
   const [ladder, intoWords] = splitAt(beforeAfter, 'into');
+  if (ladder.length === 0) throw new CommandError('badCommand', `Who should I page? For example: "${PAGE_EXAMPLE}".`);
   const steps: PersonRef[] = [];
   for (const words of splitAll(ladder, 'then')) {
     if (words.length === 0) throw new CommandError('badCommand', `Name one person or number between each "then", like: "${PAGE_EXAMPLE}".`);

@@ -13,6 +13,10 @@ const COMMANDS: { usage: string; what: string }[] = [
   { usage: 'calls', what: 'The calls going on from this chat' },
   { usage: 'status [#1]', what: 'State and people of a call' },
   { usage: 'hangup [#1]', what: 'Ends a call' },
+  {
+    usage: 'page ‹person› then ‹person› … [into #1] [after 30s]',
+    what: 'Rings up to 5 people or numbers in turn until one presses 1, then brings them into this chat\'s call',
+  },
   { usage: 'doctor', what: 'Checks Rally\'s setup: Graph token and permissions, public address, PSTN (admins only)' },
 ];
 

@@ -38,7 +38,8 @@ export function renderPageCard(page: PageRecord): AdaptiveCardJson {
     subtitle: `Each rings for ${duration(page.waitMs)}${page.into ? ` · the one who accepts joins ${page.into.handle ?? 'the call'}` : ''}`,
     stateLabel,
     stateColor,
-    outcome: page.state === 'paging' ? '' : (outcomeLine(page) ?? ''),
+    // The steps below say what became of each person; the line says who accepted and where they are.
+    outcome: page.state === 'accepted' ? (outcomeLine(page) ?? '') : '',
     steps: page.steps.map((step, i) => ({ name: `${i + 1}. ${stepName(step)}`, label: stepLabel(page, step), color: STEP_COLORS[step.status] })),
     pagedBy: page.requestedBy.name,
     pagedAt: page.createdAt.replace(/\.\d+Z$/, 'Z'),
@@ -112,8 +113,31 @@ export function outcomeLine(page: PageRecord): string | undefined {
     return `${who} accepted the page and is on ${own} with Rally. Say "escalate" and a person to bring others in, or "hangup ${own}".`;
   }
   if (page.state === 'exhausted') {
-    const each = page.steps.map((step) => `${stepName(step)}: ${stepLabel(page, step).toLowerCase()}`);
-    return `Nobody accepted the page. ${each.join('; ')}.`;
+    const each = page.steps.map((step) => `${stepName(step)} ${stepPhrase(page, step)}`);
+    const list = each.length === 1 ? each[0]! : `${each.slice(0, -1).join(', ')} and ${each.at(-1)!}`;
+    return `Nobody accepted the page: ${list}.`;
   }
   return undefined;
+}
+
+/** What became of a step, as the end of a sentence about the person; the card carries the reasons. */
+function stepPhrase(page: PageRecord, step: PageStep): string {
+  switch (step.status) {
+    case 'declined':
+      return 'declined';
+    case 'noAnswer':
+      return `did not answer in ${duration(page.waitMs)}`;
+    case 'noConfirm':
+      return 'answered but did not press 1';
+    case 'hungUp':
+      return 'hung up without pressing 1';
+    case 'failed':
+      return 'could not be rung';
+    case 'refused':
+      return 'was not rung (not allowed)';
+    case 'skipped':
+      return 'was skipped';
+    default:
+      return 'was not rung';
+  }
 }

@@ -2,6 +2,11 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { renderCallCard } from '../../src/bot/callCardView.js';
 import { renderHelpCard } from '../../src/bot/helpCard.js';
+import { outcomeLine, renderPageCard } from '../../src/bot/pageCardView.js';
+import { readCardAction } from '../../src/bot/cardActions.js';
+import { CommandError } from '../../src/bot/commandParser.js';
+import type { PageRecord, PageStep } from '../../src/calling/paging/pageRecord.js';
+import type { CallTarget } from '../../src/calling/targets/people.js';
 import type { AdaptiveCardJson } from '../../src/bot/cardTemplates.js';
 import { applyCallEvent, newCallRecord } from '../../src/calling/records/callRecord.js';
 import type { CallRecord } from '../../src/calling/records/callRecord.js';
@@ -40,6 +45,74 @@ function cardText(card: AdaptiveCardJson): string {
 
 function actions(card: AdaptiveCardJson): string[] {
   return ((card.actions ?? []) as { title: string }[]).map((a) => a.title);
+}
+
+const adeleTarget: CallTarget = { kind: 'user', id: 'adele', displayName: 'Adele Vance' };
+const leeTarget: CallTarget = { kind: 'user', id: 'lee', displayName: 'Lee Gu' };
+const phoneTarget: CallTarget = { kind: 'phone', number: '+14255550100' as E164 };
+
+/** A page of Adele, then Lee, then a phone number, each rung for 30 s; `steps` overrides each step's fields in turn. */
+function pageOf(steps: Partial<PageStep>[], extra: Partial<PageRecord> = {}): PageRecord {
+  const targets = [adeleTarget, leeTarget, phoneTarget];
+  return {
+    id: 'page-1',
+    activityKey: 'message/chat/m1',
+    chatKey: 'chat',
+    tenantId: 'tenant',
+    requestedBy: { id: 'u', name: 'Diego' },
+    steps: targets.map((target, i) => ({ target, status: 'waiting', ...steps[i] })),
+    current: 0,
+    waitMs: 30_000,
+    state: 'paging',
+    createdAt: '2026-11-23T20:00:00.123Z',
+    revision: 7,
+    shownRevision: 6,
+    ...extra,
+  };
+}
+
+const DECLINED: Partial<PageStep> = { status: 'declined', reason: 'They declined the call.' };
+const pages = {
+  paging: pageOf([DECLINED, { status: 'ringing', callId: 'c-lee', handle: '#5' }], { current: 1 }),
+  pagingTheLast: pageOf([DECLINED, { status: 'noAnswer' }, { status: 'answered', callId: 'c-phone', handle: '#6' }], { current: 2 }),
+  accepted: pageOf([DECLINED, { status: 'accepted', callId: 'c-lee', handle: '#4' }], { current: 1, state: 'accepted', endedAt: at }),
+  acceptedMoving: pageOf([{ status: 'accepted', callId: 'c-adele', handle: '#4' }], {
+    state: 'accepted',
+    endedAt: at,
+    into: { callId: 'group-1', handle: '#2' },
+    move: { callId: 'group-1', handle: '#2', status: 'pending' },
+  }),
+  exhausted: pageOf([DECLINED, { status: 'noAnswer' }, { status: 'noConfirm' }], { current: 3, state: 'exhausted', endedAt: at }),
+  stopped: pageOf([{ status: 'noAnswer' }, { status: 'stopped' }], { current: 1, state: 'stopped', endedAt: at, stoppedBy: { id: 'u', name: 'Diego' } }),
+} satisfies Record<string, PageRecord>;
+
+type Block = { type: string; text?: string; items?: Block[]; columns?: Block[] };
+
+/** Each step's line on a page card: its name and its label. */
+function stepLines(card: AdaptiveCardJson): [string, string][] {
+  const list = (card.body as Block[]).find((b) => b.type === 'Container');
+  assert.ok(list, 'the card lists the steps');
+  return list.items!.map((row) => [row.columns![0]!.items![0]!.text!, row.columns![1]!.items![0]!.text!]);
+}
+
+function labels(page: PageRecord): string[] {
+  return stepLines(renderPageCard(page)).map(([, label]) => label);
+}
+
+type PageButton = { title: string; verb: string; data: Record<string, unknown> };
+
+function button(card: AdaptiveCardJson, title: string): PageButton {
+  const found = (card.actions as PageButton[]).find((a) => a.title === title);
+  assert.ok(found, `the card has ${title}`);
+  return found;
+}
+
+function refusedButton(verb: unknown, data: unknown): void {
+  assert.throws(() => readCardAction(verb, data), (e: unknown) => {
+    assert.ok(e instanceof CommandError, String(e));
+    assert.equal(e.userMessage, 'That button is not one I know. Say "help" to see what I can do.');
+    return true;
+  }, `refuses ${String(verb)} with ${JSON.stringify(data)}`);
 }
 
 describe('cards', () => {
@@ -118,5 +191,167 @@ describe('cards', () => {
     for (const command of ['call', 'join', 'invite', 'escalate', 'move', 'calls', 'status', 'hangup']) {
       assert.match(cardText(card), new RegExp(`"title":"${command}\\b`));
     }
+  });
+  describe('page card', () => {
+    for (const [name, page] of Object.entries(pages)) {
+      it(`renders a valid Adaptive Card 1.5 for a page that is ${name}, every binding expanded`, () => {
+        const card = renderPageCard(page);
+        assert.deepEqual(validationProblems(card), []);
+        assert.equal(card.version, '1.5');
+        assert.doesNotMatch(cardText(card), /\$\{/, 'every template binding is expanded');
+        assert.doesNotMatch(cardText(card), /\$when|\$data/, 'no template directive is left');
+      });
+    }
+
+    it('offers Skip only while a next step exists, Stop while paging, and Refresh always', () => {
+      assert.deepEqual(actions(renderPageCard(pages.paging)), ['Skip to next', 'Stop paging', 'Refresh']);
+      assert.deepEqual(actions(renderPageCard(pages.pagingTheLast)), ['Stop paging', 'Refresh']);
+      for (const ended of [pages.accepted, pages.acceptedMoving, pages.exhausted, pages.stopped]) {
+        assert.deepEqual(actions(renderPageCard(ended)), ['Refresh'], ended.state);
+      }
+    });
+
+    it('names who is paged, how long each rings, and where the one who accepts goes', () => {
+      const text = cardText(renderPageCard(pages.paging));
+      assert.match(text, /"Paging Adele Vance, then Lee Gu, then \+14255550100"/);
+      assert.match(text, /"Each rings for 30 s"/);
+      assert.match(text, /"Paging…"/);
+      assert.match(text, /Paged by Diego · \{\{DATE\(2026-11-23T20:00:00Z, SHORT\)\}\} \{\{TIME\(2026-11-23T20:00:00Z\)\}\}/);
+      assert.match(cardText(renderPageCard({ ...pages.acceptedMoving, waitMs: 120_000 })), /"Each rings for 2 min · the one who accepts joins #2"/);
+      assert.deepEqual(stepLines(renderPageCard(pages.paging)).map(([name]) => name), ['1. Adele Vance', '2. Lee Gu', '3. +14255550100']);
+    });
+
+    it('labels each step as a person would say it', () => {
+      assert.deepEqual(labels(pages.paging), ['Declined: They declined the call.', 'Ringing…', 'Not rung yet']);
+      assert.deepEqual(labels(pages.pagingTheLast), ['Declined: They declined the call.', 'No answer in 30 s', 'Answered · waiting for them to press 1']);
+      assert.deepEqual(labels(pages.exhausted), ['Declined: They declined the call.', 'No answer in 30 s', 'Answered, but did not press 1 in 30 s']);
+      assert.deepEqual(labels(pages.stopped), ['No answer in 30 s', 'Stopped', 'Not rung']);
+      assert.deepEqual(
+        labels(
+          pageOf(
+            [
+              { status: 'refused', reason: 'The calling policy does not allow calls to that number.' },
+              { status: 'failed', reason: 'Microsoft Teams could not reach them.' },
+              { status: 'hungUp' },
+            ],
+            { current: 3, state: 'exhausted' },
+          ),
+        ),
+        ['Not rung: The calling policy does not allow calls to that number.', 'Could not be rung: Microsoft Teams could not reach them.', 'Answered, then hung up without pressing 1'],
+      );
+      assert.deepEqual(labels(pageOf([{ status: 'skipped', reason: 'Skipped by Diego.' }, { status: 'ringing' }], { current: 1 })).slice(0, 1), ['Skipped']);
+      assert.deepEqual(labels(pageOf([{ status: 'noAnswer' }], { waitMs: 90_000, current: 1 })).slice(0, 1), ['No answer in 1 min 30 s']);
+    });
+
+    it('says where the one who accepted is: on their own call, moving, brought in, or left where they were', () => {
+      assert.deepEqual(labels(pages.accepted)[1], 'Accepted · on #4 with Rally');
+      assert.deepEqual(labels(pages.acceptedMoving)[0], 'Accepted · moving into #2');
+      const move = pages.acceptedMoving.move!;
+      assert.deepEqual(labels({ ...pages.acceptedMoving, move: { ...move, status: 'sent' } })[0], 'Accepted · brought into #2');
+      assert.deepEqual(
+        labels({ ...pages.acceptedMoving, move: { ...move, status: 'failed', failure: 'No.' } })[0],
+        'Accepted · on #4 with Rally (could not be moved into #2)',
+      );
+    });
+
+    it('shows the state, and the outcome line once the page is over', () => {
+      const stateOf = (page: PageRecord) => cardText(renderPageCard(page));
+      assert.match(stateOf(pages.accepted), /"text":"Accepted","color":"Good"/);
+      assert.match(stateOf(pages.exhausted), /"text":"Nobody accepted","color":"Attention"/);
+      assert.match(stateOf(pages.stopped), /"text":"Stopped","color":"Warning"/);
+      assert.match(stateOf(pages.accepted), /"text":"Lee Gu accepted the page and is on #4 with Rally\./);
+      assert.doesNotMatch(stateOf(pages.exhausted), /"text":"Nobody accepted the page/, 'the steps say what became of each person');
+      const textBlocks = (page: PageRecord) => (renderPageCard(page).body as Block[]).filter((b) => b.type === 'TextBlock').map((b) => b.text);
+      assert.deepEqual(textBlocks(pages.paging), ['Paged by Diego · {{DATE(2026-11-23T20:00:00Z, SHORT)}} {{TIME(2026-11-23T20:00:00Z)}}'], 'no outcome while paging');
+      assert.equal(textBlocks(pages.stopped).length, 1, 'a stopped page has no outcome line');
+    });
+
+    describe('outcome line', () => {
+      it('accepted, nobody to move: where they are and what to say next', () => {
+        assert.equal(
+          outcomeLine(pages.accepted),
+          'Lee Gu accepted the page and is on #4 with Rally. Say "escalate" and a person to bring others in, or "hangup #4".',
+        );
+      });
+
+      it('accepted with a move, pending or sent: Rally is bringing them in', () => {
+        assert.equal(outcomeLine(pages.acceptedMoving), 'Adele Vance accepted the page; Rally is bringing them into #2.');
+        const sent = { ...pages.acceptedMoving, move: { ...pages.acceptedMoving.move!, status: 'sent' as const } };
+        assert.equal(outcomeLine(sent), 'Adele Vance accepted the page; Rally is bringing them into #2.');
+      });
+
+      it('a move that failed says why, and where they are instead', () => {
+        const failed = { ...pages.acceptedMoving, move: { ...pages.acceptedMoving.move!, status: 'failed' as const, failure: '#2 has ended.' } };
+        assert.equal(outcomeLine(failed), 'Adele Vance accepted the page, but could not be brought into #2: #2 has ended. They are on #4 with Rally.');
+      });
+
+      it('nobody accepted: what became of each person', () => {
+        const line = outcomeLine(pageOf([{ status: 'noAnswer' }, { status: 'noConfirm' }, { status: 'hungUp' }], { current: 3, state: 'exhausted' }));
+        assert.equal(
+          line,
+          'Nobody accepted the page: Adele Vance did not answer in 30 s, Lee Gu answered but did not press 1 and +14255550100 hung up without pressing 1.',
+        );
+        assert.equal(
+          outcomeLine(pages.exhausted),
+          'Nobody accepted the page: Adele Vance declined, Lee Gu did not answer in 30 s and +14255550100 answered but did not press 1.',
+        );
+      });
+
+      it('nobody accepted: the line has no doubled punctuation, and each reason stays on the card in its own words', () => {
+        const exhausted = pageOf([DECLINED, { status: 'failed', reason: 'Rally could not place the call.' }, { status: 'noAnswer' }], { current: 3, state: 'exhausted' });
+        const line = outcomeLine(exhausted)!;
+        assert.doesNotMatch(line, /\.[;.]/, line);
+        assert.match(line, /Lee Gu could not be rung/, line);
+        assert.match(cardText(renderPageCard(exhausted)), /"text":"Could not be rung: Rally could not place the call\."/);
+      });
+
+      it('a stopped page, or one still paging, has no outcome line', () => {
+        assert.equal(outcomeLine(pages.stopped), undefined);
+        assert.equal(outcomeLine(pages.paging), undefined);
+      });
+    });
+
+    describe('buttons', () => {
+      it('Skip carries the page, the step it showed ringing and the revision; the button reads it back', () => {
+        const card = renderPageCard(pages.paging);
+        const skip = button(card, 'Skip to next');
+        assert.equal(skip.verb, 'skipPageStep');
+        assert.deepEqual(skip.data, { pageId: 'page-1', step: 1, rev: '7' });
+        assert.deepEqual(readCardAction('skipPageStep', skip.data), { verb: 'skipPageStep', pageId: 'page-1', step: 1, rev: '7' });
+        // As Teams may send it: every value a string.
+        assert.deepEqual(readCardAction('skipPageStep', { pageId: 'page-1', step: '1', rev: '7' }), { verb: 'skipPageStep', pageId: 'page-1', step: 1, rev: '7' });
+        const first = button(renderPageCard(pageOf([{ status: 'ringing' }])), 'Skip to next');
+        assert.deepEqual(readCardAction('skipPageStep', first.data), { verb: 'skipPageStep', pageId: 'page-1', step: 0, rev: '7' });
+      });
+
+      it('Stop and Refresh carry the page and the revision, and read back', () => {
+        const card = renderPageCard(pages.paging);
+        assert.deepEqual(readCardAction('stopPage', button(card, 'Stop paging').data), { verb: 'stopPage', pageId: 'page-1', rev: '7' });
+        assert.deepEqual(readCardAction('refreshPage', button(card, 'Refresh').data), { verb: 'refreshPage', pageId: 'page-1', rev: '7' });
+        const refresh = (card.refresh as { action: PageButton }).action;
+        assert.deepEqual(readCardAction(refresh.verb, refresh.data), { verb: 'refreshPage', pageId: 'page-1', rev: '7' });
+      });
+
+      it('refuses an unknown verb, or data no page card sends, with one sentence', () => {
+        const skip = { pageId: 'page-1', step: 1, rev: '7' };
+        refusedButton('skipPage', skip);
+        refusedButton(undefined, skip);
+        refusedButton('__proto__', skip);
+        refusedButton('toString', skip);
+        refusedButton('skipPageStep', undefined);
+        refusedButton('skipPageStep', { ...skip, pageId: '' });
+        refusedButton('skipPageStep', { ...skip, pageId: 'p'.repeat(65) });
+        refusedButton('skipPageStep', { ...skip, rev: 'r'.repeat(65) });
+        refusedButton('skipPageStep', { pageId: 'page-1', rev: '7' });
+        for (const step of [-1, 101, 1.5, 'two', '1e9', {}]) refusedButton('skipPageStep', { ...skip, step });
+        refusedButton('stopPage', { pageId: 42 });
+        refusedButton('refreshPage', 'page-1');
+      });
+
+      it('refuses a Skip whose step is blank or not a number, rather than reading it as step 0 or 1', () => {
+        // z.coerce.number() turns "", " ", null, false and [] into 0 and true into 1: data no page card sends.
+        for (const step of ['', ' ', null, false, true, []]) refusedButton('skipPageStep', { pageId: 'page-1', step, rev: '7' });
+      });
+    });
   });
 });

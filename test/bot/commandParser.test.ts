@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CommandError, parseCommand } from '../../src/bot/commandParser.js';
 import type { MentionedPerson } from '../../src/bot/commandParser.js';
+import { MAX_PAGE_STEPS } from '../../src/calling/paging/pageRecord.js';
 
 const alice: MentionedPerson = { text: '<at>Alice Smith</at>', id: '29:alice', name: 'Alice Smith' };
 const bob: MentionedPerson = { text: '<at>Bob</at>', id: '29:bob', name: 'Bob' };
 const oid = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe';
 
-function refused(text: string, pattern: RegExp, code = 'badCommand'): void {
-  assert.throws(() => parseCommand(text), (e: unknown) => {
+function refused(text: string, pattern: RegExp, code = 'badCommand', mentions: MentionedPerson[] = []): void {
+  assert.throws(() => parseCommand(text, mentions), (e: unknown) => {
     assert.ok(e instanceof CommandError, String(e));
     assert.equal(e.code, code);
     assert.match(e.userMessage, pattern);
@@ -103,6 +104,101 @@ describe('command parser', () => {
     refused('calls please', /takes nothing after it/);
     refused(`call ${'a@b.co '.repeat(11)}`, /too many people/);
     refused('x'.repeat(2001), /too long/);
+  });
+
+  describe('page', () => {
+    const upn = (value: string) => ({ kind: 'userPrincipalName' as const, value });
+
+    it('rings one person: no call to join, no wait of its own', () => {
+      assert.deepEqual(parseCommand('page alice@contoso.com'), { kind: 'page', steps: [upn('alice@contoso.com')] });
+    });
+
+    it('splits the steps at "then": a mention, a UPN, an object id and a phone number spelt with spaces', () => {
+      assert.deepEqual(parseCommand(`page ${alice.text} then bob@contoso.com then ${oid.toUpperCase()} then +1 425 555 0100`, [alice]), {
+        kind: 'page',
+        steps: [
+          { kind: 'mention', teamsId: '29:alice', name: 'Alice Smith' },
+          upn('bob@contoso.com'),
+          { kind: 'objectId', id: oid },
+          { kind: 'phone', raw: '+1 425 555 0100' },
+        ],
+      });
+    });
+
+    it('reads "then", "into" and "after" in any case, and the HTML Teams sends', () => {
+      assert.deepEqual(parseCommand('<p>Page&nbsp;alice@contoso.com THEN bob@contoso.com Into #2 AFTER 45S</p>'), {
+        kind: 'page',
+        steps: [upn('alice@contoso.com'), upn('bob@contoso.com')],
+        call: { kind: 'handle', number: 2 },
+        waitMs: 45_000,
+      });
+    });
+
+    it('brings the one who accepts into a call named by number or by Graph call id', () => {
+      assert.deepEqual(parseCommand(`page ${bob.text} then +14255550100 into #2`, [bob]), {
+        kind: 'page',
+        steps: [{ kind: 'mention', teamsId: '29:bob', name: 'Bob' }, { kind: 'phone', raw: '+14255550100' }],
+        call: { kind: 'handle', number: 2 },
+      });
+      assert.deepEqual(parseCommand('page alice@contoso.com into 57dab8b1-894c-409a-b240-bd8beae78896'), {
+        kind: 'page',
+        steps: [upn('alice@contoso.com')],
+        call: { kind: 'callId', id: '57dab8b1-894c-409a-b240-bd8beae78896' },
+      });
+    });
+
+    it('reads the wait per step after "after": seconds, minutes, with or without a space', () => {
+      assert.deepEqual(parseCommand('page alice@contoso.com then bob@contoso.com into #2 after 30s'), {
+        kind: 'page',
+        steps: [upn('alice@contoso.com'), upn('bob@contoso.com')],
+        call: { kind: 'handle', number: 2 },
+        waitMs: 30_000,
+      });
+      assert.deepEqual(parseCommand('page alice@contoso.com after 2m'), { kind: 'page', steps: [upn('alice@contoso.com')], waitMs: 120_000 });
+      assert.deepEqual(parseCommand('page alice@contoso.com after 30 s'), { kind: 'page', steps: [upn('alice@contoso.com')], waitMs: 30_000 });
+    });
+
+    it('reads "after 0s" as 0, for the page to refuse with the bounds a wait must keep', () => {
+      assert.deepEqual(parseCommand('page alice@contoso.com after 0s'), { kind: 'page', steps: [upn('alice@contoso.com')], waitMs: 0 });
+      assert.deepEqual(parseCommand('page alice@contoso.com after 0m'), { kind: 'page', steps: [upn('alice@contoso.com')], waitMs: 0 });
+    });
+
+    it('refuses a wait it cannot read, with a sentence', () => {
+      refused('page alice@contoso.com after soon', /^"soon" is not a wait: write seconds or minutes after "after", like "after 30s" or "after 2m"\.$/);
+      refused('page alice@contoso.com after 1d', /"1d" is not a wait/);
+      refused('page alice@contoso.com after 30', /"30" is not a wait/);
+      refused('page alice@contoso.com after -5s', /is not a wait/);
+      refused('page alice@contoso.com after 30s into #2', /is not a wait/);
+    });
+
+    it('refuses two people in one step', () => {
+      refused('page alice@contoso.com bob@contoso.com', /^Page one person or number at each step, with "then" between them, like: "page alice@contoso\.com then bob@contoso\.com then \+14255550100 after 30s"\.$/);
+      refused('page alice@contoso.com then +14255550100 +14255550101', /one person or number at each step/);
+      refused(`page ${alice.text} ${bob.text}`, /one person or number at each step/, 'badCommand', [alice, bob]);
+    });
+
+    it('refuses an empty step between, before or after a "then"', () => {
+      for (const text of ['page a@contoso.com then then b@contoso.com', 'page then a@contoso.com', 'page a@contoso.com then', 'page a@contoso.com then into #2']) {
+        refused(text, /^Name one person or number between each "then", like: "page alice@contoso\.com then/);
+      }
+    });
+
+    it(`refuses more than ${MAX_PAGE_STEPS} steps, and takes ${MAX_PAGE_STEPS}`, () => {
+      const ladder = (n: number) => `page ${Array.from({ length: n }, (_, i) => `p${i}@contoso.com`).join(' then ')}`;
+      assert.equal((parseCommand(ladder(MAX_PAGE_STEPS)) as { steps: unknown[] }).steps.length, MAX_PAGE_STEPS);
+      refused(ladder(MAX_PAGE_STEPS + 1), /^A page rings at most 5 people or numbers in turn; you named 6\.$/);
+    });
+
+    it('refuses someone it cannot tell, and a call it cannot read', () => {
+      refused('page bob', /can't tell who "bob" is/);
+      refused('page alice@contoso.com into', /Which call\? Put its number after "into"/);
+      refused('page alice@contoso.com into #2 now', /didn't understand "now"/);
+    });
+
+    it('refuses a page that names no one, asking who to page', () => {
+      // "page" alone never typed a "then": the sentence should ask who, as "call" does and as the pager's own check says.
+      for (const text of ['page', 'page after 30s', 'page into #2']) refused(text, /Who should I page\?/);
+    });
   });
 
   it('answers any text with a command or a CommandError, never anything else', () => {

@@ -184,4 +184,26 @@ describe('Rally in the Agents Playground (browser)', function () {
     assert.equal(await cardButton(card, 'Hang up').count(), 0, 'an ended call offers no Hang up button');
     await chat.screenshot(`${SCREENSHOTS}/hang-up.png`);
   });
+
+  it('pages a ladder: a decline, an answer without a 1, then an acceptance moved into the meeting, all on one live card', async function () {
+    const meeting = await chat.sendAndWaitForCard('join 1234567 passcode psw123');
+    await meeting.getByText('Connected', { exact: true }).waitFor();
+    const meetingHandle = await handleOf(meeting);
+
+    const page = await chat.sendAndWaitForCard(`page meganb@contoso.com then johannal@contoso.com then adelev@contoso.com into ${meetingHandle} after 5s`);
+    await page.getByText('Paging Megan Bowen, then Johanna Lorenz, then Adele Vance').waitFor();
+    await page.getByText(`Each rings for 5 s · the one who accepts joins ${meetingHandle}`).waitFor();
+    await page.getByText(/^Declined/).waitFor();
+    await page.getByText('Answered · waiting for them to press 1').waitFor();
+    await chat.screenshot(`${SCREENSHOTS}/page-ringing.png`, page);
+    await page.getByText('Answered, but did not press 1 in 5 s').waitFor();
+    await chat.botMessage(`Adele Vance accepted the page; Rally is bringing them into ${meetingHandle}.`).waitFor();
+    await page.getByText('Accepted', { exact: true }).waitFor();
+    await page.getByText(`Accepted · brought into ${meetingHandle}`).waitFor();
+    assert.equal(await cardButton(page, 'Stop paging').count(), 0, 'an accepted page offers no Stop');
+    await chat.botMessage('Adele Vance moved into').waitFor();
+    // The README's picture of a page (docs/page-card.png is a copy of this one).
+    await chat.screenshot(`${SCREENSHOTS}/page-card.png`, page);
+    await hangUp(meeting);
+  });
 });

@@ -97,7 +97,7 @@ describe('Paging the on-call over HTTP', function () {
     await h.settle();
     assert.deepEqual(calledIn(), [LEE_ID, ISAIAH_ID]);
     assert.equal(hangUps().length, 2, 'both ringing calls were hung up');
-    assert.equal(line, 'Nobody accepted the page. Lee Gu: no answer in 5 s; Isaiah Langer: no answer in 5 s.');
+    assert.equal(line, 'Nobody accepted the page: Lee Gu did not answer in 5 s and Isaiah Langer did not answer in 5 s.');
     assert.match(pageCard(), /Nobody accepted/);
   });
 

@@ -76,8 +76,9 @@ export interface PageRecord {
   /** Counts every change the card shows; the chat has seen the page as of `shownRevision`. */
   revision: number;
   shownRevision: number;
-  /** The outcome line (accepted, nobody accepted) is still to be told. */
+  /** The outcome line (accepted, nobody accepted, a move that failed) is still to be told, as of `outcomeRevision`. */
   outcomeUntold?: true;
+  outcomeRevision?: number;
   /** Who is telling the chat now, until when (ISO 8601): one reporter per page at a time, across instances. */
   reporting?: { owner: string; until: string };
 }
@@ -98,6 +99,11 @@ export function currentStep(page: PageRecord): PageStep | undefined {
 
 function changed(page: PageRecord, next: Omit<PageRecord, 'revision'>): PageRecord {
   return { ...next, revision: page.revision + 1 };
+}
+
+/** A change that the chat must also be told in a line (see `shown`). */
+function toTell(page: PageRecord, next: Omit<PageRecord, 'revision' | 'outcomeUntold' | 'outcomeRevision'>): PageRecord {
+  return { ...changed(page, next), outcomeUntold: true, outcomeRevision: page.revision + 1 };
 }
 
 function withStep(page: PageRecord, index: number, step: PageStep): PageStep[] {
@@ -152,19 +158,18 @@ export function settled(
   }
   const following = index + 1;
   if (following < page.steps.length) return changed(page, { ...page, steps, current: following });
-  return changed(page, { ...page, steps, current: following, state: 'exhausted', endedAt: now, outcomeUntold: true });
+  return toTell(page, { ...page, steps, current: following, state: 'exhausted', endedAt: now });
 }
 
 /** The person on step `index` pressed 1: the page is done, and they go to `move` when there is a call to move them into. */
 export function accepted(page: PageRecord | undefined, index: number, now: string, move: Pick<PageMove, 'callId' | 'handle'> | undefined): PageRecord | undefined {
   if (!isCurrent(page, index)) return page;
   const step = page.steps[index]!;
-  return changed(page, {
+  return toTell(page, {
     ...page,
     steps: withStep(page, index, { ...step, status: 'accepted' }),
     state: 'accepted',
     endedAt: now,
-    outcomeUntold: true,
     ...(move ? { move: { ...move, status: 'pending' } } : {}),
   });
 }
@@ -198,12 +203,16 @@ export function hungUp(page: PageRecord | undefined, index: number): PageRecord 
 /** The move into the call was sent, or failed (which the chat is told, as it was told of the acceptance). */
 export function moved(page: PageRecord | undefined, failure?: string): PageRecord | undefined {
   if (page?.move?.status !== 'pending') return page;
-  const move: PageMove = failure === undefined ? { ...page.move, status: 'sent' } : { ...page.move, status: 'failed', failure };
-  return changed(page, { ...page, move, ...(failure === undefined ? {} : { outcomeUntold: true as const }) });
+  if (failure === undefined) return changed(page, { ...page, move: { ...page.move, status: 'sent' } });
+  return toTell(page, { ...page, move: { ...page.move, status: 'failed', failure } });
 }
 
-/** The chat has seen the page as of `revision`, outcome line included. */
+/**
+ * The chat has seen the page as of `revision`, with its outcome line when `outcomeTold`. An outcome raised after that
+ * revision (a move that failed while the acceptance was being told) stays to be told.
+ */
 export function shown(page: PageRecord, revision: number, outcomeTold: boolean): PageRecord {
-  const { reporting: _released, outcomeUntold, ...rest } = page;
-  return { ...rest, shownRevision: Math.max(page.shownRevision, revision), ...(outcomeUntold && !outcomeTold ? { outcomeUntold } : {}) };
+  const { reporting: _released, outcomeUntold, outcomeRevision, ...rest } = page;
+  const told = outcomeTold && (outcomeRevision ?? 0) <= revision;
+  return { ...rest, shownRevision: Math.max(page.shownRevision, revision), ...(outcomeUntold && !told ? { outcomeUntold, ...(outcomeRevision === undefined ? {} : { outcomeRevision }) } : {}) };
 }

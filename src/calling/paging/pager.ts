@@ -292,7 +292,7 @@ export class Pager {
     const [from, into] = await Promise.all([oneToOne === undefined ? undefined : this.options.desk.call(oneToOne), this.options.desk.call(move.callId)]);
     let failure: string | undefined;
     if (!from || !into || !isLive(into)) {
-      failure = `${move.handle ?? 'That call'} has ended, so they stay on their call with Rally.`;
+      failure = `${move.handle ?? 'That call'} has ended.`;
     } else {
       try {
         await this.options.desk.moveInto(this.requestOf(page, 'move'), into, from);

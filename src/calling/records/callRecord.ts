@@ -208,6 +208,8 @@ function applyKeyPress(record: CallRecord, press: KeyPress | undefined): CallUpd
   const known = record.keyPresses ?? [];
   if (press === undefined || record.state === 'terminated' || known.some((k) => k.sequenceId === press.sequenceId)) return { record, changes: [] };
   const keyPresses = [...known, press].sort((a, b) => a.sequenceId - b.sequenceId).slice(-MAX_KEY_PRESSES);
+  // A press older than every one kept is a late repeat of one already let go.
+  if (!keyPresses.includes(press)) return { record, changes: [] };
   return { record: { ...record, keyPresses }, changes: [{ kind: 'keyPressed', tone: press.tone }] };
 }
 

@@ -8,6 +8,8 @@ import {
   MAX_NOTIFICATIONS_PER_BODY,
   parseCommsNotifications,
 } from '../../../src/calling/notifications/notificationParser.js';
+import { applyCallEvent, newCallRecord, withInvitees } from '../../../src/calling/records/callRecord.js';
+import type { CallRecordEvent } from '../../../src/calling/records/callRecord.js';
 import { RallyError } from '../../../src/errors/rallyError.js';
 
 type Json = { [key: string]: unknown };
@@ -237,6 +239,138 @@ describe('parseCommsNotifications', () => {
         { kind: 'callState', callId: 'c1', changeType: 'updated' },
       ]);
     }
+  });
+
+  describe('key presses (subscribeToTone) and prompts (playPrompt)', () => {
+    const TONE_CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
+    /** The tone notification exactly as Graph's subscribeToTone page documents it. */
+    const documentedTone = (): Json => ({
+      '@odata.type': '#microsoft.graph.commsNotifications',
+      value: [
+        {
+          '@odata.type': '#microsoft.graph.commsNotification',
+          changeType: 'updated',
+          resourceUrl: `/communications/calls/${TONE_CALL}`,
+          resourceData: {
+            '@odata.type': '#microsoft.graph.call',
+            state: 'established',
+            toneInfo: { '@odata.type': '#microsoft.graph.toneInfo', sequenceId: 1, tone: 'tone1' },
+          },
+        },
+      ],
+    });
+    const toneNotification = (toneInfo: unknown, callId = TONE_CALL): Json => ({
+      changeType: 'updated',
+      resourceUrl: `/communications/calls/${callId}`,
+      resourceData: { '@odata.type': '#microsoft.graph.call', state: 'established', toneInfo },
+    });
+    /** The operation-completed notification of Graph's playPrompt page: no operation id in resourceData. */
+    const documentedPromptDone = (): Json => ({
+      '@odata.type': '#microsoft.graph.commsNotifications',
+      value: [
+        {
+          '@odata.type': '#microsoft.graph.commsNotification',
+          changeType: 'deleted',
+          resourceUrl: '/communications/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623FD62842EDB4BD8AC290072CC5',
+          resourceData: {
+            '@odata.type': '#microsoft.graph.playPromptOperation',
+            '@odata.id': '/communications/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623FD62842EDB4BD8AC290072CC5',
+            '@odata.etag': 'W/"54451"',
+            resultInfo: { '@odata.type': '#microsoft.graph.resultInfo', code: 200, subcode: 0, message: 'Action completed successfully.' },
+            clientContext: 'd45324c1-fcb5-430a-902c-f20af696537c',
+            status: 'completed',
+          },
+        },
+      ],
+    });
+
+    it('the documented tone notification is one callState event with the state and the key press', () => {
+      assert.deepEqual(parseCommsNotifications(documentedTone()), {
+        events: [{ kind: 'callState', callId: TONE_CALL, changeType: 'updated', state: 'established', keyPress: { tone: 'tone1', sequenceId: 1 } }],
+        skipped: [],
+      });
+    });
+
+    it('keeps a tone name Rally does not know as sent, and reads a call update without toneInfo as before', () => {
+      const read = parseCommsNotifications({
+        value: [toneNotification({ sequenceId: 0, tone: 'star' }), toneNotification({ sequenceId: 7, tone: 'flash' }), toneNotification(null)],
+      });
+      assert.deepEqual(read.events, [
+        { kind: 'callState', callId: TONE_CALL, changeType: 'updated', state: 'established', keyPress: { tone: 'star', sequenceId: 0 } },
+        { kind: 'callState', callId: TONE_CALL, changeType: 'updated', state: 'established', keyPress: { tone: 'flash', sequenceId: 7 } },
+        { kind: 'callState', callId: TONE_CALL, changeType: 'updated', state: 'established' },
+      ]);
+      assert.deepEqual(read.skipped, []);
+    });
+
+    it('a toneInfo of the wrong shape leaves out its notification, named in skipped, and keeps the others', () => {
+      const read = parseCommsNotifications({
+        value: [
+          toneNotification({ sequenceId: '1', tone: 'tone1' }, 'c-string'),
+          toneNotification({ sequenceId: 2 }, 'c-missing'),
+          toneNotification({ sequenceId: -1, tone: 'tone1' }, 'c-negative'),
+          toneNotification({ sequenceId: 1.5, tone: 'tone1' }, 'c-fraction'),
+          toneNotification({ sequenceId: 3, tone: 'x'.repeat(17) }, 'c-long'),
+          toneNotification('tone1', 'c-text'),
+          ...(documentedTone()['value'] as Json[]),
+        ],
+      });
+      assert.deepEqual(read.events, parseCommsNotifications(documentedTone()).events);
+      const skipped = read.skipped.join('\n');
+      for (const [index, field] of [[0, 'toneInfo.sequenceId'], [1, 'toneInfo.tone'], [2, 'toneInfo.sequenceId'], [3, 'toneInfo.sequenceId'], [4, 'toneInfo.tone'], [5, 'toneInfo']] as const) {
+        assert.ok(skipped.includes(`value[${index}].resourceData.${field}`), `value[${index}] named for ${field}: ${skipped}`);
+      }
+      assert.equal(read.skipped.some((line) => line.startsWith('value[6]')), false);
+    });
+
+    it('a single tone notification of the wrong shape is not a thrown error', () => {
+      invalid(body(toneNotification({ sequenceId: '1', tone: 'tone1' })), /value\[0\]\.resourceData\.toneInfo\.sequenceId/);
+      invalid(body(toneNotification({ sequenceId: 1 })), /value\[0\]\.resourceData\.toneInfo\.tone/);
+      assert.doesNotThrow(() => parseCommsNotifications(body(toneNotification({ sequenceId: '1' }))));
+    });
+
+    it('the documented playPrompt completion is an operation event', () => {
+      assert.deepEqual(parseCommsNotifications(documentedPromptDone()), {
+        events: [
+          {
+            kind: 'operation',
+            callId: '57DAB8B1894C409AB240BD8BEAE78896',
+            changeType: 'deleted',
+            operationId: null,
+            operationType: 'playPromptOperation',
+            status: 'completed',
+            clientContext: 'd45324c1-fcb5-430a-902c-f20af696537c',
+            resultInfo: { code: 200, subcode: 0, message: 'Action completed successfully.' },
+            participants: [],
+          },
+        ],
+        skipped: [],
+      });
+    });
+
+    it('the playPrompt completion is harmless to the call it played on', () => {
+      const callId = '57DAB8B1894C409AB240BD8BEAE78896';
+      const placed = newCallRecord({
+        callId,
+        tenantId: 't1',
+        kind: 'peerToPeer',
+        chatKey: 'chat-1',
+        handle: '#4',
+        placedBy: { id: 'u1', name: 'Pat' },
+        targets: [{ kind: 'user', id: 'adele', displayName: 'Adele Vance' }],
+        at: '2026-11-23T20:00:00.000Z',
+      });
+      const established = applyCallEvent(placed, { kind: 'callState', callId, changeType: 'updated', state: 'established' }, '2026-11-23T20:00:05.000Z').record;
+      const invited = withInvitees(established, [{ kind: 'user', id: 'lee', displayName: 'Lee Gu' }], 'invite-ctx');
+      for (const record of [placed, established, invited]) {
+        for (const event of parseCommsNotifications(documentedPromptDone()).events) {
+          assert.notEqual(event.kind, 'ignored');
+          const update = applyCallEvent(record, event as CallRecordEvent, '2026-11-23T20:00:09.000Z');
+          assert.equal(update.record, record);
+          assert.deepEqual(update.changes, []);
+        }
+      }
+    });
   });
 
   it('resources Rally does not follow are ignored, not errors', () => {

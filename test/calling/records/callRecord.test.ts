@@ -270,6 +270,91 @@ describe('call record', () => {
     });
   });
 
+  describe('key presses', () => {
+    const press = (sequenceId: number, tone = 'tone1', callState?: CallState): CallRecordEvent => ({
+      kind: 'callState',
+      callId: 'call-1',
+      changeType: 'updated',
+      ...(callState === undefined ? {} : { state: callState }),
+      keyPress: { tone, sequenceId },
+    });
+    const established = () => applyCallEvent(record('peerToPeer', [alice]), state('established'), AT).record;
+    const sequenceIds = (r: CallRecord) => (r.keyPresses ?? []).map((k) => k.sequenceId);
+
+    it('records a press once, by its sequence id, and reports it', () => {
+      const first = applyCallEvent(established(), press(1), LATER);
+      assert.deepEqual(first.record.keyPresses, [{ tone: 'tone1', sequenceId: 1 }]);
+      assert.deepEqual(first.changes, [{ kind: 'keyPressed', tone: 'tone1' }]);
+      assertIdempotent(first.record, press(1));
+      assertIdempotent(first.record, press(1, 'tone2'));
+    });
+
+    it('keeps presses that arrive out of order sorted by sequence id', () => {
+      const { record: after, changes } = run(established(), [press(3, 'tone3'), press(1, 'tone1'), press(2, 'tone2'), press(1, 'tone1')]);
+      assert.deepEqual(after.keyPresses, [
+        { tone: 'tone1', sequenceId: 1 },
+        { tone: 'tone2', sequenceId: 2 },
+        { tone: 'tone3', sequenceId: 3 },
+      ]);
+      assert.deepEqual(changes.map((c) => (c.kind === 'keyPressed' ? c.tone : c.kind)), ['tone3', 'tone1', 'tone2']);
+    });
+
+    it('keeps at most the latest 10', () => {
+      const presses = Array.from({ length: 12 }, (_, i) => press(i + 1, i % 2 === 0 ? 'tone1' : 'pound'));
+      const { record: after } = run(established(), presses);
+      assert.deepEqual(sequenceIds(after), [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      assertIdempotent(after, press(12));
+    });
+
+    it('a redelivered press older than the 10 kept changes nothing', () => {
+      // Graph redelivers: press 1 again, after 12 presses, is a duplicate the record has already let go of.
+      const { record: after } = run(established(), Array.from({ length: 12 }, (_, i) => press(i + 1)));
+      assertIdempotent(after, press(1));
+    });
+
+    it('a press on a terminated call changes nothing', () => {
+      const ended = run(established(), [state('terminated', { code: 200, subcode: 5001 })]).record;
+      assertIdempotent(ended, press(1));
+      assertIdempotent(ended, press(2, 'tone1', 'established'));
+      assert.equal(ended.keyPresses, undefined);
+    });
+
+    it('the documented tone notification on an established call gives only keyPressed, not a state change', () => {
+      const callId = '57dab8b1-894c-409a-b240-bd8beae78896';
+      const tone = {
+        '@odata.type': '#microsoft.graph.commsNotifications',
+        value: [
+          {
+            '@odata.type': '#microsoft.graph.commsNotification',
+            changeType: 'updated',
+            resourceUrl: `/communications/calls/${callId}`,
+            resourceData: {
+              '@odata.type': '#microsoft.graph.call',
+              state: 'established',
+              toneInfo: { '@odata.type': '#microsoft.graph.toneInfo', sequenceId: 1, tone: 'tone1' },
+            },
+          },
+        ],
+      };
+      const [event] = parseCommsNotifications(tone).events as CallRecordEvent[];
+      const before = applyCallEvent(record('peerToPeer', [alice], callId), state('established', undefined, callId), AT).record;
+      const update = applyCallEvent(before, event!, LATER);
+      assert.deepEqual(update.changes, [{ kind: 'keyPressed', tone: 'tone1' }]);
+      assert.equal(update.record.state, 'established');
+      assert.equal(update.record.stateHistory, before.stateHistory, 'no state history entry for a repeated state');
+      assert.equal(update.record.invitees, before.invitees);
+      assert.deepEqual(update.record, { ...before, keyPresses: [{ tone: 'tone1', sequenceId: 1 }] });
+      assertIdempotent(update.record, event!);
+    });
+
+    it('a press that arrives before established is kept, and the state moves on after it', () => {
+      const { record: after, changes } = run(record('peerToPeer', [alice]), [press(1, 'tone1', 'established')]);
+      assert.equal(after.state, 'established');
+      assert.deepEqual(changes.map((c) => c.kind), ['keyPressed', 'stateChanged', 'inviteeUpdated']);
+      assert.deepEqual(after.keyPresses, [{ tone: 'tone1', sequenceId: 1 }]);
+    });
+  });
+
   it('content sharing: started once, updated silently, ended', () => {
     const events = onCall([...example('content-sharing-started'), ...example('content-sharing-updated'), ...example('content-sharing-ended')]);
     const { record: after, changes } = run(record('meeting'), events);
