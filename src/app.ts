@@ -9,6 +9,7 @@ import { ChatReporter } from './bot/chatReporter.js';
 import { chatRetentionRules } from './bot/chatRetention.js';
 import type { ChatRecords } from './bot/chatRecords.js';
 import { Chats } from './bot/chats.js';
+import { cachedUserLookup } from './bot/userLookupCache.js';
 import { PeopleResolver } from './bot/peopleResolver.js';
 import { RallyBot, SOMETHING_WENT_WRONG } from './bot/rallyBot.js';
 import { tenantGate } from './bot/tenantGate.js';
@@ -163,7 +164,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     desk,
     pager,
     pageCards: pageCardsOfChats,
-    people: new PeopleResolver(api),
+    people: new PeopleResolver(cachedUserLookup(api)),
     chats,
     cards,
     log,

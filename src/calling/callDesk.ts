@@ -399,7 +399,8 @@ export class CallDesk {
     let intent = await this.openIntent(request, what);
     if (intent.step !== 'received') return this.resume(intent);
     const sendingAt = this.now().toISOString();
-    const claimed = await this.options.intents.update(intent.id, (current) => stepped(current, ['received'], 'sending', { sendingAt }));
+    const deadlineJob = intent.deadlineJob === undefined ? {} : { deadlineJob: intent.deadlineJob };
+    const claimed = await this.options.intents.update(intent.id, (current) => stepped(current, ['received'], 'sending', { sendingAt, ...deadlineJob }));
     if (claimed?.step !== 'sending' || claimed.sendingAt !== sendingAt) return this.resume(claimed ?? intent);
     intent = claimed;
     let call: Call;
@@ -432,9 +433,7 @@ export class CallDesk {
     const now = this.now();
     const id = this.newIntentId();
     const deadline = new Date(now.getTime() + (this.options.confirmWithinMs ?? 120_000));
-    // The deadline job first, then the intent: a crash in between leaves a job that finds no intent and does nothing.
-    const deadlineJob = await this.options.jobs.checkIntent(id, deadline);
-    const intent: CallIntent = {
+    const received: CallIntent = {
       id,
       activityKey,
       chatKey: request.chatKey,
@@ -445,11 +444,16 @@ export class CallDesk {
       step: 'received',
       createdAt: now.toISOString(),
       deadline: deadline.toISOString(),
-      deadlineJob,
     };
+    // The deadline job and the intent together, both before the index: nothing finds the intent until its index is
+    // written, so a crash before then leaves an intent nobody reaches (retention removes it) and perhaps a job that
+    // finds no intent, or one still "received", which it tells the chat was never placed. The job's key, known only
+    // once it is written, goes into the intent with the "sending" step, before anything would cancel the job (another
+    // delivery that claims this intent does not learn it: the job then finds the intent sent and does nothing).
+    const [deadlineJob] = await Promise.all([this.options.jobs.checkIntent(id, deadline), this.options.intents.update(id, (current) => current ?? received)]);
+    const intent: CallIntent = { ...received, deadlineJob };
     // The intent first, then its index: whoever reads the index finds the intent it names (a second delivery of the
     // activity must find the winner's intent, or it would send too).
-    await this.options.intents.update(intent.id, (current) => current ?? intent);
     const index = await this.options.intentsByActivity.update(activityKey, (current) => current ?? { intentId: intent.id, at: intent.createdAt });
     if (index?.intentId !== intent.id) {
       const winner = index && (await this.options.intents.get(index.intentId));

@@ -16,7 +16,7 @@ import { operationFailureReason } from './operationRecord.js';
 import { targetKey } from '../targets/people.js';
 import type { CallTarget, Person } from '../targets/people.js';
 import { callEndedText, notJoinedText, resultCategory } from '../notifications/resultInfoText.js';
-import { applyFullRoster, applyRosterDelta, isTarget } from './roster.js';
+import { applyFullRoster, applyRosterDelta, isTarget, sameRoster } from './roster.js';
 import type { RosterChange, RosterEntry } from './roster.js';
 
 export type CallKind = 'peerToPeer' | 'group' | 'meeting' | 'pstn' | 'guestMeeting';
@@ -280,8 +280,7 @@ function applyRoster(record: CallRecord, event: RosterEvent | RosterDeltaEvent):
       : applyRosterDelta(record.roster, event.sequenceNumber, event.participants);
   const sequenceNumber =
     event.kind === 'rosterDelta' ? Math.max(event.sequenceNumber, record.rosterSequenceNumber ?? event.sequenceNumber) : undefined;
-  const sameRoster = JSON.stringify(update.roster) === JSON.stringify(record.roster);
-  if (sameRoster && (sequenceNumber === undefined || sequenceNumber === record.rosterSequenceNumber)) return { record, changes: [] };
+  if (sameRoster(update.roster, record.roster) && (sequenceNumber === undefined || sequenceNumber === record.rosterSequenceNumber)) return { record, changes: [] };
   const next: CallRecord = {
     ...record,
     roster: update.roster,

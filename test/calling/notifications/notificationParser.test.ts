@@ -490,6 +490,61 @@ describe('parseCommsNotifications', () => {
     });
   });
 
+  describe('reads a full roster\'s participants as a delta roster reads them', () => {
+    // A full roster checks plainly well-formed participants by hand, a delta roster always through the schema: a
+    // participant must come out the same either way, and one the schema refuses must be left out of a full roster.
+    const url = '/communications/calls/c1/participants';
+    const participantsOf = (read: ReturnType<typeof parseCommsNotifications>): NotifiedParticipant[] =>
+      read.events.flatMap((e) => (e.kind === 'roster' || e.kind === 'rosterDelta' ? e.participants : []));
+    const full = (participant: unknown) => participantsOf(parseCommsNotifications(body({ changeType: 'updated', resourceUrl: url, resourceData: [participant] })));
+    const delta = (participant: unknown) =>
+      participantsOf(
+        parseCommsNotifications(
+          body({ changeType: 'updated', resourceUrl: url, resourceData: [{ '@odata.type': '#microsoft.graph.deltaParticipants', sequenceNumber: 1, participants: [participant] }] }),
+        ),
+      );
+    // Each field is mostly well-formed, so that many participants are wholly so and the rest wrong in one or two places.
+    const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>) => fc.oneof({ arbitrary: valid, weight: 12 }, { arbitrary: invalid, weight: 1 });
+    const text = mostly(fc.oneof(fc.constantFrom(undefined, null, '', 'x'.repeat(2048)), fc.string()), fc.constantFrom('x'.repeat(2049), 7, true, {}));
+    const flag = mostly(fc.constantFrom(undefined, null, true, false), fc.constantFrom('true', 0, 1));
+    const whole = mostly(fc.oneof(fc.constantFrom(undefined, null), fc.integer()), fc.constantFrom(1.5, '12', 'x', Number.MAX_SAFE_INTEGER + 1, Number.NaN));
+    const identity = mostly(fc.oneof(fc.constantFrom(undefined, null), fc.record({ id: text, displayName: text, '@odata.type': fc.string() }, { requiredKeys: [] })), fc.constantFrom('user', []));
+    const identitySet = mostly(
+      fc.record({ user: identity, phone: identity, guest: identity, applicationInstance: identity, application: identity, device: identity }, { requiredKeys: [] }),
+      fc.constantFrom(undefined, null, [], 'x'),
+    );
+    const participant = mostly(
+      fc.record(
+        {
+          id: text,
+          info: mostly(fc.record({ identity: identitySet, languageId: fc.string() }, { requiredKeys: ['identity'] }), fc.constantFrom(undefined, null, [])),
+          isMuted: flag,
+          isInLobby: flag,
+          rosterSequenceNumber: whole,
+          removedState: mostly(fc.oneof(fc.constantFrom(undefined, null), fc.record({ reason: text }, { requiredKeys: [] })), fc.constantFrom('gone', [])),
+          mediaStreams: fc.jsonValue(),
+        },
+        { requiredKeys: ['info'] },
+      ),
+      fc.constantFrom(null, [], 'p'),
+    );
+
+    it('on participants of arbitrary, mostly almost valid, shapes', () => {
+      fc.assert(
+        fc.property(participant, (p) => {
+          let expected: NotifiedParticipant[] = [];
+          try {
+            expected = delta(p);
+          } catch (error) {
+            if (!(error instanceof InvalidNotificationError)) throw error;
+          }
+          assert.deepEqual(full(p), expected);
+        }),
+        { numRuns: 2000 },
+      );
+    });
+  });
+
   describe('never fails with anything but InvalidNotificationError', () => {
     function parsesOrRefuses(input: unknown): void {
       try {
