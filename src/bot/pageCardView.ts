@@ -1,5 +1,6 @@
-// What a page's card and its outcome line say: who is being rung, who declined and why, who did not answer, who
-// accepted and where they went.
+// What a page's card and its outcome line say: the card shows each step as it stands (who is being rung, who declined
+// and why, who did not answer, who accepted and where they went); the line, posted once the page ends, says it to the
+// chat in a sentence, which the card does not repeat.
 import type { PageRecord, PageState, PageStep, PageStepStatus } from '../calling/paging/pageRecord.js';
 import { duration, inviteeName } from './callCardView.js';
 import { expandCard } from './cardTemplates.js';
@@ -38,8 +39,6 @@ export function renderPageCard(page: PageRecord): AdaptiveCardJson {
     subtitle: `Each rings for ${duration(page.waitMs)}${page.into ? ` · the one who accepts joins ${page.into.handle ?? 'the call'}` : ''}`,
     stateLabel,
     stateColor,
-    // The steps below say what became of each person; the line says who accepted and where they are.
-    outcome: page.state === 'accepted' ? (outcomeLine(page) ?? '') : '',
     steps: page.steps.map((step, i) => ({ name: `${i + 1}. ${stepName(step)}`, label: stepLabel(page, step), color: STEP_COLORS[step.status] })),
     pagedBy: page.requestedBy.name,
     pagedAt: page.createdAt.replace(/\.\d+Z$/, 'Z'),
@@ -67,7 +66,8 @@ function stepLabel(page: PageRecord, step: PageStep): string {
     case 'accepted':
       return `Accepted${whereTheyWent(page, step)}`;
     case 'declined':
-      return `Declined${why}`;
+      // Graph's only decline (603) says no more than that.
+      return 'Declined';
     case 'noAnswer':
       return `No answer in ${duration(page.waitMs)}`;
     case 'noConfirm':
@@ -75,7 +75,8 @@ function stepLabel(page: PageRecord, step: PageStep): string {
     case 'hungUp':
       return 'Answered, then hung up without pressing 1';
     case 'failed':
-      return `Could not be rung${why}`;
+      // Graph placed no call, or the call it placed failed (busy, unreachable, or the prompt to press 1 was refused).
+      return `${step.callId === undefined ? 'Could not be rung' : 'Call failed'}${why}`;
     case 'refused':
       return `Not rung${why}`;
     case 'skipped':
@@ -110,6 +111,9 @@ export function outcomeLine(page: PageRecord): string | undefined {
       return `${who} accepted the page, but could not be brought into ${target}: ${page.move.failure ?? 'Graph did not say why.'} They are on ${own} with Rally.`;
     }
     if (page.move) return `${who} accepted the page; Rally is bringing them into ${target}.`;
+    if (winner.target.kind === 'phone') {
+      return `${who} accepted the page and is on ${own} with Rally. Microsoft Graph cannot move a phone call into another call: invite the number where you need it.`;
+    }
     return `${who} accepted the page and is on ${own} with Rally. Say "escalate" and a person to bring others in, or "hangup ${own}".`;
   }
   if (page.state === 'exhausted') {

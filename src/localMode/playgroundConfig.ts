@@ -4,6 +4,8 @@ import { demoDirectory, LOCAL_TENANT_ID } from '../simulator/index.js';
 
 export const LOCAL_BOT_NAME = 'Rally';
 
+const PLAYGROUND_USERS = 5;
+
 const currentUser = {
   id: 'user-id-0',
   name: 'Diego Siciliani',
@@ -12,7 +14,9 @@ const currentUser = {
 };
 
 export function playgroundConfig(): string {
-  const people = demoDirectory.people ?? [];
+  // The Playground's config schema (0.1.1) takes exactly five users, and refuses to start otherwise: the first five
+  // demo people can be @mentioned there; the others are still found by their email (the simulator's directory).
+  const people = (demoDirectory.people ?? []).slice(0, PLAYGROUND_USERS);
   const user = (id: string, name: string, upn: string, aadObjectId: string, indent: string) => {
     const [givenName = name, ...rest] = name.split(' ');
     return [

@@ -222,9 +222,9 @@ describe('cards', () => {
     });
 
     it('labels each step as a person would say it', () => {
-      assert.deepEqual(labels(pages.paging), ['Declined: They declined the call.', 'Ringing…', 'Not rung yet']);
-      assert.deepEqual(labels(pages.pagingTheLast), ['Declined: They declined the call.', 'No answer in 30 s', 'Answered · waiting for them to press 1']);
-      assert.deepEqual(labels(pages.exhausted), ['Declined: They declined the call.', 'No answer in 30 s', 'Answered, but did not press 1 in 30 s']);
+      assert.deepEqual(labels(pages.paging), ['Declined', 'Ringing…', 'Not rung yet']);
+      assert.deepEqual(labels(pages.pagingTheLast), ['Declined', 'No answer in 30 s', 'Answered · waiting for them to press 1']);
+      assert.deepEqual(labels(pages.exhausted), ['Declined', 'No answer in 30 s', 'Answered, but did not press 1 in 30 s']);
       assert.deepEqual(labels(pages.stopped), ['No answer in 30 s', 'Stopped', 'Not rung']);
       assert.deepEqual(
         labels(
@@ -254,16 +254,17 @@ describe('cards', () => {
       );
     });
 
-    it('shows the state, and the outcome line once the page is over', () => {
+    it('shows the state, and leaves the outcome sentence to the chat line', () => {
       const stateOf = (page: PageRecord) => cardText(renderPageCard(page));
       assert.match(stateOf(pages.accepted), /"text":"Accepted","color":"Good"/);
       assert.match(stateOf(pages.exhausted), /"text":"Nobody accepted","color":"Attention"/);
       assert.match(stateOf(pages.stopped), /"text":"Stopped","color":"Warning"/);
-      assert.match(stateOf(pages.accepted), /"text":"Lee Gu accepted the page and is on #4 with Rally\./);
+      assert.doesNotMatch(stateOf(pages.accepted), /accepted the page/, 'the outcome is the chat line\'s, not repeated on the card');
       assert.doesNotMatch(stateOf(pages.exhausted), /"text":"Nobody accepted the page/, 'the steps say what became of each person');
       const textBlocks = (page: PageRecord) => (renderPageCard(page).body as Block[]).filter((b) => b.type === 'TextBlock').map((b) => b.text);
       assert.deepEqual(textBlocks(pages.paging), ['Paged by Diego · {{DATE(2026-11-23T20:00:00Z, SHORT)}} {{TIME(2026-11-23T20:00:00Z)}}'], 'no outcome while paging');
       assert.equal(textBlocks(pages.stopped).length, 1, 'a stopped page has no outcome line');
+      assert.equal(textBlocks(pages.accepted).length, 1, 'nor an accepted one: the steps say it');
     });
 
     describe('outcome line', () => {

@@ -134,6 +134,15 @@ describe('Paging the on-call over HTTP', function () {
     assert.equal(h.inviteRequests().length, 1);
   });
 
+  it('a phone number that accepts stays on its call with Rally, even with a meeting going on: Graph cannot move it', async () => {
+    await h.placeCall('join 1234567 passcode psw123');
+    await h.say('page +14255550100');
+    const line = await h.connector.lineContaining('+14255550100 accepted the page');
+    await h.settle();
+    assert.equal(h.inviteRequests().length, 0);
+    assert.match(line, /is on #2 with Rally\. Microsoft Graph cannot move a phone call into another call/);
+  });
+
   it('Skip rings the next one at once and hangs up the skipped call; Stop ends the page and hangs up the ringing one', async () => {
     await h.say('page leeg@contoso.com then isaiahl@contoso.com then adelev@contoso.com after 60s');
     await waitFor(() => calledIn().length === 1, 'Lee Gu being rung');

@@ -244,7 +244,8 @@ export class Pager {
     const now = this.now().toISOString();
     let next: PageRecord | undefined;
     if (call.state !== 'terminated' && call.keyPresses?.some((k) => k.tone === ACCEPT_TONE)) {
-      const move = await this.moveTarget(page);
+      // Graph moves the party of a Teams one-to-one call, not the other end of a phone call: a number stays on its call.
+      const move = step.target.kind === 'phone' ? undefined : await this.moveTarget(page);
       next = await this.options.pages.update(page.id, (current) => accepted(current, index, now, move));
     } else if (call.state === 'terminated') {
       const { status, reason } = stepEnd(call);
