@@ -1,7 +1,9 @@
 // Makes a WAV the shape Graph's service-hosted media plays (PCM, 16-bit, mono, 16 kHz) from a 16-bit mono WAV of any
 // rate, e.g. espeak-ng's output: `node scripts/resampleWav.mjs in.wav out.wav`. Linear interpolation is enough for
 // speech; no audio tool is needed on the machine that makes the asset.
+import { Buffer } from 'node:buffer';
 import { readFileSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
 
 const [input, output] = process.argv.slice(2);
 const source = readFileSync(input);

@@ -136,7 +136,7 @@ function stepPhrase(page: PageRecord, step: PageStep): string {
     case 'hungUp':
       return 'hung up without pressing 1';
     case 'failed':
-      return 'could not be rung';
+      return 'could not be reached';
     case 'refused':
       return 'was not rung (not allowed)';
     case 'skipped':

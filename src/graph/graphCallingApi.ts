@@ -63,22 +63,21 @@ export class GraphCallingApi implements CallingApi {
   }
 
   async playPrompt(tenantId: string, callId: string, body: PlayPromptRequest): Promise<MediaOperation> {
-    return this.send<MediaOperation>({
-      tenantId,
-      path: `${callPath(callId)}/playPrompt`,
-      body,
-      expectsBody: true,
-      operation: { method: 'POST', target: 'call', permission: requiredPermission({ kind: 'playPrompt' }) },
-    });
+    return this.mediaAction(tenantId, callId, 'playPrompt', body);
   }
 
   async subscribeToTone(tenantId: string, callId: string, body: SubscribeToToneRequest): Promise<MediaOperation> {
+    return this.mediaAction(tenantId, callId, 'subscribeToTone', body);
+  }
+
+  /** `POST /communications/calls/{id}/<action>` for the service-hosted media actions, each with its own permission. */
+  private async mediaAction(tenantId: string, callId: string, action: 'playPrompt' | 'subscribeToTone', body: unknown): Promise<MediaOperation> {
     return this.send<MediaOperation>({
       tenantId,
-      path: `${callPath(callId)}/subscribeToTone`,
+      path: `${callPath(callId)}/${action}`,
       body,
       expectsBody: true,
-      operation: { method: 'POST', target: 'call', permission: requiredPermission({ kind: 'subscribeToTone' }) },
+      operation: { method: 'POST', target: 'call', permission: requiredPermission({ kind: action }) },
     });
   }
 

@@ -302,7 +302,7 @@ describe('cards', () => {
         const exhausted = pageOf([DECLINED, { status: 'failed', reason: 'Rally could not place the call.' }, { status: 'noAnswer' }], { current: 3, state: 'exhausted' });
         const line = outcomeLine(exhausted)!;
         assert.doesNotMatch(line, /\.[;.]/, line);
-        assert.match(line, /Lee Gu could not be rung/, line);
+        assert.match(line, /Lee Gu could not be reached/, line);
         assert.match(cardText(renderPageCard(exhausted)), /"text":"Could not be rung: Rally could not place the call\."/);
       });
 

@@ -1,7 +1,7 @@
 // `page` end to end: Teams-shaped messages and button presses in, one-to-one calls, prompts, key presses, hang-ups and
 // invites at the Graph simulator, the page's one card and its outcome line at the Connector stand-in.
 import assert from 'node:assert/strict';
-import { demoDirectory } from '../../src/simulator/index.js';
+import { DEFAULT_PERMISSIONS, demoDirectory } from '../../src/simulator/index.js';
 import type { DirectoryContents, RecordedRequest } from '../../src/simulator/index.js';
 import { waitFor } from '../support/waitFor.js';
 import { cardText } from './connectorStandIn.js';
@@ -141,6 +141,17 @@ describe('Paging the on-call over HTTP', function () {
     await h.settle();
     assert.equal(h.inviteRequests().length, 0);
     assert.match(line, /is on #2 with Rally\. Microsoft Graph cannot move a phone call into another call/);
+  });
+
+  it('without Calls.AccessMedia.All, a step that picks up fails naming the permission, is hung up, and the ladder goes on', async () => {
+    h.sim.setGrantedPermissions(DEFAULT_PERMISSIONS.filter((p) => p !== 'Calls.AccessMedia.All'));
+    await h.say('page adelev@contoso.com then meganb@contoso.com');
+    const line = await h.connector.lineContaining('Nobody accepted the page');
+    await h.settle();
+    assert.equal(line, 'Nobody accepted the page: Adele Vance could not be reached and Megan Bowen declined.');
+    assert.match(pageCard(), /1\. Adele Vance \| Call failed: .*Calls\.AccessMedia\.All/);
+    assert.equal(hangUps().length, 1, 'Adele\'s call, which nobody could accept, was hung up');
+    assert.equal(h.graph('POST', /\/playPrompt$/).length, 0, 'no prompt without a way to hear the answer');
   });
 
   it('Skip rings the next one at once and hangs up the skipped call; Stop ends the page and hangs up the ringing one', async () => {
