@@ -131,7 +131,17 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   const followUps = new CallFollowUps({ calls: stores.calls, intents: stores.intents, reports, log, adoptSendingAfterMs });
   const policy = createCallPolicy(settings.policy, rateWindows, log);
   const desk = new CallDesk({ service, policy, ...stores, jobs: followUps, audit: pinoAuditTrail(log) });
-  const pager = new Pager({ pages, calls: stores.calls, desk, service, policy, reports, promptUri: settings.pagePromptUrl, log });
+  const pager = new Pager({
+    pages,
+    calls: stores.calls,
+    desk,
+    service,
+    policy,
+    reports,
+    followUp: (callId) => followUps.followUp(callId),
+    promptUri: settings.pagePromptUrl,
+    log,
+  });
   const reconciler = new CallReconciler({ calls: stores.calls, api, followUp: followUps, everyMs: settings.operations.reconcileEveryMs, log });
   const jobs = new JobRunner({
     store: store<JobRecord>('jobs/'),

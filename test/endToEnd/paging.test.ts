@@ -63,7 +63,11 @@ describe('Paging the on-call over HTTP', function () {
     assert.equal(prompts.length, 1);
     assert.match((prompts[0]!.body as Json).prompts[0].mediaInfo.uri, /\/media\/page-prompt\.wav$/);
     assert.deepEqual(hangUps(), [], 'the person who accepted stays on the line');
-    assert.equal(h.connector.cardPosts().length, 1, `one card, the page's: ${h.connector.summary().join('\n')}`);
+    // The call they stay on is an ordinary call of the chat from now on, with its own card to hang up or escalate it.
+    const [, callCard] = h.connector.cardPosts();
+    assert.equal(h.connector.cardPosts().length, 2, h.connector.summary().join('\n'));
+    assert.match(cardText(h.connector.latestCard(callCard!.id)), /Call with Adele Vance \| #1 · One-to-one call \| Connected/);
+    assert.ok(h.buttonData(callCard!.id, 'escalate'));
     assert.match(pageCard(), /Accepted/);
     assert.match(pageCard(), /1\. Adele Vance \| Accepted · on #1 with Rally/);
     assert.match(pageCard(), /2\. Alex Wilber \| Not rung/);
@@ -78,7 +82,7 @@ describe('Paging the on-call over HTTP', function () {
     assert.match(pageCard(), /1\. Megan Bowen \| Declined/);
     assert.match(pageCard(), /2\. Adele Vance \| Accepted/);
     assert.doesNotMatch(h.connector.lines().join('\n'), /declined #/, 'no call-card line about the paged call');
-    assert.equal(h.connector.cardPosts().length, 1);
+    assert.equal(h.connector.cardPosts().length, 2, 'the page\'s card, and the card of the call Adele stays on');
   });
 
   it('first answers but never presses 1: hung up when the wait runs out, and the next one rung', async () => {
@@ -252,7 +256,11 @@ describe('Paging the on-call through a crash (SIGKILL) and a restart', function 
     await h.connector.lineContaining('Adele Vance accepted the page', 30_000);
     await h.settle();
     assert.deepEqual(h.createCallRequests().map(rung), [LEE_ID, ADELE_ID], 'each rung once');
-    assert.equal(h.graph('DELETE', /^\/communications\/calls\/[^/]+$/).length, 1, 'Lee Gu\'s call was hung up once');
-    assert.equal(h.connector.cardPosts().length, 1, h.connector.summary().join('\n'));
+    // Killed before it learned the call's id, Rally finds Lee Gu's call through its notifications once Graph's answer
+    // can no longer come (the Graph timeout and 5 s), and hangs it up then.
+    await waitFor(() => h.graph('DELETE', /^\/communications\/calls\/[^/]+$/).length === 1, 'Lee Gu\'s call hung up', 40_000);
+    // The page's card, and (once she accepted) the card of the call Adele stays on: none twice.
+    await h.connector.until((c) => c.cardPosts().length === 2, 'the card of the call Adele stays on', 20_000);
+    assert.equal(h.connector.cardPosts().length, 2, h.connector.summary().join('\n'));
   });
 });

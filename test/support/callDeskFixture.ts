@@ -136,7 +136,18 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
   const pageJobs = new MemoryRecordStore<JobRecord>();
   const reports = new NotedReports();
   const log = createLogger('silent');
-  const pager = new Pager({ pages, calls: stores.calls, desk, service, policy, reports, promptUri: 'https://rally.contoso.com/media/page-prompt.wav', log, now: () => new Date(now) });
+  const pager = new Pager({
+    pages,
+    calls: stores.calls,
+    desk,
+    service,
+    policy,
+    reports,
+    followUp: (callId) => jobs.followUp(callId),
+    promptUri: 'https://rally.contoso.com/media/page-prompt.wav',
+    log,
+    now: () => new Date(now),
+  });
   const runner = new JobRunner({ store: pageJobs, handlers: pager.handlers, log, now: clock.now });
   pager.connect(runner);
   return { desk, api, jobs, ...stores, pager, pages, pageJobs, runner, reports, clock };

@@ -50,6 +50,8 @@ export interface PagerOptions {
   service: Pick<CallingService, 'hangUp' | 'askForKeyPress'>;
   policy: CallPolicy;
   reports: ChatReports;
+  /** Starts a call's follow-up (its card and news), for the call of an accepted person who stays on it. */
+  followUp(callId: string): Promise<void>;
   /** The WAV Graph plays to a person who picks up: "press 1 to accept". */
   promptUri: string;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -164,15 +166,17 @@ export class Pager {
    */
   async callChanged(call: StoredCall): Promise<void> {
     if (call.page === undefined) return;
-    if (call.pendingKeyPrompt && call.state === 'established') await this.askForKeyPress(call);
+    const { pageId, step } = call.page;
+    const page = await this.options.pages.update(pageId, (current) => withCall(current, step, call));
+    // A call found only after its step was passed by (its create answer was lost) is hung up, not prompted.
+    const ringing = page?.state === 'paging' && page.current === step;
+    if (ringing && call.pendingKeyPrompt && call.state === 'established') await this.askForKeyPress(call);
     await this.options.calls.update(call.callId, (document) => {
       const current = callOf(document);
       if (!current || current.unreported === undefined) return document;
       const { unreported: _shownByThePage, ...rest } = current;
       return rest;
     });
-    const { pageId, step } = call.page;
-    await this.options.pages.update(pageId, (page) => withCall(page, step, call));
     await this.driveNow(pageId);
   }
 
@@ -197,6 +201,7 @@ export class Pager {
     const passedBy = stepToHangUp(page, this.now().toISOString());
     if (passedBy >= 0) return this.hangUpStep(page, passedBy);
     if (page.move?.status === 'pending') return this.moveAccepted(page, page.move);
+    if (page.state === 'accepted' && page.move?.status !== 'sent' && (await this.releaseAccepted(page))) return true;
     const step = currentStep(page);
     if (step === undefined) return false;
     if (step.status === 'waiting') return this.ring(page);
@@ -304,6 +309,25 @@ export class Pager {
     }
     await this.options.pages.update(page.id, (current) => moved(current, failure));
     return true;
+  }
+
+  /**
+   * The accepted person stays on their call with Rally (nowhere to move them, or the move failed): from now on it is
+   * an ordinary call of the chat, with a card of its own to hang up or escalate it. Once: the link to the page goes.
+   */
+  private async releaseAccepted(page: PageRecord): Promise<boolean> {
+    const callId = page.steps.find((s) => s.status === 'accepted')?.callId;
+    if (callId === undefined) return false;
+    let released = false;
+    await this.options.calls.update(callId, (document) => {
+      const call = callOf(document);
+      released = call?.page !== undefined;
+      if (!call || !released) return document;
+      const { page: _ownCallNow, pendingKeyPrompt: _asked, ...rest } = call;
+      return { ...rest, needsCard: true };
+    });
+    if (released) await this.options.followUp(callId);
+    return released;
   }
 
   /** Where an accepted person goes: the call named with `into` while it lives, or else the chat's one group call or meeting. */

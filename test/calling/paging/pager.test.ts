@@ -105,6 +105,10 @@ describe('Pager', () => {
     assert.equal(accepted.state, 'accepted');
     assert.equal(accepted.steps[0]!.status, 'accepted');
     assert.equal(accepted.move, undefined, 'no group call in the chat: they stay on their call with Rally');
+    const ownCall = callOf(await f.calls.get(callId));
+    assert.equal(ownCall?.page, undefined, 'an ordinary call of the chat from now on');
+    assert.equal(ownCall?.needsCard, true, 'with a card of its own');
+    assert.ok(f.jobs.followUps.includes(callId), 'whose follow-up posts it');
     assert.deepEqual(created(), [alice.id], 'Bob is never rung');
     assert.equal(f.reports.pages.at(-1)!.outcome, true, 'the chat is told the outcome');
   });
