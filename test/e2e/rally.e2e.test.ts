@@ -201,7 +201,7 @@ describe('Rally in the Agents Playground (browser)', function () {
     await page.getByText('Accepted', { exact: true }).waitFor();
     await page.getByText(`Accepted · brought into ${meetingHandle}`).waitFor();
     assert.equal(await cardButton(page, 'Stop paging').count(), 0, 'an accepted page offers no Stop');
-    await chat.botMessage(new RegExp(`^Adele Vance moved into ${meetingHandle}\\.$`)).waitFor();
+    await chat.botMessage(new RegExp(`^Adele Vance moved into ${meetingHandle}\\.`)).waitFor();
     // The README's picture of a page (docs/page-card.png is a copy of this one).
     await chat.screenshot(`${SCREENSHOTS}/page-card.png`, page);
     await hangUp(meeting);
