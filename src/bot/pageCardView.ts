@@ -80,7 +80,8 @@ function stepLabel(page: PageRecord, step: PageStep): string {
     case 'refused':
       return `Not rung${why}`;
     case 'skipped':
-      return 'Skipped';
+      // The reason names who pressed Skip.
+      return step.reason ?? 'Skipped';
     case 'stopped':
       return 'Stopped';
   }

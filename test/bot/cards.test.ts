@@ -239,7 +239,8 @@ describe('cards', () => {
         ),
         ['Not rung: The calling policy does not allow calls to that number.', 'Could not be rung: Microsoft Teams could not reach them.', 'Answered, then hung up without pressing 1'],
       );
-      assert.deepEqual(labels(pageOf([{ status: 'skipped', reason: 'Skipped by Diego.' }, { status: 'ringing' }], { current: 1 })).slice(0, 1), ['Skipped']);
+      assert.deepEqual(labels(pageOf([{ status: 'skipped', reason: 'Skipped by Diego' }, { status: 'ringing' }], { current: 1 })).slice(0, 1), ['Skipped by Diego']);
+      assert.deepEqual(labels(pageOf([{ status: 'skipped' }, { status: 'ringing' }], { current: 1 })).slice(0, 1), ['Skipped']);
       assert.deepEqual(labels(pageOf([{ status: 'noAnswer' }], { waitMs: 90_000, current: 1 })).slice(0, 1), ['No answer in 1 min 30 s']);
     });
 

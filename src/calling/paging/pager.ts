@@ -141,7 +141,7 @@ export class Pager {
   async skip(request: ChatRequest, pageId: string, step: number): Promise<PageRecord> {
     await this.mayChange(request);
     const page = await this.pageInChat(request, pageId);
-    await this.options.pages.update(page.id, (current) => settled(current, step, 'skipped', this.now().toISOString(), { reason: `Skipped by ${request.requestedBy.name}.` }));
+    await this.options.pages.update(page.id, (current) => settled(current, step, 'skipped', this.now().toISOString(), { reason: `Skipped by ${request.requestedBy.name}` }));
     return this.driveNow(page.id);
   }
 
@@ -177,7 +177,8 @@ export class Pager {
       const { unreported: _shownByThePage, ...rest } = current;
       return rest;
     });
-    await this.driveNow(pageId);
+    // A page removed by retention has nothing left to drive.
+    if (page) await this.driveNow(pageId);
   }
 
   private async driveNow(pageId: string): Promise<PageRecord> {
