@@ -128,7 +128,14 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
 
   // A create-call request that has not answered by then never will: Rally gives up on it at the Graph timeout.
   const adoptSendingAfterMs = settings.graph.timeoutMs + 5_000;
-  const followUps = new CallFollowUps({ calls: stores.calls, intents: stores.intents, reports, log, adoptSendingAfterMs });
+  const followUps = new CallFollowUps({
+    calls: stores.calls,
+    intents: stores.intents,
+    intentsByActivity: stores.intentsByActivity,
+    reports,
+    log,
+    adoptSendingAfterMs,
+  });
   const policy = createCallPolicy(settings.policy, rateWindows, log);
   const desk = new CallDesk({ service, policy, ...stores, jobs: followUps, audit: pinoAuditTrail(log) });
   const pager = new Pager({

@@ -22,6 +22,8 @@ import type { RecordStore } from './records/recordStore.js';
 export interface CallFollowUpsOptions {
   calls: RecordStore<CallDocument>;
   intents: RecordStore<CallIntent>;
+  /** By activity key: which intent an activity started (CallDeskStores.intentsByActivity). */
+  intentsByActivity: RecordStore<{ intentId: string }>;
   reports: ChatReports;
   log: Pick<Logger, 'info' | 'warn' | 'debug' | 'error'>;
   /** How long one run may take to tell a chat before another may try. Default 8 s: a dead instance's report moves on within 10 s. */
@@ -127,6 +129,9 @@ export class CallFollowUps implements DeskJobs {
     const expired = await this.options.intents.update(intentId, (current) => stepped(current, ['received', 'sending', 'unconfirmed'], 'expired'));
     // A page's step says itself what became of its call, once its wait runs out.
     if (expired?.step !== 'expired' || intent.page !== undefined) return DONE;
+    // A received intent that no index names was never reachable: Rally stopped between writing it and its index, and
+    // a redelivery of the message started another intent, which speaks for itself. This one says nothing.
+    if (intent.step === 'received' && (await this.options.intentsByActivity.get(intent.activityKey))?.intentId !== intent.id) return DONE;
     const who = intent.targets.length > 0 ? ` to ${intent.targets.length === 1 ? 'the person you named' : 'the people you named'}` : '';
     const line =
       intent.step === 'received'

@@ -120,9 +120,11 @@ function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordSto
   const jobStore = new MemoryRecordStore<JobRecord>();
   const chat = new NotedChat();
   const desk = options.desk ?? new NotedDesk();
+  const intentsByActivity = new MemoryRecordStore<{ intentId: string }>();
   const followUps = new CallFollowUps({
     calls,
     intents,
+    intentsByActivity,
     reports: chat,
     log: silent,
     reportLeaseMs: REPORT_LEASE_MS,
@@ -151,7 +153,7 @@ function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordSto
     }
     return found.sort((a, b) => a.key.localeCompare(b.key));
   };
-  return { calls, intents, chat, desk, followUps, runner, clock, tick, jobs, paged };
+  return { calls, intents, intentsByActivity, chat, desk, followUps, runner, clock, tick, jobs, paged };
 }
 
 type Built = ReturnType<typeof build>;
@@ -358,6 +360,7 @@ describe('CallFollowUps', () => {
         const b = build();
         const deadline = new Date(Date.parse(AT) + 120_000);
         await b.intents.update(INTENT_ID, () => intent(step, { deadline: deadline.toISOString() }));
+        await b.intentsByActivity.update('activity-1', () => ({ intentId: INTENT_ID }));
         await b.followUps.checkIntent(INTENT_ID, deadline);
         // Checked early too (as when Graph's answer was uncertain): it waits for its deadline.
         await b.followUps.checkIntent(INTENT_ID, new Date(b.clock.now()));
@@ -387,6 +390,18 @@ describe('CallFollowUps', () => {
         assert.equal(b.chat.told.length, 1);
       });
     }
+
+    it('a received intent that no index names (Rally stopped before writing it) expires without a line', async () => {
+      const b = build();
+      const deadline = new Date(Date.parse(AT) + 120_000);
+      await b.intents.update(INTENT_ID, () => intent('received', { deadline: deadline.toISOString() }));
+      await b.intentsByActivity.update('activity-1', () => ({ intentId: 'the-intent-a-redelivery-started' }));
+      b.clock.set(deadline.getTime());
+      await b.followUps.checkIntent(INTENT_ID, deadline);
+      await b.runner.idle();
+      assert.equal((await b.intents.get(INTENT_ID))?.step, 'expired');
+      assert.deepEqual(b.chat.told, [], 'the call the redelivery placed is not called "nothing was placed"');
+    });
 
     it('an intent of a page step expires at its deadline without a line: the page card says what became of the step', async () => {
       const b = build();
