@@ -105,10 +105,7 @@ export class RallyBot extends TeamsActivityHandler {
     page: async (context, request, command) => {
       const targets = await this.resolve(context, request, command.steps);
       const page = await this.options.pager.start(request, targets, { ...(command.call ? { into: command.call } : {}), ...(command.waitMs === undefined ? {} : { waitMs: command.waitMs }) });
-      await this.options.pageCards.post(context, page);
-      // The first step may have moved on while the card was on its way.
-      const current = await this.options.pager.pageInChat(request, page.id);
-      if (current.revision !== page.revision) await this.options.pageCards.update(context, current);
+      await postFresh(context, this.options.pageCards, page, () => this.options.pager.pageInChat(request, page.id), (p) => p.revision);
     },
   };
 
@@ -240,11 +237,8 @@ export class RallyBot extends TeamsActivityHandler {
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderHelpCard(this.options.botName))] });
   }
 
-  /** Posts a new call's card and tracks it; notifications that came while it was on its way are shown at once. */
   private async postCallCard(context: TurnContext, request: ChatRequest, call: CallRecord): Promise<void> {
-    await this.options.cards.post(context, call);
-    const current = await this.options.desk.callInChat(request, { kind: 'callId', id: call.callId });
-    if (cardRevision(current) !== cardRevision(call)) await this.options.cards.update(context, current);
+    await postFresh(context, this.options.cards, call, () => this.options.desk.callInChat(request, { kind: 'callId', id: call.callId }), cardRevision);
   }
 
   private chatRequest(context: TurnContext): ChatRequest {
@@ -268,6 +262,16 @@ export class RallyBot extends TeamsActivityHandler {
     if (!(error instanceof RallyError)) this.options.log.error({ err: error }, 'command failed');
     else this.options.log.info({ code: error.code, detail: error.message }, 'command refused');
   }
+}
+
+/**
+ * Posts a new card and tracks it; what changed while it was on its way (notifications, a page's first step) is shown
+ * at once, from `current`.
+ */
+async function postFresh<T>(context: TurnContext, cards: PostedCards<T>, item: T, current: () => Promise<T>, revision: (item: T) => string | number): Promise<void> {
+  await cards.post(context, item);
+  const now = await current();
+  if (revision(now) !== revision(item)) await cards.update(context, now);
 }
 
 /** One key per chat message, the same on every delivery of it. */
