@@ -23,6 +23,12 @@ describe('settings', () => {
     assert.equal(s.graph.baseUrl, 'http://127.0.0.1:9000/v1.0');
   });
 
+  it('serves the page prompt under BOT_PUBLIC_URL unless RALLY_PAGE_PROMPT_URL names another, and refuses a bad one by name', () => {
+    assert.equal(loadSettings({ BOT_PUBLIC_URL: 'https://rally.contoso.com/' }).pagePromptUrl, 'https://rally.contoso.com/media/page-prompt.wav');
+    assert.equal(loadSettings({ RALLY_PAGE_PROMPT_URL: 'https://cdn.contoso.com/page.wav' }).pagePromptUrl, 'https://cdn.contoso.com/page.wav');
+    assert.throws(() => loadSettings({ RALLY_PAGE_PROMPT_URL: 'page.wav' }), (error: unknown) => error instanceof SettingsError && /RALLY_PAGE_PROMPT_URL/.test(error.message));
+  });
+
   it('uses the app id as the calling audience and the app password as the Graph secret', () => {
     const s = loadSettings({ MicrosoftAppId: appId, MicrosoftAppPassword: 'pw', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 't' });
     assert.equal(s.localMode, false);

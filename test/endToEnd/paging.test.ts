@@ -174,7 +174,7 @@ describe('Paging the on-call over HTTP', function () {
     await h.settle();
     assert.deepEqual(calledIn(), [LEE_ID, ISAIAH_ID], 'Adele was never rung');
     assert.equal(hangUps().length, 2);
-    assert.match(pageCard(), /1\. Lee Gu \| Skipped/);
+    assert.match(pageCard(), /1\. Lee Gu \| Skipped by Pat Organizer/);
     assert.match(pageCard(), /2\. Isaiah Langer \| Stopped/);
     assert.match(pageCard(), /3\. Adele Vance \| Not rung/);
   });
