@@ -112,7 +112,7 @@ export class Pager {
     const known = await this.options.pages.get(id);
     if (known) return known;
     // The right to place calls at all is checked now; each step is admitted again when it rings (dialers, countries).
-    await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, [], undefined);
+    await this.mayPlaceCalls(request);
     const into = options.into === undefined ? undefined : await this.callToJoin(request, options.into);
     const now = this.now().toISOString();
     const page: PageRecord = {
@@ -139,7 +139,7 @@ export class Pager {
 
   /** Skip: the step shown on the card is passed by (its call hung up) and the next one rings. */
   async skip(request: ChatRequest, pageId: string, step: number): Promise<PageRecord> {
-    await this.mayChange(request);
+    await this.mayPlaceCalls(request);
     const page = await this.pageInChat(request, pageId);
     await this.options.pages.update(page.id, (current) => settled(current, step, 'skipped', this.now().toISOString(), { reason: `Skipped by ${request.requestedBy.name}` }));
     return this.driveNow(page.id);
@@ -147,7 +147,7 @@ export class Pager {
 
   /** Stop: nobody more is rung, and the call ringing now is hung up. */
   async stop(request: ChatRequest, pageId: string): Promise<PageRecord> {
-    await this.mayChange(request);
+    await this.mayPlaceCalls(request);
     const page = await this.pageInChat(request, pageId);
     await this.options.pages.update(page.id, (current) => stopped(current, this.now().toISOString(), request.requestedBy));
     return this.driveNow(page.id);
@@ -384,8 +384,8 @@ export class Pager {
     return call;
   }
 
-  /** Changing a page takes the same right as placing a call. */
-  private async mayChange(request: ChatRequest): Promise<void> {
+  /** Starting or changing a page takes the right to place calls (counted nowhere: the steps count, once, as the page). */
+  private async mayPlaceCalls(request: ChatRequest): Promise<void> {
     await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, [], undefined);
   }
 
