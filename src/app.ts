@@ -25,7 +25,6 @@ import { callRetentionRules } from './calling/lifecycle/callRetention.js';
 import { Sweeper } from './calling/lifecycle/sweeper.js';
 import type { JobRecord } from './calling/jobs/jobs.js';
 import { NotificationInbox } from './calling/notifications/notificationInbox.js';
-import { parseCommsNotifications } from './calling/notifications/notificationParser.js';
 import { createCallPolicy } from './calling/policy/callPolicy.js';
 import type { RateWindow } from './calling/policy/rateLimiter.js';
 import type { CallingApi } from './calling/requests/callingApi.js';
@@ -197,12 +196,9 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
       log,
     }),
     log,
-    onNotifications: async ({ body, tenantId, callbackId }) => {
-      const { events, skipped } = parseCommsNotifications(body);
-      if (skipped.length > 0) log.warn({ tenantId, skipped }, 'parts of a calling notification could not be read and were left out');
-      const start = await inbox.receive(events, { tenantId, ...(callbackId === undefined ? {} : { callbackId }) });
-      return { afterAcknowledge: async () => start() };
-    },
+    // Not async: the body must not outlive the first synchronous step (CallingNotificationsHandler says why).
+    onNotifications: ({ body, tenantId, callbackId }) =>
+      inbox.deliver(body, { tenantId, ...(callbackId === undefined ? {} : { callbackId }) }).then((start) => ({ afterAcknowledge: async () => start() })),
   });
 
   const server = await startHttpServer(

@@ -6,7 +6,7 @@ import { CALLBACK_ID_PARAMETER } from '../calling/requests/callingService.js';
 import type { Logger } from '../log/logger.js';
 import { CallingKeysUnavailableError, UnauthorizedError } from './callingAuth.js';
 import type { CallingTokenValidator } from './callingAuth.js';
-import type { PlainRoute } from './server.js';
+import type { PlainRequest, PlainRoute } from './server.js';
 
 /** One authenticated POST, as the route hands it to the domain. */
 export interface CallingNotificationDelivery {
@@ -36,6 +36,9 @@ export interface NotificationsRecorded {
 
 /**
  * The domain's entry point for calling notifications (parse, apply, record; the composition root wires it).
+ * - Take what it needs from the body in its first, synchronous step and keep no hold on the body after it (no `async`
+ *   function may have it in a variable: V8 keeps those across every await). The route hands the body over the same
+ *   way; see takeRequest in server.ts for what holding it costs.
  * - Resolve once every notification is durably recorded: the route answers 202 only then, so nothing is lost if the
  *   process dies right after answering.
  * - Reject with InvalidNotificationError when the body cannot be read, having changed nothing: the route answers 400
@@ -54,7 +57,8 @@ export interface CallingRouteOptions {
 export function createCallingRoute(options: CallingRouteOptions): PlainRoute {
   const { validator, onNotifications, log } = options;
 
-  return async ({ headers, query, body }) => {
+  return async (request) => {
+    const { headers, query } = request;
     let tenantId: string;
     try {
       ({ tenantId } = await validator.validate(singleHeader(headers.authorization)));
@@ -71,7 +75,7 @@ export function createCallingRoute(options: CallingRouteOptions): PlainRoute {
       return { status: 500, body: { error: 'notChecked' } };
     }
 
-    if (!isJsonObject(body)) {
+    if (!isJsonObject(request.body)) {
       log?.warn({ tenantId }, 'calling notification refused: the body is not a JSON object');
       return { status: 400, body: { error: 'invalidNotification' } };
     }
@@ -79,7 +83,7 @@ export function createCallingRoute(options: CallingRouteOptions): PlainRoute {
     let recorded: NotificationsRecorded | void;
     try {
       const callbackId = query.get(CALLBACK_ID_PARAMETER) ?? undefined;
-      recorded = await onNotifications({ body, tenantId, ...(callbackId !== undefined && CALLBACK_ID.test(callbackId) ? { callbackId } : {}) });
+      recorded = await handOver(request, onNotifications, { tenantId, ...(callbackId !== undefined && CALLBACK_ID.test(callbackId) ? { callbackId } : {}) });
     } catch (error) {
       if (error instanceof InvalidNotificationError) {
         log?.warn({ tenantId, reason: error.message }, 'calling notification refused');
@@ -102,6 +106,17 @@ export function createCallingRoute(options: CallingRouteOptions): PlainRoute {
     }
     return { status: 202 };
   };
+}
+
+/** Moves the body from the request to the domain, in a synchronous step, so that this route holds it no longer. */
+function handOver(
+  request: PlainRequest,
+  onNotifications: CallingNotificationsHandler,
+  sender: Omit<CallingNotificationDelivery, 'body'>,
+): Promise<NotificationsRecorded | void> {
+  const delivery = { ...sender, body: request.body as Record<string, unknown> };
+  request.body = undefined;
+  return onNotifications(delivery);
 }
 
 /** What Rally's intent ids look like (see newIntentId); anything else in the query is not Rally's and is ignored. */

@@ -6,6 +6,7 @@ import { createCallingTokenValidator } from '../../src/http/callingAuth.js';
 import { createCallingRoute } from '../../src/http/callingRoute.js';
 import type { CallingNotificationsHandler } from '../../src/http/callingRoute.js';
 import type { PlainRoute } from '../../src/http/server.js';
+import { collected } from '../support/collected.js';
 import { LogCapture } from '../support/logCapture.js';
 import { LoopbackServer } from '../support/loopbackServer.js';
 import {
@@ -172,6 +173,28 @@ describe('POST /api/calling route', () => {
 
     assert.equal(answer.status, 500);
     assert.match(await log.next(/could not be recorded/), /storage is full/);
+  });
+
+  it('lets go of the body once it has handed it over, while the notifications are being recorded', async () => {
+    const handedOver = deferred();
+    const recording = deferred<undefined>();
+    // Not route(): its spy keeps every argument it is given.
+    const handle = createCallingRoute({
+      validator: createCallingTokenValidator({ openIdMetadataUrl: keyServer.metadataUrl, audience: AUDIENCE }),
+      onNotifications: (delivery) => {
+        assert.ok(Array.isArray(delivery.body.value));
+        handedOver.resolve();
+        return recording.promise;
+      },
+    });
+    const request = { query: new URLSearchParams(), headers: { authorization: `Bearer ${await signToken(key)}` }, body: structuredClone(notifications) as unknown };
+    const body = new WeakRef(request.body as object);
+
+    const answer = handle(request);
+    await handedOver.promise;
+    assert.equal(await collected(body), true, 'the body is still reachable');
+    recording.resolve(undefined);
+    assert.equal((await answer).status, 202);
   });
 
   it('answers only once the notifications are recorded', async () => {

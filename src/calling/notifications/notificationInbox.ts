@@ -11,6 +11,8 @@ import type { OperationRecord } from '../records/operationRecord.js';
 import type { RecordStore } from '../records/recordStore.js';
 import { CoalescingWriter } from './coalescingWriter.js';
 import type { NotificationEvent, OperationEvent } from './notificationEvents.js';
+import { parseCommsNotifications } from './notificationParser.js';
+import type { ReadNotifications } from './notificationParser.js';
 
 export interface NotificationInboxOptions {
   calls: RecordStore<CallDocument>;
@@ -55,6 +57,22 @@ export class NotificationInbox {
   }
 
   /**
+   * Reads a notification body and applies its events (`receive`); rejects with InvalidNotificationError, having changed
+   * nothing, when it is not a commsNotifications envelope. Not async, so that the body is dropped once read: a large
+   * roster is a megabyte of objects, and keeping it until the write is done makes every young-generation GC copy it.
+   */
+  deliver(body: unknown, sender: Sender): Promise<() => void> {
+    let read: ReadNotifications;
+    try {
+      read = parseCommsNotifications(body);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (read.skipped.length > 0) this.options.log.warn({ tenantId: sender.tenantId, skipped: read.skipped }, 'parts of a calling notification could not be read and were left out');
+    return this.receive(read.events, sender);
+  }
+
+  /**
    * Applies the events of one notification body. Resolves, with what to start once Graph is answered, when every
    * event is durable; rejects only when the store fails (Graph then delivers the body again, and applying is
    * idempotent).
@@ -74,7 +92,7 @@ export class NotificationInbox {
     }
     const results = await Promise.allSettled(
       [...byCall].map(async ([callId, pending]) => {
-        const { document, changed } = await this.writer.submit(callId, supersede(pending));
+        const { document, changed } = await this.writer.submit(callId, pending);
         if (isPlaceholder(document)) return this.placeholderKept(callId, document.events.length, sender);
         const call = callOf(document);
         return call && (changed || hasFollowUp(call)) ? this.options.followUp(callId) : undefined;
@@ -90,9 +108,10 @@ export class NotificationInbox {
     return () => starts.forEach((start) => start());
   }
 
-  /** One write per burst: every pending event of the call, applied in arrival order to what is stored. */
-  private async write(callId: string, items: Pending[]): Promise<Written> {
+  /** One write per burst: the call's pending events, less superseded rosters, applied in arrival order to what is stored. */
+  private async write(callId: string, burst: Pending[]): Promise<Written> {
     const now = this.clock().toISOString();
+    const items = supersede(burst);
     let changed = false;
     const document = await this.options.calls.update(callId, (current) => {
       const applied = applyEvents(current, callId, items.map((i) => i.early), now);
@@ -162,10 +181,12 @@ function hasFollowUp(call: StoredCall): boolean {
 }
 
 /**
- * Within one burst a full roster replaces every full roster before it: only the last is applied. Delta rosters are
- * kept, in order (their sequence numbers decide).
+ * Within one burst (several POSTs may share a write) a full roster replaces every full roster before it: only the
+ * last is applied. Delta rosters are kept, in order (their sequence numbers decide). Per tenant of the token that
+ * delivered it: another tenant's roster is not applied to the call, so it must not displace the call's own.
  */
 function supersede(items: Pending[]): Pending[] {
-  const lastFull = items.map((i) => i.early.event.kind).lastIndexOf('roster');
-  return items.filter((item, index) => item.early.event.kind !== 'roster' || index === lastFull);
+  const lastFull = new Map<string | undefined, Pending>();
+  for (const item of items) if (item.early.event.kind === 'roster') lastFull.set(item.early.tenantId?.toLowerCase(), item);
+  return items.filter((item) => item.early.event.kind !== 'roster' || lastFull.get(item.early.tenantId?.toLowerCase()) === item);
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CallIntent, IntentStep } from '../../../src/calling/intents/callIntent.js';
-import { parseCommsNotifications } from '../../../src/calling/notifications/notificationParser.js';
+import { InvalidNotificationError } from '../../../src/calling/notifications/notificationParser.js';
 import { NotificationInbox } from '../../../src/calling/notifications/notificationInbox.js';
 import type { Sender } from '../../../src/calling/notifications/notificationInbox.js';
 import { adopt, callOf, isPlaceholder } from '../../../src/calling/records/callDocument.js';
@@ -22,6 +22,7 @@ import { DocumentRecordStore } from '../../../src/storage/documentRecordStore.js
 import type { DocumentStore, StoredDocument } from '../../../src/storage/documentStore.js';
 import { MemoryDocumentStore } from '../../../src/storage/memoryDocumentStore.js';
 import { AT, REQUESTER, TENANT_ID, buildCallDesk, intentAt } from '../../support/callDeskFixture.js';
+import { collected } from '../../support/collected.js';
 import { LogCapture } from '../../support/logCapture.js';
 
 // Ids from the example bodies (000 examples 1 and 3; 001 meeting).
@@ -195,9 +196,9 @@ function inboxOver(stores: Stores) {
     log: logs.log,
     clock: () => NOW,
   });
-  /** One POST, as the edge handles it: parsed, applied, and once applied its follow-ups started. */
+  /** One POST, as the edge hands it over: parsed, applied, and once applied its follow-ups started. */
   const receive = async (body: unknown, sender: Sender = { tenantId: TENANT_ID }): Promise<void> => {
-    const start = await inbox.receive(parseCommsNotifications(body).events, sender);
+    const start = await inbox.deliver(body, sender);
     start();
   };
   return { inbox, receive, logs, ...noted };
@@ -517,6 +518,46 @@ describe('NotificationInbox', () => {
       assert.deepEqual(news.filter((n) => n.kind === 'stateChanged'), [{ kind: 'stateChanged', from: 'establishing', to: 'established' }]);
       const callWrites = w.documents.writesUnder('calls/') - writes;
       assert.ok(callWrites >= 1 && callWrites < bodies.length / 4, `${callWrites} writes for ${bodies.length} POSTs`);
+    });
+
+    it("full rosters whose POSTs share a write: only the last is applied, and another tenant's never displaces the call's own", async () => {
+      await seedCall(w, MEETING_CALL, 'meeting');
+      const release = w.documents.hold(`calls/${MEETING_CALL}`);
+      const first = w.receive(example('meeting-established'));
+      await eventually(() => w.documents.waiting.has(`calls/${MEETING_CALL}`), 'the first write to be under way');
+      // These three wait for the held write, then go into the next one together.
+      const queued = [w.receive(example('meeting-roster')), w.receive(onlyJohn()), w.receive(example('meeting-roster'), { tenantId: OTHER_TENANT })];
+      release();
+      await Promise.all([first, ...queued]);
+
+      const call = await storedCall(w, MEETING_CALL);
+      assert.deepEqual(call.roster.map((p) => p.displayName), ['John']);
+      assert.deepEqual(kinds(call.unreported), ['stateChanged', 'participantJoined'], 'no news of the bot joining and leaving in between');
+    });
+
+    it('keeps no hold on a body while its write waits', async () => {
+      await seedCall(w, MEETING_CALL, 'meeting');
+      const release = w.documents.hold(`calls/${MEETING_CALL}`);
+      // Made and handed over in a function of its own, so that this test keeps no hold on the body either.
+      const { ref, applied } = (() => {
+        const body = example('meeting-roster') as object;
+        return { ref: new WeakRef(body), applied: w.inbox.deliver(body, { tenantId: TENANT_ID }) };
+      })();
+      try {
+        await eventually(() => w.documents.waiting.has(`calls/${MEETING_CALL}`), 'the write to be under way');
+        assert.equal(await collected(ref), true, 'the body is still reachable');
+      } finally {
+        release();
+      }
+      await applied;
+      assert.deepEqual((await storedCall(w, MEETING_CALL)).roster.map((p) => p.displayName), ['John', 'Calling Bot']);
+    });
+
+    it('a body that is not a commsNotifications envelope is refused, having changed nothing', async () => {
+      await seedCall(w, MEETING_CALL, 'meeting');
+      const writes = w.documents.writesUnder('');
+      await assert.rejects(w.inbox.deliver({ value: 'not a list' }, { tenantId: TENANT_ID }), InvalidNotificationError);
+      assert.equal(w.documents.writesUnder(''), writes);
     });
 
     it('two calls proceed in parallel: a held write for one does not hold up the other', async () => {
