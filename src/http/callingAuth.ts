@@ -5,6 +5,7 @@
 // says why a token was refused, without ever repeating the token.
 import { createRemoteJWKSet, customFetch, errors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey, RemoteJWKSet } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { RallyError } from '../errors/rallyError.js';
 import type { Logger } from '../log/logger.js';
 
@@ -24,6 +25,8 @@ const DEFAULT_KEYS_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** jose's default: a token naming an unknown key can cause at most one key fetch per 30 seconds. */
 const DEFAULT_KEY_REFETCH_COOLDOWN_MS = 30_000;
 const DEFAULT_FETCH_TIMEOUT_MS = 5_000;
+/** Graph signs one token and sends it with every notification until it nears expiry: a handful are live at once. */
+const DEFAULT_VERIFIED_TOKENS = 1000;
 
 /** The request did not carry a token Rally accepts. Answer 401; nothing was read or changed. */
 export class UnauthorizedError extends RallyError {
@@ -77,6 +80,10 @@ export interface CallingTokenValidatorOptions {
   fetchTimeoutMs?: number;
   /** Told when a metadata refresh fails and the previous key set stays in use. */
   log?: Pick<Logger, 'warn'>;
+  /** How many verified tokens are remembered until they expire, the least recently used dropped first. Default 1000. */
+  verifiedTokens?: number;
+  /** Epoch milliseconds, for the expiry of remembered tokens; jose reads its own clock. Default Date.now. */
+  now?: () => number;
 }
 
 export interface ValidatedCaller {
@@ -103,10 +110,18 @@ export function createCallingTokenValidator(options: CallingTokenValidatorOption
   if (issuers.length === 0) throw new RangeError('issuers must name at least one issuer');
   const allowedTenants = options.allowedTenants && new Set(options.allowedTenants.map((t) => t.toLowerCase()));
   const keys = createMetadataKeySource(options);
+  // An RS256 check costs more than the rest of a notification's handling, and Graph sends the same token with every
+  // notification for as long as it lives. A token that passed is remembered until it expires as jose judges expiry
+  // (`exp` plus the clock tolerance), so a repeat is accepted exactly when checking it again would accept it, but for
+  // one thing: a key withdrawn meanwhile, which the key set, kept for a day, would not notice sooner anyway.
+  const now = options.now ?? Date.now;
+  const verified = new LRUCache<string, ValidatedCaller>({ max: options.verifiedTokens ?? DEFAULT_VERIFIED_TOKENS, perf: { now }, ttlResolution: 0 });
 
   return {
     async validate(authorizationHeader) {
       const token = bearerToken(authorizationHeader);
+      const known = verified.get(token);
+      if (known) return known;
       let claims: JWTPayload;
       try {
         ({ payload: claims } = await jwtVerify(token, keys, {
@@ -125,7 +140,11 @@ export function createCallingTokenValidator(options: CallingTokenValidatorOption
       if (allowedTenants && !allowedTenants.has(tenantId.toLowerCase())) {
         throw new UnauthorizedError(`tenant ${tenantId} is not in the allowed tenants`);
       }
-      return { tenantId, claims };
+      const caller: ValidatedCaller = Object.freeze({ tenantId, claims: Object.freeze(claims) });
+      // requiredClaims makes jose refuse a token without a numeric `exp`.
+      const acceptedForMs = ((claims.exp as number) + clockTolerance) * 1000 - now();
+      if (acceptedForMs > 0) verified.set(token, caller, { ttl: acceptedForMs });
+      return caller;
     },
   };
 }

@@ -178,16 +178,66 @@ describe('calling token validator', () => {
     it('keeps using the keys it has when a metadata refresh fails, and says so', async () => {
       const warn = sinon.fake();
       const checks = validator({ keysMaxAgeMs: 0, keyRefetchCooldownMs: 0, log: { warn } });
-      const token = await signToken(key);
-      await checks.validate(`Bearer ${token}`);
+      await checks.validate(`Bearer ${await signToken(key)}`);
 
       keyServer.failing.metadata = 500;
-      const caller = await checks.validate(`Bearer ${token}`);
+      // Another token: one already checked is not checked again (see "remembers a token it accepted").
+      const caller = await checks.validate(`Bearer ${await signToken(key, { claims: { jti: 'second' } })}`);
 
       assert.equal(caller.tenantId, TENANT);
       assert.equal(keyServer.fetches('metadata'), 2);
       assert.equal(warn.callCount, 1);
       assert.match(String(warn.firstCall.args[1]), /keeping the previous key set/);
+    });
+  });
+
+  describe('remembering accepted tokens', () => {
+    // Graph sends one token with every notification for as long as it lives: its signature is checked once.
+    let verify: sinon.SinonSpy;
+    beforeEach(() => {
+      verify = sinon.spy(crypto.subtle, 'verify');
+    });
+    afterEach(() => sinon.restore());
+
+    it('checks the signature of a token once, and of every other token anew', async () => {
+      const checks = validator();
+      const token = await signToken(key);
+
+      assert.equal((await checks.validate(`Bearer ${token}`)).tenantId, TENANT);
+      assert.equal((await checks.validate(`Bearer  ${token} `)).tenantId, TENANT);
+      assert.equal(verify.callCount, 1);
+      await checks.validate(`Bearer ${await signToken(key, { claims: { jti: 'another' } })}`);
+      assert.equal(verify.callCount, 2);
+    });
+
+    it('checks a token again once it has expired as jose judges expiry, exp plus the clock tolerance', async () => {
+      let now = Date.now();
+      const checks = validator({ clockToleranceSeconds: 60, now: () => now });
+      const token = await signToken(key, { expiresIn: 300 });
+      const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp as number;
+      await checks.validate(`Bearer ${token}`);
+
+      now = (exp + 60) * 1000 - 1;
+      await checks.validate(`Bearer ${token}`);
+      assert.equal(verify.callCount, 1, 'still within exp plus the tolerance');
+      now = (exp + 60) * 1000 + 1;
+      await checks.validate(`Bearer ${token}`);
+      assert.equal(verify.callCount, 2, 'past it: checked again');
+    });
+
+    it('remembers at most `verifiedTokens` tokens, the least recently used dropped first', async () => {
+      const checks = validator({ verifiedTokens: 1 });
+      const [first, second] = [await signToken(key), await signToken(key, { claims: { jti: 'second' } })];
+      for (const token of [first, second, first]) await checks.validate(`Bearer ${token}`);
+      assert.equal(verify.callCount, 3);
+    });
+
+    it('never remembers a refused token', async () => {
+      const checks = validator({ allowedTenants: ['someone-else'] });
+      const token = await signToken(key);
+      await refusal(checks.validate(`Bearer ${token}`));
+      await refusal(checks.validate(`Bearer ${token}`));
+      assert.equal(verify.callCount, 2);
     });
   });
 
