@@ -52,7 +52,8 @@ export class DocumentRecordStore<T> implements RecordStore<T> {
     const storageKey = this.prefix + key;
     for (let attempt = 1; ; attempt++) {
       const current = await this.#read(storageKey);
-      const given = current === undefined ? undefined : deepFreeze(structuredClone(current.value));
+      // The store hands out a fresh copy on every read (DocumentStore: "copied in and out"), so it is ours to freeze.
+      const given = current === undefined ? undefined : deepFreeze(current.value);
       const next = change(given);
       if (next === given) return current?.value;
       const written = await this.#write(storageKey, current, next);

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { LRUCache } from 'lru-cache';
 import lockfile from 'proper-lockfile';
 import type { DocumentStore, OnQuarantined, StoredDocument } from './documentStore.js';
 import { checkKey, toJson } from './documentValues.js';
@@ -36,6 +37,8 @@ interface DocumentFile {
 
 const LOCK_NAME = 'rally.lock';
 const DEFAULT_STALE_MS = 10_000;
+/** At most this much text of written documents is kept for reading them back (see #written). */
+const WRITTEN_TEXT_CHARACTERS = 32 * 1024 * 1024;
 
 /**
  * Rally's embedded DocumentStore: one JSON file per key under a data directory (see fileKeyNames.ts for the layout).
@@ -54,6 +57,15 @@ export class FileDocumentStore implements DocumentStore {
   readonly #lock: { lost?: Error };
   readonly #tails = new Map<string, Promise<void>>();
   readonly #onQuarantined: OnQuarantined | undefined;
+  /**
+   * The text of documents this process wrote, with the identity their file had right after (see fileIdentity). Reading
+   * a document back while its file keeps that identity costs one stat instead of open, stat, read and close, and a call
+   * record is read back for every burst of notifications about it. The least recently used text goes first.
+   */
+  readonly #written = new LRUCache<string, { identity: string; text: string }>({
+    maxSize: WRITTEN_TEXT_CHARACTERS,
+    sizeCalculation: (entry) => Math.max(1, entry.text.length),
+  });
   #closed = false;
 
   private constructor(directory: string, release: () => Promise<void>, lock: { lost?: Error }, onQuarantined: OnQuarantined | undefined) {
@@ -124,6 +136,7 @@ export class FileDocumentStore implements DocumentStore {
       } catch (error) {
         if (!(error instanceof StorageCorruptError)) throw error;
         const file = this.#fileFor(key);
+        this.#written.delete(key);
         const folder = path.join(this.directory, QUARANTINE_FOLDER);
         try {
           await mkdir(folder, { recursive: true, mode: 0o700 });
@@ -165,6 +178,7 @@ export class FileDocumentStore implements DocumentStore {
     return this.#exclusive(key, async () => {
       if ((await this.#read(key))?.eTag !== eTag) return false;
       const file = this.#fileFor(key);
+      this.#written.delete(key);
       try {
         await unlink(file);
         await syncDirectories([path.dirname(file)]);
@@ -265,7 +279,7 @@ export class FileDocumentStore implements DocumentStore {
   async #read(key: string): Promise<DocumentFile | undefined> {
     let text: string;
     try {
-      text = await readFile(this.#fileFor(key), 'utf8');
+      text = await this.#readText(key);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // ENOTDIR: a file stands where a parent directory of this key would be, so the key cannot exist.
@@ -283,11 +297,23 @@ export class FileDocumentStore implements DocumentStore {
     return parsed;
   }
 
+  /** The file's text: from #written when the file is still the one this process wrote last, otherwise from disk. */
+  async #readText(key: string): Promise<string> {
+    const file = this.#fileFor(key);
+    const written = this.#written.get(key);
+    if (written !== undefined && (await fileIdentity(file)) === written.identity) return written.text;
+    return readFile(file, 'utf8');
+  }
+
   async #write(key: string, json: string): Promise<string> {
     const eTag = randomUUID();
     const text = `{"key":${JSON.stringify(key)},"eTag":${JSON.stringify(eTag)},"value":${json}}`;
+    const file = this.#fileFor(key);
+    this.#written.delete(key);
     try {
-      await writeDurably(this.#fileFor(key), text);
+      await writeDurably(file, text);
+      // Writes of one key are serialized (#exclusive) and this process is the only writer: the file is the one just written.
+      this.#written.set(key, { identity: await fileIdentity(file), text });
     } catch (error) {
       throw new StoreUnavailableError('write', key, { cause: error });
     }
@@ -347,6 +373,17 @@ async function writeDurably(file: string, text: string): Promise<void> {
     for (let dir = directory; dir !== path.dirname(created); dir = path.dirname(dir)) changed.push(path.dirname(dir));
   }
   await syncDirectories(changed);
+}
+
+/**
+ * What tells one version of a file from another without reading it. Rally writes by renaming a new file into place, and
+ * so does an editor: a new inode each time. A rewrite in place changes the change time, unless it keeps the size and
+ * falls within one tick of a coarse file-system clock; only a hand edit could do that, and the directory lock makes
+ * Rally the only writer while it runs.
+ */
+async function fileIdentity(file: string): Promise<string> {
+  const { ino, size, mtimeNs, ctimeNs } = await stat(file, { bigint: true });
+  return `${ino}:${size}:${mtimeNs}:${ctimeNs}`;
 }
 
 async function syncDirectories(directories: string[]): Promise<void> {

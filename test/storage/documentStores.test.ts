@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ContainerClient } from '@azure/storage-blob';
@@ -198,6 +198,19 @@ describe('FileDocumentStore', () => {
     assert.ok(await store.createIfAbsent('calls/broken', { n: 4 }), 'the key can be written again');
     assert.deepEqual((await store.get('calls/fine'))?.value, { n: 2 });
     assert.deepEqual((await collect(store.listByPrefix(''))).sort(), ['calls/broken', 'calls/fine']);
+  });
+
+  it('a document replaced on disk after this process wrote it is read from disk, not from what it wrote', async () => {
+    const store = await open();
+    const eTag = await store.createIfAbsent('calls/1', { n: 1 });
+    assert.deepEqual(await store.get('calls/1'), { value: { n: 1 }, eTag });
+    // The same length, so only the file's identity can tell the two apart; saved as editors save, by renaming.
+    const file = path.join(directory(), ...documentPath('calls/1'));
+    const text = await readFile(file, 'utf8');
+    await writeFile(`${file}.edited`, text.replace('"n":1', '"n":2'));
+    await rename(`${file}.edited`, file);
+
+    assert.deepEqual(await store.get('calls/1'), { value: { n: 2 }, eTag });
   });
 
   it('a file holding another key is unreadable too, not read as this one', async () => {
