@@ -66,15 +66,27 @@ export class BlobDocumentStore implements DocumentStore {
   }
 
   async get(key: string): Promise<StoredDocument | undefined> {
+    const document = await this.#download(key);
+    return document === 'unchanged' ? undefined : document;
+  }
+
+  async getIfChanged(key: string, eTag: string): Promise<StoredDocument | 'unchanged' | undefined> {
+    return this.#download(key, eTag);
+  }
+
+  /** The blob's document; with `unlessETag`, `unchanged` (Azure's 304 to If-None-Match) when that is still its eTag. */
+  async #download(key: string, unlessETag?: string): Promise<StoredDocument | 'unchanged' | undefined> {
     checkKey(key);
     let text: string;
     let eTag: string | undefined;
     try {
-      const response = await this.#blob(key).download(0, undefined, { abortSignal: this.#deadline() });
+      const conditions = unlessETag === undefined ? {} : { conditions: { ifNoneMatch: unlessETag } };
+      const response = await this.#blob(key).download(0, undefined, { ...conditions, abortSignal: this.#deadline() });
       eTag = response.etag;
       text = await readText(response.readableStreamBody);
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
+      if (statusOf(error) === 304 && unlessETag !== undefined) return 'unchanged';
       throw new StoreUnavailableError('read', key, { cause: error });
     }
     if (!eTag) throw new StoreUnavailableError('read', key, { cause: new Error('the response carried no ETag') });

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { LRUCache } from 'lru-cache';
 import type { RecordStore } from '../calling/records/recordStore.js';
 import type { Logger } from '../log/logger.js';
 import type { DocumentStore, StoredDocument } from './documentStore.js';
@@ -9,6 +10,9 @@ import { RecordUpdateConflictError } from './storageErrors.js';
  * store cannot read at all: the README says to start from an empty data directory. A later version bump upgrades here.
  */
 export const RECORD_SCHEMA_VERSION = 1;
+
+/** Records of one kind kept, frozen, for `update` to reuse while the store says they are unchanged; least recently used go first. */
+const KNOWN_RECORDS = 100;
 
 /** What a document holds: the record under `value`, so any JSON can be a record, tagged with its schema version. */
 interface Envelope {
@@ -26,13 +30,15 @@ export interface DocumentRecordStoreOptions {
 /**
  * A typed `RecordStore` over a `DocumentStore`, holding its records under `prefix` so one store carries several
  * record kinds. Values must be plain JSON; they are copied in and out. The value handed to `change` is deeply frozen:
- * returning the very object skips the write, so an in-place edit would otherwise be silently dropped.
+ * returning the very object skips the write (and `update` resolves to it), so an in-place edit would otherwise be
+ * silently dropped.
  *
  * A record of an unknown shape or schema version is moved aside under `quarantine/` and treated as absent, so one bad
  * record never stops the records around it (a document the store cannot read at all, the store moves aside itself).
  */
 export class DocumentRecordStore<T> implements RecordStore<T> {
   readonly #maxAttempts: number;
+  readonly #known = new LRUCache<string, { value: T; eTag: string }>({ max: KNOWN_RECORDS });
 
   constructor(
     private readonly store: DocumentStore,
@@ -51,11 +57,12 @@ export class DocumentRecordStore<T> implements RecordStore<T> {
   async update(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
     const storageKey = this.prefix + key;
     for (let attempt = 1; ; attempt++) {
-      const current = await this.#read(storageKey);
-      // The store hands out a fresh copy on every read (DocumentStore: "copied in and out"), so it is ours to freeze.
-      const given = current === undefined ? undefined : deepFreeze(current.value);
+      const current = await this.#readForUpdate(storageKey);
+      const given = current?.value;
       const next = change(given);
-      if (next === given) return current?.value;
+      if (next === given) return given;
+      // Whatever was written, the next update reads it afresh.
+      this.#known.delete(storageKey);
       const written = await this.#write(storageKey, current, next);
       if (written) return next === undefined ? undefined : jsonCopy(next);
       if (attempt >= this.#maxAttempts) throw new RecordUpdateConflictError(storageKey, attempt);
@@ -80,8 +87,32 @@ export class DocumentRecordStore<T> implements RecordStore<T> {
     return eTag !== undefined;
   }
 
+  /**
+   * The record as `update` hands it to `change`: deeply frozen, and kept (#known) so that when the store says it is
+   * unchanged it is neither read nor parsed again. A call record in a large meeting is tens of kilobytes of JSON, read
+   * for every burst of notifications about the call, and nearly every roster notification changes nothing.
+   */
+  async #readForUpdate(storageKey: string): Promise<{ value: T; eTag: string } | undefined> {
+    const known = this.#known.get(storageKey);
+    const document = known === undefined ? await this.store.get(storageKey) : await this.store.getIfChanged(storageKey, known.eTag);
+    if (document === 'unchanged') return known;
+    const current = await this.#checked(storageKey, document);
+    if (current === undefined) {
+      this.#known.delete(storageKey);
+      return undefined;
+    }
+    // The store hands out a fresh copy on every read (DocumentStore: "copied in and out"), so it is ours to freeze.
+    const frozen = { value: deepFreeze(current.value), eTag: current.eTag };
+    this.#known.set(storageKey, frozen);
+    return frozen;
+  }
+
   async #read(storageKey: string): Promise<{ value: T; eTag: string } | undefined> {
-    const document = await this.store.get(storageKey);
+    return this.#checked(storageKey, await this.store.get(storageKey));
+  }
+
+  /** The record a document holds, or undefined when there is none or it had to be moved aside. */
+  async #checked(storageKey: string, document: StoredDocument | undefined): Promise<{ value: T; eTag: string } | undefined> {
     if (document === undefined) return undefined;
     const envelope = document.value as Partial<Envelope> | null;
     if (typeof envelope !== 'object' || envelope === null || envelope.schema !== RECORD_SCHEMA_VERSION || !('value' in envelope)) {

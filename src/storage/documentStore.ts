@@ -21,6 +21,12 @@ export interface DocumentStore {
    * the key or the records around it.
    */
   get(key: string): Promise<StoredDocument | undefined>;
+  /**
+   * `unchanged` when the document's eTag is still `eTag`; otherwise as `get`. A caller that keeps what it read asks this
+   * to skip reading and copying a document that did not change: Blob Storage answers 304 to If-None-Match, and the file
+   * store knows the files it wrote itself.
+   */
+  getIfChanged(key: string, eTag: string): Promise<StoredDocument | 'unchanged' | undefined>;
   /** Writes `value` only if no document exists under `key`. Resolves to the new eTag, or undefined when one existed. */
   createIfAbsent(key: string, value: unknown): Promise<string | undefined>;
   /**

@@ -62,7 +62,7 @@ export class FileDocumentStore implements DocumentStore {
    * a document back while its file keeps that identity costs one stat instead of open, stat, read and close, and a call
    * record is read back for every burst of notifications about it. The least recently used text goes first.
    */
-  readonly #written = new LRUCache<string, { identity: string; text: string }>({
+  readonly #written = new LRUCache<string, { identity: string; text: string; eTag: string }>({
     maxSize: WRITTEN_TEXT_CHARACTERS,
     sizeCalculation: (entry) => Math.max(1, entry.text.length),
   });
@@ -125,6 +125,21 @@ export class FileDocumentStore implements DocumentStore {
       return this.#quarantine(key);
     }
     return stored && { value: stored.value, eTag: stored.eTag };
+  }
+
+  async getIfChanged(key: string, eTag: string): Promise<StoredDocument | 'unchanged' | undefined> {
+    checkKey(key);
+    this.#checkOpen('read', key);
+    const written = this.#written.get(key);
+    if (written?.eTag === eTag) {
+      try {
+        if ((await fileIdentity(this.#fileFor(key))) === written.identity) return 'unchanged';
+      } catch {
+        // Gone or unreadable: `get` below says which, as for any read.
+      }
+    }
+    const document = await this.get(key);
+    return document?.eTag === eTag ? 'unchanged' : document;
   }
 
   /** Moves an unreadable file aside (unless a write replaced it meanwhile) and reads the key again. */
@@ -313,7 +328,7 @@ export class FileDocumentStore implements DocumentStore {
     try {
       await writeDurably(file, text);
       // Writes of one key are serialized (#exclusive) and this process is the only writer: the file is the one just written.
-      this.#written.set(key, { identity: await fileIdentity(file), text });
+      this.#written.set(key, { identity: await fileIdentity(file), text, eTag });
     } catch (error) {
       throw new StoreUnavailableError('write', key, { cause: error });
     }

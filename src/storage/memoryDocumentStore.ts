@@ -23,6 +23,11 @@ export class MemoryDocumentStore implements DocumentStore {
     return entry && { value: JSON.parse(entry.json), eTag: entry.eTag };
   }
 
+  async getIfChanged(key: string, eTag: string): Promise<StoredDocument | 'unchanged' | undefined> {
+    checkKey(key);
+    return this.#entries.get(key)?.eTag === eTag ? 'unchanged' : this.get(key);
+  }
+
   async createIfAbsent(key: string, value: unknown): Promise<string | undefined> {
     checkKey(key);
     const json = toJson(key, value);

@@ -78,6 +78,10 @@ class GatedStore implements DocumentStore {
   get(key: string) {
     return this.inner.get(key);
   }
+
+  getIfChanged(key: string, eTag: string) {
+    return this.inner.getIfChanged(key, eTag);
+  }
   createIfAbsent(key: string, value: unknown) {
     return this.held(key, () => this.inner.createIfAbsent(key, value));
   }

@@ -71,6 +71,19 @@ export function describeDocumentStoreContract(name: string, open: () => Promise<
       assert.equal(await store.get('never/written'), undefined);
     });
 
+    it('getIfChanged answers unchanged while the eTag is current, the document once it changed, undefined once it is gone', async () => {
+      const first = await store.createIfAbsent('calls/1', { n: 1 });
+      assert.ok(first);
+      assert.equal(await store.getIfChanged('calls/1', first), 'unchanged');
+      const second = await store.putIfMatch('calls/1', { n: 2 }, first);
+      assert.ok(second);
+      assert.deepEqual(await store.getIfChanged('calls/1', first), { value: { n: 2 }, eTag: second });
+      assert.equal(await store.getIfChanged('calls/1', second), 'unchanged');
+      assert.equal(await store.deleteIfMatch('calls/1', second), true);
+      assert.equal(await store.getIfChanged('calls/1', second), undefined);
+      assert.equal(await store.getIfChanged('never/written', first), undefined);
+    });
+
     it('createIfAbsent stores the value and get returns it with the same eTag', async () => {
       const eTag = await store.createIfAbsent('calls/1', { state: 'ringing', list: [1, 'two', null], nested: { ok: true } });
       assert.equal(typeof eTag, 'string');

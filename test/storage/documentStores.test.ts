@@ -171,6 +171,7 @@ describe('FileDocumentStore', () => {
 
     const after = await open();
     assert.deepEqual(await after.get('calls/19:abc@thread.v2'), { value: { state: 'established' }, eTag });
+    assert.equal(await after.getIfChanged('calls/19:abc@thread.v2', eTag ?? ''), 'unchanged', 'judged by the eTag in the file');
     assert.deepEqual(await collect(after.listByPrefix('')), ['calls/19:abc@thread.v2', 'handles/Chat Room']);
     assert.ok(await after.putIfMatch('calls/19:abc@thread.v2', { state: 'terminated' }, eTag ?? ''));
   });
@@ -211,6 +212,16 @@ describe('FileDocumentStore', () => {
     await rename(`${file}.edited`, file);
 
     assert.deepEqual(await store.get('calls/1'), { value: { n: 2 }, eTag });
+  });
+
+  it('getIfChanged reads a document replaced on disk, whatever eTag the new file holds', async () => {
+    const store = await open();
+    const eTag = await store.createIfAbsent('calls/1', { n: 1 });
+    const file = path.join(directory(), ...documentPath('calls/1'));
+    await writeFile(`${file}.edited`, JSON.stringify({ key: 'calls/1', eTag: 'edited', value: { n: 2 } }));
+    await rename(`${file}.edited`, file);
+
+    assert.deepEqual(await store.getIfChanged('calls/1', eTag ?? ''), { value: { n: 2 }, eTag: 'edited' });
   });
 
   it('a file holding another key is unreadable too, not read as this one', async () => {

@@ -139,6 +139,10 @@ class WatchedDocuments implements DocumentStore {
     return this.inner.get(key);
   }
 
+  getIfChanged(key: string, eTag: string): Promise<StoredDocument | 'unchanged' | undefined> {
+    return this.inner.getIfChanged(key, eTag);
+  }
+
   async createIfAbsent(key: string, value: unknown): Promise<string | undefined> {
     await this.writing(key);
     return this.inner.createIfAbsent(key, value);
