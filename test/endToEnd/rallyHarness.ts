@@ -97,11 +97,18 @@ export class RallyHarness {
     const dataDir = (await makeTempDirectory('rally-http-')).path;
     const conversationType = options.conversationType ?? 'personal';
     const harness = new RallyHarness(sim, connector, await freePort(), dataDir, `a:${conversationType}-${randomUUID()}`, conversationType, options.env ?? {}, options.parts, options);
-    if ((options.instances ?? 1) > 1) {
-      harness.instancePorts = await Promise.all(Array.from({ length: options.instances! }, () => freePort()));
-      harness.proxy = await RoundRobinProxy.start(harness.port, harness.instancePorts);
+    try {
+      if ((options.instances ?? 1) > 1) {
+        harness.instancePorts = await Promise.all(Array.from({ length: options.instances! }, () => freePort()));
+        harness.proxy = await RoundRobinProxy.start(harness.port, harness.instancePorts);
+      }
+      await harness.startRally();
+    } catch (error) {
+      // The caller never gets a harness to close: what did start (another instance, the stand-ins) must not outlive
+      // this, or the test run cannot exit.
+      await harness.close();
+      throw error;
     }
-    await harness.startRally();
     return harness;
   }
 
@@ -135,7 +142,10 @@ export class RallyHarness {
     const logLevel = process.env.RALLY_TEST_LOG_LEVEL ?? 'info';
     if (this.instancePorts.length > 0) {
       const which = instance === undefined ? this.instancePorts.map((_, i) => i) : [instance];
-      await Promise.all(which.map(async (i) => (this.processes[i] = await RallyProcess.start({ ...env, PORT: String(this.instancePorts[i]), LOG_LEVEL: logLevel }))));
+      // allSettled: when one instance fails to start, the others are still recorded, so that close() stops them.
+      const started = await Promise.allSettled(which.map(async (i) => (this.processes[i] = await RallyProcess.start({ ...env, PORT: String(this.instancePorts[i]), LOG_LEVEL: logLevel }))));
+      const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
       return;
     }
     if (this.extras.separateProcess) {

@@ -16,7 +16,11 @@ export class RallyProcess {
     const output: string[] = [];
     const rally = new RallyProcess(child, output);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Rally did not start in time:\n${output.join('')}`)), deadlineMs);
+      const timer = setTimeout(() => {
+        // Not left running: nothing else holds it, and a live child keeps the test run from exiting.
+        child.kill('SIGKILL');
+        reject(new Error(`Rally did not start in time:\n${output.join('')}`));
+      }, deadlineMs);
       const onData = (chunk: Buffer) => {
         output.push(chunk.toString('utf8'));
         if (output.join('').includes('Rally is listening')) {
