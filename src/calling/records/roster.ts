@@ -54,6 +54,22 @@ function isPresent(entry: RosterEntry | undefined): entry is RosterEntry {
   return entry !== undefined && entry.removed === undefined;
 }
 
+/** Whether `entry` is what a full roster's `p` makes (entryFor, with no sequence number) and is present. */
+function describes(entry: RosterEntry, p: NotifiedParticipant): boolean {
+  return (
+    entry.key === p.key &&
+    entry.participantId === p.participantId &&
+    entry.kind === p.identity.kind &&
+    entry.identityId === p.identity.id &&
+    entry.displayName === p.identity.displayName &&
+    entry.muted === p.isMuted &&
+    entry.inLobby === p.isInLobby &&
+    entry.sequenceNumber === undefined &&
+    entry.removed === undefined &&
+    p.removed === undefined
+  );
+}
+
 /** How an entry moved from `before` to `after`, if that is worth telling the chat. */
 function changeBetween(before: RosterEntry | undefined, after: RosterEntry | undefined): RosterChange | undefined {
   if (!isPresent(before)) return isPresent(after) ? { kind: 'participantJoined', participant: after } : undefined;
@@ -64,6 +80,9 @@ function changeBetween(before: RosterEntry | undefined, after: RosterEntry | und
 
 /** A full roster is everyone in the call now: it replaces what Rally had, and whoever is missing from it left. */
 export function applyFullRoster(roster: readonly RosterEntry[], participants: readonly NotifiedParticipant[]): RosterUpdate {
+  // A roster sent again as it was (redelivered, or repeated within a burst) is recognised without building a new one:
+  // for a large meeting that is most of the cost of a notification that changes nothing.
+  if (participants.length === roster.length && participants.every((p, i) => describes(roster[i]!, p))) return { roster: [...roster], changes: [] };
   const before = new Map(roster.map((e) => [e.key, e]));
   const after = new Map(participants.map((p) => [p.key, entryFor(p)]));
   const changes: RosterChange[] = [];

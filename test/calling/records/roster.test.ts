@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { sameRoster } from '../../../src/calling/records/roster.js';
+import type { NotifiedParticipant } from '../../../src/calling/notifications/notificationEvents.js';
+import { applyFullRoster, applyRosterDelta, sameRoster } from '../../../src/calling/records/roster.js';
 import type { RosterEntry } from '../../../src/calling/records/roster.js';
 
 const alice: RosterEntry = { key: 'p-1', participantId: 'p-1', kind: 'user', identityId: 'u-1', displayName: 'Alice', muted: false, inLobby: false };
@@ -34,5 +35,35 @@ describe('sameRoster', () => {
     assert.equal(sameRoster([bob], [present]), false);
     assert.equal(sameRoster([alice, bob], [bob, alice]), false);
     assert.equal(sameRoster([alice, bob], [alice]), false);
+  });
+});
+
+describe('applyFullRoster', () => {
+  const participant: NotifiedParticipant = { key: 'p-1', participantId: 'p-1', identity: { kind: 'user', id: 'u-1', displayName: 'Alice' }, isMuted: false, isInLobby: false };
+  const stored = applyFullRoster([], [participant]).roster;
+
+  it('a roster sent again as it was changes nothing', () => {
+    assert.deepEqual(applyFullRoster(stored, [structuredClone(participant)]), { roster: stored, changes: [] });
+  });
+
+  it('a roster differing from the stored one in any field, or in whether someone left, makes a new roster', () => {
+    const variants: NotifiedParticipant[] = [
+      { ...participant, key: 'p-9' },
+      { ...participant, participantId: 'p-9' },
+      { ...participant, identity: { ...participant.identity, kind: 'guest' } },
+      { ...participant, identity: { ...participant.identity, id: 'u-9' } },
+      { ...participant, identity: { kind: 'user', id: 'u-1' } },
+      { ...participant, isMuted: true },
+      { ...participant, isInLobby: true },
+      { ...participant, removed: { reason: 'Left' } },
+    ];
+    for (const variant of variants) assert.equal(sameRoster(applyFullRoster(stored, [variant]).roster, stored), false, JSON.stringify(variant));
+    assert.deepEqual(applyFullRoster(stored, [{ ...participant, isMuted: true }]).changes.map((c) => c.kind), ['participantUpdated']);
+    assert.deepEqual(applyFullRoster(stored, [{ ...participant, removed: {} }]).changes.map((c) => c.kind), ['participantLeft']);
+  });
+
+  it('an entry a delta roster set (it has a sequence number) is replaced by the full roster\'s', () => {
+    const fromDelta = applyRosterDelta([], 3, [participant]).roster;
+    assert.equal(applyFullRoster(fromDelta, [participant]).roster[0]!.sequenceNumber, undefined);
   });
 });
