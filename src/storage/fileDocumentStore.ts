@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LRUCache } from 'lru-cache';
@@ -58,11 +58,13 @@ export class FileDocumentStore implements DocumentStore {
   readonly #tails = new Map<string, Promise<void>>();
   readonly #onQuarantined: OnQuarantined | undefined;
   /**
-   * The text of documents this process wrote, with the identity their file had right after (see fileIdentity). Reading
-   * a document back while its file keeps that identity costs one stat instead of open, stat, read and close, and a call
-   * record is read back for every burst of notifications about it. The least recently used text goes first.
+   * The text of documents this process wrote. While it holds the directory lock it is the only writer, so what it wrote
+   * last is what the file holds, and reading it back needs no file system call: a call record is read back for every
+   * burst of notifications about it. (A file changed by hand while Rally runs is therefore not seen until Rally
+   * restarts, and its next write replaces it; the README says to stop Rally before touching the data directory.) The
+   * least recently used text goes first.
    */
-  readonly #written = new LRUCache<string, { identity: string; text: string; eTag: string }>({
+  readonly #written = new LRUCache<string, { text: string; eTag: string }>({
     maxSize: WRITTEN_TEXT_CHARACTERS,
     sizeCalculation: (entry) => Math.max(1, entry.text.length),
   });
@@ -130,14 +132,7 @@ export class FileDocumentStore implements DocumentStore {
   async getIfChanged(key: string, eTag: string): Promise<StoredDocument | 'unchanged' | undefined> {
     checkKey(key);
     this.#checkOpen('read', key);
-    const written = this.#written.get(key);
-    if (written?.eTag === eTag) {
-      try {
-        if ((await fileIdentity(this.#fileFor(key))) === written.identity) return 'unchanged';
-      } catch {
-        // Gone or unreadable: `get` below says which, as for any read.
-      }
-    }
+    if (this.#ownWrite(key)?.eTag === eTag) return 'unchanged';
     const document = await this.get(key);
     return document?.eTag === eTag ? 'unchanged' : document;
   }
@@ -182,7 +177,7 @@ export class FileDocumentStore implements DocumentStore {
     const json = toJson(key, value);
     this.#checkWritable('write', key);
     return this.#exclusive(key, async () => {
-      if ((await this.#read(key))?.eTag !== eTag) return undefined;
+      if ((await this.#currentETag(key)) !== eTag) return undefined;
       return this.#write(key, json);
     });
   }
@@ -191,7 +186,7 @@ export class FileDocumentStore implements DocumentStore {
     checkKey(key);
     this.#checkWritable('delete', key);
     return this.#exclusive(key, async () => {
-      if ((await this.#read(key))?.eTag !== eTag) return false;
+      if ((await this.#currentETag(key)) !== eTag) return false;
       const file = this.#fileFor(key);
       this.#written.delete(key);
       try {
@@ -312,23 +307,27 @@ export class FileDocumentStore implements DocumentStore {
     return parsed;
   }
 
-  /** The file's text: from #written when the file is still the one this process wrote last, otherwise from disk. */
+  /** The file's text: what this process wrote last, or else from disk. */
   async #readText(key: string): Promise<string> {
-    const file = this.#fileFor(key);
-    const written = this.#written.get(key);
-    if (written !== undefined && (await fileIdentity(file)) === written.identity) return written.text;
-    return readFile(file, 'utf8');
+    return this.#ownWrite(key)?.text ?? readFile(this.#fileFor(key), 'utf8');
+  }
+
+  async #currentETag(key: string): Promise<string | undefined> {
+    return this.#ownWrite(key)?.eTag ?? (await this.#read(key))?.eTag;
+  }
+
+  /** What this process wrote last under `key`, while it is still the only writer. */
+  #ownWrite(key: string): { text: string; eTag: string } | undefined {
+    return this.#lock.lost ? undefined : this.#written.get(key);
   }
 
   async #write(key: string, json: string): Promise<string> {
     const eTag = randomUUID();
     const text = `{"key":${JSON.stringify(key)},"eTag":${JSON.stringify(eTag)},"value":${json}}`;
-    const file = this.#fileFor(key);
     this.#written.delete(key);
     try {
-      await writeDurably(file, text);
-      // Writes of one key are serialized (#exclusive) and this process is the only writer: the file is the one just written.
-      this.#written.set(key, { identity: await fileIdentity(file), text, eTag });
+      await writeDurably(this.#fileFor(key), text);
+      this.#written.set(key, { text, eTag });
     } catch (error) {
       throw new StoreUnavailableError('write', key, { cause: error });
     }
@@ -388,17 +387,6 @@ async function writeDurably(file: string, text: string): Promise<void> {
     for (let dir = directory; dir !== path.dirname(created); dir = path.dirname(dir)) changed.push(path.dirname(dir));
   }
   await syncDirectories(changed);
-}
-
-/**
- * What tells one version of a file from another without reading it. Rally writes by renaming a new file into place, and
- * so does an editor: a new inode each time. A rewrite in place changes the change time, unless it keeps the size and
- * falls within one tick of a coarse file-system clock; only a hand edit could do that, and the directory lock makes
- * Rally the only writer while it runs.
- */
-async function fileIdentity(file: string): Promise<string> {
-  const { ino, size, mtimeNs, ctimeNs } = await stat(file, { bigint: true });
-  return `${ino}:${size}:${mtimeNs}:${ctimeNs}`;
 }
 
 async function syncDirectories(directories: string[]): Promise<void> {
