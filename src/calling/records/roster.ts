@@ -136,6 +136,8 @@ void everyFieldCompared;
 
 /** An absent field and one set to undefined (which JSON never stores) compare alike. */
 function sameEntry(a: RosterEntry, b: RosterEntry): boolean {
+  // The very entry, as applyFullRoster keeps it for a roster sent again unchanged.
+  if (a === b) return true;
   for (const field of PLAIN_FIELDS) if (a[field] !== b[field]) return false;
   return a.removed === undefined ? b.removed === undefined : b.removed !== undefined && a.removed.reason === b.removed.reason;
 }
