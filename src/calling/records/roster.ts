@@ -54,7 +54,11 @@ function isPresent(entry: RosterEntry | undefined): entry is RosterEntry {
   return entry !== undefined && entry.removed === undefined;
 }
 
-/** Whether `entry` is what a full roster's `p` makes (entryFor, with no sequence number) and is present. */
+/**
+ * Whether `entry` is what a full roster's `p` makes (entryFor, with no sequence number) and is present: the same test
+ * as `sameEntry(entry, entryFor(p))` without building the entry, which measurably slowed /api/calling. It mirrors
+ * entryFor field by field, so a field added to RosterEntry goes into both (sameEntry's compile check is the reminder).
+ */
 function describes(entry: RosterEntry, p: NotifiedParticipant): boolean {
   return (
     entry.key === p.key &&
