@@ -57,14 +57,15 @@ export class ChatReporter implements ChatReports {
 
 /**
  * One line per outcome, without saying a thing twice: a one-to-one call that ends because the person declined is
- * reported by the decline, and a call that moved into a group call by the move.
+ * reported by the decline, a call that moved into a group call by the move, and an end that Graph's refusal of
+ * someone's request revealed by the answer to that request.
  */
 function callReportLines(call: CallRecord, changes: readonly CallChange[]): string[] {
   const saidWhy = changes.some(
     (c) => c.kind === 'movedIntoGroupCall' || (c.kind === 'inviteeUpdated' && (c.invitee.outcome === 'declined' || c.invitee.outcome === 'failed')),
   );
   // The decline or the move already says why the call ended, and the card shows that it did.
-  return changes.flatMap((change) => (change.kind === 'ended' && (call.replacedBy !== undefined || saidWhy) ? [] : callLines(call, change)));
+  return changes.flatMap((change) => (change.kind === 'ended' && (call.replacedBy !== undefined || saidWhy || change.answered) ? [] : callLines(call, change)));
 }
 
 function callLines(call: CallRecord, change: CallChange): string[] {

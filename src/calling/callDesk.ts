@@ -369,13 +369,14 @@ export class CallDesk {
 
   /**
    * Runs a request about a call; when Graph answers that the call no longer exists, the call is recorded as ended
-   * (so `calls` stops listing it and its card shows the end) before the error goes on to the person.
+   * (so `calls` stops listing it and its card shows the end) before the error goes on to the person, whose answer
+   * is then the chat's one line about it.
    */
   private async settlingGone<T>(callId: string, request: () => Promise<T>): Promise<T> {
     try {
       return await request();
     } catch (error) {
-      if (error instanceof CallingApiError && error.code === 'callNotFound' && (await recordEnded(this.options.calls, callId, GONE_AT_GRAPH, this.now().toISOString()))) {
+      if (error instanceof CallingApiError && error.code === 'callNotFound' && (await recordEnded(this.options.calls, callId, GONE_AT_GRAPH, this.now().toISOString(), { answered: true }))) {
         await this.options.jobs.followUp(callId);
       }
       throw error;

@@ -98,7 +98,7 @@ export type CallRecordEvent =
 export type CallChange =
   | { kind: 'stateChanged'; from: CallState; to: CallState }
   /** The call ended; `reason` is one plain sentence. */
-  | { kind: 'ended'; reason: string }
+  | { kind: 'ended'; reason: string; answered?: true }
   /** Graph said why only after the end was reported. */
   | { kind: 'endReasonUpdated'; reason: string }
   | { kind: 'movedIntoGroupCall'; groupCallId: string; groupCallHandle?: string }
