@@ -25,6 +25,8 @@ describe('Lifecycle', function () {
 
     await h.startRally();
     await h.connector.until(() => /Ended/.test(cardSays(cardId)), 'the card showing the end', 15_000);
+    // The line follows the card's update; waiting for it keeps it from landing after the answer to "calls".
+    await h.connector.lineContaining('#1 ended.');
     assert.ok(h.graph('GET', CALLS).length >= 1, 'Rally asked Graph about the call');
     await h.say('calls');
     assert.equal(h.connector.lines().at(-1), 'No calls are going on from this chat.');

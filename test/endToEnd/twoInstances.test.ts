@@ -122,6 +122,8 @@ describe('Two Rally instances on one Blob Storage container (Azurite)', function
     h.pin(undefined);
 
     await h.connector.until(() => /Ended/.test(cardSays(cardId)), 'the card showing the end, told by B', 20_000);
+    // The line follows the card's update; waiting for it keeps it from landing after the answer to "calls".
+    await h.connector.lineContaining('#1 ended.');
     assert.equal(h.connector.cardPosts().length, 1);
     await h.say('calls', { instance: 1 });
     assert.match(h.connector.lines().at(-1)!, /No calls are going on/);
