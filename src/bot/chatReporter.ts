@@ -57,14 +57,14 @@ export class ChatReporter implements ChatReports {
 
 /**
  * One line per outcome, without saying a thing twice: a one-to-one call that ends because the person declined is
- * reported by the decline, a call that moved into a group call by the move, and an end that Graph's refusal of
- * someone's request revealed by the answer to that request.
+ * reported by the decline, a call that moved into a group call by the group call's line about who moved in, and an
+ * end that Graph's refusal of someone's request revealed by the answer to that request.
  */
 function callReportLines(call: CallRecord, changes: readonly CallChange[]): string[] {
   const saidWhy = changes.some(
     (c) => c.kind === 'movedIntoGroupCall' || (c.kind === 'inviteeUpdated' && (c.invitee.outcome === 'declined' || c.invitee.outcome === 'failed')),
   );
-  // The decline or the move already says why the call ended, and the card shows that it did.
+  // The decline, or the group call's line about the move, already says why the call ended, and the card shows that it did.
   return changes.flatMap((change) => (change.kind === 'ended' && (call.replacedBy !== undefined || saidWhy || change.answered) ? [] : callLines(call, change)));
 }
 
@@ -74,8 +74,6 @@ function callLines(call: CallRecord, change: CallChange): string[] {
     case 'ended':
       // "The call ended." says nothing more than "#3 ended.".
       return [change.reason === callEndedText(undefined) ? `${name} ended.` : `${name} ended. ${change.reason}`];
-    case 'movedIntoGroupCall':
-      return [`${name} moved into group call ${change.groupCallHandle ?? ''}`.trimEnd() + '.'];
     case 'inviteeUpdated': {
       const who = inviteeName(change.invitee);
       if (change.invitee.outcome === 'declined') return [`${who} declined ${name}.${change.invitee.reason ? ` ${change.invitee.reason}` : ''}`];

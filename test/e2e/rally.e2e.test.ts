@@ -92,7 +92,6 @@ describe('Rally in the Agents Playground (browser)', function () {
   it('escalates a one-to-one call into a group call from the Escalate button', async function () {
     const peerToPeer = await chat.sendAndWaitForCard('call adelev@contoso.com');
     await peerToPeer.getByText('Connected', { exact: true }).waitFor();
-    const p2pHandle = await handleOf(peerToPeer);
 
     await cardTextField(peerToPeer, PEOPLE_FIELD).fill('alexw@contoso.com');
     const groupCall = await chat.newCardAfter(() => cardButton(peerToPeer, 'Escalate').click());
@@ -101,7 +100,7 @@ describe('Rally in the Agents Playground (browser)', function () {
 
     await peerToPeer.getByText('Moved', { exact: true }).waitFor();
     await peerToPeer.getByText(`The call moved into group call ${groupHandle}.`).waitFor();
-    await chat.botMessage(`${p2pHandle} moved into group call ${groupHandle}.`).waitFor();
+    await chat.botMessage(`Adele Vance moved into ${groupHandle}.`).waitFor();
     await groupCall.getByText('Connected', { exact: true }).waitFor();
     await chat.screenshot(`${SCREENSHOTS}/escalate.png`);
     await hangUp(groupCall);

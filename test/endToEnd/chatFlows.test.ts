@@ -159,7 +159,8 @@ describe('Rally chat commands over HTTP', function () {
     assert.ok(invites[0]!.url.endsWith(`/communications/calls/${groupCallId}/participants/invite`), 'the invite goes to the group call');
 
     assert.match(cardSays(p2p.cardId), /Moved/);
-    await h.connector.lineContaining('moved into');
+    // One move, one line: the one-to-one call's card shows where it went, and its end goes unsaid.
+    assert.deepEqual(h.connector.lines().filter((l) => /moved|ended/.test(l)), ['Adele Vance moved into #2.']);
   });
 
   it('hangs up the call on "hangup" and the card ends up Ended', async () => {
