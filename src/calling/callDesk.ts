@@ -11,7 +11,7 @@ import { adopt, callOf } from './records/callDocument.js';
 import { GONE_AT_GRAPH, recordEnded } from './records/callEnds.js';
 import type { CallDocument, StoredCall } from './records/callDocument.js';
 import { newCallRecord, withInvitees } from './records/callRecord.js';
-import type { CallKind, CallRecord, PageLink } from './records/callRecord.js';
+import type { CallKind, CallRecord, Invitee, PageLink } from './records/callRecord.js';
 import type { CallingService } from './requests/callingService.js';
 import type { CallPolicy } from './policy/callPolicy.js';
 import { randomClientContext } from './requests/clientContext.js';
@@ -563,10 +563,15 @@ export class CallDesk {
     try {
       await this.settlingGone(call.callId, () => send(clientContext));
     } catch (error) {
-      await this.options.operations.delete(clientContext);
+      // An invite that may have reached Graph keeps its record, so a redelivery of the activity never sends it again
+      // (Graph has no idempotency key), and its result notification still finds the operation if Graph did send it.
+      // The card drops those still shown ringing, which Rally no longer knows; a result that came first stays.
+      const uncertain = error instanceof CallingApiError && error.uncertain;
+      if (!uncertain) await this.options.operations.delete(clientContext);
       await this.options.calls.update(call.callId, (document) => {
         const current = callOf(document);
-        return current ? { ...current, invitees: current.invitees.filter((i) => i.clientContext !== clientContext) } : document;
+        const kept = (i: Invitee) => i.clientContext !== clientContext || (uncertain && i.outcome !== 'ringing');
+        return current ? { ...current, invitees: current.invitees.filter(kept) } : document;
       });
       throw error;
     }

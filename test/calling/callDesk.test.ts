@@ -142,6 +142,44 @@ describe('CallDesk', () => {
       const call = await f.desk.callInChat(chatRequest(), handleRef(1));
       assert.deepEqual(call.invitees.map((i) => i.target), [adele]);
     });
+    it('keeps the operation of an invite whose answer was lost, so a redelivery sends nothing, and shows nobody ringing', async () => {
+      await seedCall(f, 'group-call', 'group', { targets: [adele] });
+      const lost = new CallingApiError('graphTimeout', 'Microsoft Graph did not answer within 1 second.', { status: 0 }, { uncertain: true });
+      const send = f.api.inviteParticipants.bind(f.api);
+      f.api.inviteParticipants = async (tenantId, callId, body) => {
+        await send(tenantId, callId, body);
+        throw lost;
+      };
+      const request = { ...chatRequest(), activityKey: 'message/chat-1/msg-lost' };
+
+      await assert.rejects(f.desk.invite(request, handleRef(1), [alex]), (error) => error === lost);
+      await f.desk.invite(request, handleRef(1), [alex]);
+
+      assert.equal(f.api.all('inviteParticipants').length, 1, 'the redelivery sent nothing');
+      const { clientContext } = f.api.only('inviteParticipants').body;
+      assert.equal((await f.operations.get(clientContext))?.status, 'running');
+      const call = await f.desk.callInChat(chatRequest(), handleRef(1));
+      assert.deepEqual(call.invitees.map((i) => i.target), [adele]);
+    });
+
+    it('keeps an invitee whose result came before the lost answer turned into an error', async () => {
+      await seedCall(f, 'group-call', 'group', { targets: [adele] });
+      const send = f.api.inviteParticipants.bind(f.api);
+      f.api.inviteParticipants = async (tenantId, callId, body) => {
+        await send(tenantId, callId, body);
+        // Graph's result notification overtook the answer that never came: Alex joined.
+        await f.calls.update(callId, (document) => {
+          const call = callOf(document)!;
+          return { ...call, invitees: call.invitees.map((i) => (i.clientContext === body.clientContext ? { ...i, outcome: 'joined' as const } : i)) };
+        });
+        throw new CallingApiError('graphTimeout', 'Microsoft Graph did not answer within 1 second.', { status: 0 }, { uncertain: true });
+      };
+
+      await assert.rejects(f.desk.invite(chatRequest(), handleRef(1), [alex]), CallingApiError);
+
+      const call = await f.desk.callInChat(chatRequest(), handleRef(1));
+      assert.deepEqual(call.invitees.map((i) => [i.target, i.outcome]), [[adele, 'ringing'], [alex, 'joined']]);
+    });
   });
 
   describe('move', () => {

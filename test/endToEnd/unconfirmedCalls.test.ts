@@ -1,6 +1,8 @@
 // A call Graph placed although its answer never reached Rally: the chat is told the truth, nothing is sent twice,
 // and the call's own notifications (through the id in the callbackUri) bring it onto a card that `calls` lists.
+// An invite whose answer was lost is never sent twice either, and its result is still reported.
 import assert from 'node:assert/strict';
+import { demoDirectory } from '../../src/simulator/index.js';
 import { RallyHarness } from './rallyHarness.js';
 
 const CREATE_CALL = { method: 'POST', path: '/communications/calls' } as const;
@@ -38,5 +40,29 @@ describe('A call whose create answer is lost', () => {
 
     assert.equal(h.createCallRequests().length, 1);
     assert.equal(h.connector.cardPosts().length, 0);
+  });
+});
+
+describe('An invite whose answer is lost', () => {
+  let h: RallyHarness;
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('says it may have gone through, sends nothing on a redelivery, and still reports the result Graph sends', async () => {
+    // The phone picks up only after Rally gave up waiting for Graph's answer: the result comes after the error.
+    const directory = { ...demoDirectory, phones: [{ number: '+14255550199', outcome: 'answer' as const, ringsForMs: 2500 }] };
+    h = await RallyHarness.start({ simulator: { directory }, env: { GRAPH_TIMEOUT_MS: '1000' } });
+    await h.placeCall('call adelev@contoso.com alexw@contoso.com');
+    h.sim.failNext({ method: 'POST', path: /\/participants\/invite$/, answerAfterMs: 1500 });
+
+    await h.say('invite +14255550199', { id: 'msg-invite-slow' });
+    assert.match(h.connector.lines().at(-1)!, /did not answer within 1 second.*did not resend the request.*may still have gone through/);
+    await h.say('invite +14255550199', { id: 'msg-invite-slow' });
+    await h.settle();
+
+    assert.equal(h.inviteRequests().length, 1);
+    await h.connector.lineContaining('+14255550199 joined the call');
   });
 });
