@@ -234,34 +234,53 @@ export class CallDesk {
     return operation;
   }
 
-  /** Second step of an escalation, when the group call is established. Does nothing when none is pending. */
+  /**
+   * Second step of an escalation, when the group call is established. Does nothing when none is pending. Its invites
+   * take their clientContext from the group call and are each recorded before they are sent, so however often this
+   * runs (two notifications at once, again after a crash) each is sent at most once. The step stays pending until
+   * Graph answered (or may have): a run cut short before that, by a crash or the store, leaves it to the next run.
+   */
   async continueEscalation(groupCall: CallRecord): Promise<OperationRecord | undefined> {
     const pending = groupCall.pendingEscalation;
     if (pending === undefined || groupCall.state !== 'established') return undefined;
-    // Claim the step first, so two notifications for the same call cannot both send the invite.
-    let claimed = false;
-    await this.options.calls.update(groupCall.callId, (document) => {
+    const peerToPeer = await this.call(pending.peerToPeerCallId);
+    if (!peerToPeer?.invitees[0]) {
+      await this.escalationTaken(groupCall.callId);
+      return undefined;
+    }
+    const request: ChatRequest = {
+      chatKey: groupCall.chatKey,
+      tenantId: groupCall.tenantId,
+      requestedBy: groupCall.placedBy,
+      activityKey: `escalation/${groupCall.callId}`,
+    };
+    try {
+      const operation = await this.moveInto(request, groupCall, peerToPeer);
+      const phones = pending.thenInvite ?? [];
+      if (phones.length > 0) {
+        await audited(this.options.audit, { audit: 'inviteSent', request, targets: phones, via: 'invite' }, (subject) => {
+          subject.callId = groupCall.callId;
+          return this.sendInvite(request, groupCall, 'invite', phones, (clientContext) =>
+            this.options.service.invite(groupCall.tenantId, groupCall.callId, phones, { clientContext }),
+          );
+        });
+      }
+      await this.escalationTaken(groupCall.callId);
+      return operation;
+    } catch (error) {
+      // Graph's refusal ends the step (the follow-up tells the chat); running it again would only be refused again.
+      if (error instanceof CallingApiError) await this.escalationTaken(groupCall.callId);
+      throw error;
+    }
+  }
+
+  private async escalationTaken(groupCallId: string): Promise<void> {
+    await this.options.calls.update(groupCallId, (document) => {
       const current = callOf(document);
-      claimed = current?.pendingEscalation !== undefined;
-      if (!current || !claimed) return document;
+      if (current?.pendingEscalation === undefined) return document;
       const { pendingEscalation: _done, ...rest } = current;
       return rest;
     });
-    if (!claimed) return undefined;
-    const peerToPeer = await this.call(pending.peerToPeerCallId);
-    if (!peerToPeer?.invitees[0]) return undefined;
-    const request: ChatRequest = { chatKey: groupCall.chatKey, tenantId: groupCall.tenantId, requestedBy: groupCall.placedBy };
-    const operation = await this.moveInto(request, groupCall, peerToPeer);
-    const phones = pending.thenInvite ?? [];
-    if (phones.length > 0) {
-      await audited(this.options.audit, { audit: 'inviteSent', request, targets: phones, via: 'invite' }, (subject) => {
-        subject.callId = groupCall.callId;
-        return this.sendInvite(request, groupCall, 'invite', phones, (clientContext) =>
-          this.options.service.invite(groupCall.tenantId, groupCall.callId, phones, { clientContext }),
-        );
-      });
-    }
-    return operation;
   }
 
   /** `move <person> from <call> to <call>`: both meetings Rally is in; the person must be in the first. */

@@ -5,7 +5,7 @@
 // - `intent:<intentId>`: an intent's deadline. Adopt the call its notifications named, or tell the chat plainly
 //   that Graph never confirmed the call.
 import type { Logger } from '../log/logger.js';
-import { userMessageOf } from '../errors/rallyError.js';
+import { CallingApiError } from './errors.js';
 import type { CallDesk, DeskJobs } from './callDesk.js';
 import type { ChatReports } from './chatReports.js';
 import type { CallIntent } from './intents/callIntent.js';
@@ -109,9 +109,11 @@ export class CallFollowUps implements DeskJobs {
     try {
       await this.desk.continueEscalation(call);
     } catch (error) {
+      // Only Graph's answer ends the step; anything else (the store) left it pending, for this job to run again.
+      if (!(error instanceof CallingApiError)) throw error;
       this.options.log.warn({ err: error, callId }, 'could not move the one-to-one call into the group call');
       const target = call.handle ?? 'the group call';
-      await this.options.reports.tell(call.chatKey, `Could not move the one-to-one call into ${target}. ${userMessageOf(error, 'Please try "escalate" again.')}`);
+      await this.options.reports.tell(call.chatKey, `Could not move the one-to-one call into ${target}. ${error.userMessage}`);
     }
   }
 

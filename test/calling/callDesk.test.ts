@@ -339,6 +339,61 @@ describe('CallDesk', () => {
       assert.deepEqual(invites, [[adele.id], ['+14255550100']], 'the party moves in first, then the number is invited');
     });
 
+    describe('the escalation\'s second step', () => {
+      const phone = { kind: 'phone' as const, number: '+14255550100' as E164 };
+      const invited = () => f.api.all('inviteParticipants').map((q) => q.body.participants.map((p) => p.identity.user?.id ?? p.identity.phone?.id));
+
+      async function establishedEscalation() {
+        await seedCall(f, 'p2p-call', 'peerToPeer', { targets: [adele] });
+        const outcome = await f.desk.invite(chatRequest(), undefined, [alex, phone]);
+        const group = outcome.kind === 'escalated' ? outcome.groupCall : assert.fail('not escalated');
+        return callOf(await f.calls.update(group.callId, (d) => d && { ...callOf(d)!, state: 'established' }))!;
+      }
+
+      it('sends each of its invites once, however often it runs: at once, or again from an older copy of the call', async () => {
+        const group = await establishedEscalation();
+        await Promise.all([f.desk.continueEscalation(group), f.desk.continueEscalation(group)]);
+        await f.desk.continueEscalation(group);
+        assert.deepEqual(invited(), [[adele.id], ['+14255550100']]);
+        assert.equal(callOf(await f.calls.get(group.callId))?.pendingEscalation, undefined);
+      });
+
+      it('is not lost when a run is cut short before its invite was recorded: the next run takes it', async () => {
+        const group = await establishedEscalation();
+        const update = f.operations.update.bind(f.operations);
+        f.operations.update = async () => {
+          throw new Error('store unavailable');
+        };
+        await assert.rejects(f.desk.continueEscalation(group), /store unavailable/);
+        assert.deepEqual(invited(), [], 'nothing was sent unrecorded');
+
+        f.operations.update = update;
+        await f.desk.continueEscalation(callOf(await f.calls.get(group.callId))!);
+        assert.deepEqual(invited(), [[adele.id], ['+14255550100']]);
+      });
+
+      it('stays pending when a run is cut short after its invites, and the next run sends nothing again', async () => {
+        const group = await establishedEscalation();
+        const update = f.calls.update.bind(f.calls);
+        let storeDown = true;
+        f.calls.update = async (key, change) => {
+          // The store fails the write that would clear the step, as when Rally dies right there.
+          if (storeDown && key === group.callId && callOf(change(await f.calls.get(key)))?.pendingEscalation === undefined) {
+            throw new Error('store unavailable');
+          }
+          return update(key, change);
+        };
+        await assert.rejects(f.desk.continueEscalation(group), /store unavailable/);
+        assert.deepEqual(invited(), [[adele.id], ['+14255550100']], 'both invites went out before the run was cut short');
+        assert.ok(callOf(await f.calls.get(group.callId))?.pendingEscalation, 'the step is still pending');
+
+        storeDown = false;
+        await f.desk.continueEscalation(callOf(await f.calls.get(group.callId))!);
+        assert.deepEqual(invited(), [[adele.id], ['+14255550100']]);
+        assert.equal(callOf(await f.calls.get(group.callId))?.pendingEscalation, undefined);
+      });
+    });
+
     it('escalate starts a group call ringing the new people, then moves the one-to-one party in', async () => {
       await seedCall(f, 'p2p-call', 'peerToPeer', { targets: [adele] });
 

@@ -6,7 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CallFollowUps } from '../../src/calling/callFollowUps.js';
 import type { CallDesk } from '../../src/calling/callDesk.js';
 import type { ChatReports } from '../../src/calling/chatReports.js';
-import { InvalidRequestError } from '../../src/calling/errors.js';
+import { CallingApiError } from '../../src/calling/errors.js';
 import type { CallIntent, IntentStep } from '../../src/calling/intents/callIntent.js';
 import { JobRunner } from '../../src/calling/jobs/jobRunner.js';
 import { dueOfKey } from '../../src/calling/jobs/jobs.js';
@@ -19,6 +19,7 @@ import type { RecordStore } from '../../src/calling/records/recordStore.js';
 import type { PageRecord } from '../../src/calling/paging/pageRecord.js';
 import type { UserTarget } from '../../src/calling/targets/people.js';
 import { createLogger } from '../../src/log/logger.js';
+import { StoreUnavailableError } from '../../src/storage/storageErrors.js';
 import { AT, REQUESTER, TENANT_ID, buildCallDesk, intentAt } from '../support/callDeskFixture.js';
 import { MemoryRecordStore } from '../support/memoryRecordStore.js';
 
@@ -339,15 +340,34 @@ describe('CallFollowUps', () => {
 
     it("takes an established group call's pending escalation step first, and tells the chat when it fails", async () => {
       const desk = new NotedDesk();
-      desk.escalationError = new InvalidRequestError('escalateFailed', 'Adele is no longer in the call.');
+      desk.escalationError = new CallingApiError('callNotFound', 'That call no longer exists; it may have ended already.', { status: 404 });
       const b = build({ desk });
       await seedCall(b, { handle: '#2', pendingEscalation: { peerToPeerCallId: 'p2p-call' }, unreported: [established] });
 
       await b.followUps.followUp(CALL_ID);
       await b.runner.idle();
       assert.deepEqual(desk.escalations, [CALL_ID]);
-      assert.deepEqual(b.chat.told, [{ chatKey: 'chat-1', line: 'Could not move the one-to-one call into #2. Adele is no longer in the call.' }]);
+      assert.deepEqual(b.chat.told, [{ chatKey: 'chat-1', line: 'Could not move the one-to-one call into #2. That call no longer exists; it may have ended already.' }]);
       assert.equal(b.chat.reported.length, 1, 'the news is still told');
+    });
+    it('runs the job again when the store failed under the escalation step, which is then still pending, and tells the chat nothing of it', async () => {
+      const desk = new NotedDesk();
+      desk.escalationError = new StoreUnavailableError('put', 'calls/group-call', { cause: new Error('ECONNREFUSED') });
+      const b = build({ desk });
+      await seedCall(b, { handle: '#2', pendingEscalation: { peerToPeerCallId: 'p2p-call' }, unreported: [established] });
+
+      await b.followUps.followUp(CALL_ID);
+      await b.runner.idle();
+      const [retry, ...more] = await b.jobs();
+      assert.deepEqual(more, []);
+      assert.equal(retry?.job.failures, 1, 'the job failed and waits to run again');
+
+      desk.escalationError = undefined;
+      b.clock.set(dueOfKey(retry!.key));
+      await b.tick();
+      assert.deepEqual(desk.escalations, [CALL_ID, CALL_ID]);
+      assert.deepEqual(b.chat.told, []);
+      assert.equal(b.chat.reported.length, 1, 'the news is told once the step was taken');
     });
   });
 
