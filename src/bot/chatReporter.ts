@@ -26,11 +26,8 @@ export class ChatReporter implements ChatReports {
   constructor(private readonly options: ChatReporterOptions) {}
 
   async reportCall(call: StoredCall, news: readonly CallNews[]): Promise<void> {
-    const changes = news.filter((n): n is CallChange => n.kind !== 'operationFinished');
-    const lines = [
-      ...callReportLines(call, changes),
-      ...news.flatMap((n) => (n.kind === 'operationFinished' ? operationLines(call, n.operation) : [])),
-    ];
+    const changes = news.filter((n): n is CallChange => !STEP_NEWS.has(n.kind));
+    const lines = [...callReportLines(call, changes), ...news.flatMap((n) => stepLines(call, n))];
     await this.options.chats.post(call.chatKey, async (context) => {
       if (call.needsCard) await this.options.cards.post(context, call);
       else await this.options.cards.update(context, call);
@@ -80,6 +77,23 @@ function callLines(call: CallRecord, change: CallChange): string[] {
       if (change.invitee.outcome === 'failed') return [`${who} could not join ${name}. ${change.invitee.reason ?? ''}`.trimEnd()];
       return [];
     }
+    default:
+      return [];
+  }
+}
+
+/** News about a step Rally took on the call rather than about the call itself. */
+const STEP_NEWS = new Set<CallNews['kind']>(['operationFinished', 'escalationFailed', 'escalationUnknown']);
+
+function stepLines(call: CallRecord, news: CallNews): string[] {
+  const into = call.handle ?? 'the group call';
+  switch (news.kind) {
+    case 'operationFinished':
+      return operationLines(call, news.operation);
+    case 'escalationFailed':
+      return [`Could not move the one-to-one call into ${into}. ${news.reason}`];
+    case 'escalationUnknown':
+      return [`Rally stopped while it was moving the one-to-one call into ${into}, so it cannot tell whether the move happened: the card of ${into} shows who is in it.`];
     default:
       return [];
   }

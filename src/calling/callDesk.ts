@@ -7,11 +7,11 @@ import { callIdForHandle, handleText, withHandle } from './records/callHandles.j
 import type { CallRef, ChatCalls } from './records/callHandles.js';
 import { newIntentId, stepped } from './intents/callIntent.js';
 import type { CallIntent } from './intents/callIntent.js';
-import { adopt, callOf } from './records/callDocument.js';
+import { adopt, callOf, withNews } from './records/callDocument.js';
 import { GONE_AT_GRAPH, recordEnded } from './records/callEnds.js';
-import type { CallDocument, StoredCall } from './records/callDocument.js';
+import type { CallDocument, CallNews, StoredCall } from './records/callDocument.js';
 import { newCallRecord, withInvitees } from './records/callRecord.js';
-import type { CallKind, CallRecord, Invitee, PageLink } from './records/callRecord.js';
+import type { CallKind, CallRecord, Invitee, PageLink, PendingEscalation } from './records/callRecord.js';
 import type { CallingService } from './requests/callingService.js';
 import type { CallPolicy } from './policy/callPolicy.js';
 import { randomClientContext } from './requests/clientContext.js';
@@ -55,6 +55,8 @@ export interface CallDeskStores {
 export interface DeskJobs {
   /** Tells the chat what changed about the call and takes its pending next step (an escalation's invite). */
   followUp(callId: string): Promise<void>;
+  /** The same, durably scheduled for `at`: to look again at a step that may have been cut short. */
+  followUpAt(callId: string, at: Date): Promise<void>;
   /** Checks on an intent at `at`: adopts its call from notifications, or tells the chat Graph never confirmed it. */
   checkIntent(intentId: string, at: Date): Promise<string>;
   /** Drops a scheduled job that is no longer needed (an intent's deadline once Graph answered). */
@@ -66,7 +68,10 @@ export interface CallDeskOptions extends CallDeskStores {
   /** Admits each request that rings someone, before it is sent. */
   policy: CallPolicy;
   jobs: DeskJobs;
-  /** How long an intent whose answer is unknown waits for its call's first notification. Default 2 minutes. */
+  /**
+   * How long an intent whose answer is unknown waits for its call's first notification, and how long an escalation's
+   * claimed step may take before Rally tells the chat it cannot say whether the move happened. Default 2 minutes.
+   */
   confirmWithinMs?: number;
   now?: () => Date;
   newClientContext?: NewClientContext;
@@ -125,9 +130,11 @@ export class CallDesk {
   private readonly now: () => Date;
   private readonly newClientContext: NewClientContext;
   private readonly newIntentId: () => string;
+  private readonly confirmWithinMs: number;
 
   constructor(private readonly options: CallDeskOptions) {
     this.now = options.now ?? (() => new Date());
+    this.confirmWithinMs = options.confirmWithinMs ?? 120_000;
     this.newClientContext = options.newClientContext ?? randomClientContext;
     this.newIntentId = options.newIntentId ?? newIntentId;
   }
@@ -235,26 +242,48 @@ export class CallDesk {
   }
 
   /**
-   * Second step of an escalation, when the group call is established. Does nothing when none is pending. Its invites
-   * take their clientContext from the group call and are each recorded before they are sent, so however often this
-   * runs (two notifications at once, again after a crash) each is sent at most once. The step stays pending until
-   * Graph answered (or may have): a run cut short before that, by a crash or the store, leaves it to the next run.
+   * Second step of an escalation, when the group call is established. Does nothing when none is pending.
+   * - One run at a time: a run claims the step by compare-and-swap on the group call ("sending") before it sends, so
+   *   two notifications at once never send its invites twice.
+   * - A run cut short (a crash, the store) leaves its claim; the follow-up scheduled with the claim takes the step
+   *   over once the claim is older than `confirmWithinMs`.
+   * - Each invite is recorded under a key of the group call before it leaves, so a takeover sends only what was never
+   *   recorded, and never again what was (Graph has no idempotency key). When the move was recorded but Graph has said
+   *   nothing of it, the chat hears that Rally cannot tell whether it happened.
+   * - Graph's refusal ends the step too, and becomes news for the group call's chat in the same write.
    */
   async continueEscalation(groupCall: CallRecord): Promise<OperationRecord | undefined> {
     const pending = groupCall.pendingEscalation;
     if (pending === undefined || groupCall.state !== 'established') return undefined;
+    const now = this.now();
+    const cutShort = pending.sendingSince !== undefined && Date.parse(pending.sendingSince) + this.confirmWithinMs <= now.getTime();
+    if (pending.sendingSince !== undefined && !cutShort) return undefined;
+    // The look-again is recorded first: a crash right after the claim must not leave the step unseen.
+    await this.options.jobs.followUpAt(groupCall.callId, new Date(now.getTime() + this.confirmWithinMs));
+    let claimed = false;
+    await this.options.calls.update(groupCall.callId, (document) => {
+      const current = callOf(document);
+      const step = current?.pendingEscalation;
+      claimed = false;
+      // Claimed only from what this run saw: unclaimed, or the same stale claim.
+      if (!current || !step || step.sendingSince !== pending.sendingSince) return document;
+      claimed = true;
+      return { ...current, pendingEscalation: { ...step, sendingSince: now.toISOString() } };
+    });
+    if (!claimed) return undefined;
+    return this.takeEscalationStep(groupCall, pending);
+  }
+
+  private async takeEscalationStep(groupCall: CallRecord, pending: PendingEscalation): Promise<OperationRecord | undefined> {
     const peerToPeer = await this.call(pending.peerToPeerCallId);
     if (!peerToPeer?.invitees[0]) {
       await this.escalationTaken(groupCall.callId);
       return undefined;
     }
-    const request: ChatRequest = {
-      chatKey: groupCall.chatKey,
-      tenantId: groupCall.tenantId,
-      requestedBy: groupCall.placedBy,
-      activityKey: `escalation/${groupCall.callId}`,
-    };
+    const activityKey = `escalation/${groupCall.callId}`;
+    const request: ChatRequest = { chatKey: groupCall.chatKey, tenantId: groupCall.tenantId, requestedBy: groupCall.placedBy, activityKey };
     try {
+      const movedBefore = await this.options.operations.get(activityClientContext(activityKey, 'escalate'));
       const operation = await this.moveInto(request, groupCall, peerToPeer);
       const phones = pending.thenInvite ?? [];
       if (phones.length > 0) {
@@ -265,21 +294,24 @@ export class CallDesk {
           );
         });
       }
-      await this.escalationTaken(groupCall.callId);
+      const unknown = movedBefore !== undefined && operation.status === 'running';
+      await this.escalationTaken(groupCall.callId, unknown ? { kind: 'escalationUnknown' } : undefined);
       return operation;
     } catch (error) {
-      // Graph's refusal ends the step (the follow-up tells the chat); running it again would only be refused again.
-      if (error instanceof CallingApiError) await this.escalationTaken(groupCall.callId);
-      throw error;
+      // Anything but Graph's answer (the store failing) leaves the step claimed, for the look-again to take over.
+      if (!(error instanceof CallingApiError)) throw error;
+      await this.escalationTaken(groupCall.callId, { kind: 'escalationFailed', reason: error.userMessage });
+      return undefined;
     }
   }
 
-  private async escalationTaken(groupCallId: string): Promise<void> {
+  /** Clears the group call's pending step, with what the chat should hear about it when there is something. */
+  private async escalationTaken(groupCallId: string, news?: CallNews): Promise<void> {
     await this.options.calls.update(groupCallId, (document) => {
       const current = callOf(document);
       if (current?.pendingEscalation === undefined) return document;
       const { pendingEscalation: _done, ...rest } = current;
-      return rest;
+      return news === undefined ? rest : withNews(rest, [news]);
     });
   }
 
@@ -452,7 +484,7 @@ export class CallDesk {
     await this.admit({ ...request, activityKey }, what.targets);
     const now = this.now();
     const id = this.newIntentId();
-    const deadline = new Date(now.getTime() + (this.options.confirmWithinMs ?? 120_000));
+    const deadline = new Date(now.getTime() + this.confirmWithinMs);
     const received: CallIntent = {
       id,
       activityKey,

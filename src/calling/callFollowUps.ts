@@ -5,7 +5,6 @@
 // - `intent:<intentId>`: an intent's deadline. Adopt the call its notifications named, or tell the chat plainly
 //   that Graph never confirmed the call.
 import type { Logger } from '../log/logger.js';
-import { CallingApiError } from './errors.js';
 import type { CallDesk, DeskJobs } from './callDesk.js';
 import type { ChatReports } from './chatReports.js';
 import type { CallIntent } from './intents/callIntent.js';
@@ -59,6 +58,10 @@ export class CallFollowUps implements DeskJobs {
     (await this.followUpLater(callId))();
   }
 
+  async followUpAt(callId: string, at: Date): Promise<void> {
+    await this.runner.schedule(`call:${callId}`, at);
+  }
+
   /** Records the call's follow-up job, claimed by this instance; the returned function starts it. */
   async followUpLater(callId: string): Promise<() => void> {
     const key = await this.runner.schedule(`call:${callId}`, this.now(), { claim: true });
@@ -106,15 +109,8 @@ export class CallFollowUps implements DeskJobs {
   private async continueEscalation(callId: string): Promise<void> {
     const call = callOf(await this.options.calls.get(callId));
     if (!call?.pendingEscalation || call.state !== 'established') return;
-    try {
-      await this.desk.continueEscalation(call);
-    } catch (error) {
-      // Only Graph's answer ends the step; anything else (the store) left it pending, for this job to run again.
-      if (!(error instanceof CallingApiError)) throw error;
-      this.options.log.warn({ err: error, callId }, 'could not move the one-to-one call into the group call');
-      const target = call.handle ?? 'the group call';
-      await this.options.reports.tell(call.chatKey, `Could not move the one-to-one call into ${target}. ${error.userMessage}`);
-    }
+    // Graph's refusal comes back as the call's news, told below; anything else (the store) fails this job.
+    await this.desk.continueEscalation(call);
   }
 
   private async checkIntentNow(intentId: string): Promise<JobOutcome> {

@@ -358,39 +358,67 @@ describe('CallDesk', () => {
         assert.equal(callOf(await f.calls.get(group.callId))?.pendingEscalation, undefined);
       });
 
-      it('is not lost when a run is cut short before its invite was recorded: the next run takes it', async () => {
+      it('is taken over 2 minutes after a run that was cut short before its move was recorded, and sent then', async () => {
         const group = await establishedEscalation();
         const update = f.operations.update.bind(f.operations);
         f.operations.update = async () => {
           throw new Error('store unavailable');
         };
         await assert.rejects(f.desk.continueEscalation(group), /store unavailable/);
-        assert.deepEqual(invited(), [], 'nothing was sent unrecorded');
-
         f.operations.update = update;
-        await f.desk.continueEscalation(callOf(await f.calls.get(group.callId))!);
+        assert.deepEqual(f.jobs.laterFollowUps, [{ callId: group.callId, at: new Date(f.clock.now() + 120_000) }], 'the look-again is recorded');
+
+        const current = async () => callOf(await f.calls.get(group.callId))!;
+        await f.desk.continueEscalation(await current());
+        f.clock.advance(119_999);
+        await f.desk.continueEscalation(await current());
+        assert.deepEqual(invited(), [], 'nobody else sends while the claim is fresh');
+
+        f.clock.advance(1);
+        await f.desk.continueEscalation(await current());
         assert.deepEqual(invited(), [[adele.id], ['+14255550100']]);
+        const after = await current();
+        assert.equal(after.pendingEscalation, undefined);
+        assert.deepEqual((after.unreported ?? []).filter((n) => n.kind.startsWith('escalation')), [], 'nothing to say: the move went as asked');
       });
 
-      it('stays pending when a run is cut short after its invites, and the next run sends nothing again', async () => {
+      it('is taken over after a run that died sending the move: the move is not sent again, the chat hears Rally cannot tell, the number is invited', async () => {
         const group = await establishedEscalation();
-        const update = f.calls.update.bind(f.calls);
-        let storeDown = true;
-        f.calls.update = async (key, change) => {
-          // The store fails the write that would clear the step, as when Rally dies right there.
-          if (storeDown && key === group.callId && callOf(change(await f.calls.get(key)))?.pendingEscalation === undefined) {
-            throw new Error('store unavailable');
-          }
-          return update(key, change);
+        const sent: string[] = [];
+        let moveSent!: () => void;
+        const moving = new Promise<void>((resolve) => (moveSent = resolve));
+        const send = f.api.inviteParticipants.bind(f.api);
+        f.api.inviteParticipants = async (tenantId, callId, body) => {
+          sent.push(body.participants.map((p) => p.identity.user?.id ?? p.identity.phone?.id).join());
+          if (sent.length > 1) return send(tenantId, callId, body);
+          // The first request never comes back: the run that sent it is as good as dead.
+          moveSent();
+          return new Promise(() => {});
         };
-        await assert.rejects(f.desk.continueEscalation(group), /store unavailable/);
-        assert.deepEqual(invited(), [[adele.id], ['+14255550100']], 'both invites went out before the run was cut short');
-        assert.ok(callOf(await f.calls.get(group.callId))?.pendingEscalation, 'the step is still pending');
+        void f.desk.continueEscalation(group);
+        await moving;
 
-        storeDown = false;
+        f.clock.advance(120_000);
         await f.desk.continueEscalation(callOf(await f.calls.get(group.callId))!);
-        assert.deepEqual(invited(), [[adele.id], ['+14255550100']]);
-        assert.equal(callOf(await f.calls.get(group.callId))?.pendingEscalation, undefined);
+        assert.deepEqual(sent, [adele.id, '+14255550100'], 'the move once, then the number');
+        const after = callOf(await f.calls.get(group.callId))!;
+        assert.equal(after.pendingEscalation, undefined);
+        assert.deepEqual(after.unreported?.at(-1), { kind: 'escalationUnknown' });
+      });
+
+      it('ends when Graph refuses the move, with why as news for the group call\'s chat, and invites nobody else', async () => {
+        const group = await establishedEscalation();
+        const asked: string[] = [];
+        f.api.inviteParticipants = async (_tenantId, _callId, body) => {
+          asked.push(body.participants.map((p) => p.identity.user?.id ?? p.identity.phone?.id).join());
+          throw new CallingApiError('callNotFound', 'That call no longer exists; it may have ended already.', { status: 404 });
+        };
+
+        assert.equal(await f.desk.continueEscalation(group), undefined);
+        const after = callOf(await f.calls.get(group.callId))!;
+        assert.equal(after.pendingEscalation, undefined);
+        assert.deepEqual(after.unreported?.at(-1), { kind: 'escalationFailed', reason: 'That call no longer exists; it may have ended already.' });
+        assert.deepEqual(asked, [adele.id], 'the number is not invited without the party');
       });
     });
 

@@ -6,7 +6,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CallFollowUps } from '../../src/calling/callFollowUps.js';
 import type { CallDesk } from '../../src/calling/callDesk.js';
 import type { ChatReports } from '../../src/calling/chatReports.js';
-import { CallingApiError } from '../../src/calling/errors.js';
 import type { CallIntent, IntentStep } from '../../src/calling/intents/callIntent.js';
 import { JobRunner } from '../../src/calling/jobs/jobRunner.js';
 import { dueOfKey } from '../../src/calling/jobs/jobs.js';
@@ -100,6 +99,7 @@ class NotedDesk implements Pick<CallDesk, 'continueEscalation' | 'record'> {
   readonly recorded: { intentId: string; callId: string; state: string | undefined; options: { needsCard?: boolean } }[] = [];
   readonly escalations: string[] = [];
   escalationError: Error | undefined;
+  onEscalation: (() => Promise<void>) | undefined;
 
   async record(intent: CallIntent, callId: string, state: StoredCall['state'] | undefined, options: { needsCard?: boolean } = {}): Promise<StoredCall> {
     this.recorded.push({ intentId: intent.id, callId, state, options });
@@ -108,6 +108,7 @@ class NotedDesk implements Pick<CallDesk, 'continueEscalation' | 'record'> {
 
   async continueEscalation(groupCall: StoredCall): Promise<undefined> {
     this.escalations.push(groupCall.callId);
+    await this.onEscalation?.();
     if (this.escalationError) throw this.escalationError;
     return undefined;
   }
@@ -338,18 +339,33 @@ describe('CallFollowUps', () => {
       );
     });
 
-    it("takes an established group call's pending escalation step first, and tells the chat when it fails", async () => {
+    it("takes an established group call's pending escalation step before it tells the chat the call's news", async () => {
       const desk = new NotedDesk();
-      desk.escalationError = new CallingApiError('callNotFound', 'That call no longer exists; it may have ended already.', { status: 404 });
       const b = build({ desk });
       await seedCall(b, { handle: '#2', pendingEscalation: { peerToPeerCallId: 'p2p-call' }, unreported: [established] });
+      desk.onEscalation = async () => assert.deepEqual(b.chat.reported, [], 'the step comes first');
 
       await b.followUps.followUp(CALL_ID);
       await b.runner.idle();
       assert.deepEqual(desk.escalations, [CALL_ID]);
-      assert.deepEqual(b.chat.told, [{ chatKey: 'chat-1', line: 'Could not move the one-to-one call into #2. That call no longer exists; it may have ended already.' }]);
-      assert.equal(b.chat.reported.length, 1, 'the news is still told');
+      assert.equal(b.chat.reported.length, 1, 'the news is told');
     });
+
+    it('followUpAt records the follow-up for later: it does not run before it is due, and runs then', async () => {
+      const desk = new NotedDesk();
+      const b = build({ desk });
+      await seedCall(b, { handle: '#2', pendingEscalation: { peerToPeerCallId: 'p2p-call', sendingSince: AT } });
+      await b.followUps.followUpAt(CALL_ID, new Date(b.clock.now() + 120_000));
+
+      b.clock.advance(119_000);
+      await b.tick();
+      assert.deepEqual(desk.escalations, []);
+      b.clock.advance(1_000);
+      await b.tick();
+      assert.deepEqual(desk.escalations, [CALL_ID]);
+      assert.deepEqual(await b.jobs(), []);
+    });
+
     it('runs the job again when the store failed under the escalation step, which is then still pending, and tells the chat nothing of it', async () => {
       const desk = new NotedDesk();
       desk.escalationError = new StoreUnavailableError('put', 'calls/group-call', { cause: new Error('ECONNREFUSED') });

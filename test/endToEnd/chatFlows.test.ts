@@ -163,6 +163,19 @@ describe('Rally chat commands over HTTP', function () {
     assert.deepEqual(h.connector.lines().filter((l) => /moved|ended/.test(l)), ['Adele Vance moved into #2.']);
   });
 
+  it('says once why the one-to-one party could not be moved into the group call when Graph refuses the move', async () => {
+    const p2p = await h.placeCall('call adelev@contoso.com');
+    h.sim.failNext({ method: 'POST', path: /\/participants\/invite$/, status: 403 });
+    await h.say('escalate alexw@contoso.com');
+    await h.settle();
+
+    assert.equal(h.inviteRequests().length, 1);
+    const refused = h.connector.lines().filter((l) => l.startsWith('Could not move'));
+    assert.deepEqual(refused.length, 1, h.connector.lines().join('\n'));
+    assert.match(refused[0]!, /^Could not move the one-to-one call into #2\. .*permission/);
+    assert.match(cardSays(p2p.cardId), /Connected/, 'the one-to-one call goes on');
+  });
+
   it('hangs up the call on "hangup" and the card ends up Ended', async () => {
     const { callId, cardId } = await h.placeCall('call adelev@contoso.com');
     await h.say('hangup');

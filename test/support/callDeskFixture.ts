@@ -55,11 +55,16 @@ export function chatRequest(chatKey = 'chat-1'): ChatRequest {
 /** The jobs the desk starts, noted and not run: what they do is the follow-ups' business, tested with them. */
 export class NotedJobs implements DeskJobs {
   readonly followUps: string[] = [];
+  readonly laterFollowUps: { callId: string; at: Date }[] = [];
   readonly intentChecks: { intentId: string; at: Date }[] = [];
   readonly cancelled: string[] = [];
 
   async followUp(callId: string): Promise<void> {
     this.followUps.push(callId);
+  }
+
+  async followUpAt(callId: string, at: Date): Promise<void> {
+    this.laterFollowUps.push({ callId, at });
   }
 
   async checkIntent(intentId: string, at: Date): Promise<string> {

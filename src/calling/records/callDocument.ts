@@ -6,8 +6,15 @@ import { applyCallEvent } from './callRecord.js';
 import type { CallChange, CallRecord, CallRecordEvent } from './callRecord.js';
 import type { OperationRecord } from './operationRecord.js';
 
-/** Something the call's chat has not been told yet: a change of the call, or how an invite into it ended. */
-export type CallNews = CallChange | { kind: 'operationFinished'; operation: OperationRecord };
+/**
+ * Something the call's chat has not been told yet: a change of the call, how an invite into it ended, or (on an
+ * escalation's group call) why the one-to-one party was not moved in, or that Rally stopped while moving it.
+ */
+export type CallNews =
+  | CallChange
+  | { kind: 'operationFinished'; operation: OperationRecord }
+  | { kind: 'escalationFailed'; reason: string }
+  | { kind: 'escalationUnknown' };
 
 /** The chat-facing bookkeeping a stored call carries next to what Graph said about it. */
 export interface ChatOutbox {

@@ -64,13 +64,22 @@ export interface CallRecord {
   /** Who asked Rally to hang up, when someone did: the summary names them. */
   endedBy?: Person;
   /** On a group call started by `escalate`: the peer-to-peer call whose party moves in once this one is established. */
-  pendingEscalation?: { peerToPeerCallId: string; thenInvite?: CallTarget[] };
+  pendingEscalation?: PendingEscalation;
   /** Set when the call rings one step of a page: the page shows it, and decides what its answer means. */
   page?: PageLink;
   /** On a page's call: once it is established, Rally asks the person to press 1 (taken, then cleared, once). */
   pendingKeyPrompt?: true;
   /** The keys the other party pressed, in the order Graph numbered them (the latest few). */
   keyPresses?: KeyPress[];
+}
+
+/** An escalation's second step, until it is taken. */
+export interface PendingEscalation {
+  peerToPeerCallId: string;
+  /** Phone numbers to invite once the party moved in (a group call starts by ringing users only). */
+  thenInvite?: CallTarget[];
+  /** Set (ISO 8601) when a run claimed the step to send its invites; a claim older than the desk allows was cut short. */
+  sendingSince?: string;
 }
 
 /** Which page and which of its steps a call rings. */
