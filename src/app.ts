@@ -136,7 +136,9 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     adoptSendingAfterMs,
   });
   const policy = createCallPolicy(settings.policy, rateWindows, log);
-  const desk = new CallDesk({ service, policy, ...stores, jobs: followUps, audit: pinoAuditTrail(log) });
+  // An escalation's second step sends at most two requests, each given up at the Graph timeout.
+  const escalationClaimMs = 2 * settings.graph.timeoutMs + 5_000;
+  const desk = new CallDesk({ service, policy, ...stores, jobs: followUps, escalationClaimMs, audit: pinoAuditTrail(log) });
   const pager = new Pager({
     pages,
     calls: stores.calls,

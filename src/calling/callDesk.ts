@@ -68,11 +68,14 @@ export interface CallDeskOptions extends CallDeskStores {
   /** Admits each request that rings someone, before it is sent. */
   policy: CallPolicy;
   jobs: DeskJobs;
-  /**
-   * How long an intent whose answer is unknown waits for its call's first notification, and how long an escalation's
-   * claimed step may take before Rally tells the chat it cannot say whether the move happened. Default 2 minutes.
-   */
+  /** How long an intent whose answer is unknown waits for its call's first notification. Default 2 minutes. */
   confirmWithinMs?: number;
+  /**
+   * How long a run's claim on an escalation's second step holds; past it, the run is taken to have died (its Graph
+   * requests have timed out by then) and another takes the step over. Default 35 seconds (two default Graph timeouts
+   * and 5 seconds).
+   */
+  escalationClaimMs?: number;
   now?: () => Date;
   newClientContext?: NewClientContext;
   newIntentId?: () => string;
@@ -131,10 +134,12 @@ export class CallDesk {
   private readonly newClientContext: NewClientContext;
   private readonly newIntentId: () => string;
   private readonly confirmWithinMs: number;
+  private readonly escalationClaimMs: number;
 
   constructor(private readonly options: CallDeskOptions) {
     this.now = options.now ?? (() => new Date());
     this.confirmWithinMs = options.confirmWithinMs ?? 120_000;
+    this.escalationClaimMs = options.escalationClaimMs ?? 35_000;
     this.newClientContext = options.newClientContext ?? randomClientContext;
     this.newIntentId = options.newIntentId ?? newIntentId;
   }
@@ -246,7 +251,7 @@ export class CallDesk {
    * - One run at a time: a run claims the step by compare-and-swap on the group call ("sending") before it sends, so
    *   two notifications at once never send its invites twice.
    * - A run cut short (a crash, the store) leaves its claim; the follow-up scheduled with the claim takes the step
-   *   over once the claim is older than `confirmWithinMs`.
+   *   over once the claim is older than `escalationClaimMs`.
    * - Each invite is recorded under a key of the group call before it leaves, so a takeover sends only what was never
    *   recorded, and never again what was (Graph has no idempotency key). When the move was recorded but Graph has said
    *   nothing of it, the chat hears that Rally cannot tell whether it happened.
@@ -256,10 +261,10 @@ export class CallDesk {
     const pending = groupCall.pendingEscalation;
     if (pending === undefined || groupCall.state !== 'established') return undefined;
     const now = this.now();
-    const cutShort = pending.sendingSince !== undefined && Date.parse(pending.sendingSince) + this.confirmWithinMs <= now.getTime();
+    const cutShort = pending.sendingSince !== undefined && Date.parse(pending.sendingSince) + this.escalationClaimMs <= now.getTime();
     if (pending.sendingSince !== undefined && !cutShort) return undefined;
     // The look-again is recorded first: a crash right after the claim must not leave the step unseen.
-    await this.options.jobs.followUpAt(groupCall.callId, new Date(now.getTime() + this.confirmWithinMs));
+    await this.options.jobs.followUpAt(groupCall.callId, new Date(now.getTime() + this.escalationClaimMs));
     let claimed = false;
     await this.options.calls.update(groupCall.callId, (document) => {
       const current = callOf(document);

@@ -358,7 +358,7 @@ describe('CallDesk', () => {
         assert.equal(callOf(await f.calls.get(group.callId))?.pendingEscalation, undefined);
       });
 
-      it('is taken over 2 minutes after a run that was cut short before its move was recorded, and sent then', async () => {
+      it('is taken over once the claim of a run cut short before its move was recorded lapses, and sent then', async () => {
         const group = await establishedEscalation();
         const update = f.operations.update.bind(f.operations);
         f.operations.update = async () => {
@@ -366,11 +366,11 @@ describe('CallDesk', () => {
         };
         await assert.rejects(f.desk.continueEscalation(group), /store unavailable/);
         f.operations.update = update;
-        assert.deepEqual(f.jobs.laterFollowUps, [{ callId: group.callId, at: new Date(f.clock.now() + 120_000) }], 'the look-again is recorded');
+        assert.deepEqual(f.jobs.laterFollowUps, [{ callId: group.callId, at: new Date(f.clock.now() + 35_000) }], 'the look-again is recorded');
 
         const current = async () => callOf(await f.calls.get(group.callId))!;
         await f.desk.continueEscalation(await current());
-        f.clock.advance(119_999);
+        f.clock.advance(34_999);
         await f.desk.continueEscalation(await current());
         assert.deepEqual(invited(), [], 'nobody else sends while the claim is fresh');
 
@@ -398,7 +398,7 @@ describe('CallDesk', () => {
         void f.desk.continueEscalation(group);
         await moving;
 
-        f.clock.advance(120_000);
+        f.clock.advance(35_000);
         await f.desk.continueEscalation(callOf(await f.calls.get(group.callId))!);
         assert.deepEqual(sent, [adele.id, '+14255550100'], 'the move once, then the number');
         const after = callOf(await f.calls.get(group.callId))!;

@@ -58,4 +58,24 @@ describe('Rally killed mid-work (SIGKILL) and started again', function () {
     await h.say('hangup');
     await waitFor(() => h.graph('DELETE', /^\/communications\/calls\//).length === 1, 'the hang-up request');
   });
+
+  it('killed while moving the one-to-one party into the group call: the move is never sent again, the chat hears Rally cannot tell, the number named with it is invited', async () => {
+    // A Graph timeout long enough that the kill comes first; the claim of the dead run lapses 2 timeouts + 5 s later.
+    h = await RallyHarness.start({ separateProcess: true, env: { GRAPH_TIMEOUT_MS: '5000' } });
+    await h.say('call adelev@contoso.com');
+    await h.connector.until((c) => c.cardPosts().length === 1 && /Connected/.test(cardText(c.latestCard(c.cardPosts()[0]!.id))), 'a Connected card');
+    h.sim.failNext({ method: 'POST', path: /\/participants\/invite$/, hang: true });
+
+    await h.say('invite alexw@contoso.com +14255550100');
+    await waitFor(() => h.inviteRequests().length === 1, 'the request moving Adele into the group call');
+    await h.crash();
+
+    await h.startRally();
+    await h.connector.lineContaining('Rally stopped while it was moving the one-to-one call into #2, so it cannot tell whether the move happened', 45_000);
+    await h.connector.lineContaining('+14255550100 joined the call', 20_000);
+    const invited = h.inviteRequests().map((r) => (r.body as { participants: { replacesCallId?: string; identity: { phone?: { id: string } } }[] }).participants[0]!);
+    assert.equal(invited.length, 2, 'the move once, then the number');
+    assert.ok(invited[0]!.replacesCallId, 'the first is the move');
+    assert.equal(invited[1]!.identity.phone?.id, '+14255550100');
+  });
 });
