@@ -261,8 +261,8 @@ export class CallDesk {
     const pending = groupCall.pendingEscalation;
     if (pending === undefined || groupCall.state !== 'established') return undefined;
     const now = this.now();
-    const cutShort = pending.sendingSince !== undefined && Date.parse(pending.sendingSince) + this.escalationClaimMs <= now.getTime();
-    if (pending.sendingSince !== undefined && !cutShort) return undefined;
+    // A claim younger than escalationClaimMs is another run's, still at work.
+    if (pending.sendingSince !== undefined && Date.parse(pending.sendingSince) + this.escalationClaimMs > now.getTime()) return undefined;
     // The look-again is recorded first: a crash right after the claim must not leave the step unseen.
     await this.options.jobs.followUpAt(groupCall.callId, new Date(now.getTime() + this.escalationClaimMs));
     let claimed = false;
