@@ -88,6 +88,17 @@ describe('Two Rally instances on one Blob Storage container (Azurite)', function
     assert.equal(h.connector.lines().filter((l) => l.startsWith('#1 ended')).length, 1, h.connector.summary().join('\n'));
   });
 
+  it('an escalation asked through B of a call placed through A, its notifications shared by both: the party is moved once, and said once', async () => {
+    const { cardId } = await placeThrough(0);
+    await h.say('escalate alexw@contoso.com', { instance: 1 });
+    await h.connector.lineContaining('Adele Vance moved into #2.', 20_000);
+    await h.connector.until(() => /Moved/.test(cardSays(cardId)), 'the one-to-one card showing the move', 20_000);
+    await h.sim.idle();
+
+    assert.equal(h.inviteRequests().length, 1, 'one move request');
+    assert.deepEqual(h.connector.lines().filter((l) => /moved|ended|Could not/.test(l)), ['Adele Vance moved into #2.']);
+  });
+
   it('200 roster updates for one call, split across both, concurrent and out of order: every one is applied', async () => {
     const { callId } = await placeThrough(0);
     const token = await h.sim.notificationToken();
