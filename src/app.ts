@@ -11,7 +11,7 @@ import type { ChatRecords } from './bot/chatRecords.js';
 import { Chats } from './bot/chats.js';
 import { cachedUserLookup } from './bot/userLookupCache.js';
 import { PeopleResolver } from './bot/peopleResolver.js';
-import { RallyBot, SOMETHING_WENT_WRONG } from './bot/rallyBot.js';
+import { RallyBot, answerTurnFailure } from './bot/rallyBot.js';
 import { tenantGate } from './bot/tenantGate.js';
 import { CallDesk } from './calling/callDesk.js';
 import type { CallDeskStores } from './calling/callDesk.js';
@@ -33,7 +33,6 @@ import { EVERYONE } from './config/policySettings.js';
 import { LOCAL_APP_ID, PAGE_PROMPT_PATH } from './config/settings.js';
 import type { Settings } from './config/settings.js';
 import { doctorFor } from './doctor/doctor.js';
-import { userMessageOf } from './errors/rallyError.js';
 import { createCallingApi } from './graph/createCallingApi.js';
 import { InboundBotAuthentication } from './http/botAuthentication.js';
 import { createCallingTokenValidator } from './http/callingAuth.js';
@@ -115,11 +114,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
       parts.botFrameworkCredentials,
     ),
   );
-  adapter.onTurnError = async (context, error) => {
-    log.error({ err: error }, 'unhandled error in a turn');
-    // A store outage has a sentence of its own ("Rally can't save its records right now…"); the rest get the general one.
-    await context.sendActivity(userMessageOf(error, SOMETHING_WENT_WRONG));
-  };
+  adapter.onTurnError = answerTurnFailure(log);
   const chats = new Chats({ adapter, botAppId: settings.bot.appId ?? '', records, log });
   const cards = callCards(records.callCards, !settings.localMode);
   const pageCardsOfChats = pageCards(records.pageCards);

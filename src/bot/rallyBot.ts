@@ -130,15 +130,19 @@ export class RallyBot extends TeamsActivityHandler {
     super();
     this.onMessage(async (context, next) => {
       const key = messageKey(context);
-      // Remembering the chat is for reports after this turn: it need not hold up the command.
-      await Promise.all([
-        options.chats.remember(context),
-        (async () => {
-          if (!(await options.chats.pending(key))) return;
-          await this.handleMessage(context);
-          await options.chats.handled(key);
-        })(),
-      ]);
+      await answeringOnce(context, options.log, async () => {
+        // Remembering the chat is for reports after this turn: it need not hold up the command. Both are waited for,
+        // so that a failure of one is answered only once the other has said what it had to say.
+        const [command, remembered] = await Promise.allSettled([
+          (async () => {
+            if (!(await options.chats.pending(key))) return;
+            await this.handleMessage(context);
+            await options.chats.handled(key);
+          })(),
+          options.chats.remember(context),
+        ]);
+        for (const settled of [command, remembered]) if (settled.status === 'rejected') throw settled.reason;
+      });
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {
@@ -157,8 +161,8 @@ export class RallyBot extends TeamsActivityHandler {
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    await this.options.chats.remember(context);
     try {
+      await this.options.chats.remember(context);
       const action = readCardAction(invokeValue.action?.verb, invokeValue.action?.data);
       const request = this.chatRequest(context);
       if (action.verb === 'runCommand') {
@@ -254,14 +258,40 @@ export class RallyBot extends TeamsActivityHandler {
   }
 
   private async tellError(context: TurnContext, error: unknown): Promise<void> {
-    this.logError(error);
-    await context.sendActivity(userMessage(error));
+    await answerError(context, this.options.log, error);
   }
 
   private logError(error: unknown): void {
-    if (!(error instanceof RallyError)) this.options.log.error({ err: error }, 'command failed');
-    else this.options.log.info({ code: error.code, detail: error.message }, 'command refused');
+    logFailure(this.options.log, error);
   }
+}
+
+/**
+ * The turn's one answer to a failure: a turn that has answered already (a card posted, then its record could not be
+ * saved) keeps that answer, and the failure only reaches the log. A store that refuses every write would otherwise
+ * get the chat two refusals for one message, one from the command and one from the write that marks it handled.
+ */
+export async function answerError(context: TurnContext, log: Pick<Logger, 'error' | 'info'>, error: unknown): Promise<void> {
+  logFailure(log, error);
+  if (!context.responded) await context.sendActivity(userMessage(error));
+}
+
+/** The adapter's last resort (`onTurnError`) for what escaped a turn: the same one answer. */
+export function answerTurnFailure(log: Pick<Logger, 'error' | 'info'>): (context: TurnContext, error: Error) => Promise<void> {
+  return (context, error) => answerError(context, log, error);
+}
+
+async function answeringOnce(context: TurnContext, log: Pick<Logger, 'error' | 'info'>, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    await answerError(context, log, error);
+  }
+}
+
+function logFailure(log: Pick<Logger, 'error' | 'info'>, error: unknown): void {
+  if (!(error instanceof RallyError)) log.error({ err: error }, 'command failed');
+  else log.info({ code: error.code, detail: error.message }, 'command refused');
 }
 
 /**

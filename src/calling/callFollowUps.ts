@@ -134,7 +134,7 @@ export class CallFollowUps implements DeskJobs {
     const line =
       intent.step === 'received'
         ? `Rally stopped before it could place the call${who} that you asked for; nothing was placed. Please ask again.`
-        : `Microsoft Graph never confirmed the call${who} that you asked for. If a phone rang, that call was not connected to Rally; ask again to place a new one.`;
+        : `Rally could not confirm the call${who}: Microsoft Graph never said whether it placed it. If a phone rang, the person can hang up there; ask again to place a new call.`;
     await this.options.reports.tell(intent.chatKey, line);
     return DONE;
   }

@@ -390,7 +390,7 @@ describe('CallFollowUps', () => {
   describe('intent: check', () => {
     for (const [step, sentence] of [
       ['received', /^Rally stopped before it could place the call to the person you named that you asked for; nothing was placed\./],
-      ['unconfirmed', /^Microsoft Graph never confirmed the call to the person you named that you asked for\./],
+      ['unconfirmed', /^Rally could not confirm the call to the person you named: Microsoft Graph never said whether it placed it\. If a phone rang, the person can hang up there/],
     ] as const) {
       it(`an intent still at "${step}" at its deadline tells the chat one line and expires`, async () => {
         const b = build();
