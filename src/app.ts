@@ -63,6 +63,11 @@ export interface RallyParts {
   host?: string;
   /** How often the job runner looks for due jobs (tests shorten it). */
   jobPollMs?: number;
+  /**
+   * The Bot Connector is a local stand-in on plain-http loopback (tests that give Rally an app id): activities may
+   * then name an http serviceUrl on loopback, as they always may in local mode.
+   */
+  loopbackBotConnector?: boolean;
 }
 
 export interface RunningRally {
@@ -206,6 +211,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
       media: { [PAGE_PROMPT_PATH]: pagePromptWav() },
       ready: () => documents.checkReady(),
       log,
+      allowLoopbackHttpServiceUrl: settings.localMode || parts.loopbackBotConnector === true,
     },
     settings.port,
     parts.host,

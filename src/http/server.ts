@@ -33,6 +33,11 @@ export interface ServerParts {
   maxBodyBytes?: number;
   /** How long `close()` lets requests being answered finish; 10 s by default. */
   closeGraceMs?: number;
+  /**
+   * Accept activities whose serviceUrl is plain http on a loopback host: local mode, where the Bot Connector is a
+   * local stand-in or the Agents Playground on loopback. Anything else must be https, as Teams' serviceUrls are.
+   */
+  allowLoopbackHttpServiceUrl?: boolean;
 }
 
 export interface RunningServer {
@@ -70,7 +75,7 @@ export async function startHttpServer(parts: ServerParts, port: number, host = '
 
   server.post('/api/messages', async (req, res) => inRequest(async () => {
     parts.log.info({ activityId: activityIdOf(req.body) }, 'activity received');
-    const problem = activityShapeProblem(req.body);
+    const problem = activityShapeProblem(req.body, { allowLoopbackHttp: parts.allowLoopbackHttpServiceUrl === true });
     if (problem !== undefined) {
       parts.log.warn({ problem }, 'malformed activity refused');
       res.send(400, { error: 'badActivity', message: problem });

@@ -1,10 +1,12 @@
 // Bad input through the real surface: random card payloads, activities and notifications never crash Rally, never
 // reach Graph, never change a call, and a person always gets a sentence rather than silence or a stack trace.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { NotificationSigner } from '../../src/simulator/notificationSigner.js';
+import { LogCapture } from '../support/logCapture.js';
 import { cardText } from './connectorStandIn.js';
-import { RallyHarness, TENANT_ID } from './rallyHarness.js';
+import { ME, RallyHarness, TENANT_ID } from './rallyHarness.js';
 
 // Anything JSON can carry, nested and oversized strings included.
 const anyJson = fc.jsonValue({ maxDepth: 6 });
@@ -15,8 +17,10 @@ describe('Rally on bad input over HTTP', function () {
   let callId: string;
   let cardId: string;
   let cardBefore: string;
+  // Warnings and errors only: a refused activity must leave exactly one line, the refusal.
+  const logs = new LogCapture('warn');
   before(async () => {
-    h = await RallyHarness.start();
+    h = await RallyHarness.start({ parts: { log: logs.log } });
     ({ callId, cardId } = await h.placeCall('call adelev@contoso.com'));
     cardBefore = cardText(h.connector.latestCard(cardId));
   });
@@ -104,6 +108,51 @@ describe('Rally on bad input over HTTP', function () {
       { numRuns: RUNS },
     );
     await stillHealthy();
+  });
+
+  it('refuses activities whose ids, sender, locale or serviceUrl would fail later with 400 and one log line', async () => {
+    const message = { ...h.activityBase(), type: 'message', text: 'help' };
+    const withConversationId = (id: string) => ({ ...message, id: `bad-${randomUUID()}`, conversation: { ...message.conversation, id } });
+    const withFrom = (aadObjectId: unknown) => ({ ...message, id: `bad-${randomUUID()}`, from: { ...message.from, aadObjectId } });
+    const withLocale = (locale: unknown) => ({ ...message, id: `bad-${randomUUID()}`, locale });
+    // Rally runs in local mode here, so plain http is allowed on loopback only. The non-loopback hosts are .invalid
+    // (they never resolve): should the check ever let one through, the reply still cannot leave the machine.
+    const withServiceUrl = (serviceUrl: string) => ({ ...message, id: `bad-${randomUUID()}`, serviceUrl });
+    const bad: Record<string, unknown> = {
+      'NUL in conversation.id': withConversationId('a:chat\u0000x'),
+      'newline in conversation.id': withConversationId('a:chat\nx'),
+      'U+001F in conversation.id': withConversationId('a:chat\u001fx'),
+      'DEL in conversation.id': withConversationId('a:chat\u007fx'),
+      'BOM in conversation.id': withConversationId('\ufeffa:chat'),
+      'lone high surrogate in conversation.id': withConversationId('a:chat\ud800x'),
+      'lone low surrogate in conversation.id': withConversationId('a:chat\udc00'),
+      'emoji in conversation.id': withConversationId('a:chat-\u{1F600}'),
+      '10,000-character conversation.id': withConversationId(`a:${'x'.repeat(9_998)}`),
+      'aadObjectId an object': withFrom({ id: ME.aadObjectId }),
+      'aadObjectId a number': withFrom(42),
+      'aadObjectId an array': withFrom([ME.aadObjectId]),
+      'locale an object': withLocale({ language: 'en' }),
+      'locale a number': withLocale(1033),
+      'locale an array': withLocale(['en-US']),
+      'http serviceUrl on a public host': withServiceUrl('http://rally.invalid/'),
+      'http serviceUrl on a host named like loopback': withServiceUrl('http://127.0.0.1.rally.invalid/'),
+      'javascript: serviceUrl': withServiceUrl('javascript:alert(1)'),
+      'file: serviceUrl': withServiceUrl('file:///etc/passwd'),
+      'data: serviceUrl': withServiceUrl('data:text/plain,hello'),
+    };
+    const sentBefore = h.connector.sent.length;
+    const answers: Record<string, { status: number; lines: string[] }> = {};
+    for (const [name, body] of Object.entries(bad)) {
+      const linesBefore = logs.lines.length;
+      const status = await post('/api/messages', body);
+      await h.rally.idle();
+      answers[name] = { status, lines: logs.records().slice(linesBefore).map((r) => r.msg) };
+    }
+    const refused = Object.fromEntries(Object.keys(bad).map((name) => [name, { status: 400, lines: ['malformed activity refused'] }]));
+    assert.deepEqual(answers, refused);
+    assert.equal(h.connector.sent.length, sentBefore, 'nothing was sent for a refused activity');
+    assert.equal(await h.say('help'), 200);
+    assert.equal(h.connector.sent.length, sentBefore + 1, 'help was answered');
   });
 
   it('refuses random notification bodies with a valid token (400) and changes no call', async () => {

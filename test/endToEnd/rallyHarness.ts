@@ -154,7 +154,14 @@ export class RallyHarness {
     }
     const settings = loadSettings(env);
     const callingApi = this.extras.graphCredentials && createCallingApi(settings, this.extras.graphCredentials);
-    this.rally = await startRally(settings, { log: createLogger('silent'), ...this.parts, ...(callingApi ? { callingApi } : {}), host: '127.0.0.1' });
+    // loopbackBotConnector: with MicrosoftAppId set Rally is not in local mode, yet the connector stand-in is still plain http on 127.0.0.1.
+    this.rally = await startRally(settings, {
+      log: createLogger('silent'),
+      ...this.parts,
+      ...(callingApi ? { callingApi } : {}),
+      host: '127.0.0.1',
+      loopbackBotConnector: true,
+    });
   }
 
   /** Sends a chat message as Teams would; resolves when Rally has answered the HTTP request (the turn is over). */
