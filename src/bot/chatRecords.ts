@@ -2,7 +2,11 @@ import type { ConversationReference } from 'botbuilder';
 import type { RecordStore } from '../calling/records/recordStore.js';
 import type { CardRecord } from './postedCards.js';
 
-export type ConversationRecord = Partial<ConversationReference> & { lastSeenAt?: string };
+export type ConversationRecord = Partial<ConversationReference> & {
+  lastSeenAt?: string;
+  /** The chat's people Rally has heard from (Bot Framework ids), most recent first: whom its cards refresh for. */
+  people?: string[];
+};
 
 /** Where the chat surface remembers how to reach chats and which message shows which call. */
 export interface ChatRecords {

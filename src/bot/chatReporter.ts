@@ -29,8 +29,7 @@ export class ChatReporter implements ChatReports {
     const changes = news.filter((n): n is CallChange => !STEP_NEWS.has(n.kind));
     const lines = [...callReportLines(call, changes), ...news.flatMap((n) => stepLines(call, n))];
     await this.options.chats.post(call.chatKey, async (context) => {
-      if (call.needsCard) await this.options.cards.post(context, call);
-      else await this.options.cards.update(context, call);
+      await this.options.cards.show(context, call);
       await this.sendLines(context, lines);
     });
   }
@@ -38,7 +37,7 @@ export class ChatReporter implements ChatReports {
   async reportPage(page: PageRecord, options: { outcome: boolean }): Promise<void> {
     const line = options.outcome ? outcomeLine(page) : undefined;
     await this.options.chats.post(page.chatKey, async (context) => {
-      await this.options.pageCards.update(context, page);
+      await this.options.pageCards.show(context, page);
       if (line !== undefined) await context.sendActivity(line);
     });
   }

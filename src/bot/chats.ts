@@ -10,6 +10,27 @@ export function chatKeyOf(context: TurnContext): string {
   return context.activity.conversation.id.split(';messageid=')[0]!;
 }
 
+/** Where a turn keeps the people its cards refresh for (see refreshAudience). */
+const REFRESH_AUDIENCE = Symbol('rally.refreshAudience');
+/** Teams refreshes a card for at most 60 named people; Rally keeps no more than that per chat. */
+const PEOPLE_KEPT = 60;
+
+/**
+ * Whom a card posted in this turn asks Teams to refresh for by itself: the chat's people Rally has heard from, or at
+ * least the one in this turn. In a chat of fewer than 60 people Teams refreshes a card for everyone anyway.
+ */
+export function refreshAudience(context: TurnContext): string[] {
+  const known = context.turnState.get(REFRESH_AUDIENCE) as string[] | undefined;
+  if (known) return known;
+  const speaker = context.activity.from?.id;
+  return speaker ? [speaker] : [];
+}
+
+function peopleSeen(before: readonly string[] | undefined, speaker: string | undefined): string[] {
+  const kept = (before ?? []).filter((id) => typeof id === 'string' && id !== speaker);
+  return (speaker ? [speaker, ...kept] : kept).slice(0, PEOPLE_KEPT);
+}
+
 export interface ChatsOptions {
   adapter: CloudAdapter;
   /** The bot's app id, or '' in local mode (no credentials, as the Emulator does). */
@@ -21,10 +42,15 @@ export interface ChatsOptions {
 export class Chats {
   constructor(private readonly options: ChatsOptions) {}
 
-  /** Keeps the turn's conversation reference, so reports can be posted there later. */
+  /** Keeps the turn's conversation reference, so reports can be posted there later, and who spoke. */
   async remember(context: TurnContext): Promise<void> {
     const reference = TurnContext.getConversationReference(context.activity);
-    await this.options.records.conversations.update(chatKeyOf(context), () => ({ ...reference, lastSeenAt: new Date().toISOString() }));
+    const speaker = context.activity.from?.id;
+    await this.options.records.conversations.update(chatKeyOf(context), (current) => {
+      const people = peopleSeen(current?.people, speaker);
+      context.turnState.set(REFRESH_AUDIENCE, people);
+      return { ...reference, lastSeenAt: new Date().toISOString(), people };
+    });
   }
 
   /** Rally was removed from the chat: it can no longer post there, so it keeps nothing about it. */
@@ -39,8 +65,11 @@ export class Chats {
       this.options.log.warn({ chatKey }, 'no conversation reference for the chat; report dropped');
       return;
     }
-    const { lastSeenAt: _seen, ...reference } = stored;
-    await this.options.adapter.continueConversationAsync(this.options.botAppId, reference, logic);
+    const { lastSeenAt: _seen, people = [], ...reference } = stored;
+    await this.options.adapter.continueConversationAsync(this.options.botAppId, reference, async (context) => {
+      context.turnState.set(REFRESH_AUDIENCE, people);
+      await logic(context);
+    });
   }
 
   /**

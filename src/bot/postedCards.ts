@@ -1,10 +1,17 @@
 // One card per call and one per page: posting it once, and updating it in place wherever Rally posted it. Both the
 // bot (answers to commands) and the reporter (notifications, page steps) go through here.
+//
+// A post is claimed before it is sent and its activity id recorded once Teams answers. An instance that dies in
+// between leaves a claim with no id: once the claim lapses, the next report about the item posts the card afresh, and
+// the copy whose id was lost heals itself, because every card asks Teams to refresh it (Universal Actions `refresh`)
+// and any button pressed on it is answered with the current card.
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
 import type { RecordStore } from '../calling/records/recordStore.js';
+import { NotYetError } from '../calling/jobs/jobs.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
+import { refreshAudience } from './chats.js';
 
 /** The message that shows a call or a page, or (no `activityId` yet) a claim to post it. */
 export interface CardRecord {
@@ -15,50 +22,86 @@ export interface CardRecord {
   claim?: { by: string; at: string };
 }
 
-/** A claim to post a card that was never completed (its poster died) may be taken over after this. */
-const CLAIM_LAPSES_MS = 30_000;
+/**
+ * A claim to post a card that has no activity id after this was cut short (its poster died), and may be taken over.
+ * A post that was only slow then leaves a second copy, which the card's refresh keeps true.
+ */
+const CLAIM_LAPSES_MS = 10_000;
+/** How soon a report waiting for another run's post looks again: that post usually lands within a second. */
+const LOOK_AGAIN_MS = 1_000;
+/** Teams refreshes a card by itself for at most 60 people (`refresh.userIds`). */
+const REFRESH_USERS_LIMIT = 60;
 
 export interface PostedCardsOptions<T> {
   /** By `keyOf`: the message that holds the card. */
   store: RecordStore<CardRecord>;
   keyOf(item: T): string;
   render(item: T): AdaptiveCardJson;
+  now?: () => number;
 }
 
-export class PostedCards<T> {
-  constructor(private readonly options: PostedCardsOptions<T>) {}
+export type PostOutcome = 'posted' | 'updated' | 'beingPosted';
 
-  render(item: T): AdaptiveCardJson {
-    return this.options.render(item);
+export class PostedCards<T> {
+  private readonly now: () => number;
+
+  constructor(private readonly options: PostedCardsOptions<T>) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The card as Teams should show it in this turn's chat, refreshing itself for the chat's people. */
+  render(context: TurnContext, item: T): AdaptiveCardJson {
+    const card = this.options.render(item);
+    const refresh = card.refresh as { userIds?: string[] } | undefined;
+    if (refresh) refresh.userIds = refreshAudience(context).slice(0, REFRESH_USERS_LIMIT);
+    return card;
   }
 
   /**
    * Posts the item's one card, which later updates go to. When it has its card already (a redelivered turn, a
-   * second instance, or a report racing the turn), that card is updated instead: one card per call or page.
+   * second instance, or a report racing the turn), that card is updated instead; while another run is posting it,
+   * nothing is sent (`beingPosted`): one card per call or page.
    */
-  async post(context: TurnContext, item: T): Promise<'posted' | 'updated'> {
+  async post(context: TurnContext, item: T): Promise<PostOutcome> {
     const key = this.options.keyOf(item);
-    const claim = { by: randomUUID(), at: new Date().toISOString() };
-    const slot = await this.options.store.update(key, (current) => {
-      const lapsed = current?.activityId === undefined && Date.now() - Date.parse(current?.claim?.at ?? '') > CLAIM_LAPSES_MS;
-      return current === undefined || lapsed ? { claim } : current;
-    });
+    const claim = { by: randomUUID(), at: new Date(this.now()).toISOString() };
+    const slot = await this.options.store.update(key, (current) => (current === undefined || this.lapsed(current) ? { claim } : current));
     if (slot?.claim?.by !== claim.by) {
-      await this.update(context, item);
+      if (slot?.activityId === undefined) return 'beingPosted';
+      await this.send(context, slot.activityId, item);
       return 'updated';
     }
-    const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.render(item))] });
+    const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.render(context, item))] });
     if (sent?.id) {
-      const activityId = sent.id;
-      await this.options.store.update(key, () => ({ activityId, postedAt: new Date().toISOString() }));
+      const posted: CardRecord = { activityId: sent.id, postedAt: new Date(this.now()).toISOString() };
+      // Only while the claim is still this post's: a post taken over as dead has left a copy that heals by refresh.
+      await this.options.store.update(key, (current) => (current?.claim?.by === claim.by ? posted : current));
     }
     return 'posted';
   }
 
-  /** Shows `item` on its tracked card, if it has one; `context` must be a turn (or proactive turn) in its chat. */
+  /** Shows `item` on its card if it has been posted; a turn that has no card to update leaves the card to its poster. */
   async update(context: TurnContext, item: T): Promise<void> {
     const card = await this.options.store.get(this.options.keyOf(item));
-    if (!card?.activityId) return;
-    await context.updateActivity({ type: ActivityTypes.Message, id: card.activityId, attachments: [CardFactory.adaptiveCard(this.render(item))] });
+    if (card?.activityId) await this.send(context, card.activityId, item);
+  }
+
+  /**
+   * Makes the item's card show it, for a report that must not be lost: updates the card, posts it when there is none
+   * (or its poster died before recording it), and throws NotYetError while another run is still posting it, so the
+   * report runs again rather than leaving the card stale.
+   */
+  async show(context: TurnContext, item: T): Promise<void> {
+    const card = await this.options.store.get(this.options.keyOf(item));
+    if (card?.activityId) return this.send(context, card.activityId, item);
+    if ((await this.post(context, item)) === 'beingPosted') throw new NotYetError(new Date(this.now() + LOOK_AGAIN_MS), 'another run is posting the card');
+  }
+
+  private lapsed(card: CardRecord): boolean {
+    return card.activityId === undefined && this.now() - Date.parse(card.claim?.at ?? '') > CLAIM_LAPSES_MS;
+  }
+
+  private async send(context: TurnContext, activityId: string, item: T): Promise<void> {
+    await context.updateActivity({ type: ActivityTypes.Message, id: activityId, attachments: [CardFactory.adaptiveCard(this.render(context, item))] });
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CardFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import { ActivityEventNames, ActivityTypes, CardFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
+import { isLive } from '../calling/callDesk.js';
 import type { CallDesk, ChatRequest } from '../calling/callDesk.js';
 import type { PageRecord } from '../calling/paging/pageRecord.js';
 import type { Pager } from '../calling/paging/pager.js';
@@ -171,15 +172,16 @@ export class RallyBot extends TeamsActivityHandler {
       }
       if (isPageAction(action)) return await this.pressPageButton(context, request, action);
       const ref = callRefOf(action);
-      await this.options.desk.callInChat(request, ref);
+      const call = await this.options.desk.callInChat(request, ref);
       // One press of one button on one version of the card acts once; a press whose turn was cut short (a crash) acts
-      // when Teams delivers it again, and what it asks Graph for is keyed by the press, so nothing is sent twice.
+      // when Teams delivers it again, and what it asks Graph for is keyed by the press, so nothing is sent twice. A
+      // press on a stale copy of an ended call's card (one whose update was lost) is answered with the card as it is.
       const key = actionKey(request, action);
-      if (action.verb !== 'refresh' && (await this.options.chats.pending(key))) {
+      if (action.verb !== 'refresh' && isLive(call) && (await this.options.chats.pending(key))) {
         await this.runButton(context, { ...request, activityKey: key }, action);
         await this.options.chats.handled(key);
       }
-      return cardResponse(this.options.cards.render(await this.options.desk.callInChat(request, ref)));
+      return cardResponse(this.options.cards.render(context, await this.options.desk.callInChat(request, ref)));
     } catch (error) {
       // The answer to a button is the invoke response, shown to the person who pressed it: once, not also in the chat.
       this.logError(error);
@@ -190,13 +192,13 @@ export class RallyBot extends TeamsActivityHandler {
 
   /** A page card's button: acts once per press (as call card buttons do), and answers with the page as it is now. */
   private async pressPageButton(context: TurnContext, request: ChatRequest, action: PageCardAction): Promise<AdaptiveCardInvokeResponse> {
-    await this.options.pager.pageInChat(request, action.pageId);
+    const page = await this.options.pager.pageInChat(request, action.pageId);
     const key = `action/${request.chatKey}/page/${action.pageId}/${action.verb}/${action.rev ?? ''}`;
-    if (action.verb !== 'refreshPage' && (await this.options.chats.pending(key))) {
+    if (action.verb !== 'refreshPage' && page.state === 'paging' && (await this.options.chats.pending(key))) {
       await (this.pageCardButtons[action.verb] as Turn<PageCardAction>)(context, { ...request, activityKey: key }, action);
       await this.options.chats.handled(key);
     }
-    return cardResponse(this.options.pageCards.render(await this.options.pager.pageInChat(request, action.pageId)));
+    return cardResponse(this.options.pageCards.render(context, await this.options.pager.pageInChat(request, action.pageId)));
   }
 
   /** Rally left the chat: what it kept to reach the chat and name its calls goes now, not at the retention's end. */
@@ -276,9 +278,16 @@ export async function answerError(context: TurnContext, log: Pick<Logger, 'error
   if (!context.responded) await context.sendActivity(userMessage(error));
 }
 
-/** The adapter's last resort (`onTurnError`) for what escaped a turn: the same one answer. */
+/**
+ * The adapter's last resort (`onTurnError`) for what escaped a turn: the same one answer. A report Rally posts on its
+ * own (a proactive turn) has nobody waiting for an answer: its failure goes back to the report, which keeps its news
+ * and is tried again, instead of telling the chat that something went wrong with a request nobody just made.
+ */
 export function answerTurnFailure(log: Pick<Logger, 'error' | 'info'>): (context: TurnContext, error: Error) => Promise<void> {
-  return (context, error) => answerError(context, log, error);
+  return async (context, error) => {
+    if (context.activity.type === ActivityTypes.Event && context.activity.name === ActivityEventNames.ContinueConversation) throw error;
+    await answerError(context, log, error);
+  };
 }
 
 async function answeringOnce(context: TurnContext, log: Pick<Logger, 'error' | 'info'>, work: () => Promise<void>): Promise<void> {

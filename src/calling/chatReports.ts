@@ -5,8 +5,8 @@ import type { PageRecord } from './paging/pageRecord.js';
 
 export interface ChatReports {
   /**
-   * Shows `call` on its card (posting one when `call.needsCard`) and tells the chat `news`, in order. Resolves once
-   * the chat has it; a rejection leaves the news unreported, to be told again.
+   * Shows `call` on its card (posting one when it has none, or when its poster died before recording it) and tells the
+   * chat `news`, in order. Resolves once the chat has it; a rejection leaves the news unreported, to be told again.
    */
   reportCall(call: StoredCall, news: readonly CallNews[]): Promise<void>;
   /**

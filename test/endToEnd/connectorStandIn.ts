@@ -50,6 +50,20 @@ export class ConnectorStandIn {
     return { arrived: first, stop: () => (this.holding = undefined) };
   }
 
+  /**
+   * From now on, a posted card reaches the chat (it is recorded, with the id Teams gives it) but its poster never hears
+   * back: a Rally killed while it waits never learns the card's id. `arrived` resolves with that id when the first one
+   * comes; `stop` ends the holding.
+   */
+  holdCardPosts(): { arrived: Promise<string>; stop: () => void } {
+    let arrived!: (id: string) => void;
+    const first = new Promise<string>((resolve) => (arrived = resolve));
+    this.holdingCards = { arrived };
+    return { arrived: first, stop: () => (this.holdingCards = undefined) };
+  }
+
+  private holdingCards: { arrived: (id: string) => void } | undefined;
+
   private constructor(private readonly members: Map<string, StandInMember>) {}
 
   static async start(members: readonly StandInMember[] = []): Promise<ConnectorStandIn> {
@@ -60,6 +74,11 @@ export class ConnectorStandIn {
         return;
       }
       const answer = standIn.receive(request);
+      const held = standIn.holdingCards && request.method === 'POST' && adaptiveCardOf(JSON.parse(request.body)) !== undefined;
+      if (held) {
+        standIn.holdingCards!.arrived((answer.body as { id: string }).id);
+        return;
+      }
       sendJson(response, answer.status, answer.body);
     });
     return standIn;

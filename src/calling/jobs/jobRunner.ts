@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log/logger.js';
-import { DONE, dueOfKey, jobKey } from './jobs.js';
+import { DONE, NotYetError, dueOfKey, jobKey } from './jobs.js';
 import type { JobHandler, JobOutcome, JobRecord, JobStore } from './jobs.js';
 
 export interface JobRunnerOptions {
@@ -175,15 +175,24 @@ export class JobRunner {
     try {
       outcome = await handler(rest.join(':'), record);
     } catch (error) {
-      const failures = record.failures + 1;
-      const wait = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(failures, 20));
-      this.options.log.warn({ err: error, job: record.name, failures }, 'job failed; it runs again later');
-      outcome = { runAgainAt: new Date(this.now() + wait) };
-      record.failures = failures;
+      outcome = this.afterFailure(error, record);
     } finally {
       clearInterval(renewal);
     }
     await this.finish(key, outcome, record);
+  }
+
+  /** When a job that threw runs again: at the time it named if it was not failing, else after a growing wait. */
+  private afterFailure(error: unknown, record: JobRecord): JobOutcome {
+    if (error instanceof NotYetError) {
+      this.options.log.debug({ job: record.name, reason: error.message }, 'job not done yet; it runs again soon');
+      return { runAgainAt: error.at };
+    }
+    const failures = record.failures + 1;
+    const wait = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(failures, 20));
+    this.options.log.warn({ err: error, job: record.name, failures }, 'job failed; it runs again later');
+    record.failures = failures;
+    return { runAgainAt: new Date(this.now() + wait) };
   }
 
   /** One period of recurring work: done unless this period already ran; then the next period's job. */

@@ -23,6 +23,17 @@ export type JobHandler = (argument: string, job: JobRecord) => Promise<JobOutcom
 
 export const DONE: JobOutcome = { done: true };
 
+/**
+ * Thrown from deep inside a job (a chat report whose card another run is still posting) when it cannot be done yet
+ * but is not failing: the job runs again at `at`, without counting a failure or logging a warning.
+ */
+export class NotYetError extends Error {
+  constructor(readonly at: Date, reason: string) {
+    super(reason);
+    this.name = 'NotYetError';
+  }
+}
+
 /** The due time leads the key, zero-padded, so keys sort by due time as text. */
 export function jobKey(due: Date, name: string, unique = randomUUID().slice(0, 8)): string {
   return `${String(due.getTime()).padStart(15, '0')}~${unique}~${name}`;

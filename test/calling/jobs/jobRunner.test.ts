@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
 import { JobRunner } from '../../../src/calling/jobs/jobRunner.js';
 import type { JobRunnerOptions } from '../../../src/calling/jobs/jobRunner.js';
-import { DONE, dueOfKey } from '../../../src/calling/jobs/jobs.js';
+import { DONE, NotYetError, dueOfKey } from '../../../src/calling/jobs/jobs.js';
 import type { JobHandler, JobRecord, JobStore } from '../../../src/calling/jobs/jobs.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { DocumentRecordStore } from '../../../src/storage/documentRecordStore.js';
@@ -173,6 +173,20 @@ describe('JobRunner', () => {
       assert.equal(second.job.failures, 2);
       assert.ok(dueOfKey(second.key) - clock.t > firstWait, 'the second failure waits longer than the first');
       assert.deepEqual(seenFailures, [0, 1], 'the handler sees the failures so far');
+    });
+
+    it('a handler that is not done yet (NotYetError) runs again at the time it named, with no failure counted', async () => {
+      const at = new Date(START + 1500);
+      const { store, ran, jobs, tick } = build(async () => {
+        throw new NotYetError(at, 'the card is still being posted');
+      });
+      await jobs.schedule('ping:later', new Date(START));
+      await tick();
+      assert.deepEqual(ran, ['later']);
+      const [next, ...more] = await jobsIn(store);
+      assert.deepEqual(more, []);
+      assert.equal(dueOfKey(next!.key), at.getTime());
+      assert.deepEqual(next!.job, { name: 'ping:later', due: at.toISOString(), failures: 0 });
     });
 
     it('drops a job of a type it has no handler for, and says so', async () => {
