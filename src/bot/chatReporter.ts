@@ -82,7 +82,7 @@ function callLines(call: CallRecord, change: CallChange): string[] {
 }
 
 /** News about a step Rally took on the call rather than about the call itself. */
-const STEP_NEWS = new Set<CallNews['kind']>(['operationFinished', 'escalationFailed', 'escalationUnknown']);
+const STEP_NEWS = new Set<CallNews['kind']>(['operationFinished', 'escalationFailed', 'escalationUnknown', 'hangUpFailed']);
 
 function stepLines(call: CallRecord, news: CallNews): string[] {
   const into = call.handle ?? 'the group call';
@@ -91,6 +91,8 @@ function stepLines(call: CallRecord, news: CallNews): string[] {
       return operationLines(call, news.operation);
     case 'escalationFailed':
       return [`Could not move the one-to-one call into ${into}. ${news.reason}`];
+    case 'hangUpFailed':
+      return [`Could not hang up ${call.handle ?? 'the call'}, which you asked for while it was being confirmed. ${news.reason}`];
     case 'escalationUnknown':
       return [`Rally stopped while it was moving the one-to-one call into ${into}, so it cannot tell whether the move happened: the card of ${into} shows who is in it.`];
     default:

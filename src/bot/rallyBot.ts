@@ -96,8 +96,12 @@ export class RallyBot extends TeamsActivityHandler {
       }
     },
     hangup: async (context, request, command) => {
-      const call = await this.options.desk.hangUp(request, command.call);
-      await context.sendActivity(`Hanging up ${call.handle ?? 'the call'}…`);
+      const outcome = await this.options.desk.hangUp(request, command.call);
+      await context.sendActivity(
+        outcome.kind === 'whenConfirmed'
+          ? 'Microsoft Graph has not confirmed that call yet; I will hang it up the moment it does, and its card will show it.'
+          : `Hanging up ${outcome.call.handle ?? 'the call'}…`,
+      );
     },
     doctor: async (context, request) => {
       await context.sendActivity(await doctorReply(this.options.doctor, request));

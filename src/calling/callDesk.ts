@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { audited } from './policy/auditTrail.js';
 import type { AuditTrail } from './policy/auditTrail.js';
-import { callIdForHandle, handleText, withHandle } from './records/callHandles.js';
+import { callIdForHandle, handleText, withConfirming, withHandle } from './records/callHandles.js';
 import type { CallRef, ChatCalls } from './records/callHandles.js';
 import { newIntentId, stepped } from './intents/callIntent.js';
 import type { CallIntent } from './intents/callIntent.js';
@@ -98,6 +98,9 @@ export class CallUnconfirmedError extends RallyError {
 export class AlreadyUnderWayError extends RallyError {
   readonly code = 'alreadyUnderWay';
 }
+
+/** What `hangup` did: asked Graph to hang the call up, or recorded the wish for a call Graph has not confirmed yet. */
+export type HangUpOutcome = { kind: 'hangingUp'; call: CallRecord } | { kind: 'whenConfirmed' };
 
 /** What `invite` did: an invitation into the call, or, for a one-to-one call, its escalation into a new group call. */
 export type InviteOutcome = { kind: 'invited'; call: CallRecord; operation: OperationRecord } | { kind: 'escalated'; groupCall: CallRecord };
@@ -341,11 +344,15 @@ export class CallDesk {
     });
   }
 
-  /** `hangup [<call>]`. The card updates when Graph's `terminated` notification arrives. */
-  async hangUp(request: ChatRequest, ref: CallRef | undefined): Promise<CallRecord> {
+  /**
+   * `hangup [<call>]`. The card updates when Graph's `terminated` notification arrives. With no live call but one whose
+   * create answer was lost, the wish is recorded on its intent, and the call is hung up the moment it is known.
+   */
+  async hangUp(request: ChatRequest, ref: CallRef | undefined): Promise<HangUpOutcome> {
     return audited(this.options.audit, { audit: 'hangUp', request }, async (subject) => {
       // Changing a call takes the same right as placing one.
       await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, [], undefined);
+      if (ref === undefined && (await this.liveCalls(request)).length === 0 && (await this.hangUpWhenConfirmed(request))) return { kind: 'whenConfirmed' };
       const call = await this.liveCall(request, ref, 'hangup');
       subject.callId = call.callId;
       await this.options.calls.update(call.callId, (document) => {
@@ -366,7 +373,43 @@ export class CallDesk {
         }
         throw error;
       }
-      return call;
+      return { kind: 'hangingUp', call };
+    });
+  }
+
+  /** Records the wish to hang up on the chat's newest call still being confirmed; false when it has none. */
+  private async hangUpWhenConfirmed(request: ChatRequest): Promise<boolean> {
+    const chat = await this.options.chats.get(request.chatKey);
+    for (const intentId of [...(chat?.confirming ?? [])].reverse()) {
+      const marked = await this.options.intents.update(intentId, (current) =>
+        current?.step === 'unconfirmed' && current.hangUpAskedBy === undefined ? { ...current, hangUpAskedBy: request.requestedBy } : current,
+      );
+      if (marked?.step === 'unconfirmed' && marked.hangUpAskedBy !== undefined) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A call someone asked to hang up before Graph confirmed it: hung up now that it is known. Hanging up twice (a
+   * run cut short before it cleared the step) only gets Graph's "not found". A refusal is news for the chat.
+   */
+  async continueHangUp(call: StoredCall): Promise<void> {
+    if (!call.pendingHangUp) return;
+    let news: CallNews | undefined;
+    if (isLive(call)) {
+      try {
+        await this.options.service.hangUp(call.tenantId, call.callId);
+      } catch (error) {
+        if (!(error instanceof CallingApiError)) throw error;
+        if (error.code !== 'callNotFound') news = { kind: 'hangUpFailed', reason: error.userMessage };
+      }
+    }
+    await this.options.calls.update(call.callId, (document) => {
+      const current = callOf(document);
+      if (!current?.pendingHangUp) return document;
+      const { pendingHangUp: _done, endedBy, ...rest } = current;
+      // A call Graph would not hang up goes on: nobody ended it.
+      return news === undefined ? { ...rest, ...(endedBy ? { endedBy } : {}) } : withNews(rest, [news]);
     });
   }
 
@@ -466,6 +509,8 @@ export class CallDesk {
     } catch (error) {
       if (error instanceof CallingApiError && error.uncertain) {
         const unconfirmed = await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'unconfirmed'));
+        // A page's step is the page's to hang up; any other call may be asked to hang up before it has a handle.
+        if (intent.page === undefined) await this.options.chats.update(intent.chatKey, (chat) => withConfirming(chat, intent.id, this.now().toISOString()));
         // Its notifications may have named the call already: then it is adopted now, not at the deadline.
         if (unconfirmed?.callId !== undefined) await this.options.jobs.checkIntent(intent.id, this.now());
         throw new CallUnconfirmedError(unconfirmedSentence(error), { cause: error, detail: error.message });
@@ -554,7 +599,7 @@ export class CallDesk {
    * call is already established.
    */
   async record(intent: CallIntent, callId: string, state: Call['state'] | undefined, options: { needsCard?: boolean } = {}): Promise<StoredCall> {
-    const chat = await this.options.chats.update(intent.chatKey, (current) => withHandle(current, callId, this.now().toISOString()));
+    const chat = await this.options.chats.update(intent.chatKey, (current) => withHandle(current, callId, this.now().toISOString(), intent.id));
     const fresh: StoredCall = {
       ...newCallRecord({
         callId,
@@ -573,10 +618,11 @@ export class CallDesk {
         : { pendingEscalation: { peerToPeerCallId: intent.escalationOf, ...(intent.thenInvite ? { thenInvite: intent.thenInvite } : {}) } }),
       // A page's call is shown on the page's card, and asks the person to press 1 once they pick up.
       ...(intent.page ? { page: intent.page, pendingKeyPrompt: true as const } : options.needsCard ? { needsCard: true } : {}),
+      ...(intent.hangUpAskedBy ? { endedBy: intent.hangUpAskedBy, pendingHangUp: true as const } : {}),
     };
     const stored = callOf(await this.options.calls.update(callId, (current) => adopt(fresh, current, this.now().toISOString())));
     if (!stored) throw new Error(`call ${callId} could not be recorded`);
-    const pendingStep = (stored.pendingEscalation !== undefined || stored.pendingKeyPrompt) && stored.state === 'established';
+    const pendingStep = ((stored.pendingEscalation !== undefined || stored.pendingKeyPrompt) && stored.state === 'established') || stored.pendingHangUp;
     if ((stored.unreported?.length ?? 0) > 0 || stored.needsCard || pendingStep) {
       await this.options.jobs.followUp(callId);
     }

@@ -34,7 +34,7 @@ export interface CallFollowUpsOptions {
 
 export class CallFollowUps implements DeskJobs {
   private runner!: JobRunner;
-  private desk!: Pick<CallDesk, 'continueEscalation' | 'record'>;
+  private desk!: Pick<CallDesk, 'continueEscalation' | 'continueHangUp' | 'record'>;
   private pages!: Pick<Pager, 'callChanged'>;
   private readonly now: () => Date;
 
@@ -43,7 +43,7 @@ export class CallFollowUps implements DeskJobs {
   }
 
   /** The runner and the desk each need the other; the composition root connects them once both exist. */
-  connect(runner: JobRunner, desk: Pick<CallDesk, 'continueEscalation' | 'record'>, pages: Pick<Pager, 'callChanged'>): void {
+  connect(runner: JobRunner, desk: Pick<CallDesk, 'continueEscalation' | 'continueHangUp' | 'record'>, pages: Pick<Pager, 'callChanged'>): void {
     this.runner = runner;
     this.desk = desk;
     this.pages = pages;
@@ -81,13 +81,16 @@ export class CallFollowUps implements DeskJobs {
 
   /** Records the call of an intent whose create answer was lost, as its notifications name it. */
   async adopt(intent: CallIntent, callId: string): Promise<void> {
-    await this.options.intents.update(intent.id, (current) => stepped(current, ['sending', 'unconfirmed', 'expired'], 'sent', { callId }));
+    const adopted = await this.options.intents.update(intent.id, (current) => stepped(current, ['sending', 'unconfirmed', 'expired'], 'sent', { callId }));
     this.options.log.info({ callId, intentId: intent.id }, 'a call whose create answer was lost was found through its notifications');
-    await this.desk.record(intent, callId, undefined, { needsCard: true });
+    // The intent as it is now: a wish to hang up may have joined it since `intent` was read.
+    await this.desk.record(adopted ?? intent, callId, undefined, { needsCard: true });
   }
 
   private async followUpNow(callId: string): Promise<JobOutcome> {
     await this.continueEscalation(callId);
+    const asked = callOf(await this.options.calls.get(callId));
+    if (asked?.pendingHangUp) await this.desk.continueHangUp(asked);
     const call = callOf(await this.options.calls.get(callId));
     // A page's call has no card of its own: the page shows it.
     if (call?.page) {

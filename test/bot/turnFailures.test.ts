@@ -7,7 +7,7 @@ import { answerTurnFailure } from '../../src/bot/rallyBot.js';
 import { createLogger } from '../../src/log/logger.js';
 import { StoreUnavailableError } from '../../src/storage/storageErrors.js';
 
-const base = { channelId: 'msteams', conversation: { id: 'chat-1', isGroup: false, conversationType: 'personal', name: '' }, from: { id: '29:pat' }, recipient: { id: '28:rally' }, serviceUrl: 'https://smba.trafficmanager.net/emea/' };
+const base = { channelId: 'msteams', conversation: { id: 'chat-1', isGroup: false, conversationType: 'personal', name: '' }, from: { id: '29:pat', name: 'Pat' }, recipient: { id: '28:rally', name: 'Rally' }, serviceUrl: 'https://smba.trafficmanager.net/emea/' };
 
 function turn(activity: Partial<Activity>): { context: TurnContext; sent: Partial<Activity>[] } {
   const adapter = new TestAdapter();

@@ -95,9 +95,10 @@ class NotedChat implements ChatReports {
 }
 
 /** The desk as the follow-ups use it, noting what it was asked. */
-class NotedDesk implements Pick<CallDesk, 'continueEscalation' | 'record'> {
+class NotedDesk implements Pick<CallDesk, 'continueEscalation' | 'continueHangUp' | 'record'> {
   readonly recorded: { intentId: string; callId: string; state: string | undefined; options: { needsCard?: boolean } }[] = [];
   readonly escalations: string[] = [];
+  readonly hangUps: string[] = [];
   escalationError: Error | undefined;
   onEscalation: (() => Promise<void>) | undefined;
 
@@ -112,10 +113,14 @@ class NotedDesk implements Pick<CallDesk, 'continueEscalation' | 'record'> {
     if (this.escalationError) throw this.escalationError;
     return undefined;
   }
+
+  async continueHangUp(call: StoredCall): Promise<void> {
+    this.hangUps.push(call.callId);
+  }
 }
 
 /** Follow-ups wired as the composition root wires them, over memory stores, with a clock the test moves. */
-function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordStore<CallIntent>; desk?: Pick<CallDesk, 'continueEscalation' | 'record'> } = {}) {
+function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordStore<CallIntent>; desk?: Pick<CallDesk, 'continueEscalation' | 'continueHangUp' | 'record'> } = {}) {
   let now = Date.parse(AT);
   const calls = options.calls ?? new MemoryRecordStore<CallDocument>();
   const intents = options.intents ?? new MemoryRecordStore<CallIntent>();

@@ -59,6 +59,30 @@ describe('Rally killed mid-work (SIGKILL) and started again', function () {
     await waitFor(() => h.graph('DELETE', /^\/communications\/calls\//).length === 1, 'the hang-up request');
   });
 
+  it('killed after "hangup" was asked of a call being confirmed: once the call is known it is hung up, and the chat hears it once', async () => {
+    // Graph answers the create too late for Rally, and notifies only after the kill and the restart.
+    h = await RallyHarness.start({ separateProcess: true, simulator: { deliveryDelayMs: 4_000, deliveryRetries: 10 }, env: { GRAPH_TIMEOUT_MS: '1000' } });
+    h.sim.failNext({ ...CREATE_CALL, answerAfterMs: 1_500 });
+    await h.say('call adelev@contoso.com');
+    assert.match(h.connector.lines().at(-1)!, /may be ringing/);
+
+    await h.say('hangup');
+    assert.equal(h.connector.lines().at(-1), 'Microsoft Graph has not confirmed that call yet; I will hang it up the moment it does, and its card will show it.');
+    assert.equal(h.graph('DELETE', /^\/communications\/calls\//).length, 0, 'there is nothing to hang up yet');
+    await h.crash();
+    const linesBefore = h.connector.lines().length;
+
+    await h.startRally();
+    await waitFor(() => h.graph('DELETE', /^\/communications\/calls\//).length >= 1, 'the hang-up request', 30_000);
+    await h.connector.until((c) => c.cardPosts().length === 1 && /Ended/.test(cardText(c.latestCard(c.cardPosts()[0]!.id))), 'the card showing the end', 30_000);
+    const card = cardText(h.connector.latestCard(h.connector.cardPosts()[0]!.id));
+    assert.match(card, /hung up by Pat Organizer/);
+    await h.connector.lineContaining('#1 ended', 20_000);
+    await h.say('calls');
+    assert.deepEqual(h.connector.lines().slice(linesBefore), ['#1 ended.', 'No calls are going on from this chat.']);
+    assert.equal(h.createCallRequests().length, 1);
+  });
+
   it('killed while moving the one-to-one party into the group call: the move is never sent again, the chat hears Rally cannot tell, the number named with it is invited', async () => {
     // A Graph timeout long enough that the kill comes first; the claim of the dead run lapses 2 timeouts + 5 s later.
     h = await RallyHarness.start({ separateProcess: true, env: { GRAPH_TIMEOUT_MS: '5000' } });

@@ -39,6 +39,8 @@ export interface CallIntent {
   callId?: string;
   /** The sentence the chat was given when Graph refused. */
   failure?: string;
+  /** Who asked to hang the call up while it was still being confirmed: it is hung up the moment it is known. */
+  hangUpAskedBy?: Person;
 }
 
 /** 128 random bits, URL-safe: it travels in the callbackUri query string. */

@@ -14,7 +14,8 @@ export type CallNews =
   | CallChange
   | { kind: 'operationFinished'; operation: OperationRecord }
   | { kind: 'escalationFailed'; reason: string }
-  | { kind: 'escalationUnknown' };
+  | { kind: 'escalationUnknown' }
+  | { kind: 'hangUpFailed'; reason: string };
 
 /** The chat-facing bookkeeping a stored call carries next to what Graph said about it. */
 export interface ChatOutbox {

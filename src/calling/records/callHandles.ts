@@ -10,17 +10,37 @@ export interface ChatCalls {
   calls: { number: number; callId: string }[];
   /** When the chat last got a call (ISO 8601): retention keeps the counter this long after its last live call. */
   touchedAt?: string;
+  /** Intents whose create answer was lost, newest last: calls that may exist but have no handle yet. */
+  confirming?: string[];
+}
+
+/** A chat confirms no more calls than this at once; an older one still gets its card when it is found. */
+const CONFIRMING_PER_CHAT = 10;
+
+/** Notes an intent whose call Graph has not confirmed, so that `hangup` can find it before it has a handle. */
+export function withConfirming(chat: ChatCalls | undefined, intentId: string, at: string): ChatCalls {
+  const current = chat ?? { next: 1, calls: [] };
+  const confirming = [...(current.confirming ?? []).filter((id) => id !== intentId), intentId].slice(-CONFIRMING_PER_CHAT);
+  return { ...current, confirming, touchedAt: at };
 }
 
 /** Enough for any chat's live calls; older handles stop resolving (the Graph call id still works). */
 export const REMEMBERED_CALLS_PER_CHAT = 100;
 
 /** Gives `callId` the chat's next number; a call that already has one keeps it (the change may run twice). */
-export function withHandle(chat: ChatCalls | undefined, callId: string, at: string): ChatCalls {
-  const current = chat ?? { next: 1, calls: [] };
+export function withHandle(chat: ChatCalls | undefined, callId: string, at: string, intentId?: string): ChatCalls {
+  const current = withoutConfirming(chat ?? { next: 1, calls: [] }, intentId);
   if (current.calls.some((c) => c.callId === callId)) return current;
   const calls = [...current.calls, { number: current.next, callId }].slice(-REMEMBERED_CALLS_PER_CHAT);
-  return { next: current.next + 1, calls, touchedAt: at };
+  return { ...current, next: current.next + 1, calls, touchedAt: at };
+}
+
+/** The chat once the intent's call is known; the very chat when it was not confirming it (the store skips the write). */
+function withoutConfirming(chat: ChatCalls, intentId: string | undefined): ChatCalls {
+  if (intentId === undefined || !chat.confirming?.includes(intentId)) return chat;
+  const { confirming: all, ...rest } = chat;
+  const confirming = all!.filter((id) => id !== intentId);
+  return confirming.length > 0 ? { ...rest, confirming } : rest;
 }
 
 export function handleText(chat: ChatCalls, callId: string): string | undefined {

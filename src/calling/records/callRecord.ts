@@ -69,6 +69,8 @@ export interface CallRecord {
   page?: PageLink;
   /** On a page's call: once it is established, Rally asks the person to press 1 (taken, then cleared, once). */
   pendingKeyPrompt?: true;
+  /** Someone asked to hang the call up while Graph had not confirmed it yet: it is hung up once known, then cleared. */
+  pendingHangUp?: true;
   /** The keys the other party pressed, in the order Graph numbered them (the latest few). */
   keyPresses?: KeyPress[];
 }
