@@ -29,6 +29,7 @@ import { createCallPolicy } from './calling/policy/callPolicy.js';
 import type { RateWindow } from './calling/policy/rateLimiter.js';
 import type { CallingApi } from './calling/requests/callingApi.js';
 import { CallingService } from './calling/requests/callingService.js';
+import { deadlinesFrom } from './config/deadlines.js';
 import { EVERYONE } from './config/policySettings.js';
 import { LOCAL_APP_ID, PAGE_PROMPT_PATH } from './config/settings.js';
 import type { Settings } from './config/settings.js';
@@ -125,8 +126,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   const pageCardsOfChats = pageCards(records.pageCards);
   const reports = new ChatReporter({ chats, cards, pageCards: pageCardsOfChats });
 
-  // A create-call request that has not answered by then never will: Rally gives up on it at the Graph timeout.
-  const adoptSendingAfterMs = settings.graph.timeoutMs + 5_000;
+  const { adoptSendingAfterMs, escalationClaimMs, confirmWithinMs } = deadlinesFrom(settings);
   const followUps = new CallFollowUps({
     calls: stores.calls,
     intents: stores.intents,
@@ -136,9 +136,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     adoptSendingAfterMs,
   });
   const policy = createCallPolicy(settings.policy, rateWindows, log);
-  // An escalation's second step sends at most two requests, each given up at the Graph timeout.
-  const escalationClaimMs = 2 * settings.graph.timeoutMs + 5_000;
-  const desk = new CallDesk({ service, policy, ...stores, jobs: followUps, escalationClaimMs, audit: pinoAuditTrail(log) });
+  const desk = new CallDesk({ service, policy, ...stores, jobs: followUps, escalationClaimMs, confirmWithinMs, audit: pinoAuditTrail(log) });
   const pager = new Pager({
     pages,
     calls: stores.calls,

@@ -513,7 +513,7 @@ export class CallDesk {
         if (intent.page === undefined) await this.options.chats.update(intent.chatKey, (chat) => withConfirming(chat, intent.id, this.now().toISOString()));
         // Its notifications may have named the call already: then it is adopted now, not at the deadline.
         if (unconfirmed?.callId !== undefined) await this.options.jobs.checkIntent(intent.id, this.now());
-        throw new CallUnconfirmedError(unconfirmedSentence(error), { cause: error, detail: error.message });
+        throw new CallUnconfirmedError(unconfirmedSentence(error, Date.parse(intent.deadline) - this.now().getTime()), { cause: error, detail: error.message });
       }
       const failure = error instanceof RallyError ? error.userMessage : undefined;
       await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'failed', failure === undefined ? {} : { failure }));
@@ -681,10 +681,14 @@ export class CallDesk {
   }
 }
 
-/** Graph's own first clause (what went wrong), then what Rally does about it: never "nothing was placed". */
-function unconfirmedSentence(error: CallingApiError): string {
+/**
+ * Graph's own first clause (what went wrong), then what Rally does about it: never "nothing was placed". `leftMs` is
+ * how long until the intent's deadline, when the chat hears whether Graph ever confirmed the call.
+ */
+function unconfirmedSentence(error: CallingApiError, leftMs: number): string {
   const why = error.userMessage.split(/[;:]/)[0]!.trim();
-  return `${why}; Rally did not send the request again, and the call may be ringing. I will post its card here as soon as Graph confirms it, or tell you within 2 minutes if it never does.`;
+  const minutes = Math.max(1, Math.ceil(leftMs / 60_000));
+  return `${why}; Rally did not send the request again, and the call may be ringing. I will post its card here as soon as Graph confirms it, or tell you within ${minutes === 1 ? 'a minute' : `${minutes} minutes`} if it never does.`;
 }
 
 /** The clientContext of the invite an activity sends: the same on every delivery of it. */

@@ -1,5 +1,7 @@
 // Reads the body Graph POSTs to Rally's callback URL into typed events (see notificationEvents.ts). Tolerant of fields
-// Rally does not read; strict about the ones it acts on, so a malformed body changes nothing and the edge answers 400.
+// Rally does not read; strict about the ones it acts on. A body that is not a commsNotifications envelope changes
+// nothing and the edge answers 400; inside a good envelope, a notification (or a roster entry) that cannot be read is
+// skipped and logged, and the rest still apply.
 import { z } from 'zod';
 import { RallyError } from '../../errors/rallyError.js';
 import { MAX_CLIENT_CONTEXT_LENGTH } from '../requests/clientContext.js';
@@ -19,7 +21,7 @@ export const MAX_NOTIFICATIONS_PER_BODY = 1000;
 /** Participants (or sharing sessions) in one notification: a Teams meeting tops out at 1000 interactive attendees. */
 export const MAX_ENTRIES_PER_NOTIFICATION = 1000;
 const MAX_TEXT_LENGTH = 2048;
-/** Graph's limit on clientContext. */
+/** Problems named in the error's log line; the rest are only counted. */
 const MAX_REPORTED_PROBLEMS = 5;
 
 /** The body is not a commsNotifications envelope Rally can act on. Nothing was applied. */
@@ -176,10 +178,10 @@ const CALL_STATES = [
   'terminated',
 ] as const satisfies readonly CallState[];
 
-// Graph's evolvable enums send `unknownFutureValue` for members added after the client's version: well-formed, not actionable.
 /** A key press (subscribeToTone's notification); a tone name Rally does not know is still kept as sent. */
 const toneInfoSchema = z.object({ sequenceId: z.number().int().nonnegative(), tone: z.string().min(1).max(16) });
 
+// Graph's evolvable enums send `unknownFutureValue` for members added after the client's version: well-formed, not actionable.
 const callSchema = z.object({
   state: z.enum([...CALL_STATES, 'unknownFutureValue']).nullish(),
   resultInfo: resultInfoSchema.nullish(),
