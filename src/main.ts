@@ -9,9 +9,14 @@ import { createConsoleLogger, logFormatFrom } from './log/logFormat.js';
 import type { LogFormat } from './log/logFormat.js';
 import { startTelemetry } from './log/telemetry.js';
 import { DEMO_DELIVERY_DELAY_MS, startGraphSimulator } from './simulator/index.js';
+import { stopSignalRule } from './stopSignals.js';
 
 /** The demo resource account that owns Rally's phone line in local mode (the simulator accepts any). */
 const LOCAL_PSTN_APPLICATION_INSTANCE_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4aff';
+
+type Part = 'rally' | 'playground' | 'simulator' | 'telemetry';
+// Rally first: the turns and jobs it lets finish call the simulator and post to the Playground's chat.
+const STOP_ORDER: readonly Part[] = ['rally', 'playground', 'simulator', 'telemetry'];
 
 async function main(): Promise<void> {
   let settings: Settings;
@@ -31,30 +36,50 @@ async function main(): Promise<void> {
   const { startRally } = await (settings.localMode ? withoutHttpParserDeprecation(loadApp) : loadApp());
   const log = await createConsoleLogger(settings.logLevel, logFormat);
   const telemetry = await startTelemetry(settings.operations.applicationInsightsConnectionString, log);
-  const stops: (() => Promise<void>)[] = [];
+  const closes = new Map<Part, () => Promise<void>>([['telemetry', () => telemetry.shutdown()]]);
 
   // The first signal stops taking requests, lets those being answered and the chat posts they started finish, stops the
-  // simulator and the Playground (which removes its temp folder), then exits; a second one exits at once. Set up before
-  // anything starts, so that Ctrl-C during startup stops what has started.
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) {
-      log.warn({ signal }, 'stopping now, without waiting');
-      process.exit(1);
-    }
-    stopping = true;
+  // Playground (which removes its temp folder) and the simulator, then exits. Copies of it that come with the same
+  // Ctrl-C (src/stopSignals.ts says from where) change nothing; a signal more than a second later exits at once. Set up
+  // before anything starts, so that Ctrl-C during startup stops what has started.
+  const decide = stopSignalRule(() => performance.now());
+  const stop = async (signal: NodeJS.Signals) => {
     log.info({ signal }, 'stopping: finishing the requests under way');
-    for (const close of [...stops, () => telemetry.shutdown()]) {
-      await close().catch((error: unknown) => log.warn({ err: error }, 'error while stopping'));
+    const began = performance.now();
+    for (const part of STOP_ORDER) {
+      const close = closes.get(part);
+      if (!close) continue;
+      const at = performance.now();
+      try {
+        await close();
+      } catch (error) {
+        log.warn({ err: error, part }, 'error while stopping');
+      }
+      // Which part a slow stop waited on, without a debugger.
+      log.debug({ part, ms: Math.round(performance.now() - at) }, 'stopped part');
     }
+    log.info({ ms: Math.round(performance.now() - began) }, 'stopped');
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const onStopSignal = (signal: NodeJS.Signals) => {
+    switch (decide()) {
+      case 'drain':
+        void stop(signal);
+        return;
+      case 'same request':
+        log.info({ signal }, 'already stopping (a signal more than 1 s after the first stops at once)');
+        return;
+      case 'exit now':
+        log.warn({ signal }, 'stopping now, without waiting');
+        process.exit(1);
+    }
+  };
+  process.on('SIGINT', onStopSignal);
+  process.on('SIGTERM', onStopSignal);
 
   if (settings.graph.baseUrl === undefined && settings.localMode) {
     const simulator = await startGraphSimulator({ deliveryDelayMs: DEMO_DELIVERY_DELAY_MS });
-    stops.push(() => simulator.close());
+    closes.set('simulator', () => simulator.close());
     settings = {
       ...settings,
       graph: { ...settings.graph, baseUrl: simulator.baseUrl },
@@ -67,12 +92,12 @@ async function main(): Promise<void> {
 
   // Local mode takes chat messages without a token: only this machine may send them.
   const rally = await startRally(settings, { log, ...(settings.localMode ? { host: '127.0.0.1' } : {}) });
-  stops.unshift(() => rally.close());
+  closes.set('rally', () => rally.close());
   log.info({ url: rally.server.url }, 'Rally is listening');
 
   if (settings.localMode && process.env.RALLY_PLAYGROUND !== 'off') {
     const playground = await startPlayground({ botEndpoint: `http://127.0.0.1:${rally.server.port}/api/messages`, log });
-    stops.unshift(() => playground.close());
+    closes.set('playground', () => playground.close());
     console.log(
       [
         '',

@@ -237,6 +237,53 @@ describe('CallDesk', () => {
       await assert.rejects(f.desk.hangUp(chatRequest(), handleRef(1)), refusedWith('#1 has ended.', CallNotFoundError));
       assert.deepEqual(f.api.requests, []);
     });
+
+    describe('a call still being confirmed (its create answer was lost)', () => {
+      const lostAnswer = () => {
+        const createCall = f.api.createCall.bind(f.api);
+        f.api.createCall = async (tenantId, body) => {
+          await createCall(tenantId, body);
+          throw new CallingApiError('graphTimeout', 'Microsoft Graph did not answer within 1 second.', { status: 0 }, { uncertain: true });
+        };
+      };
+
+      it('records the wish on its intent, sends nothing now, and hangs the call up once it is known', async () => {
+        lostAnswer();
+        await assert.rejects(f.desk.placeCall({ ...chatRequest(), activityKey: 'message/chat-1/lost' }, [adele]), (error: RallyError) => /may be ringing/.test(error.userMessage));
+        assert.deepEqual(await f.desk.hangUp(chatRequest(), undefined), { kind: 'whenConfirmed' });
+        assert.equal(f.api.all('hangUp').length, 0);
+
+        const [intentId] = (await f.chats.get('chat-1'))!.confirming!;
+        const intent = (await f.intents.get(intentId!))!;
+        assert.equal(intent.hangUpAskedBy?.id, REQUESTER.id);
+        const call = await f.desk.record({ ...intent, step: 'sent' }, 'found-call', 'establishing', { needsCard: true });
+        assert.equal(call.pendingHangUp, true);
+        assert.equal(call.endedBy?.id, REQUESTER.id);
+        assert.deepEqual(f.jobs.followUps, ['found-call'], 'the hang-up is a durable step of the follow-up');
+        assert.equal((await f.chats.get('chat-1'))!.confirming, undefined, 'the chat no longer waits for it');
+
+        await f.desk.continueHangUp(call);
+        assert.deepEqual(f.api.all('hangUp').map((r) => r.callId), ['found-call']);
+        assert.equal((await f.desk.call('found-call'))!.pendingHangUp, undefined);
+      });
+
+      it('says there is no call when none is being confirmed either', async () => {
+        await assert.rejects(f.desk.hangUp(chatRequest(), undefined), CallNotFoundError);
+      });
+
+      it("tells the chat when Graph refuses to hang it up, and the call goes on with nobody named as ending it", async () => {
+        await seedCall(f, 'found-call', 'group');
+        await f.calls.update('found-call', (d) => ({ ...callOf(d)!, pendingHangUp: true, endedBy: REQUESTER }));
+        f.api.hangUp = async () => {
+          throw new CallingApiError('forbidden', 'Microsoft Graph refused: Rally may not change that call.', { status: 403 });
+        };
+        await f.desk.continueHangUp((await f.desk.call('found-call'))!);
+        const call = (await f.desk.call('found-call'))!;
+        assert.equal(call.pendingHangUp, undefined);
+        assert.equal(call.endedBy, undefined);
+        assert.deepEqual(call.unreported, [{ kind: 'hangUpFailed', reason: 'Microsoft Graph refused: Rally may not change that call.' }]);
+      });
+    });
   });
 
   describe('status and liveCalls', () => {
