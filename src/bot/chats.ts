@@ -85,4 +85,11 @@ export class Chats {
     await this.options.records.handledRequests.update(key, () => ({ at: new Date().toISOString(), done: true }));
   }
 
+  /** Runs `work` for a request unless it was handled before, and records it handled once `work` has finished. */
+  async actOnce(key: string, work: () => Promise<void>): Promise<void> {
+    if (!(await this.pending(key))) return;
+    await work();
+    await this.handled(key);
+  }
+
 }

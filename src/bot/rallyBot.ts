@@ -139,11 +139,7 @@ export class RallyBot extends TeamsActivityHandler {
         // Remembering the chat is for reports after this turn: it need not hold up the command. Both are waited for,
         // so that a failure of one is answered only once the other has said what it had to say.
         const [command, remembered] = await Promise.allSettled([
-          (async () => {
-            if (!(await options.chats.pending(key))) return;
-            await this.handleMessage(context);
-            await options.chats.handled(key);
-          })(),
+          options.chats.actOnce(key, () => this.handleMessage(context)),
           options.chats.remember(context),
         ]);
         for (const settled of [command, remembered]) if (settled.status === 'rejected') throw settled.reason;
@@ -181,10 +177,7 @@ export class RallyBot extends TeamsActivityHandler {
       // when Teams delivers it again, and what it asks Graph for is keyed by the press, so nothing is sent twice. A
       // press on a stale copy of an ended call's card (one whose update was lost) is answered with the card as it is.
       const key = actionKey(request, action);
-      if (action.verb !== 'refresh' && isLive(call) && (await this.options.chats.pending(key))) {
-        await this.runButton(context, { ...request, activityKey: key }, action);
-        await this.options.chats.handled(key);
-      }
+      if (action.verb !== 'refresh' && isLive(call)) await this.options.chats.actOnce(key, () => this.runButton(context, { ...request, activityKey: key }, action));
       return cardResponse(this.options.cards.render(context, await this.options.desk.callInChat(request, ref)));
     } catch (error) {
       // The answer to a button is the invoke response, shown to the person who pressed it: once, not also in the chat.
@@ -198,9 +191,8 @@ export class RallyBot extends TeamsActivityHandler {
   private async pressPageButton(context: TurnContext, request: ChatRequest, action: PageCardAction): Promise<AdaptiveCardInvokeResponse> {
     const page = await this.options.pager.pageInChat(request, action.pageId);
     const key = `action/${request.chatKey}/page/${action.pageId}/${action.verb}/${action.rev ?? ''}`;
-    if (action.verb !== 'refreshPage' && page.state === 'paging' && (await this.options.chats.pending(key))) {
-      await (this.pageCardButtons[action.verb] as Turn<PageCardAction>)(context, { ...request, activityKey: key }, action);
-      await this.options.chats.handled(key);
+    if (action.verb !== 'refreshPage' && page.state === 'paging') {
+      await this.options.chats.actOnce(key, () => (this.pageCardButtons[action.verb] as Turn<PageCardAction>)(context, { ...request, activityKey: key }, action));
     }
     return cardResponse(this.options.pageCards.render(context, await this.options.pager.pageInChat(request, action.pageId)));
   }
