@@ -29,8 +29,8 @@ export function tenantGate(policy: PolicySettings, log: Pick<Logger, 'warn'>, on
     if (type === ActivityTypes.Message) {
       await context.sendActivity(REFUSAL);
     } else if (type === ActivityTypes.Invoke) {
-      await context.sendActivity(REFUSAL);
-      // A card button waits for an invoke response; this one shows the same sentence in place of the card.
+      // A card button waits for an invoke response; this one shows the sentence in place of the card, for the one who
+      // pressed it. Nothing goes into the chat: Teams' own refreshes of a card are invokes too, and would each post it.
       await context.sendActivity({
         type: ActivityTypes.InvokeResponse,
         value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: REFUSAL } },

@@ -87,9 +87,11 @@ describe('Rally calling policy over HTTP', function () {
       assert.equal(harness.connector.cardPosts().length, 0);
       assert.equal(harness.createCallRequests().length, 0);
 
+      const linesBefore = harness.connector.lines().length;
       const pressed = await harness.press('card-1', 'hangup', { callId: 'some-call' });
       assert.equal(pressed.status, 200);
       assert.equal(pressed.body.value, 'Rally is not enabled for your organization.');
+      assert.equal(harness.connector.lines().length, linesBefore, 'the press is answered in place only, not also in the chat');
       assert.equal(harness.sim.requests.length, 0, 'nothing reached Graph');
     });
 

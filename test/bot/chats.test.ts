@@ -1,0 +1,248 @@
+// Chats (chatKeyOf, refreshAudience, remember/forget/post, pending/handled) at its own seam: real TurnContexts of
+// Teams activities, in-memory record stores, and a CloudAdapter whose proactive turns run here (ProactiveAdapter).
+import assert from 'node:assert/strict';
+import { ActivityEventNames, ActivityTypes, TurnContext } from 'botbuilder';
+import type { Activity } from 'botbuilder';
+import sinon from 'sinon';
+import type { ConversationRecord } from '../../src/bot/chatRecords.js';
+import { Chats, chatKeyOf, refreshAudience } from '../../src/bot/chats.js';
+import { LogCapture } from '../support/logCapture.js';
+import { MemoryRecordStore } from '../support/memoryRecordStore.js';
+import { ProactiveAdapter } from '../support/proactiveAdapter.js';
+
+const AT = '2026-12-06T12:00:00.000Z';
+const GROUP_CHAT = '19:rally-test@thread.v2';
+const CHANNEL_THREAD = '19:general@thread.tacv2;messageid=1765022400000';
+const CHANNEL = '19:general@thread.tacv2';
+const APP_ID = '00000000-0000-0000-0000-00000000a11e';
+
+function message(from: string, conversationId = GROUP_CHAT, extra: Partial<Activity> = {}): Partial<Activity> {
+  return {
+    type: ActivityTypes.Message,
+    id: `m-${from}`,
+    text: 'calls',
+    channelId: 'msteams',
+    serviceUrl: 'https://smba.trafficmanager.net/emea/',
+    conversation: { id: conversationId, isGroup: true, conversationType: 'groupChat', name: '', tenantId: 'contoso' },
+    from: { id: from, name: from, aadObjectId: `${from}-oid` },
+    recipient: { id: '28:rally', name: 'Rally' },
+    ...extra,
+  };
+}
+
+function build() {
+  const adapter = new ProactiveAdapter();
+  const capture = new LogCapture();
+  const records = {
+    conversations: new MemoryRecordStore<ConversationRecord>(),
+    handledRequests: new MemoryRecordStore<{ at: string; done?: boolean }>(),
+  };
+  const chats = new Chats({ adapter, botAppId: APP_ID, records, log: capture.log });
+  const turn = (activity: Partial<Activity>) => new TurnContext(adapter, activity);
+  /** Remembers one message turn and returns its context. */
+  const hear = async (activity: Partial<Activity>) => {
+    const context = turn(activity);
+    await chats.remember(context);
+    return context;
+  };
+  const warnings = () => capture.records().filter((r) => r.level === 40);
+  return { adapter, records, chats, turn, hear, warnings };
+}
+
+/** A reference as the store gives it back: JSON drops what is undefined. */
+function asStored(activity: Partial<Activity>): unknown {
+  return JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity)));
+}
+
+describe('Chats', () => {
+  let clock: sinon.SinonFakeTimers;
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: Date.parse(AT), toFake: ['Date'] });
+  });
+  afterEach(() => clock.restore());
+
+  describe('chatKeyOf', () => {
+    it('is the conversation id of a chat', () => {
+      const { turn } = build();
+      assert.equal(chatKeyOf(turn(message('29:megan'))), GROUP_CHAT);
+      assert.equal(chatKeyOf(turn(message('29:megan', 'a:1personalChatWithMegan'))), 'a:1personalChatWithMegan');
+    });
+
+    it("drops a channel thread's ;messageid= so that every message of the thread is one chat", () => {
+      const { turn } = build();
+      assert.equal(chatKeyOf(turn(message('29:megan', CHANNEL_THREAD))), CHANNEL);
+    });
+  });
+
+  describe('refreshAudience', () => {
+    it('is the person in the turn when the chat was not remembered in it', () => {
+      const { turn } = build();
+      assert.deepEqual(refreshAudience(turn(message('29:megan'))), ['29:megan']);
+    });
+
+    it('is nobody for a turn that has no sender', () => {
+      const { turn } = build();
+      assert.deepEqual(refreshAudience(turn({ ...message('29:megan'), from: undefined })), []);
+    });
+  });
+
+  describe('remember', () => {
+    it("keeps the turn's conversation reference under the chat key, with when it was seen and who spoke", async () => {
+      const { records, hear } = build();
+      const activity = message('29:megan');
+      await hear(activity);
+      assert.deepEqual(await records.conversations.get(GROUP_CHAT), { ...(asStored(activity) as object), lastSeenAt: AT, people: ['29:megan'] });
+    });
+
+    it("keeps a channel thread's reference whole (to post into the thread) under the channel's key", async () => {
+      const { records, hear } = build();
+      await hear(message('29:megan', CHANNEL_THREAD));
+      assert.equal(await records.conversations.get(CHANNEL_THREAD), undefined);
+      assert.equal((await records.conversations.get(CHANNEL))?.conversation?.id, CHANNEL_THREAD);
+    });
+
+    it('keeps the newest reference when the chat speaks again', async () => {
+      const { records, hear } = build();
+      await hear(message('29:megan'));
+      clock.tick(60_000);
+      await hear(message('29:adele', GROUP_CHAT, { serviceUrl: 'https://smba.trafficmanager.net/amer/' }));
+      const stored = await records.conversations.get(GROUP_CHAT);
+      assert.equal(stored?.serviceUrl, 'https://smba.trafficmanager.net/amer/');
+      assert.equal(stored?.user?.id, '29:adele');
+      assert.equal(stored?.lastSeenAt, new Date(Date.parse(AT) + 60_000).toISOString());
+    });
+
+    it('keeps the people heard from most recent first, each once', async () => {
+      const { records, hear } = build();
+      for (const who of ['29:megan', '29:adele', '29:lee', '29:megan']) await hear(message(who));
+      assert.deepEqual((await records.conversations.get(GROUP_CHAT))?.people, ['29:megan', '29:lee', '29:adele']);
+    });
+
+    it('keeps at most 60 people, letting the longest silent go', async () => {
+      const { records, hear } = build();
+      const everyone = Array.from({ length: 65 }, (_, i) => `29:person-${i + 1}`);
+      for (const who of everyone) await hear(message(who));
+      const people = (await records.conversations.get(GROUP_CHAT))?.people ?? [];
+      assert.equal(people.length, 60);
+      assert.deepEqual(people, everyone.slice(5).reverse());
+
+      await hear(message('29:person-30'));
+      const after = (await records.conversations.get(GROUP_CHAT))?.people ?? [];
+      assert.equal(after.length, 60);
+      assert.equal(after[0], '29:person-30');
+      assert.equal(after.filter((id) => id === '29:person-30').length, 1);
+      assert.equal(after.at(-1), '29:person-6', 'nobody else was let go for a person already kept');
+    });
+
+    it('drops stored entries that are not ids, and keeps the people when the turn has no sender', async () => {
+      const { records, hear } = build();
+      records.conversations.put(GROUP_CHAT, { ...(asStored(message('29:megan')) as ConversationRecord), people: ['29:megan', 42 as unknown as string, '29:lee'] });
+      await hear({ ...message('29:megan'), from: undefined });
+      assert.deepEqual((await records.conversations.get(GROUP_CHAT))?.people, ['29:megan', '29:lee']);
+    });
+
+    it("makes the chat's people the refresh audience of the turn", async () => {
+      const { hear } = build();
+      await hear(message('29:megan'));
+      const context = await hear(message('29:adele'));
+      assert.deepEqual(refreshAudience(context), ['29:adele', '29:megan']);
+    });
+
+    it('keeps each chat apart', async () => {
+      const { records, hear } = build();
+      await hear(message('29:megan'));
+      await hear(message('29:lee', CHANNEL_THREAD));
+      assert.deepEqual((await records.conversations.get(GROUP_CHAT))?.people, ['29:megan']);
+      assert.deepEqual((await records.conversations.get(CHANNEL))?.people, ['29:lee']);
+    });
+  });
+
+  describe('forget', () => {
+    it("removes the chat's reference, so nothing is posted there any more", async () => {
+      const { adapter, records, chats, hear, warnings } = build();
+      const context = await hear(message('29:megan', CHANNEL_THREAD));
+      await hear(message('29:megan'));
+      await chats.forget(context);
+      assert.equal(await records.conversations.get(CHANNEL), undefined);
+      assert.ok(await records.conversations.get(GROUP_CHAT), 'another chat is kept');
+
+      let ran = false;
+      await chats.post(CHANNEL, async () => void (ran = true));
+      assert.equal(ran, false);
+      assert.deepEqual(adapter.continued, []);
+      assert.equal(warnings().length, 1);
+    });
+  });
+
+  describe('post', () => {
+    it('runs the logic in a proactive turn of the chat, continued with the stored reference and the bot app id', async () => {
+      const { adapter, chats, hear } = build();
+      const activity = message('29:megan', CHANNEL_THREAD);
+      await hear(activity);
+      const seen: Partial<Activity>[] = [];
+      await chats.post(CHANNEL, async (context) => void seen.push(context.activity));
+
+      assert.equal(adapter.continued.length, 1);
+      assert.equal(adapter.continued[0]!.botAppId, APP_ID);
+      assert.deepEqual(adapter.continued[0]!.reference, asStored(activity));
+      assert.ok(!('lastSeenAt' in adapter.continued[0]!.reference) && !('people' in adapter.continued[0]!.reference), 'only the reference goes to the adapter');
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0]!.type, ActivityTypes.Event);
+      assert.equal(seen[0]!.name, ActivityEventNames.ContinueConversation);
+      assert.equal(seen[0]!.conversation?.id, CHANNEL_THREAD, 'into the thread it was heard in');
+    });
+
+    it("gives refreshAudience the chat's people in the proactive turn, not the turn's addressee alone", async () => {
+      const { chats, hear } = build();
+      for (const who of ['29:megan', '29:adele', '29:lee']) await hear(message(who));
+      let audience: string[] = [];
+      await chats.post(GROUP_CHAT, async (context) => void (audience = refreshAudience(context)));
+      assert.deepEqual(audience, ['29:lee', '29:adele', '29:megan']);
+    });
+
+    it('gives refreshAudience nobody for a chat stored before people were kept', async () => {
+      const { records, chats } = build();
+      records.conversations.put(GROUP_CHAT, { ...(asStored(message('29:megan')) as ConversationRecord), lastSeenAt: AT });
+      let audience: string[] | undefined;
+      await chats.post(GROUP_CHAT, async (context) => void (audience = refreshAudience(context)));
+      assert.deepEqual(audience, []);
+    });
+
+    it('logs and skips a chat it never saw', async () => {
+      const { adapter, chats, warnings } = build();
+      let ran = false;
+      await chats.post(GROUP_CHAT, async () => void (ran = true));
+      assert.equal(ran, false);
+      assert.deepEqual(adapter.continued, []);
+      assert.deepEqual(
+        warnings().map((w) => [w.chatKey, w.msg]),
+        [[GROUP_CHAT, 'no conversation reference for the chat; report dropped']],
+      );
+    });
+
+    it("rejects with the logic's failure", async () => {
+      const { chats, hear } = build();
+      await hear(message('29:megan'));
+      const failure = new Error('connector said 502');
+      await assert.rejects(chats.post(GROUP_CHAT, async () => Promise.reject(failure)), (error) => error === failure);
+    });
+  });
+
+  describe('pending and handled', () => {
+    it('a request is pending until it is handled, then never again', async () => {
+      const { records, chats } = build();
+      assert.equal(await chats.pending('message/chat/m1'), true);
+      assert.equal(await chats.pending('message/chat/m1'), true, 'asking does not mark it');
+      await chats.handled('message/chat/m1');
+      assert.equal(await chats.pending('message/chat/m1'), false);
+      assert.equal(await chats.pending('message/chat/m2'), true, 'another request is still pending');
+      assert.deepEqual(await records.handledRequests.get('message/chat/m1'), { at: AT, done: true });
+    });
+
+    it('a record that does not say the request was done leaves it pending', async () => {
+      const { records, chats } = build();
+      records.handledRequests.put('message/chat/m1', { at: AT });
+      assert.equal(await chats.pending('message/chat/m1'), true);
+    });
+  });
+});
