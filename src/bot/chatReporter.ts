@@ -72,8 +72,10 @@ function callLines(call: CallRecord, change: CallChange): string[] {
       return [change.reason === callEndedText(undefined) ? `${name} ended.` : `${name} ended. ${change.reason}`];
     case 'inviteeUpdated': {
       const who = inviteeName(change.invitee);
-      if (change.invitee.outcome === 'declined') return [`${who} declined ${name}.${change.invitee.reason ? ` ${change.invitee.reason}` : ''}`];
-      if (change.invitee.outcome === 'failed') return [`${who} could not join ${name}. ${change.invitee.reason ?? ''}`.trimEnd()];
+      // Mid-sentence, a call without a handle is "the call".
+      const named = call.handle ?? 'the call';
+      if (change.invitee.outcome === 'declined') return [`${who} declined ${named}.${change.invitee.reason ? ` ${change.invitee.reason}` : ''}`];
+      if (change.invitee.outcome === 'failed') return [`${who} could not join ${named}. ${change.invitee.reason ?? ''}`.trimEnd()];
       return [];
     }
     default:

@@ -217,6 +217,14 @@ describe('ChatReporter', () => {
       assert.deepEqual(adapter.lines(), ['Adele Vance declined #3. They declined the call.']);
     });
 
+    it('names a call without a handle "the call" in the middle of a sentence', async () => {
+      const { adapter, reporter, hear } = build();
+      await hear();
+      const { call, news } = notified(oneToOne({ handle: undefined }), state('call-1', 'terminated', { code: 603 }));
+      await reporter.reportCall(call, news);
+      assert.deepEqual(adapter.lines(), ['Adele Vance declined the call. They declined the call.']);
+    });
+
     it('says who could not join, with why', async () => {
       const { adapter, reporter, hear } = build();
       await hear();
