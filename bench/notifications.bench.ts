@@ -26,9 +26,8 @@ function inboxOver(documents: DocumentStore) {
     calls,
     operations: new DocumentRecordStore<OperationRecord>(documents, 'operations/'),
     intents: new DocumentRecordStore<CallIntent>(documents, 'intents/'),
-    followUp: async () => () => undefined,
-    adopt: async () => undefined,
-    checkIntent: async () => undefined,
+    jobs: { followUpLater: async () => () => undefined, checkIntent: async () => '' },
+    adopter: { adopt: async () => undefined },
     adoptSendingAfterMs: 20_000,
     log: createLogger('silent'),
   });

@@ -1,5 +1,5 @@
-// Composition root: builds each part of Rally from the settings, connects them, and starts the HTTP server and the
-// job runner. No behaviour lives here.
+// Composition root: builds each part of Rally from the settings, each given what it needs in its constructor, then
+// starts the job poller and the HTTP server. No behaviour lives here.
 import { CloudAdapter } from 'botbuilder';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
@@ -7,26 +7,23 @@ import { callCards } from './bot/callCards.js';
 import { pageCards } from './bot/pageCards.js';
 import { ChatReporter } from './bot/chatReporter.js';
 import { chatRetentionRules } from './bot/chatRetention.js';
-import type { ChatRecords } from './bot/chatRecords.js';
 import { Chats } from './bot/chats.js';
 import { cachedUserLookup } from './bot/userLookupCache.js';
 import { PeopleResolver } from './bot/peopleResolver.js';
 import { RallyBot, answerTurnFailure } from './bot/rallyBot.js';
 import { tenantGate } from './bot/tenantGate.js';
 import { CallDesk } from './calling/callDesk.js';
-import type { CallDeskStores } from './calling/callDesk.js';
 import { CallFollowUps } from './calling/callFollowUps.js';
-import { JobRunner } from './calling/jobs/jobRunner.js';
+import { CallJobs } from './calling/jobs/callJobs.js';
+import { JobPoller } from './calling/jobs/jobPoller.js';
+import { JobScheduler } from './calling/jobs/jobScheduler.js';
 import { Pager } from './calling/paging/pager.js';
-import type { PageRecord } from './calling/paging/pageRecord.js';
 import { pageRetentionRules } from './calling/paging/pageRetention.js';
 import { CallReconciler } from './calling/lifecycle/callReconciler.js';
 import { callRetentionRules } from './calling/lifecycle/callRetention.js';
 import { Sweeper } from './calling/lifecycle/sweeper.js';
-import type { JobRecord } from './calling/jobs/jobs.js';
 import { NotificationInbox } from './calling/notifications/notificationInbox.js';
 import { createCallPolicy } from './calling/policy/callPolicy.js';
-import type { RateWindow } from './calling/policy/rateLimiter.js';
 import type { CallingApi } from './calling/requests/callingApi.js';
 import { CallingService } from './calling/requests/callingService.js';
 import { deadlinesFrom } from './config/deadlines.js';
@@ -43,9 +40,9 @@ import { startHttpServer } from './http/server.js';
 import type { RunningServer } from './http/server.js';
 import { pinoAuditTrail } from './log/auditLog.js';
 import type { Logger } from './log/logger.js';
-import { DocumentRecordStore } from './storage/documentRecordStore.js';
 import type { DocumentStore } from './storage/documentStore.js';
 import { openDocumentStore } from './storage/openDocumentStore.js';
+import { rallyRecords } from './storage/rallyRecords.js';
 
 export interface RallyParts {
   log: Logger;
@@ -81,22 +78,10 @@ export interface RunningRally {
 export async function startRally(settings: Settings, parts: RallyParts): Promise<RunningRally> {
   const { log } = parts;
   const documents = parts.store ?? (await openDocumentStore(settings.store, log));
-  const store = <T>(prefix: string) => new DocumentRecordStore<T>(documents, prefix, { log });
-  const stores: CallDeskStores = {
-    calls: store('calls/'),
-    operations: store('operations/'),
-    chats: store('chats/'),
-    intents: store('intents/'),
-    intentsByActivity: store('intentsByActivity/'),
-  };
-  const rateWindows = store<RateWindow>('rateWindows/');
-  const records: ChatRecords = {
-    conversations: store('conversations/'),
-    callCards: store('callCards/'),
-    pageCards: store('pageCards/'),
-    handledRequests: store('handled/'),
-  };
-  const pages = store<PageRecord>('pages/');
+  const records = rallyRecords(documents, log);
+  const deadlines = deadlinesFrom(settings);
+  const scheduler = new JobScheduler({ store: records.jobs });
+  const callJobs = new CallJobs(scheduler);
 
   const api = parts.callingApi ?? createCallingApi(settings);
   const service = new CallingService({
@@ -126,55 +111,31 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   const pageCardsOfChats = pageCards(records.pageCards);
   const reports = new ChatReporter({ chats, cards, pageCards: pageCardsOfChats });
 
-  const { adoptSendingAfterMs, escalationClaimMs, confirmWithinMs } = deadlinesFrom(settings);
-  const followUps = new CallFollowUps({
-    calls: stores.calls,
-    intents: stores.intents,
-    intentsByActivity: stores.intentsByActivity,
-    reports,
-    log,
-    adoptSendingAfterMs,
-  });
-  const policy = createCallPolicy(settings.policy, rateWindows, log);
-  const desk = new CallDesk({ service, policy, ...stores, jobs: followUps, escalationClaimMs, confirmWithinMs, audit: pinoAuditTrail(log) });
-  const pager = new Pager({
-    pages,
-    calls: stores.calls,
-    desk,
+  const policy = createCallPolicy(settings.policy, records.rateWindows, log);
+  const desk = new CallDesk({
     service,
     policy,
-    reports,
-    followUp: (callId) => followUps.followUp(callId),
-    promptUri: settings.pagePromptUrl,
-    log,
+    ...records,
+    jobs: callJobs,
+    escalationClaimMs: deadlines.escalationClaimMs,
+    confirmWithinMs: deadlines.confirmWithinMs,
+    audit: pinoAuditTrail(log),
   });
-  const reconciler = new CallReconciler({ calls: stores.calls, api, followUp: followUps, everyMs: settings.operations.reconcileEveryMs, log });
-  const jobs = new JobRunner({
-    store: store<JobRecord>('jobs/'),
-    handlers: { ...followUps.handlers, ...reconciler.handlers, ...pager.handlers },
-    log,
-    ...(parts.jobPollMs ? { pollMs: parts.jobPollMs } : {}),
-  });
-  followUps.connect(jobs, desk, pager);
-  pager.connect(jobs);
+  const pager = new Pager({ pages: records.pages, calls: records.calls, desk, service, policy, reports, jobs: scheduler, callJobs, promptUri: settings.pagePromptUrl, log });
+  const followUps = new CallFollowUps({ ...records, reports, desk, pages: pager, log, adoptSendingAfterMs: deadlines.adoptSendingAfterMs });
+  const reconciler = new CallReconciler({ calls: records.calls, api, followUp: callJobs, jobs: scheduler, everyMs: settings.operations.reconcileEveryMs, log });
   const retentionMs = settings.operations.retentionMs;
   const sweeper = new Sweeper({
     rules: [
-      ...callRetentionRules({ ...stores, rateWindows }, retentionMs),
-      ...pageRetentionRules(pages, retentionMs),
-      ...chatRetentionRules(records, { calls: stores.calls, pages }, retentionMs),
+      ...callRetentionRules(records, retentionMs),
+      ...pageRetentionRules(records.pages, retentionMs),
+      ...chatRetentionRules(records, records, retentionMs),
     ],
-    sweepStore: async () => documents.sweepLeftovers?.(),
+    store: documents,
+    everyMs: deadlines.sweepEveryMs,
     log,
   });
-  const inbox = new NotificationInbox({
-    ...stores,
-    followUp: (callId) => followUps.followUpLater(callId),
-    adopt: (intent, callId) => followUps.adopt(intent, callId),
-    checkIntent: (intentId, at) => followUps.checkIntent(intentId, at),
-    adoptSendingAfterMs,
-    log,
-  });
+  const inbox = new NotificationInbox({ ...records, jobs: callJobs, adopter: followUps, adoptSendingAfterMs: deadlines.adoptSendingAfterMs, log });
 
   const bot = new RallyBot({
     desk,
@@ -185,7 +146,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     cards,
     log,
     botName: settings.bot.displayName,
-    doctor: { admins: settings.operations.admins, run: doctorFor(settings, () => documents.checkReady()) },
+    doctor: { admins: settings.operations.admins, run: doctorFor(settings, documents) },
   });
 
   const calling = createCallingRoute({
@@ -195,36 +156,50 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
       allowedTenants: settings.policy.allowedTenants === EVERYONE ? undefined : settings.policy.allowedTenants,
       log,
     }),
+    notifications: inbox,
     log,
-    // Not async: the body must not outlive the first synchronous step (CallingNotificationsHandler says why).
-    onNotifications: ({ body, tenantId, callbackId }) =>
-      inbox.deliver(body, { tenantId, ...(callbackId === undefined ? {} : { callbackId }) }).then((start) => ({ afterAcknowledge: async () => start() })),
   });
 
+  const jobs = new JobPoller({
+    scheduler,
+    handlers: { ...followUps.handlers, ...reconciler.handlers, ...pager.handlers },
+    recurring: { ...reconciler.recurring, ...sweeper.recurring },
+    log,
+    ...(parts.jobPollMs ? { pollMs: parts.jobPollMs } : {}),
+  });
+  await jobs.start();
   const server = await startHttpServer(
     {
       adapter,
-      onTurn: tenantGate(settings.policy, log, (context) => bot.run(context)),
+      onTurn: tenantGate(settings.policy, log, bot),
       calling,
       media: { [PAGE_PROMPT_PATH]: pagePromptWav() },
-      ready: () => documents.checkReady(),
+      store: documents,
       log,
       allowLoopbackHttpServiceUrl: settings.localMode || parts.loopbackBotConnector === true,
     },
     settings.port,
     parts.host,
   );
-  jobs.startPolling();
-  await reconciler.start(jobs);
-  await jobs.every('sweep', Math.min(retentionMs, 3_600_000), async () => void (await sweeper.sweep()));
-  return {
-    server,
-    idle: () => jobs.idle(),
-    close: async () => {
-      await server.close();
-      await jobs.stop();
-      if (!parts.store) await documents.close();
-    },
-  };
+  return new StartedRally(server, jobs, parts.store ? undefined : documents);
 }
 
+/** What `startRally` started, to wait for and to stop. */
+class StartedRally implements RunningRally {
+  constructor(
+    readonly server: RunningServer,
+    private readonly jobs: JobPoller,
+    /** The store Rally opened itself, which it closes; one a caller passed in stays open. */
+    private readonly ownStore: DocumentStore | undefined,
+  ) {}
+
+  idle(): Promise<void> {
+    return this.jobs.idle();
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+    await this.jobs.stop();
+    await this.ownStore?.close();
+  }
+}

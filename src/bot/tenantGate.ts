@@ -16,14 +16,14 @@ export function tenantIdOf(context: TurnContext): string | undefined {
   return activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
 }
 
-/** Wraps the bot's turn handler so that it only runs for allowed tenants. */
-export function tenantGate(policy: PolicySettings, log: Pick<Logger, 'warn'>, onTurn: TurnHandler): TurnHandler {
+/** Wraps the bot so that its turns only run for allowed tenants. */
+export function tenantGate(policy: PolicySettings, log: Pick<Logger, 'warn'>, bot: { run: TurnHandler }): TurnHandler {
   if (Array.isArray(policy.allowedTenants) && policy.allowedTenants.length === 0) {
     log.warn('no tenant is allowed (ALLOWED_TENANTS and MicrosoftAppTenantId are unset): Rally refuses every chat');
   }
   return async (context) => {
     const tenantId = tenantIdOf(context);
-    if (isTenantAllowed(policy, tenantId)) return onTurn(context);
+    if (isTenantAllowed(policy, tenantId)) return bot.run(context);
     const { type } = context.activity;
     log.warn({ code: 'tenantNotAllowed', tenantId, requester: context.activity.from?.aadObjectId, activityType: type }, 'activity from a tenant not allowed');
     if (type === ActivityTypes.Message) {

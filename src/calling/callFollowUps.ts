@@ -1,11 +1,11 @@
-// The durable jobs of the calling layer, run by the JobRunner on any instance:
+// The durable jobs of the calling layer, run by the JobPoller on any instance (CallJobs records them):
 // - `call:<callId>`: a call changed. Take its pending step (an escalation's invite once the group call is
 //   established), then tell its chat the news its record holds, and remove that news only once told.
 //   A page's call is the page's business instead (see paging/pager.ts).
 // - `intent:<intentId>`: an intent's deadline. Adopt the call its notifications named, or tell the chat plainly
 //   that Graph never confirmed the call.
 import type { Logger } from '../log/logger.js';
-import type { CallDesk, DeskJobs } from './callDesk.js';
+import type { CallDesk } from './callDesk.js';
 import type { ChatReports } from './chatReports.js';
 import type { CallIntent } from './intents/callIntent.js';
 import type { CallDocument } from './records/callDocument.js';
@@ -13,7 +13,6 @@ import { stepped } from './intents/callIntent.js';
 import { DONE } from './jobs/jobs.js';
 import { reportUnderLease } from './jobs/leasedReport.js';
 import type { JobHandler, JobOutcome } from './jobs/jobs.js';
-import type { JobRunner } from './jobs/jobRunner.js';
 import type { Pager } from './paging/pager.js';
 import { callOf, reported } from './records/callDocument.js';
 import type { RecordStore } from './records/recordStore.js';
@@ -24,29 +23,23 @@ export interface CallFollowUpsOptions {
   /** By activity key: which intent an activity started (CallDeskStores.intentsByActivity). */
   intentsByActivity: RecordStore<{ intentId: string }>;
   reports: ChatReports;
+  desk: Pick<CallDesk, 'continueEscalation' | 'continueHangUp' | 'record'>;
+  /** A page's call is the page's business. */
+  pages: Pick<Pager, 'callChanged'>;
   log: Pick<Logger, 'info' | 'warn' | 'debug' | 'error'>;
   /** How long one run may take to tell a chat before another may try. Default 8 s: a dead instance's report moves on within 10 s. */
   reportLeaseMs?: number;
-  /** See NotificationInboxOptions.adoptSendingAfterMs. */
+  /** See Deadlines.adoptSendingAfterMs. */
   adoptSendingAfterMs: number;
   now?: () => Date;
 }
 
-export class CallFollowUps implements DeskJobs {
-  private runner!: JobRunner;
-  private desk!: Pick<CallDesk, 'continueEscalation' | 'continueHangUp' | 'record'>;
-  private pages!: Pick<Pager, 'callChanged'>;
+/** Runs the `call:` and `intent:` jobs (see CallJobs, which records them). */
+export class CallFollowUps {
   private readonly now: () => Date;
 
   constructor(private readonly options: CallFollowUpsOptions) {
     this.now = options.now ?? (() => new Date());
-  }
-
-  /** The runner and the desk each need the other; the composition root connects them once both exist. */
-  connect(runner: JobRunner, desk: Pick<CallDesk, 'continueEscalation' | 'continueHangUp' | 'record'>, pages: Pick<Pager, 'callChanged'>): void {
-    this.runner = runner;
-    this.desk = desk;
-    this.pages = pages;
   }
 
   readonly handlers: Record<string, JobHandler> = {
@@ -54,47 +47,22 @@ export class CallFollowUps implements DeskJobs {
     intent: (intentId) => this.checkIntentNow(intentId),
   };
 
-  async followUp(callId: string): Promise<void> {
-    (await this.followUpLater(callId))();
-  }
-
-  async followUpAt(callId: string, at: Date): Promise<void> {
-    await this.runner.schedule(`call:${callId}`, at);
-  }
-
-  /** Records the call's follow-up job, claimed by this instance; the returned function starts it. */
-  async followUpLater(callId: string): Promise<() => void> {
-    const key = await this.runner.schedule(`call:${callId}`, this.now(), { claim: true });
-    return () => this.runner.run(key);
-  }
-
-  async checkIntent(intentId: string, at: Date): Promise<string> {
-    const now = at.getTime() <= this.now().getTime();
-    const key = await this.runner.schedule(`intent:${intentId}`, at, { claim: now });
-    if (now) this.runner.run(key);
-    return key;
-  }
-
-  async cancel(jobKey: string): Promise<void> {
-    await this.runner.cancel(jobKey);
-  }
-
   /** Records the call of an intent whose create answer was lost, as its notifications name it. */
   async adopt(intent: CallIntent, callId: string): Promise<void> {
     const adopted = await this.options.intents.update(intent.id, (current) => stepped(current, ['sending', 'unconfirmed', 'expired'], 'sent', { callId }));
     this.options.log.info({ callId, intentId: intent.id }, 'a call whose create answer was lost was found through its notifications');
     // The intent as it is now: a wish to hang up may have joined it since `intent` was read.
-    await this.desk.record(adopted ?? intent, callId, undefined, { needsCard: true });
+    await this.options.desk.record(adopted ?? intent, callId, undefined, { needsCard: true });
   }
 
   private async followUpNow(callId: string): Promise<JobOutcome> {
     await this.continueEscalation(callId);
     const asked = callOf(await this.options.calls.get(callId));
-    if (asked?.pendingHangUp) await this.desk.continueHangUp(asked);
+    if (asked?.pendingHangUp) await this.options.desk.continueHangUp(asked);
     const call = callOf(await this.options.calls.get(callId));
     // A page's call has no card of its own: the page shows it.
     if (call?.page) {
-      await this.pages.callChanged(call);
+      await this.options.pages.callChanged(call);
       return DONE;
     }
     return reportUnderLease({
@@ -113,7 +81,7 @@ export class CallFollowUps implements DeskJobs {
     const call = callOf(await this.options.calls.get(callId));
     if (!call?.pendingEscalation || call.state !== 'established') return;
     // Graph's refusal comes back as the call's news, told below; anything else (the store) fails this job.
-    await this.desk.continueEscalation(call);
+    await this.options.desk.continueEscalation(call);
   }
 
   private async checkIntentNow(intentId: string): Promise<JobOutcome> {

@@ -34,16 +34,20 @@ export interface Deadlines {
    * could not confirm it: two minutes, or longer when a request can itself take longer than that.
    */
   confirmWithinMs: number;
+  /** How often retention sweeps: hourly, or as often as the retention when that is shorter. */
+  sweepEveryMs: number;
 }
 
 const CONFIRM_WITHIN_MS = 120_000;
+const SWEEP_EVERY_MS = 3_600_000;
 
-export function deadlinesFrom(settings: Pick<Settings, 'graph'>): Deadlines {
+export function deadlinesFrom(settings: { graph: Pick<Settings['graph'], 'timeoutMs' | 'maxRetries'>; operations: Pick<Settings['operations'], 'retentionMs'> }): Deadlines {
   const request = graphRequestLimitMs(settings.graph);
   const adoptSendingAfterMs = request + MARGIN_MS;
   return {
     adoptSendingAfterMs,
     escalationClaimMs: 2 * request + MARGIN_MS,
     confirmWithinMs: Math.max(CONFIRM_WITHIN_MS, adoptSendingAfterMs + MARGIN_MS),
+    sweepEveryMs: Math.min(settings.operations.retentionMs, SWEEP_EVERY_MS),
   };
 }

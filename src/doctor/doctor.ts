@@ -62,7 +62,8 @@ export async function runDoctor(subject: DoctorSubject, deps: DoctorDeps): Promi
  * `storeProbe` is Rally's own store's `checkReady`; the store line is there only with it (the chat doctor asks the
  * store Rally runs on, and does not open a second one).
  */
-export function doctorFor(settings: Settings, storeProbe?: StoreProbe): (tenantId: string) => Promise<CheckResult[]> {
+export function doctorFor(settings: Settings, store?: { checkReady(): Promise<void> }): (tenantId: string) => Promise<CheckResult[]> {
+  const storeProbe: StoreProbe | undefined = store && (() => store.checkReady());
   return (tenantId) => {
     const subject = doctorSubject(settings, tenantId);
     return runDoctor(storeProbe === undefined ? { ...subject, store: undefined } : subject, { tokenProvider: tokenProviderFor(settings), storeProbe });

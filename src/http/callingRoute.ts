@@ -24,38 +24,32 @@ export interface CallingNotificationDelivery {
   callbackId?: string;
 }
 
-/** What the callback returns once the notifications are recorded. */
-export interface NotificationsRecorded {
-  /**
-   * The slow work that must not hold up the answer (posting and updating cards in chats). The route starts it after
-   * answering and does not wait; a rejection is logged, never answered. It is recorded as a durable job before the
-   * answer, so if the process dies before it finishes another run picks it up.
-   */
-  afterAcknowledge?: () => Promise<void>;
-}
-
 /**
- * The domain's entry point for calling notifications (parse, apply, record; the composition root wires it).
- * - Take what it needs from the body in its first, synchronous step and keep no hold on the body after it (no `async`
- *   function may have it in a variable: V8 keeps those across every await). The route hands the body over the same
- *   way; see takeRequest in server.ts for what holding it costs.
- * - Resolve once every notification is durably recorded: the route answers 202 only then, so nothing is lost if the
- *   process dies right after answering.
- * - Reject with InvalidNotificationError when the body cannot be read, having changed nothing: the route answers 400
- *   (Graph does not deliver it again).
+ * The domain's entry point for calling notifications (parse, apply, record; the notification inbox).
+ * - `deliver` takes what it needs from the body in its first, synchronous step and keeps no hold on the body after it
+ *   (no `async` function may have it in a variable: V8 keeps those across every await). The route hands the body over
+ *   the same way; see takeRequest in server.ts for what holding it costs.
+ * - It resolves once every notification is durably recorded: the route answers 202 only then, so nothing is lost if
+ *   the process dies right after answering. What it resolves with is the slow work that must not hold up the answer
+ *   (posting and updating cards in chats), recorded as a durable job before the answer: the route starts it after
+ *   answering and does not wait; a failure there is the job's to retry.
+ * - It rejects with InvalidNotificationError when the body cannot be read, having changed nothing: the route answers
+ *   400 (Graph does not deliver it again).
  * - Any other rejection answers 500, and Graph delivers the notification again; applying must therefore be idempotent.
  */
-export type CallingNotificationsHandler = (delivery: CallingNotificationDelivery) => Promise<NotificationsRecorded | void>;
+export interface NotificationSink {
+  deliver(body: Record<string, unknown>, sender: Omit<CallingNotificationDelivery, 'body'>): Promise<() => void>;
+}
 
 export interface CallingRouteOptions {
   validator: CallingTokenValidator;
-  onNotifications: CallingNotificationsHandler;
+  notifications: NotificationSink;
   log?: Pick<Logger, 'warn' | 'error'>;
 }
 
-/** `calling: createCallingRoute({ validator, onNotifications, log })` in the server's parts. */
+/** `calling: createCallingRoute({ validator, notifications, log })` in the server's parts. */
 export function createCallingRoute(options: CallingRouteOptions): PlainRoute {
-  const { validator, onNotifications, log } = options;
+  const { validator, notifications, log } = options;
 
   return async (request) => {
     const { headers, query } = request;
@@ -80,10 +74,10 @@ export function createCallingRoute(options: CallingRouteOptions): PlainRoute {
       return { status: 400, body: { error: 'invalidNotification' } };
     }
 
-    let recorded: NotificationsRecorded | void;
+    let afterAcknowledge: () => void;
     try {
       const callbackId = query.get(CALLBACK_ID_PARAMETER) ?? undefined;
-      recorded = await handOver(request, onNotifications, { tenantId, ...(callbackId !== undefined && CALLBACK_ID.test(callbackId) ? { callbackId } : {}) });
+      afterAcknowledge = await handOver(request, notifications, { tenantId, ...(callbackId !== undefined && CALLBACK_ID.test(callbackId) ? { callbackId } : {}) });
     } catch (error) {
       if (error instanceof InvalidNotificationError) {
         log?.warn({ tenantId, reason: error.message }, 'calling notification refused');
@@ -93,30 +87,23 @@ export function createCallingRoute(options: CallingRouteOptions): PlainRoute {
       return { status: 500, body: { error: 'notRecorded' } };
     }
 
-    const afterAcknowledge = recorded?.afterAcknowledge;
-    if (afterAcknowledge) {
-      // setImmediate: the server has written the answer by the time the follow-up starts.
-      setImmediate(() => {
-        Promise.resolve()
-          .then(afterAcknowledge)
-          .catch((error: unknown) => {
-            log?.error({ err: error, tenantId }, 'reporting calling notifications to the chat failed');
-          });
-      });
-    }
+    // setImmediate: the server has written the answer by the time the follow-up starts.
+    setImmediate(() => {
+      try {
+        afterAcknowledge();
+      } catch (error) {
+        log?.error({ err: error, tenantId }, 'reporting calling notifications to the chat failed');
+      }
+    });
     return { status: 202 };
   };
 }
 
 /** Moves the body from the request to the domain, in a synchronous step, so that this route holds it no longer. */
-function handOver(
-  request: PlainRequest,
-  onNotifications: CallingNotificationsHandler,
-  sender: Omit<CallingNotificationDelivery, 'body'>,
-): Promise<NotificationsRecorded | void> {
-  const delivery = { ...sender, body: request.body as Record<string, unknown> };
+function handOver(request: PlainRequest, notifications: NotificationSink, sender: Omit<CallingNotificationDelivery, 'body'>): Promise<() => void> {
+  const body = request.body as Record<string, unknown>;
   request.body = undefined;
-  return onNotifications(delivery);
+  return notifications.deliver(body, sender);
 }
 
 /** What Rally's intent ids look like (see newIntentId); anything else in the query is not Rally's and is ignored. */

@@ -26,8 +26,8 @@ export interface ServerParts {
   calling: PlainRoute;
   /** Audio files Graph downloads to play in calls, by path (public: Graph fetches them without credentials). */
   media?: Record<string, Buffer>;
-  /** Rejects when Rally cannot do its work now (its store cannot be read and written): `/readyz` answers 503 then. */
-  ready: () => Promise<void>;
+  /** `checkReady` rejects when Rally cannot do its work now (its store cannot be read and written): `/readyz` answers 503 then. */
+  store: { checkReady(): Promise<void> };
   log: Logger;
   /** Largest accepted request body; Teams activities and Graph notifications are far below it. */
   maxBodyBytes?: number;
@@ -54,7 +54,7 @@ export async function startHttpServer(parts: ServerParts, port: number, host = '
   // Readiness, apart from liveness: a store outage takes the instance out of the load balancer, not out of the process.
   server.get('/readyz', async (_req, res) => {
     try {
-      await parts.ready();
+      await parts.store.checkReady();
       res.send(200, { status: 'ready' });
     } catch (error) {
       parts.log.warn({ err: error }, 'not ready: the store cannot be read and written');

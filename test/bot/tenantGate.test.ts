@@ -45,9 +45,11 @@ const invoke = (where: Where) =>
 function gated(policy: PolicySettings) {
   const capture = new LogCapture();
   const ran: string[] = [];
-  const handler = tenantGate(policy, capture.log, async (context) => {
-    ran.push(context.activity.type);
-    await context.sendActivity('turn ran');
+  const handler = tenantGate(policy, capture.log, {
+    run: async (context) => {
+      ran.push(context.activity.type);
+      await context.sendActivity('turn ran');
+    },
   });
   const adapter = new TestAdapter(handler);
   const deliver = async (incoming: Partial<Activity>): Promise<Partial<Activity>[]> => {

@@ -7,7 +7,9 @@ import { CallFollowUps } from '../../src/calling/callFollowUps.js';
 import type { CallDesk } from '../../src/calling/callDesk.js';
 import type { ChatReports } from '../../src/calling/chatReports.js';
 import type { CallIntent, IntentStep } from '../../src/calling/intents/callIntent.js';
-import { JobRunner } from '../../src/calling/jobs/jobRunner.js';
+import { CallJobs } from '../../src/calling/jobs/callJobs.js';
+import { JobPoller } from '../../src/calling/jobs/jobPoller.js';
+import { JobScheduler } from '../../src/calling/jobs/jobScheduler.js';
 import { dueOfKey } from '../../src/calling/jobs/jobs.js';
 import type { JobRecord } from '../../src/calling/jobs/jobs.js';
 import { callOf } from '../../src/calling/records/callDocument.js';
@@ -128,19 +130,22 @@ function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordSto
   const chat = new NotedChat();
   const desk = options.desk ?? new NotedDesk();
   const intentsByActivity = new MemoryRecordStore<{ intentId: string }>();
+  const scheduler = new JobScheduler({ store: jobStore, now: () => now });
+  const callJobs = new CallJobs(scheduler);
+  const paged: string[] = [];
   const followUps = new CallFollowUps({
     calls,
     intents,
     intentsByActivity,
     reports: chat,
+    desk,
+    pages: { callChanged: async (call) => void paged.push(call.callId) },
     log: silent,
     reportLeaseMs: REPORT_LEASE_MS,
     adoptSendingAfterMs: SENDING_TIMEOUT_MS,
     now: () => new Date(now),
   });
-  const runner = new JobRunner({ store: jobStore, handlers: followUps.handlers, log: silent, now: () => now });
-  const paged: string[] = [];
-  followUps.connect(runner, desk, { callChanged: async (call) => void paged.push(call.callId) });
+  const runner = new JobPoller({ scheduler, handlers: followUps.handlers, log: silent });
   const clock = {
     now: () => now,
     set: (t: number) => void (now = t),
@@ -160,7 +165,7 @@ function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordSto
     }
     return found.sort((a, b) => a.key.localeCompare(b.key));
   };
-  return { calls, intents, intentsByActivity, chat, desk, followUps, runner, clock, tick, jobs, paged };
+  return { calls, intents, intentsByActivity, chat, desk, followUps, callJobs, runner, clock, tick, jobs, paged };
 }
 
 type Built = ReturnType<typeof build>;
@@ -198,7 +203,7 @@ describe('CallFollowUps', () => {
       const b = build();
       await seedCall(b, { unreported: [established, contentSharing] });
 
-      await b.followUps.followUp(CALL_ID);
+      await b.callJobs.followUp(CALL_ID);
       await b.runner.idle();
       assert.deepEqual(b.chat.reported, [{ callId: CALL_ID, news: [established, contentSharing], needsCard: false }]);
       const call = await storedCall(b);
@@ -206,7 +211,7 @@ describe('CallFollowUps', () => {
       assert.equal(call.reporting, undefined, 'the reporting lease is released');
       assert.deepEqual(await b.jobs(), []);
 
-      await b.followUps.followUp(CALL_ID);
+      await b.callJobs.followUp(CALL_ID);
       await b.runner.idle();
       assert.equal(b.chat.attempts.length, 1, 'nothing more to tell');
       assert.deepEqual(await b.jobs(), []);
@@ -215,7 +220,7 @@ describe('CallFollowUps', () => {
     it('posts the card of a call that has none, once', async () => {
       const b = build();
       await seedCall(b, { needsCard: true });
-      await b.followUps.followUp(CALL_ID);
+      await b.callJobs.followUp(CALL_ID);
       await b.runner.idle();
       assert.deepEqual(b.chat.reported, [{ callId: CALL_ID, news: [], needsCard: true }]);
       assert.equal((await storedCall(b)).needsCard, undefined);
@@ -224,7 +229,7 @@ describe('CallFollowUps', () => {
     it('a page\'s call is handed to its page, and the chat gets no report about the call itself', async () => {
       const b = build();
       await seedCall(b, { page: { pageId: 'page-1', step: 0 }, unreported: [established] }, 'peerToPeer');
-      await b.followUps.followUp(CALL_ID);
+      await b.callJobs.followUp(CALL_ID);
       await b.runner.idle();
       assert.deepEqual(b.paged, [CALL_ID]);
       assert.deepEqual(b.chat.attempts, [], 'no call card, no call lines');
@@ -236,7 +241,7 @@ describe('CallFollowUps', () => {
       await seedCall(b, { unreported: [established] });
       const release = b.chat.hold();
       try {
-        await b.followUps.followUp(CALL_ID);
+        await b.callJobs.followUp(CALL_ID);
         await eventually(() => b.chat.attempts.length === 1, 'the first report to be under way');
         await b.calls.update(CALL_ID, (document) => {
           const call = callOf(document)!;
@@ -259,7 +264,7 @@ describe('CallFollowUps', () => {
       b.chat.failNext();
       const failedAt = b.clock.now();
 
-      await b.followUps.followUp(CALL_ID);
+      await b.callJobs.followUp(CALL_ID);
       await b.runner.idle();
       assert.deepEqual(b.chat.reported, []);
       assert.deepEqual((await storedCall(b)).unreported, [established], 'the news is still there');
@@ -285,7 +290,7 @@ describe('CallFollowUps', () => {
       await seedCall(b, { unreported: [established] });
       const release = b.chat.hold();
       try {
-        await Promise.all([b.followUps.followUp(CALL_ID), b.followUps.followUp(CALL_ID)]);
+        await Promise.all([b.callJobs.followUp(CALL_ID), b.callJobs.followUp(CALL_ID)]);
         await eventually(() => b.chat.attempts.length === 1, 'one report to be under way');
         // The other run finds the lease held and asks to run again once it lapses.
         await eventually(async () => (await b.jobs()).some((j) => j.job.lease === undefined), 'the other run to be rescheduled');
@@ -311,11 +316,11 @@ describe('CallFollowUps', () => {
       b.chat.holdEach();
       try {
         // Run A tells the news, slowly: its reporting lease lapses before the chat answers.
-        await b.followUps.followUp(CALL_ID);
+        await b.callJobs.followUp(CALL_ID);
         await eventually(() => b.chat.attempts.length === 1, 'run A to be reporting');
         b.clock.advance(REPORT_LEASE_MS + 1);
         // Run B takes over, tells the same news again (a re-send is allowed), and removes it.
-        await b.followUps.followUp(CALL_ID);
+        await b.callJobs.followUp(CALL_ID);
         await eventually(() => b.chat.attempts.length === 2, 'run B to be reporting');
         b.chat.release(1);
         await eventually(async () => (await storedCall(b)).unreported === undefined, 'run B to finish');
@@ -329,7 +334,7 @@ describe('CallFollowUps', () => {
       }
       await b.runner.idle();
       // The new news's own follow-up, and anything rescheduled.
-      await b.followUps.followUp(CALL_ID);
+      await b.callJobs.followUp(CALL_ID);
       await b.runner.idle();
       for (let run = 0; run < 5 && (await b.jobs()).length > 0; run++) {
         b.clock.set(Math.max(b.clock.now(), dueOfKey((await b.jobs())[0]!.key)));
@@ -350,7 +355,7 @@ describe('CallFollowUps', () => {
       await seedCall(b, { handle: '#2', pendingEscalation: { peerToPeerCallId: 'p2p-call' }, unreported: [established] });
       desk.onEscalation = async () => assert.deepEqual(b.chat.reported, [], 'the step comes first');
 
-      await b.followUps.followUp(CALL_ID);
+      await b.callJobs.followUp(CALL_ID);
       await b.runner.idle();
       assert.deepEqual(desk.escalations, [CALL_ID]);
       assert.equal(b.chat.reported.length, 1, 'the news is told');
@@ -360,7 +365,7 @@ describe('CallFollowUps', () => {
       const desk = new NotedDesk();
       const b = build({ desk });
       await seedCall(b, { handle: '#2', pendingEscalation: { peerToPeerCallId: 'p2p-call', sendingSince: AT } });
-      await b.followUps.followUpAt(CALL_ID, new Date(b.clock.now() + 120_000));
+      await b.callJobs.followUpAt(CALL_ID, new Date(b.clock.now() + 120_000));
 
       b.clock.advance(119_000);
       await b.tick();
@@ -377,7 +382,7 @@ describe('CallFollowUps', () => {
       const b = build({ desk });
       await seedCall(b, { handle: '#2', pendingEscalation: { peerToPeerCallId: 'p2p-call' }, unreported: [established] });
 
-      await b.followUps.followUp(CALL_ID);
+      await b.callJobs.followUp(CALL_ID);
       await b.runner.idle();
       const [retry, ...more] = await b.jobs();
       assert.deepEqual(more, []);
@@ -402,9 +407,9 @@ describe('CallFollowUps', () => {
         const deadline = new Date(Date.parse(AT) + 120_000);
         await b.intents.update(INTENT_ID, () => intent(step, { deadline: deadline.toISOString() }));
         await b.intentsByActivity.update('activity-1', () => ({ intentId: INTENT_ID }));
-        await b.followUps.checkIntent(INTENT_ID, deadline);
+        await b.callJobs.checkIntent(INTENT_ID, deadline);
         // Checked early too (as when Graph's answer was uncertain): it waits for its deadline.
-        await b.followUps.checkIntent(INTENT_ID, new Date(b.clock.now()));
+        await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
         await b.runner.idle();
         await b.tick();
         assert.equal(b.chat.told.length, 0, 'not before the deadline');
@@ -426,7 +431,7 @@ describe('CallFollowUps', () => {
         assert.deepEqual(await b.jobs(), []);
 
         // Checked again (a redelivered job): it has expired, and nothing more is said.
-        await b.followUps.checkIntent(INTENT_ID, deadline);
+        await b.callJobs.checkIntent(INTENT_ID, deadline);
         await b.runner.idle();
         assert.equal(b.chat.told.length, 1);
       });
@@ -438,7 +443,7 @@ describe('CallFollowUps', () => {
       await b.intents.update(INTENT_ID, () => intent('received', { deadline: deadline.toISOString() }));
       await b.intentsByActivity.update('activity-1', () => ({ intentId: 'the-intent-a-redelivery-started' }));
       b.clock.set(deadline.getTime());
-      await b.followUps.checkIntent(INTENT_ID, deadline);
+      await b.callJobs.checkIntent(INTENT_ID, deadline);
       await b.runner.idle();
       assert.equal((await b.intents.get(INTENT_ID))?.step, 'expired');
       assert.deepEqual(b.chat.told, [], 'the call the redelivery placed is not called "nothing was placed"');
@@ -449,7 +454,7 @@ describe('CallFollowUps', () => {
       const deadline = new Date(Date.parse(AT) + 120_000);
       await b.intents.update(INTENT_ID, () => intent('unconfirmed', { deadline: deadline.toISOString(), page: { pageId: 'page-1', step: 0 } }));
       b.clock.set(deadline.getTime());
-      await b.followUps.checkIntent(INTENT_ID, deadline);
+      await b.callJobs.checkIntent(INTENT_ID, deadline);
       await b.runner.idle();
       assert.equal((await b.intents.get(INTENT_ID))?.step, 'expired');
       assert.deepEqual(b.chat.told, []);
@@ -458,7 +463,7 @@ describe('CallFollowUps', () => {
     it('an intent whose call was named by its notifications is adopted: recorded with a card to post', async () => {
       const b = build();
       await b.intents.update(INTENT_ID, () => intent('unconfirmed', { callId: CALL_ID }));
-      await b.followUps.checkIntent(INTENT_ID, new Date(b.clock.now()));
+      await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
       await b.runner.idle();
 
       const desk = b.desk as NotedDesk;
@@ -473,7 +478,7 @@ describe('CallFollowUps', () => {
       const f = buildCallDesk();
       const b = build({ calls: f.calls, intents: f.intents, desk: f.desk });
       await f.intents.update(INTENT_ID, () => intent('unconfirmed', { callId: CALL_ID }));
-      await b.followUps.checkIntent(INTENT_ID, new Date(b.clock.now()));
+      await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
       await b.runner.idle();
 
       const call = callOf(await f.calls.get(CALL_ID));
@@ -487,7 +492,7 @@ describe('CallFollowUps', () => {
     it('a "sending" intent whose call notified is adopted only once its answer can no longer come', async () => {
       const b = build();
       await b.intents.update(INTENT_ID, () => intent('sending', { callId: CALL_ID }));
-      await b.followUps.checkIntent(INTENT_ID, new Date(b.clock.now()));
+      await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
       await b.runner.idle();
       const desk = b.desk as NotedDesk;
       assert.equal(desk.recorded.length, 0, 'the instance that sent it may still get the answer');
@@ -502,7 +507,7 @@ describe('CallFollowUps', () => {
       const b = build();
       await b.intents.update(INTENT_ID, () => intent('sent', { callId: CALL_ID }));
       b.clock.set(Date.parse(AT) + 600_000);
-      await b.followUps.checkIntent(INTENT_ID, new Date(b.clock.now()));
+      await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
       await b.runner.idle();
       assert.deepEqual((b.desk as NotedDesk).recorded, []);
       assert.deepEqual(b.chat.told, []);

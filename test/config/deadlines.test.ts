@@ -18,13 +18,19 @@ describe('deadlines', () => {
   it('adopts a lost create answer, and takes over an escalation claim, only once the requests must have ended', () => {
     const graph = { timeoutMs: 15_000, maxRetries: 3 };
     const limit = graphRequestLimitMs(graph);
-    const deadlines = deadlinesFrom({ graph: { ...graph, authority: '', credential: 'secret' } });
+    const deadlines = deadlinesFrom({ graph, operations: { retentionMs: 86_400_000 } });
     assert.ok(deadlines.adoptSendingAfterMs > limit);
     assert.ok(deadlines.escalationClaimMs > 2 * limit);
     assert.ok(deadlines.confirmWithinMs > deadlines.adoptSendingAfterMs, 'the chat hears "could not confirm" only after adoption had its chance');
   });
 
+  it('sweeps hourly, or as often as a retention shorter than an hour', () => {
+    const graph = { timeoutMs: 1_000, maxRetries: 0 };
+    assert.equal(deadlinesFrom({ graph, operations: { retentionMs: 86_400_000 } }).sweepEveryMs, 3_600_000);
+    assert.equal(deadlinesFrom({ graph, operations: { retentionMs: 60_000 } }).sweepEveryMs, 60_000);
+  });
+
   it('keeps the two-minute confirmation when requests end sooner', () => {
-    assert.equal(deadlinesFrom({ graph: { timeoutMs: 1_000, maxRetries: 0, authority: '', credential: 'secret' } }).confirmWithinMs, 120_000);
+    assert.equal(deadlinesFrom({ graph: { timeoutMs: 1_000, maxRetries: 0 }, operations: { retentionMs: 86_400_000 } }).confirmWithinMs, 120_000);
   });
 });

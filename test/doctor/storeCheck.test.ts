@@ -174,7 +174,7 @@ describe('doctor: the store', () => {
       const probe = async () => {
         asked++;
       };
-      assert.deepEqual(storeLines(await doctorFor(settings, probe)('contoso')), [['pass', `Store: Rally can read and write its data directory ${tempDirectory()}.`]]);
+      assert.deepEqual(storeLines(await doctorFor(settings, { checkReady: probe })('contoso')), [['pass', `Store: Rally can read and write its data directory ${tempDirectory()}.`]]);
       assert.equal(asked, 1);
     });
   });

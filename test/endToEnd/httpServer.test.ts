@@ -38,7 +38,7 @@ describe('HTTP server', () => {
           await answer.promise;
           return { status: 202 };
         },
-        ready: async () => undefined,
+        store: { checkReady: async () => undefined },
         log: new LogCapture().log,
       },
       0,

@@ -1,6 +1,7 @@
 import { CallDesk } from '../../src/calling/callDesk.js';
 import type { ChatReports } from '../../src/calling/chatReports.js';
-import { JobRunner } from '../../src/calling/jobs/jobRunner.js';
+import { JobPoller } from '../../src/calling/jobs/jobPoller.js';
+import { JobScheduler } from '../../src/calling/jobs/jobScheduler.js';
 import type { JobRecord } from '../../src/calling/jobs/jobs.js';
 import { Pager } from '../../src/calling/paging/pager.js';
 import type { PageRecord } from '../../src/calling/paging/pageRecord.js';
@@ -107,7 +108,7 @@ export interface DeskFixture {
   pager: Pager;
   pages: MemoryRecordStore<PageRecord>;
   pageJobs: MemoryRecordStore<JobRecord>;
-  runner: JobRunner;
+  runner: JobPoller;
   reports: NotedReports;
   clock: { now(): number; advance(ms: number): void };
 }
@@ -139,6 +140,7 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
   const desk = new CallDesk({ service, policy, ...stores, jobs, now: () => new Date(now) });
   const pages = new MemoryRecordStore<PageRecord>();
   const pageJobs = new MemoryRecordStore<JobRecord>();
+  const scheduler = new JobScheduler({ store: pageJobs, now: clock.now });
   const reports = new NotedReports();
   const log = createLogger('silent');
   const pager = new Pager({
@@ -148,12 +150,12 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
     service,
     policy,
     reports,
-    followUp: (callId) => jobs.followUp(callId),
+    jobs: scheduler,
+    callJobs: jobs,
     promptUri: 'https://rally.contoso.com/media/page-prompt.wav',
     log,
     now: () => new Date(now),
   });
-  const runner = new JobRunner({ store: pageJobs, handlers: pager.handlers, log, now: clock.now });
-  pager.connect(runner);
+  const runner = new JobPoller({ scheduler, handlers: pager.handlers, log });
   return { desk, api, jobs, ...stores, pager, pages, pageJobs, runner, reports, clock };
 }

@@ -8,7 +8,8 @@ import { isLive } from '../callDesk.js';
 import { CallingApiError } from '../errors.js';
 import { DONE } from '../jobs/jobs.js';
 import type { JobHandler } from '../jobs/jobs.js';
-import type { JobRunner } from '../jobs/jobRunner.js';
+import type { RecurringWork } from '../jobs/jobPoller.js';
+import type { JobScheduler } from '../jobs/jobScheduler.js';
 import { callOf } from '../records/callDocument.js';
 import { GONE_AT_GRAPH, recordEnded } from '../records/callEnds.js';
 import type { CallDocument } from '../records/callDocument.js';
@@ -21,13 +22,14 @@ export interface CallReconcilerOptions {
   api: Pick<CallingApi, 'getCall'>;
   /** Tells the chat once a call is settled. */
   followUp: Pick<DeskJobs, 'followUp'>;
+  /** Records each round's check jobs. */
+  jobs: Pick<JobScheduler, 'schedule'>;
   everyMs: number;
   log: Pick<Logger, 'info' | 'warn' | 'debug'>;
   now?: () => Date;
 }
 
 export class CallReconciler {
-  private runner!: JobRunner;
   private readonly now: () => Date;
 
   constructor(private readonly options: CallReconcilerOptions) {
@@ -41,10 +43,9 @@ export class CallReconciler {
     },
   };
 
-  /** Starts the periodic check on `runner` (its first round runs at once). */
-  async start(runner: JobRunner): Promise<void> {
-    this.runner = runner;
-    await runner.every('reconcile', this.options.everyMs, () => this.scheduleChecks());
+  /** The periodic check (its first round runs when the poller starts). */
+  get recurring(): Record<string, RecurringWork> {
+    return { reconcile: { everyMs: this.options.everyMs, run: () => this.scheduleChecks() } };
   }
 
   /** One round: a check job per call believed alive, spread over the interval. */
@@ -56,7 +57,7 @@ export class CallReconciler {
     }
     const spacing = Math.min(1_000, Math.floor(this.options.everyMs / (live.length + 1)));
     const start = this.now().getTime();
-    await Promise.all(live.map((callId, i) => this.runner.schedule(`check:${callId}`, new Date(start + i * spacing))));
+    await Promise.all(live.map((callId, i) => this.options.jobs.schedule(`check:${callId}`, new Date(start + i * spacing))));
     if (live.length > 0) this.options.log.debug({ calls: live.length }, 'checking live calls with Graph');
   }
 

@@ -3,6 +3,7 @@
 // expired record by compare-and-swap (a record written meanwhile is re-judged, never lost), so it never races a write
 // and a crash midway leaves only what the next sweep removes.
 import type { Logger } from '../../log/logger.js';
+import type { RecurringWork } from '../jobs/jobPoller.js';
 import type { RecordStore } from '../records/recordStore.js';
 
 export interface RetentionRule<T> {
@@ -18,14 +19,20 @@ export interface RetentionRule<T> {
 export interface SweeperOptions {
   /** Applied in order: a rule may depend on what an earlier one removed. */
   rules: RetentionRule<unknown>[];
-  /** Store-level leftovers (the file store's temp files). */
-  sweepStore?: () => Promise<void>;
+  /** Removes store-level leftovers (the file store's temp files), where the store leaves any. */
+  store?: { sweepLeftovers?(): Promise<void> };
   log: Pick<Logger, 'info' | 'warn'>;
+  /** How often a sweep runs (once per period, on whichever instance gets there first). */
+  everyMs: number;
   now?: () => number;
 }
 
 export class Sweeper {
   constructor(private readonly options: SweeperOptions) {}
+
+  get recurring(): Record<string, RecurringWork> {
+    return { sweep: { everyMs: this.options.everyMs, run: async () => void (await this.sweep()) } };
+  }
 
   /** One sweep over every rule; resolves to how many records it removed per rule. */
   async sweep(): Promise<Record<string, number>> {
@@ -46,7 +53,7 @@ export class Sweeper {
       }
       removed[rule.name] = count;
     }
-    await this.options.sweepStore?.();
+    await this.options.store?.sweepLeftovers?.();
     const total = Object.values(removed).reduce((a, b) => a + b, 0);
     if (total > 0) this.options.log.info({ removed }, 'retention sweep removed expired records');
     return removed;

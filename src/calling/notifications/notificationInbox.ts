@@ -3,7 +3,9 @@
 // applied in parallel; one call's notifications are serialized by compare-and-swap on its record, and a burst for
 // one call goes into as few writes as the store allows (CoalescingWriter). There is no lock.
 import type { Logger } from '../../log/logger.js';
+import type { CallFollowUps } from '../callFollowUps.js';
 import type { CallIntent } from '../intents/callIntent.js';
+import type { CallJobs } from '../jobs/callJobs.js';
 import { applyEvents, callOf, isPlaceholder, sameTenant, withNews } from '../records/callDocument.js';
 import type { CallDocument, CallNews, EarlyEvent, StoredCall } from '../records/callDocument.js';
 import { applyOperationResult } from '../records/operationRecord.js';
@@ -18,12 +20,13 @@ export interface NotificationInboxOptions {
   calls: RecordStore<CallDocument>;
   operations: RecordStore<OperationRecord>;
   intents: RecordStore<CallIntent>;
-  /** Starts a call's follow-up job; resolves once the job is durable (it runs after Graph has its answer). */
-  followUp(callId: string): Promise<() => void>;
+  /**
+   * `followUpLater` records a call's follow-up job, resolving once it is durable (it runs after Graph has its answer);
+   * `checkIntent` has an intent checked at a time: the check adopts the call if Graph's answer has not come by then.
+   */
+  jobs: Pick<CallJobs, 'followUpLater' | 'checkIntent'>;
   /** Records a call whose intent never got Graph's answer, from its first notification. */
-  adopt(intent: CallIntent, callId: string): Promise<void>;
-  /** Has the intent checked at `at`: the check adopts the call if Graph's answer has not come by then. */
-  checkIntent(intentId: string, at: Date): Promise<unknown>;
+  adopter: Pick<CallFollowUps, 'adopt'>;
   /** How long after "sending" an intent whose answer never came is taken to have lost it (the Graph timeout and then some). */
   adoptSendingAfterMs: number;
   log: Pick<Logger, 'debug' | 'info' | 'warn'>;
@@ -95,7 +98,7 @@ export class NotificationInbox {
         const { document, changed } = await this.writer.submit(callId, pending);
         if (isPlaceholder(document)) return this.placeholderKept(callId, document.events.length, sender);
         const call = callOf(document);
-        return call && (changed || hasFollowUp(call)) ? this.options.followUp(callId) : undefined;
+        return call && (changed || hasFollowUp(call)) ? this.options.jobs.followUpLater(callId) : undefined;
       }),
     );
     const starts = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
@@ -163,13 +166,13 @@ export class NotificationInbox {
     const intent = await this.options.intents.get(sender.callbackId);
     if (!intent || !sameTenant(sender.tenantId, intent.tenantId)) return undefined;
     if (intent.step === 'unconfirmed' || intent.step === 'expired') {
-      await this.options.adopt(intent, callId);
+      await this.options.adopter.adopt(intent, callId);
     } else if (intent.step === 'sending' && intent.callId === undefined) {
       // The answer may still come (or the instance sending it died): the intent's check adopts the call if it does not.
       const noted = await this.options.intents.update(intent.id, (current) => (current && current.callId === undefined ? { ...current, callId } : current));
       if (noted?.callId === callId) {
         const sendingAt = Date.parse(intent.sendingAt ?? intent.createdAt);
-        await this.options.checkIntent(intent.id, new Date(sendingAt + this.options.adoptSendingAfterMs));
+        await this.options.jobs.checkIntent(intent.id, new Date(sendingAt + this.options.adoptSendingAfterMs));
       }
     }
     return undefined;

@@ -8,13 +8,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from '../../log/logger.js';
 import { RallyError, userMessageOf } from '../../errors/rallyError.js';
-import type { CallDesk, ChatRequest } from '../callDesk.js';
+import type { CallDesk, ChatRequest, DeskJobs } from '../callDesk.js';
 import { AlreadyUnderWayError, CallUnconfirmedError, isLive } from '../callDesk.js';
 import type { ChatReports } from '../chatReports.js';
 import { CallingApiError, InvalidRequestError } from '../errors.js';
 import { DONE } from '../jobs/jobs.js';
 import type { JobHandler, JobOutcome } from '../jobs/jobs.js';
-import type { JobRunner } from '../jobs/jobRunner.js';
+import type { JobScheduler } from '../jobs/jobScheduler.js';
 import { reportUnderLease } from '../jobs/leasedReport.js';
 import { PolicyRefusedError } from '../policy/callPolicy.js';
 import type { CallPolicy } from '../policy/callPolicy.js';
@@ -50,8 +50,10 @@ export interface PagerOptions {
   service: Pick<CallingService, 'hangUp' | 'askForKeyPress'>;
   policy: CallPolicy;
   reports: ChatReports;
+  /** Records the page's jobs: its drive, and each step's wait. */
+  jobs: Pick<JobScheduler, 'schedule' | 'runNow'>;
   /** Starts a call's follow-up (its card and news), for the call of an accepted person who stays on it. */
-  followUp(callId: string): Promise<void>;
+  callJobs: Pick<DeskJobs, 'followUp'>;
   /** The WAV Graph plays to a person who picks up: "press 1 to accept". */
   promptUri: string;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -77,16 +79,10 @@ const MAX_ROUNDS = 2 * MAX_PAGE_STEPS + 4;
 const CALL_KINDS_TO_JOIN = new Set(['group', 'meeting', 'guestMeeting']);
 
 export class Pager {
-  private runner!: Pick<JobRunner, 'schedule' | 'run'>;
   private readonly now: () => Date;
 
   constructor(private readonly options: PagerOptions) {
     this.now = options.now ?? (() => new Date());
-  }
-
-  /** The runner needs the handlers and the pager the runner; the composition root connects them once both exist. */
-  connect(runner: Pick<JobRunner, 'schedule' | 'run'>): void {
-    this.runner = runner;
   }
 
   readonly handlers: Record<string, JobHandler> = {
@@ -131,9 +127,9 @@ export class Pager {
       shownRevision: 0,
     };
     // The job first: a crash before the page is written leaves a job that finds nothing; after, one that rings.
-    const job = await this.runner.schedule(`page:${id}`, this.now(), { claim: true });
+    const job = await this.options.jobs.schedule(`page:${id}`, this.now(), { claim: true });
     const stored = await this.options.pages.update(id, (current) => current ?? page);
-    this.runner.run(job);
+    this.options.jobs.runNow(job);
     return stored ?? page;
   }
 
@@ -214,7 +210,7 @@ export class Pager {
   private async ring(page: PageRecord): Promise<boolean> {
     const index = page.current;
     const deadline = new Date(this.now().getTime() + page.waitMs);
-    await this.runner.schedule(`pageWait:${page.id}:${index}`, deadline);
+    await this.options.jobs.schedule(`pageWait:${page.id}:${index}`, deadline);
     const rung = await this.options.pages.update(page.id, (current) => ringing(current, index, deadline.toISOString()));
     if (rung?.steps[index]?.deadline !== deadline.toISOString()) return true;
     return this.place(rung);
@@ -327,7 +323,7 @@ export class Pager {
       const { page: _ownCallNow, pendingKeyPrompt: _asked, ...rest } = call;
       return { ...rest, needsCard: true };
     });
-    if (released) await this.options.followUp(callId);
+    if (released) await this.options.callJobs.followUp(callId);
     return released;
   }
 

@@ -16,6 +16,7 @@ function build(getCall: (callId: string) => Promise<Call>) {
     calls,
     api: { getCall: async (_tenant, callId) => getCall(callId) },
     followUp: { followUp: async (callId) => void followedUp.push(callId) },
+    jobs: { schedule: async (name) => name },
     everyMs: 60_000,
     log: new LogCapture().log,
   });

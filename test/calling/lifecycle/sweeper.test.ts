@@ -27,7 +27,7 @@ function build() {
     rateWindows: store<RateWindow>('rateWindows/'),
   };
   let now = T0;
-  const sweeper = new Sweeper({ rules: callRetentionRules(stores, RETENTION), log: new LogCapture().log, now: () => now });
+  const sweeper = new Sweeper({ rules: callRetentionRules(stores, RETENTION), everyMs: 3_600_000, log: new LogCapture().log, now: () => now });
   return { documents, stores, sweeper, at: (ms: number) => (now = T0 + ms) };
 }
 
@@ -84,6 +84,7 @@ describe('Sweeper with the calling retention rules', () => {
           },
         } as never,
       ],
+      everyMs: 3_600_000,
       log: new LogCapture().log,
     });
     await sweeper.sweep();

@@ -190,12 +190,17 @@ function inboxOver(stores: Stores) {
   const logs = new LogCapture();
   const inbox = new NotificationInbox({
     ...stores,
-    followUp: async (callId) => {
-      noted.followUps.push(callId);
-      return () => void noted.started.push(callId);
+    jobs: {
+      followUpLater: async (callId: string) => {
+        noted.followUps.push(callId);
+        return () => void noted.started.push(callId);
+      },
+      checkIntent: async (intentId: string, at: Date) => {
+        noted.intentChecks.push({ intentId, at: at.toISOString() });
+        return `intent:${intentId}`;
+      },
     },
-    adopt: async (intent, callId) => void noted.adopted.push({ intentId: intent.id, callId }),
-    checkIntent: async (intentId, at) => void noted.intentChecks.push({ intentId, at: at.toISOString() }),
+    adopter: { adopt: async (intent: CallIntent, callId: string) => void noted.adopted.push({ intentId: intent.id, callId }) },
     adoptSendingAfterMs: SENDING_TIMEOUT_MS,
     log: logs.log,
     clock: () => NOW,

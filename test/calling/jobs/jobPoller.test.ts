@@ -3,8 +3,9 @@
 // and call `tick()` by hand; the few about timers use real ones, synchronised by polling the store, never by sleeping.
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
-import { JobRunner } from '../../../src/calling/jobs/jobRunner.js';
-import type { JobRunnerOptions } from '../../../src/calling/jobs/jobRunner.js';
+import { JobPoller } from '../../../src/calling/jobs/jobPoller.js';
+import type { JobPollerOptions, RecurringWork } from '../../../src/calling/jobs/jobPoller.js';
+import { JobScheduler } from '../../../src/calling/jobs/jobScheduler.js';
 import { DONE, NotYetError, dueOfKey } from '../../../src/calling/jobs/jobs.js';
 import type { JobHandler, JobRecord, JobStore } from '../../../src/calling/jobs/jobs.js';
 import { createLogger } from '../../../src/log/logger.js';
@@ -68,11 +69,34 @@ function noting(ran: string[], outcome: JobHandler = async () => DONE): JobHandl
   };
 }
 
-function runner(store: JobStore, handlers: JobRunnerOptions['handlers'], options: Partial<JobRunnerOptions> = {}): JobRunner {
-  return new JobRunner({ store, handlers, log: silent, ...options });
+interface RunnerOptions extends Partial<Omit<JobPollerOptions, 'scheduler' | 'handlers'>> {
+  leaseMs?: number;
+  now?: () => number;
 }
 
-describe('JobRunner', () => {
+/** One instance's jobs: its scheduler and its poller over `store`, as the composition root builds them. */
+function runner(store: JobStore, handlers: JobPollerOptions['handlers'], options: RunnerOptions = {}) {
+  const { leaseMs, now, ...pollerOptions } = options;
+  const scheduler = new JobScheduler({ store, ...(leaseMs === undefined ? {} : { leaseMs }), ...(now === undefined ? {} : { now }) });
+  const recurring: Record<string, RecurringWork> = {};
+  const poller = new JobPoller({ scheduler, handlers, recurring, log: silent, ...pollerOptions });
+  return {
+    owner: scheduler.owner,
+    schedule: (name: string, due: Date, claim?: { claim?: boolean }) => scheduler.schedule(name, due, claim),
+    run: (key: string) => scheduler.runNow(key),
+    cancel: (key: string) => scheduler.cancel(key),
+    tick: () => poller.tick(),
+    idle: () => poller.idle(),
+    every: async (name: string, everyMs: number, run: () => Promise<void>) => {
+      recurring[name] = { everyMs, run };
+      await scheduler.recur(name, everyMs);
+    },
+    startPolling: () => poller.start(),
+    stop: () => poller.stop(),
+  };
+}
+
+describe('JobScheduler and JobPoller', () => {
   describe('one instance, injected clock', () => {
     function build(handler?: JobHandler) {
       const clock = new Clock();
@@ -232,6 +256,24 @@ describe('JobRunner', () => {
       }
       assert.equal(most, 2);
       assert.equal((await jobsIn(store)).length, 3, 'the rest wait for the next tick');
+    });
+  });
+
+  describe('when to look again', () => {
+    it('backs off while nothing is due, up to the idle poll, looks at the next due time it saw, and soon again once there is work', async () => {
+      const clock = new Clock();
+      const store = jobStoreOver(new MemoryDocumentStore());
+      const scheduler = new JobScheduler({ store, now: clock.now });
+      const poller = new JobPoller({ scheduler, handlers: { ping: async () => DONE }, log: silent, pollMs: 1000, idlePollMs: 5000 });
+      const waits: number[] = [];
+      for (let i = 0; i < 4; i++) waits.push((await poller.tick()) - clock.t);
+      assert.deepEqual(waits, [2000, 4000, 5000, 5000], 'an idle instance asks the store 12 times a minute');
+
+      await scheduler.schedule('ping:soon', new Date(clock.t + 1500));
+      assert.equal((await poller.tick()) - clock.t, 1500, 'a job due before the next look is looked for when it is due');
+      clock.advance(1500);
+      assert.equal((await poller.tick()) - clock.t, 1000, 'with work about, it looks again soon');
+      await poller.idle();
     });
   });
 
