@@ -18,6 +18,7 @@ import { CallJobs } from './calling/jobs/callJobs.js';
 import { JobPoller } from './calling/jobs/jobPoller.js';
 import { JobScheduler } from './calling/jobs/jobScheduler.js';
 import { Pager } from './calling/paging/pager.js';
+import { CallKeeper } from './calling/records/callKeeper.js';
 import { pageRetentionRules } from './calling/paging/pageRetention.js';
 import { CallReconciler } from './calling/lifecycle/callReconciler.js';
 import { callRetentionRules } from './calling/lifecycle/callRetention.js';
@@ -82,6 +83,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   const deadlines = deadlinesFrom(settings);
   const scheduler = new JobScheduler({ store: records.jobs });
   const callJobs = new CallJobs(scheduler);
+  const calls = new CallKeeper(records.calls);
 
   const api = parts.callingApi ?? createCallingApi(settings);
   const service = new CallingService({
@@ -116,14 +118,15 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     service,
     policy,
     ...records,
+    calls,
     jobs: callJobs,
     escalationClaimMs: deadlines.escalationClaimMs,
     confirmWithinMs: deadlines.confirmWithinMs,
     audit: pinoAuditTrail(log),
   });
-  const pager = new Pager({ pages: records.pages, calls: records.calls, desk, service, policy, reports, jobs: scheduler, callJobs, promptUri: settings.pagePromptUrl, log });
-  const followUps = new CallFollowUps({ ...records, reports, desk, pages: pager, log, adoptSendingAfterMs: deadlines.adoptSendingAfterMs });
-  const reconciler = new CallReconciler({ calls: records.calls, api, followUp: callJobs, jobs: scheduler, everyMs: settings.operations.reconcileEveryMs, log });
+  const pager = new Pager({ pages: records.pages, calls, desk, service, policy, reports, jobs: scheduler, callJobs, promptUri: settings.pagePromptUrl, log });
+  const followUps = new CallFollowUps({ ...records, calls, reports, desk, pages: pager, log, adoptSendingAfterMs: deadlines.adoptSendingAfterMs });
+  const reconciler = new CallReconciler({ calls, api, followUp: callJobs, jobs: scheduler, everyMs: settings.operations.reconcileEveryMs, log });
   const retentionMs = settings.operations.retentionMs;
   const sweeper = new Sweeper({
     rules: [
@@ -135,7 +138,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     everyMs: deadlines.sweepEveryMs,
     log,
   });
-  const inbox = new NotificationInbox({ ...records, jobs: callJobs, adopter: followUps, adoptSendingAfterMs: deadlines.adoptSendingAfterMs, log });
+  const inbox = new NotificationInbox({ ...records, calls, jobs: callJobs, adopter: followUps, adoptSendingAfterMs: deadlines.adoptSendingAfterMs, log });
 
   const bot = new RallyBot({
     desk,

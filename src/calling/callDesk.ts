@@ -7,11 +7,11 @@ import { callIdForHandle, handleText, withConfirming, withHandle } from './recor
 import type { CallRef, ChatCalls } from './records/callHandles.js';
 import { newIntentId, stepped } from './intents/callIntent.js';
 import type { CallIntent } from './intents/callIntent.js';
-import { adopt, callOf, withNews } from './records/callDocument.js';
-import { GONE_AT_GRAPH, recordEnded } from './records/callEnds.js';
-import type { CallDocument, CallNews, StoredCall } from './records/callDocument.js';
-import { newCallRecord, withInvitees } from './records/callRecord.js';
-import type { CallKind, CallRecord, Invitee, PageLink, PendingEscalation } from './records/callRecord.js';
+import { GONE_AT_GRAPH } from './records/callKeeper.js';
+import type { CallKeeper } from './records/callKeeper.js';
+import type { CallNews, StoredCall } from './records/callDocument.js';
+import { newCallRecord } from './records/callRecord.js';
+import type { CallKind, CallRecord, PageLink, PendingEscalation } from './records/callRecord.js';
 import type { CallingService } from './requests/callingService.js';
 import type { CallPolicy } from './policy/callPolicy.js';
 import { randomClientContext } from './requests/clientContext.js';
@@ -41,8 +41,6 @@ export interface ChatRequest {
 }
 
 export interface CallDeskStores {
-  /** By call id: the call record, or a placeholder holding notifications that came before it. */
-  calls: RecordStore<CallDocument>;
   operations: RecordStore<OperationRecord>;
   chats: RecordStore<ChatCalls>;
   /** By intent id. */
@@ -64,6 +62,8 @@ export interface DeskJobs {
 }
 
 export interface CallDeskOptions extends CallDeskStores {
+  /** The keeper of call records. */
+  calls: CallKeeper;
   service: CallingService;
   /** Admits each request that rings someone, before it is sent. */
   policy: CallPolicy;
@@ -268,24 +268,14 @@ export class CallDesk {
     if (pending.sendingSince !== undefined && Date.parse(pending.sendingSince) + this.escalationClaimMs > now.getTime()) return undefined;
     // The look-again is recorded first: a crash right after the claim must not leave the step unseen.
     await this.options.jobs.followUpAt(groupCall.callId, new Date(now.getTime() + this.escalationClaimMs));
-    let claimed = false;
-    await this.options.calls.update(groupCall.callId, (document) => {
-      const current = callOf(document);
-      const step = current?.pendingEscalation;
-      claimed = false;
-      // Claimed only from what this run saw: unclaimed, or the same stale claim.
-      if (!current || !step || step.sendingSince !== pending.sendingSince) return document;
-      claimed = true;
-      return { ...current, pendingEscalation: { ...step, sendingSince: now.toISOString() } };
-    });
-    if (!claimed) return undefined;
+    if (!(await this.options.calls.claimEscalation(groupCall.callId, pending.sendingSince, now.toISOString()))) return undefined;
     return this.takeEscalationStep(groupCall, pending);
   }
 
   private async takeEscalationStep(groupCall: CallRecord, pending: PendingEscalation): Promise<OperationRecord | undefined> {
     const peerToPeer = await this.call(pending.peerToPeerCallId);
     if (!peerToPeer?.invitees[0]) {
-      await this.escalationTaken(groupCall.callId);
+      await this.options.calls.escalationTaken(groupCall.callId);
       return undefined;
     }
     const activityKey = `escalation/${groupCall.callId}`;
@@ -303,25 +293,16 @@ export class CallDesk {
         });
       }
       const unknown = movedBefore !== undefined && operation.status === 'running';
-      await this.escalationTaken(groupCall.callId, unknown ? { kind: 'escalationUnknown' } : undefined);
+      await this.options.calls.escalationTaken(groupCall.callId, unknown ? { kind: 'escalationUnknown' } : undefined);
       return operation;
     } catch (error) {
       // Anything but Graph's answer (the store failing) leaves the step claimed, for the look-again to take over.
       if (!(error instanceof CallingApiError)) throw error;
-      await this.escalationTaken(groupCall.callId, { kind: 'escalationFailed', reason: error.userMessage });
+      await this.options.calls.escalationTaken(groupCall.callId, { kind: 'escalationFailed', reason: error.userMessage });
       return undefined;
     }
   }
 
-  /** Clears the group call's pending step, with what the chat should hear about it when there is something. */
-  private async escalationTaken(groupCallId: string, news?: CallNews): Promise<void> {
-    await this.options.calls.update(groupCallId, (document) => {
-      const current = callOf(document);
-      if (current?.pendingEscalation === undefined) return document;
-      const { pendingEscalation: _done, ...rest } = current;
-      return news === undefined ? rest : withNews(rest, [news]);
-    });
-  }
 
   /** `move <person> from <call> to <call>`: both meetings Rally is in; the person must be in the first. */
   async move(request: ChatRequest, user: UserTarget, fromRef: CallRef, toRef: CallRef): Promise<{ call: CallRecord; operation: OperationRecord }> {
@@ -355,22 +336,12 @@ export class CallDesk {
       if (ref === undefined && (await this.liveCalls(request)).length === 0 && (await this.hangUpWhenConfirmed(request))) return { kind: 'whenConfirmed' };
       const call = await this.liveCall(request, ref, 'hangup');
       subject.callId = call.callId;
-      await this.options.calls.update(call.callId, (document) => {
-        const current = callOf(document);
-        return current && !current.endedBy ? { ...current, endedBy: request.requestedBy } : document;
-      });
+      await this.options.calls.endingBy(call.callId, request.requestedBy);
       try {
         await this.settlingGone(call.callId, () => this.options.service.hangUp(request.tenantId, call.callId));
       } catch (error) {
         // The call goes on (unless Graph said it was already gone): nobody hung it up.
-        if (!(error instanceof CallingApiError && error.code === 'callNotFound')) {
-          await this.options.calls.update(call.callId, (document) => {
-            const current = callOf(document);
-            if (current?.endedBy === undefined || current.state === 'terminated') return document;
-            const { endedBy: _none, ...rest } = current;
-            return rest;
-          });
-        }
+        if (!(error instanceof CallingApiError && error.code === 'callNotFound')) await this.options.calls.notEnding(call.callId);
         throw error;
       }
       return { kind: 'hangingUp', call };
@@ -404,13 +375,7 @@ export class CallDesk {
         if (error.code !== 'callNotFound') news = { kind: 'hangUpFailed', reason: error.userMessage };
       }
     }
-    await this.options.calls.update(call.callId, (document) => {
-      const current = callOf(document);
-      if (!current?.pendingHangUp) return document;
-      const { pendingHangUp: _done, endedBy, ...rest } = current;
-      // A call Graph would not hang up goes on: nobody ended it.
-      return news === undefined ? { ...rest, ...(endedBy ? { endedBy } : {}) } : withNews(rest, [news]);
-    });
+    await this.options.calls.hangUpTaken(call.callId, news);
   }
 
   /** `status [<call>]`: the named call (live or not), or the chat's most recent live call. */
@@ -475,7 +440,7 @@ export class CallDesk {
     try {
       return await request();
     } catch (error) {
-      if (error instanceof CallingApiError && error.code === 'callNotFound' && (await recordEnded(this.options.calls, callId, GONE_AT_GRAPH, this.now().toISOString(), { answered: true }))) {
+      if (error instanceof CallingApiError && error.code === 'callNotFound' && (await this.options.calls.recordEnded(callId, GONE_AT_GRAPH, this.now().toISOString(), { answered: true }))) {
         await this.options.jobs.followUp(callId);
       }
       throw error;
@@ -484,7 +449,7 @@ export class CallDesk {
 
   /** The stored call record; a placeholder for a call not recorded yet is not a call. */
   async call(callId: string): Promise<StoredCall | undefined> {
-    return callOf(await this.options.calls.get(callId));
+    return this.options.calls.get(callId);
   }
 
   /**
@@ -620,7 +585,7 @@ export class CallDesk {
       ...(intent.page ? { page: intent.page, pendingKeyPrompt: true as const } : options.needsCard ? { needsCard: true } : {}),
       ...(intent.hangUpAskedBy ? { endedBy: intent.hangUpAskedBy, pendingHangUp: true as const } : {}),
     };
-    const stored = callOf(await this.options.calls.update(callId, (current) => adopt(fresh, current, this.now().toISOString())));
+    const stored = await this.options.calls.recordCreate(fresh, this.now().toISOString());
     if (!stored) throw new Error(`call ${callId} could not be recorded`);
     const pendingStep = ((stored.pendingEscalation !== undefined || stored.pendingKeyPrompt) && stored.state === 'established') || stored.pendingHangUp;
     if ((stored.unreported?.length ?? 0) > 0 || stored.needsCard || pendingStep) {
@@ -657,11 +622,7 @@ export class CallDesk {
       return current ?? operation;
     });
     if (!first && recorded) return { call, operation: recorded };
-    const updated =
-      callOf(await this.options.calls.update(call.callId, (document) => {
-        const current = callOf(document);
-        return current ? withInvitees(current, participants, clientContext) : document;
-      })) ?? call;
+    const updated = (await this.options.calls.ringing(call.callId, participants, clientContext)) ?? call;
     try {
       await this.settlingGone(call.callId, () => send(clientContext));
     } catch (error) {
@@ -670,11 +631,7 @@ export class CallDesk {
       // The card drops those still shown ringing, which Rally no longer knows; a result that came first stays.
       const uncertain = error instanceof CallingApiError && error.uncertain;
       if (!uncertain) await this.options.operations.delete(clientContext);
-      await this.options.calls.update(call.callId, (document) => {
-        const current = callOf(document);
-        const kept = (i: Invitee) => i.clientContext !== clientContext || (uncertain && i.outcome !== 'ringing');
-        return current ? { ...current, invitees: current.invitees.filter(kept) } : document;
-      });
+      await this.options.calls.inviteLost(call.callId, clientContext, uncertain);
       throw error;
     }
     return { call: updated, operation };

@@ -8,17 +8,15 @@ import type { Logger } from '../log/logger.js';
 import type { CallDesk } from './callDesk.js';
 import type { ChatReports } from './chatReports.js';
 import type { CallIntent } from './intents/callIntent.js';
-import type { CallDocument } from './records/callDocument.js';
 import { stepped } from './intents/callIntent.js';
 import { DONE } from './jobs/jobs.js';
-import { reportUnderLease } from './jobs/leasedReport.js';
 import type { JobHandler, JobOutcome } from './jobs/jobs.js';
 import type { Pager } from './paging/pager.js';
-import { callOf, reported } from './records/callDocument.js';
+import type { CallKeeper } from './records/callKeeper.js';
 import type { RecordStore } from './records/recordStore.js';
 
 export interface CallFollowUpsOptions {
-  calls: RecordStore<CallDocument>;
+  calls: CallKeeper;
   intents: RecordStore<CallIntent>;
   /** By activity key: which intent an activity started (CallDeskStores.intentsByActivity). */
   intentsByActivity: RecordStore<{ intentId: string }>;
@@ -56,32 +54,25 @@ export class CallFollowUps {
   }
 
   private async followUpNow(callId: string): Promise<JobOutcome> {
-    await this.continueEscalation(callId);
-    const asked = callOf(await this.options.calls.get(callId));
-    if (asked?.pendingHangUp) await this.options.desk.continueHangUp(asked);
-    const call = callOf(await this.options.calls.get(callId));
+    let call = await this.options.calls.get(callId);
+    // The call's pending steps first: their refusals are news, told below.
+    if (call?.pendingEscalation && call.state === 'established') {
+      await this.options.desk.continueEscalation(call);
+      call = await this.options.calls.get(callId);
+    }
+    if (call?.pendingHangUp) {
+      await this.options.desk.continueHangUp(call);
+      call = await this.options.calls.get(callId);
+    }
     // A page's call has no card of its own: the page shows it.
     if (call?.page) {
       await this.options.pages.callChanged(call);
       return DONE;
     }
-    return reportUnderLease({
-      store: this.options.calls,
-      key: callId,
-      read: callOf,
-      hasNews: (call) => (call.unreported?.length ?? 0) > 0 || call.needsCard === true,
-      tell: (call) => this.options.reports.reportCall(call, call.unreported ?? []),
-      told: (current, told) => reported(current, told.unreported?.length ?? 0, told.needsCard === true),
+    return this.options.calls.tellNews(callId, (told) => this.options.reports.reportCall(told, told.unreported ?? []), {
       leaseMs: this.options.reportLeaseMs ?? 8_000,
       now: this.now,
     });
-  }
-
-  private async continueEscalation(callId: string): Promise<void> {
-    const call = callOf(await this.options.calls.get(callId));
-    if (!call?.pendingEscalation || call.state !== 'established') return;
-    // Graph's refusal comes back as the call's news, told below; anything else (the store) fails this job.
-    await this.options.desk.continueEscalation(call);
   }
 
   private async checkIntentNow(intentId: string): Promise<JobOutcome> {

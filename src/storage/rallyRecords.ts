@@ -3,6 +3,7 @@
 import type { ChatRecords } from '../bot/chatRecords.js';
 import type { CallDeskStores } from '../calling/callDesk.js';
 import type { JobRecord } from '../calling/jobs/jobs.js';
+import type { CallDocument } from '../calling/records/callDocument.js';
 import type { PageRecord } from '../calling/paging/pageRecord.js';
 import type { RateWindow } from '../calling/policy/rateLimiter.js';
 import type { RecordStore } from '../calling/records/recordStore.js';
@@ -11,6 +12,8 @@ import { DocumentRecordStore } from './documentRecordStore.js';
 import type { DocumentStore } from './documentStore.js';
 
 export interface RallyRecords extends CallDeskStores, ChatRecords {
+  /** Written only through the CallKeeper; retention removes what has served its purpose. */
+  calls: RecordStore<CallDocument>;
   rateWindows: RecordStore<RateWindow>;
   pages: RecordStore<PageRecord>;
   jobs: RecordStore<JobRecord>;

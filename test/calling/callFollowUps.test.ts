@@ -8,6 +8,7 @@ import type { CallDesk } from '../../src/calling/callDesk.js';
 import type { ChatReports } from '../../src/calling/chatReports.js';
 import type { CallIntent, IntentStep } from '../../src/calling/intents/callIntent.js';
 import { CallJobs } from '../../src/calling/jobs/callJobs.js';
+import { CallKeeper } from '../../src/calling/records/callKeeper.js';
 import { JobPoller } from '../../src/calling/jobs/jobPoller.js';
 import { JobScheduler } from '../../src/calling/jobs/jobScheduler.js';
 import { dueOfKey } from '../../src/calling/jobs/jobs.js';
@@ -134,7 +135,7 @@ function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordSto
   const callJobs = new CallJobs(scheduler);
   const paged: string[] = [];
   const followUps = new CallFollowUps({
-    calls,
+    calls: new CallKeeper(calls),
     intents,
     intentsByActivity,
     reports: chat,

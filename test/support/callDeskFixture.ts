@@ -1,4 +1,5 @@
 import { CallDesk } from '../../src/calling/callDesk.js';
+import { CallKeeper } from '../../src/calling/records/callKeeper.js';
 import type { ChatReports } from '../../src/calling/chatReports.js';
 import { JobPoller } from '../../src/calling/jobs/jobPoller.js';
 import { JobScheduler } from '../../src/calling/jobs/jobScheduler.js';
@@ -137,7 +138,8 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
   const policy = new CallPolicy({ settings: options.policy ?? OPEN_POLICY });
   let now = Date.parse(AT);
   const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
-  const desk = new CallDesk({ service, policy, ...stores, jobs, now: () => new Date(now) });
+  const calls = new CallKeeper(stores.calls);
+  const desk = new CallDesk({ service, policy, ...stores, calls, jobs, now: () => new Date(now) });
   const pages = new MemoryRecordStore<PageRecord>();
   const pageJobs = new MemoryRecordStore<JobRecord>();
   const scheduler = new JobScheduler({ store: pageJobs, now: clock.now });
@@ -145,7 +147,7 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
   const log = createLogger('silent');
   const pager = new Pager({
     pages,
-    calls: stores.calls,
+    calls,
     desk,
     service,
     policy,

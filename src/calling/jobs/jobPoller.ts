@@ -61,13 +61,16 @@ export class JobPoller {
     return this.options.scheduler;
   }
 
-  /** Records each recurring work's current period, runs what was handed over already, and starts looking for due jobs. */
+  /**
+   * Records each recurring work's current period, runs what was handed over already, and starts looking for due
+   * jobs, the first time one poll from now (what starts with Rally is not held up by the recurring work's first run).
+   */
   async start(): Promise<void> {
     for (const [name, work] of Object.entries(this.options.recurring ?? {})) await this.scheduler.recur(name, work.everyMs);
     this.started = true;
     this.stopped = false;
     this.runHandedOver();
-    this.loop();
+    this.planLook(this.scheduler.now() + this.pollMs);
   }
 
   /** Stops polling and waits for the jobs under way; their leases lapse if they never finish. */

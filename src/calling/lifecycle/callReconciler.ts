@@ -10,15 +10,13 @@ import { DONE } from '../jobs/jobs.js';
 import type { JobHandler } from '../jobs/jobs.js';
 import type { RecurringWork } from '../jobs/jobPoller.js';
 import type { JobScheduler } from '../jobs/jobScheduler.js';
-import { callOf } from '../records/callDocument.js';
-import { GONE_AT_GRAPH, recordEnded } from '../records/callEnds.js';
-import type { CallDocument } from '../records/callDocument.js';
-import type { RecordStore } from '../records/recordStore.js';
+import { GONE_AT_GRAPH } from '../records/callKeeper.js';
+import type { CallKeeper } from '../records/callKeeper.js';
 import type { ResultSummary } from '../notifications/notificationEvents.js';
 import type { CallingApi } from '../requests/callingApi.js';
 
 export interface CallReconcilerOptions {
-  calls: RecordStore<CallDocument>;
+  calls: CallKeeper;
   api: Pick<CallingApi, 'getCall'>;
   /** Tells the chat once a call is settled. */
   followUp: Pick<DeskJobs, 'followUp'>;
@@ -51,8 +49,8 @@ export class CallReconciler {
   /** One round: a check job per call believed alive, spread over the interval. */
   async scheduleChecks(): Promise<void> {
     const live: string[] = [];
-    for await (const callId of this.options.calls.keys()) {
-      const call = callOf(await this.options.calls.get(callId));
+    for await (const callId of this.options.calls.ids()) {
+      const call = await this.options.calls.get(callId);
       if (call && isLive(call)) live.push(callId);
     }
     const spacing = Math.min(1_000, Math.floor(this.options.everyMs / (live.length + 1)));
@@ -63,7 +61,7 @@ export class CallReconciler {
 
   /** Asks Graph about one call; a 404 settles it as ended. Anything else leaves it as it is, for the next round. */
   async check(callId: string): Promise<void> {
-    const call = callOf(await this.options.calls.get(callId));
+    const call = await this.options.calls.get(callId);
     if (!call || !isLive(call)) return;
     try {
       const current = await this.options.api.getCall(call.tenantId, callId);
@@ -79,7 +77,7 @@ export class CallReconciler {
 
   /** Records the call as ended (as a terminated notification would) and has its chat told. */
   private async settle(callId: string, resultInfo: ResultSummary | undefined): Promise<void> {
-    if (!(await recordEnded(this.options.calls, callId, resultInfo, this.now().toISOString()))) return;
+    if (!(await this.options.calls.recordEnded(callId, resultInfo, this.now().toISOString()))) return;
     this.options.log.info({ callId }, 'Graph says the call is gone: recorded as ended');
     await this.options.followUp.followUp(callId);
   }

@@ -23,7 +23,7 @@ export async function chatsWithLiveCalls(calls: RecordStore<CallDocument>): Prom
   return live;
 }
 
-export function callRetentionRules(stores: CallDeskStores & { rateWindows: RecordStore<RateWindow> }, retentionMs: number): RetentionRule<unknown>[] {
+export function callRetentionRules(stores: CallDeskStores & { calls: RecordStore<CallDocument>; rateWindows: RecordStore<RateWindow> }, retentionMs: number): RetentionRule<unknown>[] {
   let liveChats = new Set<string>();
   return [
     retentionRule<CallDocument>({

@@ -5,8 +5,9 @@
 import type { Logger } from '../../log/logger.js';
 import type { CallFollowUps } from '../callFollowUps.js';
 import type { CallIntent } from '../intents/callIntent.js';
+import type { CallKeeper } from '../records/callKeeper.js';
 import type { CallJobs } from '../jobs/callJobs.js';
-import { applyEvents, callOf, isPlaceholder, sameTenant, withNews } from '../records/callDocument.js';
+import { callOf, isPlaceholder, sameTenant } from '../records/callDocument.js';
 import type { CallDocument, CallNews, EarlyEvent, StoredCall } from '../records/callDocument.js';
 import { applyOperationResult } from '../records/operationRecord.js';
 import type { OperationRecord } from '../records/operationRecord.js';
@@ -17,7 +18,7 @@ import { parseCommsNotifications } from './notificationParser.js';
 import type { ReadNotifications } from './notificationParser.js';
 
 export interface NotificationInboxOptions {
-  calls: RecordStore<CallDocument>;
+  calls: CallKeeper;
   operations: RecordStore<OperationRecord>;
   intents: RecordStore<CallIntent>;
   /**
@@ -115,15 +116,9 @@ export class NotificationInbox {
   private async write(callId: string, burst: Pending[]): Promise<Written> {
     const now = this.clock().toISOString();
     const items = supersede(burst);
-    let changed = false;
-    const document = await this.options.calls.update(callId, (current) => {
-      const applied = applyEvents(current, callId, items.map((i) => i.early), now);
-      const news = items.flatMap((i) => (i.news ? [i.news] : []));
-      const record = callOf(applied.document);
-      changed = applied.changes.length > 0 || (record !== undefined && news.length > 0);
-      if (applied.otherTenant > 0) this.options.log.warn({ callId, events: applied.otherTenant }, 'notifications for another tenant\'s call ignored');
-      return record && news.length > 0 ? withNews(record, news) : applied.document;
-    });
+    const news = items.flatMap((i) => (i.news ? [i.news] : []));
+    const { document, changed, otherTenant } = await this.options.calls.applyBurst(callId, items.map((i) => i.early), news, now);
+    if (otherTenant > 0) this.options.log.warn({ callId, events: otherTenant }, 'notifications for another tenant\'s call ignored');
     return { document, changed };
   }
 
@@ -149,7 +144,7 @@ export class NotificationInbox {
     ];
     // After an escalation completes, the peer-to-peer call's termination means "moved into the group call".
     if (op.kind === 'escalate' && op.status === 'completed' && op.replacesCallId !== undefined) {
-      const groupCall = callOf(await this.options.calls.get(op.callId));
+      const groupCall = await this.options.calls.get(op.callId);
       const moved = { kind: 'movedIntoGroupCall' as const, callId: op.replacesCallId, groupCallId: op.callId, ...(groupCall?.handle ? { groupCallHandle: groupCall.handle } : {}) };
       outcome.push([op.replacesCallId, { early: { event: moved, at, tenantId } }]);
     }

@@ -18,9 +18,9 @@ import type { JobScheduler } from '../jobs/jobScheduler.js';
 import { reportUnderLease } from '../jobs/leasedReport.js';
 import { PolicyRefusedError } from '../policy/callPolicy.js';
 import type { CallPolicy } from '../policy/callPolicy.js';
-import { callOf } from '../records/callDocument.js';
-import type { CallDocument, StoredCall } from '../records/callDocument.js';
-import { GONE_AT_GRAPH, recordEnded } from '../records/callEnds.js';
+import type { StoredCall } from '../records/callDocument.js';
+import { GONE_AT_GRAPH } from '../records/callKeeper.js';
+import type { CallKeeper } from '../records/callKeeper.js';
 import type { CallRef } from '../records/callHandles.js';
 import type { CallRecord } from '../records/callRecord.js';
 import type { RecordStore } from '../records/recordStore.js';
@@ -45,7 +45,7 @@ import type { PageMove, PageRecord, PageStep } from './pageRecord.js';
 
 export interface PagerOptions {
   pages: RecordStore<PageRecord>;
-  calls: RecordStore<CallDocument>;
+  calls: CallKeeper;
   desk: Pick<CallDesk, 'placePageCall' | 'moveInto' | 'callInChat' | 'liveCalls' | 'call'>;
   service: Pick<CallingService, 'hangUp' | 'askForKeyPress'>;
   policy: CallPolicy;
@@ -167,12 +167,7 @@ export class Pager {
     // A call found only after its step was passed by (its create answer was lost) is hung up, not prompted.
     const ringing = page?.state === 'paging' && page.current === step;
     if (ringing && call.pendingKeyPrompt && call.state === 'established') await this.askForKeyPress(call);
-    await this.options.calls.update(call.callId, (document) => {
-      const current = callOf(document);
-      if (!current || current.unreported === undefined) return document;
-      const { unreported: _shownByThePage, ...rest } = current;
-      return rest;
-    });
+    await this.options.calls.shownByPage(call.callId);
     // A page removed by retention has nothing left to drive.
     if (page) await this.driveNow(pageId);
   }
@@ -280,7 +275,7 @@ export class Pager {
       await this.options.service.hangUp(page.tenantId, callId);
     } catch (error) {
       if (!(error instanceof CallingApiError && error.code === 'callNotFound')) throw error;
-      await recordEnded(this.options.calls, callId, GONE_AT_GRAPH, this.now().toISOString());
+      await this.options.calls.recordEnded(callId, GONE_AT_GRAPH, this.now().toISOString());
     }
     await this.options.pages.update(page.id, (current) => hungUp(current, index));
     return true;
@@ -315,14 +310,7 @@ export class Pager {
   private async releaseAccepted(page: PageRecord): Promise<boolean> {
     const callId = page.steps.find((s) => s.status === 'accepted')?.callId;
     if (callId === undefined) return false;
-    let released = false;
-    await this.options.calls.update(callId, (document) => {
-      const call = callOf(document);
-      released = call?.page !== undefined;
-      if (!call || !released) return document;
-      const { page: _ownCallNow, pendingKeyPrompt: _asked, ...rest } = call;
-      return { ...rest, needsCard: true };
-    });
+    const released = await this.options.calls.releaseFromPage(callId);
     if (released) await this.options.callJobs.followUp(callId);
     return released;
   }
@@ -338,15 +326,7 @@ export class Pager {
 
   /** Once per call, claimed before it is sent: the person hears the prompt and Rally hears their key. */
   private async askForKeyPress(call: StoredCall): Promise<void> {
-    let claimed = false;
-    await this.options.calls.update(call.callId, (document) => {
-      const current = callOf(document);
-      claimed = current?.pendingKeyPrompt === true;
-      if (!current || !claimed) return document;
-      const { pendingKeyPrompt: _asked, ...rest } = current;
-      return rest;
-    });
-    if (!claimed || call.page === undefined) return;
+    if (!(await this.options.calls.claimKeyPrompt(call.callId)) || call.page === undefined) return;
     try {
       await this.options.service.askForKeyPress(call.tenantId, call.callId, this.options.promptUri, `page-${call.page.pageId}-${call.page.step}`);
     } catch (error) {

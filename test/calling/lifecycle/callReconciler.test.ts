@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { CallKeeper } from '../../../src/calling/records/callKeeper.js';
 import { CallReconciler } from '../../../src/calling/lifecycle/callReconciler.js';
 import { CallingApiError } from '../../../src/calling/errors.js';
 import { callOf } from '../../../src/calling/records/callDocument.js';
@@ -13,7 +14,7 @@ function build(getCall: (callId: string) => Promise<Call>) {
   const calls = new DocumentRecordStore<CallDocument>(new MemoryDocumentStore(), 'calls/');
   const followedUp: string[] = [];
   const reconciler = new CallReconciler({
-    calls,
+    calls: new CallKeeper(calls),
     api: { getCall: async (_tenant, callId) => getCall(callId) },
     followUp: { followUp: async (callId) => void followedUp.push(callId) },
     jobs: { schedule: async (name) => name },

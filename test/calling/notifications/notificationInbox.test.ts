@@ -2,6 +2,7 @@
 // notification bodies do to the stored calls and operations, what news they leave for the chat, and how bodies that
 // arrive together, twice, out of order, or before their call was recorded are applied. The follow-up and adoption
 // collaborators are fakes that only note what they were asked.
+import { CallKeeper } from '../../../src/calling/records/callKeeper.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -190,6 +191,7 @@ function inboxOver(stores: Stores) {
   const logs = new LogCapture();
   const inbox = new NotificationInbox({
     ...stores,
+    calls: new CallKeeper(stores.calls),
     jobs: {
       followUpLater: async (callId: string) => {
         noted.followUps.push(callId);
