@@ -14,6 +14,9 @@ import { RallyBot, answerTurnFailure } from './bot/rallyBot.js';
 import { tenantGate } from './bot/tenantGate.js';
 import { CallDesk } from './calling/callDesk.js';
 import { CallFollowUps } from './calling/callFollowUps.js';
+import { EscalationStep } from './calling/escalation/escalationStep.js';
+import { IntentProtocol } from './calling/intents/intentProtocol.js';
+import { Invites } from './calling/invites/invites.js';
 import { CallJobs } from './calling/jobs/callJobs.js';
 import { JobPoller } from './calling/jobs/jobPoller.js';
 import { JobScheduler } from './calling/jobs/jobScheduler.js';
@@ -114,18 +117,23 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   const reports = new ChatReporter({ chats, cards, pageCards: pageCardsOfChats });
 
   const policy = createCallPolicy(settings.policy, records.rateWindows, log);
-  const desk = new CallDesk({
-    service,
-    policy,
+  const audit = pinoAuditTrail(log);
+  const intents = new IntentProtocol({ service, policy, ...records, calls, jobs: callJobs, confirmWithinMs: deadlines.confirmWithinMs });
+  const invites = new Invites({ service, calls, operations: records.operations, jobs: callJobs, audit });
+  const escalation = new EscalationStep({ calls, operations: records.operations, invites, service, jobs: callJobs, claimMs: deadlines.escalationClaimMs, audit });
+  const desk = new CallDesk({ calls, chats: records.chats, intents, invites, service, policy, jobs: callJobs, audit });
+  const pager = new Pager({ pages: records.pages, calls, desk, invites, service, policy, reports, jobs: scheduler, callJobs, promptUri: settings.pagePromptUrl, log });
+  const followUps = new CallFollowUps({
     ...records,
     calls,
-    jobs: callJobs,
-    escalationClaimMs: deadlines.escalationClaimMs,
-    confirmWithinMs: deadlines.confirmWithinMs,
-    audit: pinoAuditTrail(log),
+    reports,
+    desk,
+    escalation,
+    intentProtocol: intents,
+    pages: pager,
+    log,
+    adoptSendingAfterMs: deadlines.adoptSendingAfterMs,
   });
-  const pager = new Pager({ pages: records.pages, calls, desk, service, policy, reports, jobs: scheduler, callJobs, promptUri: settings.pagePromptUrl, log });
-  const followUps = new CallFollowUps({ ...records, calls, reports, desk, pages: pager, log, adoptSendingAfterMs: deadlines.adoptSendingAfterMs });
   const reconciler = new CallReconciler({ calls, api, followUp: callJobs, jobs: scheduler, everyMs: settings.operations.reconcileEveryMs, log });
   const retentionMs = settings.operations.retentionMs;
   const sweeper = new Sweeper({

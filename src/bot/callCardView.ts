@@ -1,7 +1,5 @@
-import { callEndReason } from '../calling/records/callRecord.js';
-import type { CallKind, CallRecord, Invitee, InviteeOutcome } from '../calling/records/callRecord.js';
-import type { CallState } from '../calling/requests/graphTypes.js';
-import { isLive } from '../calling/callDesk.js';
+import { callEndReason, isLive } from '../calling/index.js';
+import type { CallKind, CallRecord, CallState, Invitee, InviteeOutcome } from '../calling/index.js';
 import { expandCard } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 

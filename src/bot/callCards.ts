@@ -1,7 +1,6 @@
 // A call's card: drawn from the call record, one per call (see PostedCards).
 import { createHash } from 'node:crypto';
-import type { CallRecord } from '../calling/records/callRecord.js';
-import type { RecordStore } from '../calling/records/recordStore.js';
+import type { CallRecord, RecordStore } from '../calling/index.js';
 import { renderCallCard } from './callCardView.js';
 import { PostedCards } from './postedCards.js';
 import type { CardRecord } from './postedCards.js';

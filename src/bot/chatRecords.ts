@@ -1,5 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
-import type { RecordStore } from '../calling/records/recordStore.js';
+import type { RecordStore } from '../calling/index.js';
 import type { CardRecord } from './postedCards.js';
 
 export type ConversationRecord = Partial<ConversationReference> & {

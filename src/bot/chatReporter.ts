@@ -1,13 +1,9 @@
 import type { TurnContext } from 'botbuilder';
-import type { ChatReports } from '../calling/chatReports.js';
-import type { CallNews, StoredCall } from '../calling/records/callDocument.js';
-import type { CallChange, CallRecord } from '../calling/records/callRecord.js';
-import type { OperationRecord } from '../calling/records/operationRecord.js';
-import { callEndedText } from '../calling/notifications/resultInfoText.js';
+import { callEndedText } from '../calling/index.js';
+import type { CallChange, CallNews, CallRecord, ChatReports, OperationRecord, PageRecord, StoredCall } from '../calling/index.js';
 import { inviteeName } from './callCardView.js';
 import type { CallCards } from './callCards.js';
 import type { Chats } from './chats.js';
-import type { PageRecord } from '../calling/paging/pageRecord.js';
 import { outcomeLine } from './pageCardView.js';
 import type { PostedCards } from './postedCards.js';
 

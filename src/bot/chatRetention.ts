@@ -1,13 +1,9 @@
 // How long the chat surface's records live: a chat's conversation reference until Rally is removed from it (see
 // RallyBot) or the chat has had neither a message nor a live call for RALLY_RETENTION; a call's or page's card
 // record as long as its call or page record; redelivery records for at most a day.
-import { chatsWithLiveCalls } from '../calling/lifecycle/callRetention.js';
-import { atMost, retentionRule } from '../calling/lifecycle/sweeper.js';
-import type { RetentionRule } from '../calling/lifecycle/sweeper.js';
-import type { CallDocument } from '../calling/records/callDocument.js';
-import type { RecordStore } from '../calling/records/recordStore.js';
+import { atMost, chatsWithLiveCalls, retentionRule } from '../calling/index.js';
+import type { CallDocument, PageRecord, RecordStore, RetentionRule } from '../calling/index.js';
 import type { ChatRecords } from './chatRecords.js';
-import type { PageRecord } from '../calling/paging/pageRecord.js';
 import type { CardRecord } from './postedCards.js';
 
 const ONE_DAY = 24 * 3_600_000;

@@ -1,6 +1,6 @@
 import { RallyError } from '../errors/rallyError.js';
 import { durationMs, isDuration } from '../config/duration.js';
-import { MAX_PAGE_STEPS } from '../calling/paging/pageRecord.js';
+import { MAX_PAGE_STEPS } from '../calling/index.js';
 import type { CallRef, Command, MeetingRef, PersonRef } from './commands.js';
 
 /** A mention Teams attached to the message (the bot's own mention is already removed). */

@@ -1,5 +1,5 @@
 // What a person can ask Rally for in chat, as typed values.
-import type { CallRef } from '../calling/records/callHandles.js';
+import type { CallRef } from '../calling/index.js';
 
 export type { CallRef };
 

@@ -1,4 +1,4 @@
-import type { ChatRequest } from '../calling/callDesk.js';
+import type { ChatRequest } from '../calling/index.js';
 import { formatReport } from '../doctor/checkResult.js';
 import type { CheckResult } from '../doctor/checkResult.js';
 

@@ -1,7 +1,7 @@
 // What a page's card and its outcome line say: the card shows each step as it stands (who is being rung, who declined
 // and why, who did not answer, who accepted and where they went); the line, posted once the page ends, says it to the
 // chat in a sentence, which the card does not repeat.
-import type { PageRecord, PageState, PageStep, PageStepStatus } from '../calling/paging/pageRecord.js';
+import type { PageRecord, PageState, PageStep, PageStepStatus } from '../calling/index.js';
 import { duration, inviteeName } from './callCardView.js';
 import { expandCard } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';

@@ -1,6 +1,5 @@
 // A page's card: drawn from the page record, one per page (see PostedCards).
-import type { PageRecord } from '../calling/paging/pageRecord.js';
-import type { RecordStore } from '../calling/records/recordStore.js';
+import type { PageRecord, RecordStore } from '../calling/index.js';
 import { renderPageCard } from './pageCardView.js';
 import { PostedCards } from './postedCards.js';
 import type { CardRecord } from './postedCards.js';

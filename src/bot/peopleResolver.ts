@@ -1,9 +1,7 @@
 import { TeamsInfo } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
-import type { CallingApi } from '../calling/requests/callingApi.js';
-import { CallingApiError, InvalidRequestError } from '../calling/errors.js';
-import type { CallTarget } from '../calling/targets/people.js';
-import { parsePhoneNumber } from '../calling/targets/phoneNumber.js';
+import { CallingApiError, InvalidRequestError, parsePhoneNumber } from '../calling/index.js';
+import type { CallTarget, CallingApi } from '../calling/index.js';
 import type { PersonRef } from './commands.js';
 
 /**

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
-import type { RecordStore } from '../calling/records/recordStore.js';
-import { NotYetError } from '../calling/jobs/jobs.js';
+import { NotYetError } from '../calling/index.js';
+import type { RecordStore } from '../calling/index.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 import { refreshAudience } from './chats.js';
 

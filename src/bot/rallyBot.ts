@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ActivityEventNames, ActivityTypes, CardFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
-import { isLive } from '../calling/callDesk.js';
-import type { CallDesk, ChatRequest } from '../calling/callDesk.js';
-import type { PageRecord } from '../calling/paging/pageRecord.js';
-import type { Pager } from '../calling/paging/pager.js';
-import type { CallRef } from '../calling/records/callHandles.js';
-import type { CallRecord } from '../calling/records/callRecord.js';
-import { meetingById, parseMeetingLink } from '../calling/targets/meetingLink.js';
-import type { UserTarget } from '../calling/targets/people.js';
+import { isLive, meetingById, parseMeetingLink } from '../calling/index.js';
+import type { CallDesk, CallRecord, CallRef, ChatRequest, PageRecord, Pager, UserTarget } from '../calling/index.js';
 import { RallyError, userMessageOf } from '../errors/rallyError.js';
 import type { Logger } from '../log/logger.js';
 import type { PostedCards } from './postedCards.js';

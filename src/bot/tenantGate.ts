@@ -2,7 +2,7 @@
 // not remembered (so no notification is ever reported there).
 import { ActivityTypes } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
-import { isTenantAllowed } from '../calling/policy/callPolicy.js';
+import { isTenantAllowed } from '../calling/index.js';
 import type { PolicySettings } from '../config/policySettings.js';
 import type { Logger } from '../log/logger.js';
 

@@ -2,8 +2,7 @@
 // placed, and a chat tends to name the same few people again and again; a UPN → object id mapping changes only when
 // an account is renamed or replaced, so answers a minute old are as good as new ones and save a Graph round trip on
 // the way to placing a call. Only found users are kept: someone not found yet may be added any moment.
-import type { CallingApi } from '../calling/requests/callingApi.js';
-import type { GraphUser } from '../calling/requests/graphTypes.js';
+import type { CallingApi, GraphUser } from '../calling/index.js';
 
 export interface UserLookupCacheOptions {
   /** How long a found user is reused. Default 60 seconds. */

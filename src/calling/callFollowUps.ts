@@ -6,6 +6,8 @@
 //   that Graph never confirmed the call.
 import type { Logger } from '../log/logger.js';
 import type { CallDesk } from './callDesk.js';
+import type { EscalationStep } from './escalation/escalationStep.js';
+import type { IntentProtocol } from './intents/intentProtocol.js';
 import type { ChatReports } from './chatReports.js';
 import type { CallIntent } from './intents/callIntent.js';
 import { stepped } from './intents/callIntent.js';
@@ -21,7 +23,10 @@ export interface CallFollowUpsOptions {
   /** By activity key: which intent an activity started (CallDeskStores.intentsByActivity). */
   intentsByActivity: RecordStore<{ intentId: string }>;
   reports: ChatReports;
-  desk: Pick<CallDesk, 'continueEscalation' | 'continueHangUp' | 'record'>;
+  desk: Pick<CallDesk, 'continueHangUp'>;
+  escalation: Pick<EscalationStep, 'continue'>;
+  /** Records a call whose create answer was lost, once it is found. */
+  intentProtocol: Pick<IntentProtocol, 'record'>;
   /** A page's call is the page's business. */
   pages: Pick<Pager, 'callChanged'>;
   log: Pick<Logger, 'info' | 'warn' | 'debug' | 'error'>;
@@ -50,14 +55,14 @@ export class CallFollowUps {
     const adopted = await this.options.intents.update(intent.id, (current) => stepped(current, ['sending', 'unconfirmed', 'expired'], 'sent', { callId }));
     this.options.log.info({ callId, intentId: intent.id }, 'a call whose create answer was lost was found through its notifications');
     // The intent as it is now: a wish to hang up may have joined it since `intent` was read.
-    await this.options.desk.record(adopted ?? intent, callId, undefined, { needsCard: true });
+    await this.options.intentProtocol.record(adopted ?? intent, callId, undefined, { needsCard: true });
   }
 
   private async followUpNow(callId: string): Promise<JobOutcome> {
     let call = await this.options.calls.get(callId);
     // The call's pending steps first: their refusals are news, told below.
     if (call?.pendingEscalation && call.state === 'established') {
-      await this.options.desk.continueEscalation(call);
+      await this.options.escalation.continue(call);
       call = await this.options.calls.get(callId);
     }
     if (call?.pendingHangUp) {

@@ -1,5 +1,6 @@
 // The calling domain's failures. Each carries the sentence the chat shows (see RallyError).
 import { RallyError } from '../errors/rallyError.js';
+import type { CallRecord } from './records/callRecord.js';
 
 /** The person asked for something Rally cannot build a request for (bad number, unreadable link, too many people). */
 export class InvalidRequestError extends RallyError {
@@ -45,5 +46,35 @@ export class CallingApiError extends RallyError {
     this.code = code;
     this.details = details;
     this.uncertain = options?.uncertain ?? false;
+  }
+}
+
+/** A request named a call this chat does not have, or one that has ended. */
+export class CallNotFoundError extends InvalidRequestError {
+  constructor(userMessage: string) {
+    super('callNotInChat', userMessage);
+  }
+}
+
+/** Rally asked Graph for a call but does not know whether Graph placed it; the chat hears either way. */
+export class CallUnconfirmedError extends RallyError {
+  readonly code = 'callUnconfirmed';
+}
+
+/** The same request is already being carried out (a redelivery, or a second instance got it too). */
+export class AlreadyUnderWayError extends RallyError {
+  readonly code = 'alreadyUnderWay';
+}
+
+/** More than one call could be meant: the person is asked which, with the handles to name. */
+export class WhichCallError extends RallyError {
+  readonly code = 'whichCall';
+  readonly handles: string[];
+
+  constructor(verb: string, calls: readonly CallRecord[]) {
+    const handles = calls.map((c) => c.handle ?? c.callId).reverse();
+    const list = handles.length === 2 ? `${handles[0]} and ${handles[1]}` : `${handles.slice(0, -1).join(', ')} and ${handles.at(-1)}`;
+    super(`This chat has ${calls.length} calls going on (${list}): which one? Say "${verb} ${handles[0]}", for example.`);
+    this.handles = handles;
   }
 }

@@ -1,9 +1,8 @@
 // Every kind of record Rally keeps, each under a key prefix of its own in the one document store: the typed record
 // stores the services are given.
 import type { ChatRecords } from '../bot/chatRecords.js';
-import type { CallDeskStores } from '../calling/callDesk.js';
+import type { CallingRecords } from '../calling/records/callingRecords.js';
 import type { JobRecord } from '../calling/jobs/jobs.js';
-import type { CallDocument } from '../calling/records/callDocument.js';
 import type { PageRecord } from '../calling/paging/pageRecord.js';
 import type { RateWindow } from '../calling/policy/rateLimiter.js';
 import type { RecordStore } from '../calling/records/recordStore.js';
@@ -11,9 +10,7 @@ import type { Logger } from '../log/logger.js';
 import { DocumentRecordStore } from './documentRecordStore.js';
 import type { DocumentStore } from './documentStore.js';
 
-export interface RallyRecords extends CallDeskStores, ChatRecords {
-  /** Written only through the CallKeeper; retention removes what has served its purpose. */
-  calls: RecordStore<CallDocument>;
+export interface RallyRecords extends CallingRecords, ChatRecords {
   rateWindows: RecordStore<RateWindow>;
   pages: RecordStore<PageRecord>;
   jobs: RecordStore<JobRecord>;

@@ -1,7 +1,7 @@
 // The calling desk as the chat surface uses it: what it refuses, what it records, and what it asks Graph for. Calls
 // are seeded into the stores as the desk records them, so each use case is tested without placing a call first.
 import assert from 'node:assert/strict';
-import { CallNotFoundError, WhichCallError } from '../../src/calling/callDesk.js';
+import { CallNotFoundError, WhichCallError } from '../../src/calling/errors.js';
 import { CallingApiError, InvalidRequestError } from '../../src/calling/errors.js';
 import { PolicyRefusedError } from '../../src/calling/policy/callPolicy.js';
 import { handleText, withHandle } from '../../src/calling/records/callHandles.js';
@@ -256,7 +256,7 @@ describe('CallDesk', () => {
         const [intentId] = (await f.chats.get('chat-1'))!.confirming!;
         const intent = (await f.intents.get(intentId!))!;
         assert.equal(intent.hangUpAskedBy?.id, REQUESTER.id);
-        const call = await f.desk.record({ ...intent, step: 'sent' }, 'found-call', 'establishing', { needsCard: true });
+        const call = await f.protocol.record({ ...intent, step: 'sent' }, 'found-call', 'establishing', { needsCard: true });
         assert.equal(call.pendingHangUp, true);
         assert.equal(call.endedBy?.id, REQUESTER.id);
         assert.deepEqual(f.jobs.followUps, ['found-call'], 'the hang-up is a durable step of the follow-up');
@@ -381,7 +381,7 @@ describe('CallDesk', () => {
       const group = outcome.kind === 'escalated' ? outcome.groupCall : assert.fail('not escalated');
       f.api.requests.length = 0;
       const established = callOf(await f.calls.update(group.callId, (d) => d && { ...callOf(d)!, state: 'established' }));
-      await f.desk.continueEscalation(established!);
+      await f.escalation.continue(established!);
       const invites = f.api.all('inviteParticipants').map((q) => q.body.participants.map((p) => p.identity.user?.id ?? p.identity.phone?.id));
       assert.deepEqual(invites, [[adele.id], ['+14255550100']], 'the party moves in first, then the number is invited');
     });
@@ -399,8 +399,8 @@ describe('CallDesk', () => {
 
       it('sends each of its invites once, however often it runs: at once, or again from an older copy of the call', async () => {
         const group = await establishedEscalation();
-        await Promise.all([f.desk.continueEscalation(group), f.desk.continueEscalation(group)]);
-        await f.desk.continueEscalation(group);
+        await Promise.all([f.escalation.continue(group), f.escalation.continue(group)]);
+        await f.escalation.continue(group);
         assert.deepEqual(invited(), [[adele.id], ['+14255550100']]);
         assert.equal(callOf(await f.calls.get(group.callId))?.pendingEscalation, undefined);
       });
@@ -411,18 +411,18 @@ describe('CallDesk', () => {
         f.operations.update = async () => {
           throw new Error('store unavailable');
         };
-        await assert.rejects(f.desk.continueEscalation(group), /store unavailable/);
+        await assert.rejects(f.escalation.continue(group), /store unavailable/);
         f.operations.update = update;
         assert.deepEqual(f.jobs.laterFollowUps, [{ callId: group.callId, at: new Date(f.clock.now() + 35_000) }], 'the look-again is recorded');
 
         const current = async () => callOf(await f.calls.get(group.callId))!;
-        await f.desk.continueEscalation(await current());
+        await f.escalation.continue(await current());
         f.clock.advance(34_999);
-        await f.desk.continueEscalation(await current());
+        await f.escalation.continue(await current());
         assert.deepEqual(invited(), [], 'nobody else sends while the claim is fresh');
 
         f.clock.advance(1);
-        await f.desk.continueEscalation(await current());
+        await f.escalation.continue(await current());
         assert.deepEqual(invited(), [[adele.id], ['+14255550100']]);
         const after = await current();
         assert.equal(after.pendingEscalation, undefined);
@@ -442,11 +442,11 @@ describe('CallDesk', () => {
           moveSent();
           return new Promise(() => {});
         };
-        void f.desk.continueEscalation(group);
+        void f.escalation.continue(group);
         await moving;
 
         f.clock.advance(35_000);
-        await f.desk.continueEscalation(callOf(await f.calls.get(group.callId))!);
+        await f.escalation.continue(callOf(await f.calls.get(group.callId))!);
         assert.deepEqual(sent, [adele.id, '+14255550100'], 'the move once, then the number');
         const after = callOf(await f.calls.get(group.callId))!;
         assert.equal(after.pendingEscalation, undefined);
@@ -461,7 +461,7 @@ describe('CallDesk', () => {
           throw new CallingApiError('callNotFound', 'That call no longer exists; it may have ended already.', { status: 404 });
         };
 
-        assert.equal(await f.desk.continueEscalation(group), undefined);
+        assert.equal(await f.escalation.continue(group), undefined);
         const after = callOf(await f.calls.get(group.callId))!;
         assert.equal(after.pendingEscalation, undefined);
         assert.deepEqual(after.unreported?.at(-1), { kind: 'escalationFailed', reason: 'That call no longer exists; it may have ended already.' });
@@ -477,7 +477,7 @@ describe('CallDesk', () => {
 
       f.api.requests.length = 0;
       const established = callOf(await f.calls.update(group.callId, (d) => d && { ...callOf(d)!, state: 'established' }));
-      await f.desk.continueEscalation(established!);
+      await f.escalation.continue(established!);
       const sent = f.api.only('inviteParticipants');
       assert.equal(sent.callId, group.callId);
       assert.deepEqual(sent.body.participants.map((p) => [p.identity.user?.id, p.replacesCallId]), [[adele.id, 'p2p-call']]);

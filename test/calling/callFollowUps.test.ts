@@ -1,6 +1,8 @@
 // The calling layer's durable jobs, run by a real JobRunner over a memory store with an injected clock: a call's
 // follow-up tells its chat the news its record holds, exactly once, and keeps what could not be told; an intent's
 // check adopts the call its notifications named, or tells the chat that Graph never confirmed it.
+import type { EscalationStep } from '../../src/calling/escalation/escalationStep.js';
+import type { IntentProtocol } from '../../src/calling/intents/intentProtocol.js';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CallFollowUps } from '../../src/calling/callFollowUps.js';
@@ -97,8 +99,10 @@ class NotedChat implements ChatReports {
   }
 }
 
-/** The desk as the follow-ups use it, noting what it was asked. */
-class NotedDesk implements Pick<CallDesk, 'continueEscalation' | 'continueHangUp' | 'record'> {
+type Steps = Pick<CallDesk, 'continueHangUp'> & Pick<EscalationStep, 'continue'> & Pick<IntentProtocol, 'record'>;
+
+/** What the follow-ups ask of the desk, the escalation step and the intent protocol, noting what it was asked. */
+class NotedDesk implements Steps {
   readonly recorded: { intentId: string; callId: string; state: string | undefined; options: { needsCard?: boolean } }[] = [];
   readonly escalations: string[] = [];
   readonly hangUps: string[] = [];
@@ -110,7 +114,7 @@ class NotedDesk implements Pick<CallDesk, 'continueEscalation' | 'continueHangUp
     return newCallRecord({ callId, tenantId: intent.tenantId, kind: intent.kind, chatKey: intent.chatKey, placedBy: intent.requestedBy, at: AT });
   }
 
-  async continueEscalation(groupCall: StoredCall): Promise<undefined> {
+  async continue(groupCall: StoredCall): Promise<undefined> {
     this.escalations.push(groupCall.callId);
     await this.onEscalation?.();
     if (this.escalationError) throw this.escalationError;
@@ -123,7 +127,7 @@ class NotedDesk implements Pick<CallDesk, 'continueEscalation' | 'continueHangUp
 }
 
 /** Follow-ups wired as the composition root wires them, over memory stores, with a clock the test moves. */
-function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordStore<CallIntent>; desk?: Pick<CallDesk, 'continueEscalation' | 'continueHangUp' | 'record'> } = {}) {
+function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordStore<CallIntent>; desk?: Steps } = {}) {
   let now = Date.parse(AT);
   const calls = options.calls ?? new MemoryRecordStore<CallDocument>();
   const intents = options.intents ?? new MemoryRecordStore<CallIntent>();
@@ -140,6 +144,8 @@ function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordSto
     intentsByActivity,
     reports: chat,
     desk,
+    escalation: desk,
+    intentProtocol: desk,
     pages: { callChanged: async (call) => void paged.push(call.callId) },
     log: silent,
     reportLeaseMs: REPORT_LEASE_MS,
@@ -477,7 +483,7 @@ describe('CallFollowUps', () => {
 
     it('adopted through the real desk, the call is stored with its card to post and its follow-up started', async () => {
       const f = buildCallDesk();
-      const b = build({ calls: f.calls, intents: f.intents, desk: f.desk });
+      const b = build({ calls: f.calls, intents: f.intents, desk: { continueHangUp: (c) => f.desk.continueHangUp(c), continue: (c) => f.escalation.continue(c), record: (...a) => f.protocol.record(...a) } });
       await f.intents.update(INTENT_ID, () => intent('unconfirmed', { callId: CALL_ID }));
       await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
       await b.runner.idle();

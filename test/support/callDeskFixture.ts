@@ -1,4 +1,7 @@
 import { CallDesk } from '../../src/calling/callDesk.js';
+import { EscalationStep } from '../../src/calling/escalation/escalationStep.js';
+import { IntentProtocol } from '../../src/calling/intents/intentProtocol.js';
+import { Invites } from '../../src/calling/invites/invites.js';
 import { CallKeeper } from '../../src/calling/records/callKeeper.js';
 import type { ChatReports } from '../../src/calling/chatReports.js';
 import { JobPoller } from '../../src/calling/jobs/jobPoller.js';
@@ -7,7 +10,7 @@ import type { JobRecord } from '../../src/calling/jobs/jobs.js';
 import { Pager } from '../../src/calling/paging/pager.js';
 import type { PageRecord } from '../../src/calling/paging/pageRecord.js';
 import { createLogger } from '../../src/log/logger.js';
-import type { ChatRequest, DeskJobs } from '../../src/calling/callDesk.js';
+import type { ChatRequest, DeskJobs } from '../../src/calling/vocabulary.js';
 import type { CallIntent, IntentStep } from '../../src/calling/intents/callIntent.js';
 import { CallPolicy } from '../../src/calling/policy/callPolicy.js';
 import type { ChatCalls } from '../../src/calling/records/callHandles.js';
@@ -97,6 +100,10 @@ export class NotedReports implements ChatReports {
 
 export interface DeskFixture {
   desk: CallDesk;
+  /** The intent protocol behind the desk (its `record` adopts a found call). */
+  protocol: IntentProtocol;
+  invites: Invites;
+  escalation: EscalationStep;
   /** What the desk asked Graph for; replace its methods to make Graph answer otherwise. */
   api: RecordingCallingApi;
   jobs: NotedJobs;
@@ -139,7 +146,11 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
   let now = Date.parse(AT);
   const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
   const calls = new CallKeeper(stores.calls);
-  const desk = new CallDesk({ service, policy, ...stores, calls, jobs, now: () => new Date(now) });
+  const at = () => new Date(now);
+  const protocol = new IntentProtocol({ service, policy, ...stores, calls, jobs, now: at });
+  const invites = new Invites({ service, calls, operations: stores.operations, jobs, now: at });
+  const escalation = new EscalationStep({ calls, operations: stores.operations, invites, service, jobs, now: at });
+  const desk = new CallDesk({ calls, chats: stores.chats, intents: protocol, invites, service, policy, jobs, now: at });
   const pages = new MemoryRecordStore<PageRecord>();
   const pageJobs = new MemoryRecordStore<JobRecord>();
   const scheduler = new JobScheduler({ store: pageJobs, now: clock.now });
@@ -149,6 +160,7 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
     pages,
     calls,
     desk,
+    invites,
     service,
     policy,
     reports,
@@ -159,5 +171,5 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
     now: () => new Date(now),
   });
   const runner = new JobPoller({ scheduler, handlers: pager.handlers, log });
-  return { desk, api, jobs, ...stores, pager, pages, pageJobs, runner, reports, clock };
+  return { desk, protocol, invites, escalation, api, jobs, ...stores, pager, pages, pageJobs, runner, reports, clock };
 }

@@ -1,7 +1,7 @@
 // The durable jobs about calls and intents, as the services that start them name them: `call:<callId>` (tell the
 // chat what changed and take the call's pending step) and `intent:<intentId>` (an intent's deadline). CallFollowUps
 // runs them; this only records them.
-import type { DeskJobs } from '../callDesk.js';
+import type { DeskJobs } from '../vocabulary.js';
 import type { JobScheduler } from './jobScheduler.js';
 
 export class CallJobs implements DeskJobs {

@@ -3,8 +3,8 @@
 // about every call it believes alive, at startup and then every interval, one GET per call spread over the interval
 // (never a burst), each a durable job so two instances never ask twice.
 import type { Logger } from '../../log/logger.js';
-import type { DeskJobs } from '../callDesk.js';
-import { isLive } from '../callDesk.js';
+import type { DeskJobs } from '../vocabulary.js';
+import { isLive } from '../vocabulary.js';
 import { CallingApiError } from '../errors.js';
 import { DONE } from '../jobs/jobs.js';
 import type { JobHandler } from '../jobs/jobs.js';

@@ -1,8 +1,8 @@
 // How long the calling layer's records live (RALLY_RETENTION, default 7 days): an ended call with its operations and
 // intents for `status` and the summary; notifications for a call that never showed up for at most 10 minutes; the
 // redelivery index for at most a day; a chat's handle counter until the chat has had no live call for the retention.
-import { isLive } from '../callDesk.js';
-import type { CallDeskStores } from '../callDesk.js';
+import { isLive } from '../vocabulary.js';
+import type { CallingRecords } from '../records/callingRecords.js';
 import type { RateWindow } from '../policy/rateLimiter.js';
 import { callOf, isPlaceholder } from '../records/callDocument.js';
 import type { CallDocument } from '../records/callDocument.js';
@@ -23,7 +23,7 @@ export async function chatsWithLiveCalls(calls: RecordStore<CallDocument>): Prom
   return live;
 }
 
-export function callRetentionRules(stores: CallDeskStores & { calls: RecordStore<CallDocument>; rateWindows: RecordStore<RateWindow> }, retentionMs: number): RetentionRule<unknown>[] {
+export function callRetentionRules(stores: CallingRecords & { rateWindows: RecordStore<RateWindow> }, retentionMs: number): RetentionRule<unknown>[] {
   let liveChats = new Set<string>();
   return [
     retentionRule<CallDocument>({

@@ -8,8 +8,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from '../../log/logger.js';
 import { RallyError, userMessageOf } from '../../errors/rallyError.js';
-import type { CallDesk, ChatRequest, DeskJobs } from '../callDesk.js';
-import { AlreadyUnderWayError, CallUnconfirmedError, isLive } from '../callDesk.js';
+import type { CallDesk } from '../callDesk.js';
+import type { Invites } from '../invites/invites.js';
+import type { ChatRequest, DeskJobs } from '../vocabulary.js';
+import { isLive } from '../vocabulary.js';
+import { AlreadyUnderWayError, CallUnconfirmedError } from '../errors.js';
 import type { ChatReports } from '../chatReports.js';
 import { CallingApiError, InvalidRequestError } from '../errors.js';
 import { DONE } from '../jobs/jobs.js';
@@ -46,7 +49,8 @@ import type { PageMove, PageRecord, PageStep } from './pageRecord.js';
 export interface PagerOptions {
   pages: RecordStore<PageRecord>;
   calls: CallKeeper;
-  desk: Pick<CallDesk, 'placePageCall' | 'moveInto' | 'callInChat' | 'liveCalls' | 'call'>;
+  desk: Pick<CallDesk, 'placePageCall' | 'callInChat' | 'liveCalls' | 'call'>;
+  invites: Pick<Invites, 'moveInto'>;
   service: Pick<CallingService, 'hangUp' | 'askForKeyPress'>;
   policy: CallPolicy;
   reports: ChatReports;
@@ -293,7 +297,7 @@ export class Pager {
       failure = `${move.handle ?? 'That call'} has ended.`;
     } else {
       try {
-        await this.options.desk.moveInto(this.requestOf(page, 'move'), into, from);
+        await this.options.invites.moveInto(this.requestOf(page, 'move'), into, from);
       } catch (error) {
         if (!(error instanceof RallyError)) this.options.log.error({ err: error, pageId: page.id }, 'could not move the accepted person');
         failure = userMessageOf(error, 'Rally could not move them.');

@@ -406,7 +406,7 @@ describe('NotificationInbox', () => {
       await inbox.receive(example('meeting-roster'));
       assert.ok(isPlaceholder(await f.calls.get(MEETING_CALL)));
 
-      const recorded = await f.desk.record(intent('sent', { callId: MEETING_CALL }), MEETING_CALL, 'establishing');
+      const recorded = await f.protocol.record(intent('sent', { callId: MEETING_CALL }), MEETING_CALL, 'establishing');
       assert.equal(recorded.state, 'established');
       assert.deepEqual(recorded.stateHistory.map((s) => s.state), ['establishing', 'established']);
       assert.deepEqual(recorded.roster.map((p) => p.displayName), ['John', 'Calling Bot']);

@@ -219,7 +219,7 @@ describe('Pager', () => {
     // The first call's notifications reach Rally only now: the call is adopted and, passed by, hung up.
     const [intent] = (await entriesOf(f.intents)).map(([, value]) => value).filter((i) => i.page?.step === 0);
     assert.ok(intent);
-    const call = await f.desk.record(intent, 'late-call', 'establishing');
+    const call = await f.protocol.record(intent, 'late-call', 'establishing');
     await f.pager.callChanged(call);
     await f.runner.idle();
     assert.deepEqual(f.api.all('hangUp').map((r) => r.callId), ['late-call']);
