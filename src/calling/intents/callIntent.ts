@@ -31,6 +31,8 @@ export interface CallIntent {
   createdAt: string;
   /** When "sending" was recorded. */
   sendingAt?: string;
+  /** Which run recorded "sending": the one that may send. */
+  sendingBy?: string;
   /** When the chat is told Graph never confirmed the call, if nothing has by then. */
   deadline: string;
   /** The job that checks on the intent at its deadline. */

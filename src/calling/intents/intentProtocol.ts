@@ -1,6 +1,7 @@
 // The intent protocol: a command that creates a call is written down before Graph is asked, each step recorded before
 // the next (see callIntent.ts), and never sent twice for one activity. A redelivered activity resumes its intent
 // where it stopped; a call whose answer was lost is recorded when it is found.
+import { randomUUID } from 'node:crypto';
 import { RallyError } from '../../errors/rallyError.js';
 import { AlreadyUnderWayError, CallingApiError, CallUnconfirmedError, InvalidRequestError } from '../errors.js';
 import { admit } from '../policy/admission.js';
@@ -61,9 +62,11 @@ export class IntentProtocol {
     let intent = await this.openIntent(request, what);
     if (intent.step !== 'received') return this.resume(intent);
     const sendingAt = this.now().toISOString();
+    // Whose "sending" it is: two deliveries in the same millisecond (two instances) must not both take it for theirs.
+    const sendingBy = randomUUID();
     const deadlineJob = intent.deadlineJob === undefined ? {} : { deadlineJob: intent.deadlineJob };
-    const claimed = await this.options.intents.update(intent.id, (current) => stepped(current, ['received'], 'sending', { sendingAt, ...deadlineJob }));
-    if (claimed?.step !== 'sending' || claimed.sendingAt !== sendingAt) return this.resume(claimed ?? intent);
+    const claimed = await this.options.intents.update(intent.id, (current) => stepped(current, ['received'], 'sending', { sendingAt, sendingBy, ...deadlineJob }));
+    if (claimed?.step !== 'sending' || claimed.sendingBy !== sendingBy) return this.resume(claimed ?? intent);
     intent = claimed;
     let call: Call;
     try {

@@ -17,8 +17,8 @@ import {
   TENANT,
   newSigningKey,
   signToken,
-} from './callingKeyServer.js';
-import type { SigningKey } from './callingKeyServer.js';
+} from '../endToEnd/callingKeyServer.js';
+import type { SigningKey } from '../endToEnd/callingKeyServer.js';
 
 describe('calling token validator', () => {
   let keyServer: CallingKeyServer;

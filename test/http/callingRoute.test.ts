@@ -19,8 +19,8 @@ import {
   newSigningKey,
   signToken,
   unsignedToken,
-} from './callingKeyServer.js';
-import type { SigningKey } from './callingKeyServer.js';
+} from '../endToEnd/callingKeyServer.js';
+import type { SigningKey } from '../endToEnd/callingKeyServer.js';
 
 const notifications = {
   '@odata.type': '#microsoft.graph.commsNotifications',
