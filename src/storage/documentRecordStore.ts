@@ -54,20 +54,38 @@ export class DocumentRecordStore<T> implements RecordStore<T> {
     return (await this.#read(this.prefix + key))?.value;
   }
 
+  /**
+   * A record this store read or wrote last is changed from what it knows, as a bare conditional write with the eTag it
+   * holds: no read before it. A conflict means another writer came first (another instance, or a crash's leftover), and
+   * only then is the record read afresh and the change applied again. A change that writes nothing is checked against
+   * the store first (it may have been decided on a stale copy), so what `update` resolves to is always current.
+   */
   async update(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
     const storageKey = this.prefix + key;
+    let current = this.#known.get(storageKey);
+    // Whether `current` is what the store holds now, as far as a read can tell.
+    let verified = current === undefined;
+    if (verified) current = await this.#readForUpdate(storageKey);
     for (let attempt = 1; ; attempt++) {
-      const current = await this.#readForUpdate(storageKey);
       const given = current?.value;
       const next = change(given);
-      if (next === given) return given;
-      // Whatever was written, the next update reads it afresh.
-      this.#known.delete(storageKey);
-      const written = await this.#write(storageKey, current, next);
-      if (written) return next === undefined ? undefined : jsonCopy(next);
+      if (next === given) {
+        if (verified) return given;
+        // Decided on what this process last knew: confirm it is still what is stored, or apply the change afresh.
+        const fresh = await this.#readForUpdate(storageKey);
+        verified = true;
+        if (fresh === current) return given;
+        current = fresh;
+        attempt--;
+        continue;
+      }
+      if (await this.#write(storageKey, current, next)) return next === undefined ? undefined : jsonCopy(next);
       if (attempt >= this.#maxAttempts) throw new RecordUpdateConflictError(storageKey, attempt);
       // Spread the retries of writers that collided, so a burst on one record converges instead of colliding again.
       await delay(Math.random() * Math.min(50, 2 ** attempt));
+      this.#known.delete(storageKey);
+      current = await this.#readForUpdate(storageKey);
+      verified = true;
     }
   }
 
@@ -79,12 +97,20 @@ export class DocumentRecordStore<T> implements RecordStore<T> {
     for await (const key of this.store.listByPrefix(this.prefix + prefix)) yield key.slice(this.prefix.length);
   }
 
-  /** Writes `next` on the condition that the record is still `current`; false when someone else wrote first. */
+  /**
+   * Writes `next` on the condition that the record is still `current`; false when someone else wrote first. What was
+   * written, and its new eTag, is kept: the next update of the record needs no read.
+   */
   async #write(storageKey: string, current: { eTag: string } | undefined, next: T | undefined): Promise<boolean> {
-    if (next === undefined) return current === undefined || this.store.deleteIfMatch(storageKey, current.eTag);
+    if (next === undefined) {
+      this.#known.delete(storageKey);
+      return current === undefined || this.store.deleteIfMatch(storageKey, current.eTag);
+    }
     const envelope: Envelope = { schema: RECORD_SCHEMA_VERSION, value: next };
     const eTag = current === undefined ? await this.store.createIfAbsent(storageKey, envelope) : await this.store.putIfMatch(storageKey, envelope, current.eTag);
-    return eTag !== undefined;
+    if (eTag === undefined) return false;
+    this.#known.set(storageKey, { value: deepFreeze(next), eTag });
+    return true;
   }
 
   /**

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { DocumentRecordStore, RECORD_SCHEMA_VERSION } from '../../src/storage/documentRecordStore.js';
 import { MemoryDocumentStore } from '../../src/storage/memoryDocumentStore.js';
+import sinon from 'sinon';
 import { LogCapture } from '../support/logCapture.js';
 
 interface Counter {
@@ -54,7 +55,27 @@ describe('DocumentRecordStore', () => {
     // Another instance on the same store.
     await new DocumentRecordStore<Counter>(documents, 'counters/').update('a', bump);
     await counters.update('a', look);
-    assert.deepEqual(given[2], { n: 2, history: [1, 2] });
+    // What it knew is looked at first, found changed in the store, and the change is applied to the record as it is.
+    assert.deepEqual(given.at(-1), { n: 2, history: [1, 2] });
+  });
+
+  it('changes a record it wrote with one conditional write and no read before it', async () => {
+    await counters.update('a', bump);
+    const get = sinon.spy(documents, 'get');
+    const getIfChanged = sinon.spy(documents, 'getIfChanged');
+    const putIfMatch = sinon.spy(documents, 'putIfMatch');
+    await counters.update('a', bump);
+    await counters.update('a', bump);
+    assert.deepEqual([get.callCount, getIfChanged.callCount, putIfMatch.callCount], [0, 0, 2]);
+    assert.deepEqual(await counters.get('a'), { n: 3, history: [1, 2, 3] });
+  });
+
+  it('applies a change made on a copy another writer has since replaced to the stored record, losing neither', async () => {
+    await counters.update('a', bump);
+    await new DocumentRecordStore<Counter>(documents, 'counters/').update('a', bump);
+    const putIfMatch = sinon.spy(documents, 'putIfMatch');
+    assert.deepEqual(await counters.update('a', bump), { n: 3, history: [1, 2, 3] });
+    assert.equal(putIfMatch.callCount, 2, 'the write on the stale copy is refused, the one on the stored record goes through');
   });
 
   it('loses no update when two stores over one document store write the same record at once', async () => {
