@@ -1,9 +1,10 @@
 // What the chat surface remembers per chat: how to reach it later (proactive posts), and which requests it has
 // handled, so that a redelivered message or a double click acts once.
-import type { CloudAdapter } from 'botbuilder';
+import { isDeepStrictEqual } from 'node:util';
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { TurnContext } from 'botbuilder';
 import type { Logger } from '../log/logger.js';
-import type { ChatRecords } from './chatRecords.js';
+import type { ChatRecords, ConversationRecord } from './chatRecords.js';
 
 /** The chat key of a turn: one conversation (personal chat, group chat, or channel thread root). */
 export function chatKeyOf(context: TurnContext): string {
@@ -26,6 +27,20 @@ export function refreshAudience(context: TurnContext): string[] {
   return speaker ? [speaker] : [];
 }
 
+/** How long a chat's record may say it was last seen before a message writes it again (retention counts from it). */
+const SEEN_AGAIN_AFTER_MS = 3_600_000;
+
+/** Whether the stored record already holds this turn's reference and speaker, and was seen recently enough. */
+function isCurrent(known: ConversationRecord, reference: Partial<ConversationReference>, speaker: string | undefined, now: number): boolean {
+  const { lastSeenAt, people = [], activityId: _knownActivity, ...knownReference } = known;
+  const { activityId: _thisActivity, ...turnReference } = reference;
+  return (
+    now - Date.parse(lastSeenAt ?? '') < SEEN_AGAIN_AFTER_MS &&
+    (speaker === undefined || people.includes(speaker)) &&
+    isDeepStrictEqual(knownReference, JSON.parse(JSON.stringify(turnReference)))
+  );
+}
+
 function peopleSeen(before: readonly string[] | undefined, speaker: string | undefined): string[] {
   const kept = (before ?? []).filter((id) => typeof id === 'string' && id !== speaker);
   return (speaker ? [speaker, ...kept] : kept).slice(0, PEOPLE_KEPT);
@@ -42,11 +57,20 @@ export interface ChatsOptions {
 export class Chats {
   constructor(private readonly options: ChatsOptions) {}
 
-  /** Keeps the turn's conversation reference, so reports can be posted there later, and who spoke. */
+  /**
+   * Keeps the turn's conversation reference, so reports can be posted there later, and who spoke. A chat whose record
+   * already says so, and was seen within the hour, is not written again: a message costs no store request for it.
+   */
   async remember(context: TurnContext): Promise<void> {
+    const key = chatKeyOf(context);
     const reference = TurnContext.getConversationReference(context.activity);
     const speaker = context.activity.from?.id;
-    await this.options.records.conversations.update(chatKeyOf(context), (current) => {
+    const known = await this.options.records.conversations.peek(key);
+    if (known && isCurrent(known, reference, speaker, Date.now())) {
+      context.turnState.set(REFRESH_AUDIENCE, known.people ?? []);
+      return;
+    }
+    await this.options.records.conversations.update(key, (current) => {
       const people = peopleSeen(current?.people, speaker);
       context.turnState.set(REFRESH_AUDIENCE, people);
       return { ...reference, lastSeenAt: new Date().toISOString(), people };
@@ -60,7 +84,8 @@ export class Chats {
 
   /** Runs `logic` in a proactive turn of the chat; a chat Rally never saw is logged and skipped. */
   async post(chatKey: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    const stored = await this.options.records.conversations.get(chatKey);
+    // A chat's reference changes only when Teams moves it: what this process knows is as good as a read.
+    const stored = await this.options.records.conversations.peek(chatKey);
     if (!stored) {
       this.options.log.warn({ chatKey }, 'no conversation reference for the chat; report dropped');
       return;
@@ -82,7 +107,7 @@ export class Chats {
   }
 
   async handled(key: string): Promise<void> {
-    await this.options.records.handledRequests.update(key, () => ({ at: new Date().toISOString(), done: true }));
+    await this.options.records.handledRequests.update(key, () => ({ at: new Date().toISOString(), done: true }), { likelyAbsent: true });
   }
 
   /** Runs `work` for a request unless it was handled before, and records it handled once `work` has finished. */

@@ -65,7 +65,7 @@ export class PostedCards<T> {
   async post(context: TurnContext, item: T): Promise<PostOutcome> {
     const key = this.options.keyOf(item);
     const claim = { by: randomUUID(), at: new Date(this.now()).toISOString() };
-    const slot = await this.options.store.update(key, (current) => (current === undefined || this.lapsed(current) ? { claim } : current));
+    const slot = await this.options.store.update(key, (current) => (current === undefined || this.lapsed(current) ? { claim } : current), { likelyAbsent: true });
     if (slot?.claim?.by !== claim.by) {
       if (slot?.activityId === undefined) return 'beingPosted';
       await this.send(context, slot.activityId, item);
@@ -82,7 +82,8 @@ export class PostedCards<T> {
 
   /** Shows `item` on its card if it has been posted; a turn that has no card to update leaves the card to its poster. */
   async update(context: TurnContext, item: T): Promise<void> {
-    const card = await this.options.store.get(this.options.keyOf(item));
+    // A card's id, once recorded, never changes: what this process knows of it is as good as a read.
+    const card = await this.options.store.peek(this.options.keyOf(item));
     if (card?.activityId) await this.send(context, card.activityId, item);
   }
 
@@ -92,7 +93,7 @@ export class PostedCards<T> {
    * report runs again rather than leaving the card stale.
    */
   async show(context: TurnContext, item: T): Promise<void> {
-    const card = await this.options.store.get(this.options.keyOf(item));
+    const card = await this.options.store.peek(this.options.keyOf(item));
     if (card?.activityId) return this.send(context, card.activityId, item);
     if ((await this.post(context, item)) === 'beingPosted') throw new NotYetError(new Date(this.now() + LOOK_AGAIN_MS), 'another run is posting the card');
   }

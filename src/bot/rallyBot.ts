@@ -128,14 +128,12 @@ export class RallyBot extends TeamsActivityHandler {
   constructor(private readonly options: RallyBotOptions) {
     super();
     this.onMessage(async (context, next) => {
-      const key = messageKey(context);
       await answeringOnce(context, options.log, async () => {
         // Remembering the chat is for reports after this turn: it need not hold up the command. Both are waited for,
-        // so that a failure of one is answered only once the other has said what it had to say.
-        const [command, remembered] = await Promise.allSettled([
-          options.chats.actOnce(key, () => this.handleMessage(context)),
-          options.chats.remember(context),
-        ]);
+        // so that a failure of one is answered only once the other has said what it had to say. A message delivered
+        // again acts once without a record of its own: what each command asks for is keyed by the message (the
+        // intent of a call, the operation of an invite, the page), so a redelivery finds it and sends nothing twice.
+        const [command, remembered] = await Promise.allSettled([this.handleMessage(context), options.chats.remember(context)]);
         for (const settled of [command, remembered]) if (settled.status === 'rejected') throw settled.reason;
       });
       await next();

@@ -20,8 +20,6 @@ import type { RecordStore } from './records/recordStore.js';
 export interface CallFollowUpsOptions {
   calls: CallKeeper;
   intents: RecordStore<CallIntent>;
-  /** By activity key: which intent an activity started (CallDeskStores.intentsByActivity). */
-  intentsByActivity: RecordStore<{ intentId: string }>;
   reports: ChatReports;
   desk: Pick<CallDesk, 'continueHangUp'>;
   escalation: Pick<EscalationStep, 'continue'>;
@@ -59,7 +57,8 @@ export class CallFollowUps {
   }
 
   private async followUpNow(callId: string): Promise<JobOutcome> {
-    let call = await this.options.calls.get(callId);
+    // Telling the chat takes its lease by compare-and-swap, which reads what is stored when this copy is stale.
+    let call = await this.options.calls.peek(callId);
     // The call's pending steps first: their refusals are news, told below.
     if (call?.pendingEscalation && call.state === 'established') {
       await this.options.escalation.continue(call);
@@ -91,18 +90,14 @@ export class CallFollowUps {
       return DONE;
     }
     if (this.now().getTime() < Date.parse(intent.deadline)) return { runAgainAt: new Date(intent.deadline) };
-    const expired = await this.options.intents.update(intentId, (current) => stepped(current, ['received', 'sending', 'unconfirmed'], 'expired'));
+    const expired = await this.options.intents.update(intentId, (current) => stepped(current, ['sending', 'unconfirmed'], 'expired'));
     // A page's step says itself what became of its call, once its wait runs out.
     if (expired?.step !== 'expired' || intent.page !== undefined) return DONE;
-    // A received intent that no index names was never reachable: Rally stopped between writing it and its index, and
-    // a redelivery of the message started another intent, which speaks for itself. This one says nothing.
-    if (intent.step === 'received' && (await this.options.intentsByActivity.get(intent.activityKey))?.intentId !== intent.id) return DONE;
     const who = intent.targets.length > 0 ? ` to ${intent.targets.length === 1 ? 'the person you named' : 'the people you named'}` : '';
-    const line =
-      intent.step === 'received'
-        ? `Rally stopped before it could place the call${who} that you asked for; nothing was placed. Please ask again.`
-        : `Rally could not confirm the call${who}: Microsoft Graph never said whether it placed it. If a phone rang, the person can hang up there; ask again to place a new call.`;
-    await this.options.reports.tell(intent.chatKey, line);
+    await this.options.reports.tell(
+      intent.chatKey,
+      `Rally could not confirm the call${who}: Microsoft Graph never said whether it placed it. If a phone rang, the person can hang up there; ask again to place a new call.`,
+    );
     return DONE;
   }
 }

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { LRUCache } from 'lru-cache';
-import type { RecordStore } from '../calling/records/recordStore.js';
+import type { RecordStore, UpdateOptions } from '../calling/records/recordStore.js';
 import type { Logger } from '../log/logger.js';
 import type { DocumentStore, StoredDocument } from './documentStore.js';
 import { RecordUpdateConflictError } from './storageErrors.js';
@@ -54,17 +54,26 @@ export class DocumentRecordStore<T> implements RecordStore<T> {
     return (await this.#read(this.prefix + key))?.value;
   }
 
+  async peek(key: string): Promise<T | undefined> {
+    const known = this.#known.get(this.prefix + key);
+    return known === undefined ? this.get(key) : jsonCopy(known.value);
+  }
+
   /**
    * A record this store read or wrote last is changed from what it knows, as a bare conditional write with the eTag it
    * holds: no read before it. A conflict means another writer came first (another instance, or a crash's leftover), and
    * only then is the record read afresh and the change applied again. A change that writes nothing is checked against
    * the store first (it may have been decided on a stale copy), so what `update` resolves to is always current.
    */
-  async update(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+  async update(key: string, change: (current: T | undefined) => T | undefined, options: UpdateOptions = {}): Promise<T | undefined> {
     const storageKey = this.prefix + key;
     let current = this.#known.get(storageKey);
     // Whether `current` is what the store holds now, as far as a read can tell.
     let verified = current === undefined;
+    if (verified && options.likelyAbsent) {
+      const created = change(undefined);
+      if (created !== undefined && (await this.#write(storageKey, undefined, created))) return jsonCopy(created);
+    }
     if (verified) current = await this.#readForUpdate(storageKey);
     for (let attempt = 1; ; attempt++) {
       const given = current?.value;

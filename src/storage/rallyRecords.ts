@@ -23,7 +23,6 @@ export function rallyRecords(documents: DocumentStore, log: Logger): RallyRecord
     operations: store('operations/'),
     chats: store('chats/'),
     intents: store('intents/'),
-    intentsByActivity: store('intentsByActivity/'),
     rateWindows: store('rateWindows/'),
     conversations: store('conversations/'),
     callCards: store('callCards/'),

@@ -134,14 +134,12 @@ function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordSto
   const jobStore = new MemoryRecordStore<JobRecord>();
   const chat = new NotedChat();
   const desk = options.desk ?? new NotedDesk();
-  const intentsByActivity = new MemoryRecordStore<{ intentId: string }>();
   const scheduler = new JobScheduler({ store: jobStore, now: () => now });
   const callJobs = new CallJobs(scheduler);
   const paged: string[] = [];
   const followUps = new CallFollowUps({
     calls: new CallKeeper(calls),
     intents,
-    intentsByActivity,
     reports: chat,
     desk,
     escalation: desk,
@@ -172,7 +170,7 @@ function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordSto
     }
     return found.sort((a, b) => a.key.localeCompare(b.key));
   };
-  return { calls, intents, intentsByActivity, chat, desk, followUps, callJobs, runner, clock, tick, jobs, paged };
+  return { calls, intents, chat, desk, followUps, callJobs, runner, clock, tick, jobs, paged };
 }
 
 type Built = ReturnType<typeof build>;
@@ -406,14 +404,13 @@ describe('CallFollowUps', () => {
 
   describe('intent: check', () => {
     for (const [step, sentence] of [
-      ['received', /^Rally stopped before it could place the call to the person you named that you asked for; nothing was placed\./],
+      ['sending', /^Rally could not confirm the call to the person you named: Microsoft Graph never said whether it placed it\./],
       ['unconfirmed', /^Rally could not confirm the call to the person you named: Microsoft Graph never said whether it placed it\. If a phone rang, the person can hang up there/],
     ] as const) {
       it(`an intent still at "${step}" at its deadline tells the chat one line and expires`, async () => {
         const b = build();
         const deadline = new Date(Date.parse(AT) + 120_000);
         await b.intents.update(INTENT_ID, () => intent(step, { deadline: deadline.toISOString() }));
-        await b.intentsByActivity.update('activity-1', () => ({ intentId: INTENT_ID }));
         await b.callJobs.checkIntent(INTENT_ID, deadline);
         // Checked early too (as when Graph's answer was uncertain): it waits for its deadline.
         await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
@@ -443,18 +440,6 @@ describe('CallFollowUps', () => {
         assert.equal(b.chat.told.length, 1);
       });
     }
-
-    it('a received intent that no index names (Rally stopped before writing it) expires without a line', async () => {
-      const b = build();
-      const deadline = new Date(Date.parse(AT) + 120_000);
-      await b.intents.update(INTENT_ID, () => intent('received', { deadline: deadline.toISOString() }));
-      await b.intentsByActivity.update('activity-1', () => ({ intentId: 'the-intent-a-redelivery-started' }));
-      b.clock.set(deadline.getTime());
-      await b.callJobs.checkIntent(INTENT_ID, deadline);
-      await b.runner.idle();
-      assert.equal((await b.intents.get(INTENT_ID))?.step, 'expired');
-      assert.deepEqual(b.chat.told, [], 'the call the redelivery placed is not called "nothing was placed"');
-    });
 
     it('an intent of a page step expires at its deadline without a line: the page card says what became of the step', async () => {
       const b = build();

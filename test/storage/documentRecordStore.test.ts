@@ -78,6 +78,24 @@ describe('DocumentRecordStore', () => {
     assert.equal(putIfMatch.callCount, 2, 'the write on the stale copy is refused, the one on the stored record goes through');
   });
 
+  it('creates a record it is told is likely new without reading first, and changes the one that exists when it is not', async () => {
+    const get = sinon.spy(documents, 'get');
+    const create = sinon.spy(documents, 'createIfAbsent');
+    assert.deepEqual(await counters.update('new', bump, { likelyAbsent: true }), { n: 1, history: [1] });
+    assert.deepEqual([get.callCount, create.callCount], [0, 1]);
+    await new DocumentRecordStore<Counter>(documents, 'counters/').update('there', bump);
+    assert.deepEqual(await counters.update('there', bump, { likelyAbsent: true }), { n: 2, history: [1, 2] });
+  });
+
+  it('peeks at the record as it last knew it, without a request, and reads one it does not know', async () => {
+    await counters.update('a', bump);
+    await new DocumentRecordStore<Counter>(documents, 'counters/').update('a', bump);
+    const get = sinon.spy(documents, 'get');
+    assert.deepEqual(await counters.peek('a'), { n: 1, history: [1] }, 'what this process wrote, not re-read');
+    assert.equal(get.callCount, 0);
+    assert.deepEqual(await new DocumentRecordStore<Counter>(documents, 'counters/').peek('a'), { n: 2, history: [1, 2] });
+  });
+
   it('loses no update when two stores over one document store write the same record at once', async () => {
     const other = new DocumentRecordStore<Counter>(documents, 'counters/');
     await counters.update('a', bump);

@@ -35,7 +35,7 @@ export const OPEN_POLICY: PolicySettings = {
   allowedNumberTypes: DEFAULT_NUMBER_TYPES,
 };
 
-/** An intent of `chat-1` at `step`, as the desk records it (sending since AT unless still received). */
+/** An intent of `chat-1` at `step`, as the desk records it (sending since AT). */
 export function intentAt(id: string, step: IntentStep, overrides: Partial<CallIntent> = {}): CallIntent {
   return {
     id,
@@ -47,7 +47,7 @@ export function intentAt(id: string, step: IntentStep, overrides: Partial<CallIn
     targets: [],
     step,
     createdAt: AT,
-    ...(step === 'received' ? {} : { sendingAt: AT }),
+    sendingAt: AT,
     deadline: new Date(Date.parse(AT) + 120_000).toISOString(),
     ...overrides,
   };
@@ -111,7 +111,6 @@ export interface DeskFixture {
   operations: MemoryRecordStore<OperationRecord>;
   chats: MemoryRecordStore<ChatCalls>;
   intents: MemoryRecordStore<CallIntent>;
-  intentsByActivity: MemoryRecordStore<{ intentId: string }>;
   /** The pager over the same desk, its jobs run by a runner that only runs when the test ticks it (`clock` moves time). */
   pager: Pager;
   pages: MemoryRecordStore<PageRecord>;
@@ -125,14 +124,13 @@ export interface DeskFixture {
  * The one place tests build a CallDesk: a real calling service over the recording Graph fake and in-memory stores.
  * Options the desk gains go here, so no suite has to change for them.
  */
-export function buildCallDesk(options: { policy?: PolicySettings; api?: RecordingCallingApi } = {}): DeskFixture {
+export function buildCallDesk(options: { policy?: PolicySettings; api?: RecordingCallingApi; deadlineAfterMs?: number } = {}): DeskFixture {
   const api = options.api ?? new RecordingCallingApi();
   const stores = {
     calls: new MemoryRecordStore<CallDocument>(),
     operations: new MemoryRecordStore<OperationRecord>(),
     chats: new MemoryRecordStore<ChatCalls>(),
     intents: new MemoryRecordStore<CallIntent>(),
-    intentsByActivity: new MemoryRecordStore<{ intentId: string }>(),
   };
   const jobs = new NotedJobs();
   const service = new CallingService({
@@ -147,7 +145,7 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
   const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
   const calls = new CallKeeper(stores.calls);
   const at = () => new Date(now);
-  const protocol = new IntentProtocol({ service, policy, ...stores, calls, jobs, now: at });
+  const protocol = new IntentProtocol({ service, policy, ...stores, calls, jobs, now: at, ...(options.deadlineAfterMs === undefined ? {} : { deadlineAfterMs: options.deadlineAfterMs }) });
   const invites = new Invites({ service, calls, operations: stores.operations, jobs, now: at });
   const escalation = new EscalationStep({ calls, operations: stores.operations, invites, service, jobs, now: at });
   const desk = new CallDesk({ calls, chats: stores.chats, intents: protocol, invites, service, policy, jobs, now: at });

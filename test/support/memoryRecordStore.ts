@@ -22,6 +22,11 @@ export class MemoryRecordStore<T> implements RecordStore<T> {
     return this.read(key)?.value;
   }
 
+  /** This store has no older copy to give: what a peek sees is always current. */
+  async peek(key: string): Promise<T | undefined> {
+    return this.get(key);
+  }
+
   async update(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
     for (;;) {
       const seen = this.read(key);

@@ -1,16 +1,17 @@
-// A command that creates a call is written down before Graph is asked (an intent), and each step it takes is
-// recorded before the next: received → sending → sent | failed | unconfirmed → (adopted) sent | expired. Graph has
-// no idempotency key, so once "sending" is recorded Rally never sends that request again; a crash or a lost answer
+// A command that creates a call is written down before Graph is asked (an intent, created at "sending" under the
+// activity's own id), and each step it takes is recorded before the next: sending → sent | failed | unconfirmed →
+// (adopted) sent | expired. Graph has no idempotency key, so once "sending" is recorded Rally never sends that request
+// again, whoever delivers the activity again; a crash or a lost answer
 // leaves an intent whose call is found through its notifications (the intent's id is in the callbackUri), or whose
 // chat is told at the deadline that Graph never confirmed it.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { CallKind, PageLink } from '../records/callRecord.js';
 import type { CallTarget, Person } from '../targets/people.js';
 
-export type IntentStep = 'received' | 'sending' | 'sent' | 'failed' | 'unconfirmed' | 'expired';
+export type IntentStep = 'sending' | 'sent' | 'failed' | 'unconfirmed' | 'expired';
 
 export interface CallIntent {
-  /** Unguessable; Graph calls back at `callbackUri?rally=<id>`, which is how a call whose answer was lost is found. */
+  /** From its activity (intentIdOf); Graph calls back at `callbackUri?rally=<id>`, which is how a call whose answer was lost is found. */
   id: string;
   /** The chat message or button press that asked, so a redelivery resumes this intent instead of starting another. */
   activityKey: string;
@@ -35,8 +36,6 @@ export interface CallIntent {
   sendingBy?: string;
   /** When the chat is told Graph never confirmed the call, if nothing has by then. */
   deadline: string;
-  /** The job that checks on the intent at its deadline. */
-  deadlineJob?: string;
   /** The call Graph created, from its answer or from the first notification. */
   callId?: string;
   /** The sentence the chat was given when Graph refused. */
@@ -50,9 +49,12 @@ export function newIntentId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** The steps after which the call request may have reached Graph. */
-export function maySendNoMore(intent: CallIntent): boolean {
-  return intent.step !== 'received';
+/**
+ * The id of the intent an activity starts: the same on every delivery of it, so creating the intent if absent is
+ * what makes a redelivery harmless. 128 bits of a hash, URL-safe: it travels in the callbackUri query string.
+ */
+export function intentIdOf(activityKey: string): string {
+  return createHash('sha256').update(`intent:${activityKey}`).digest().subarray(0, 16).toString('base64url');
 }
 
 /** Moves `intent` to `step` if it is still at one of `from`; returns the very intent otherwise (the store skips it). */

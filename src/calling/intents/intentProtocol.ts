@@ -16,7 +16,7 @@ import type { RecordStore } from '../records/recordStore.js';
 import type { CallingService } from '../requests/callingService.js';
 import type { Call } from '../requests/graphTypes.js';
 import type { ChatRequest, DeskJobs } from '../vocabulary.js';
-import { newIntentId, stepped } from './callIntent.js';
+import { intentIdOf, newIntentId, stepped } from './callIntent.js';
 import type { CallIntent } from './callIntent.js';
 
 export interface IntentProtocolOptions {
@@ -27,11 +27,11 @@ export interface IntentProtocolOptions {
   chats: RecordStore<ChatCalls>;
   /** By intent id. */
   intents: RecordStore<CallIntent>;
-  /** By activity key: the intent that activity started, and since when (for retention). */
-  intentsByActivity: RecordStore<{ intentId: string; at?: string }>;
   jobs: DeskJobs;
   /** How long an intent whose answer is unknown waits for its call's first notification. Default 2 minutes. */
   confirmWithinMs?: number;
+  /** How long Graph's answer to a create may take before the intent's deadline is recorded while it is awaited. Default 1 s. */
+  deadlineAfterMs?: number;
   now?: () => Date;
   newIntentId?: () => string;
 }
@@ -43,100 +43,91 @@ export class IntentProtocol {
   private readonly now: () => Date;
   private readonly newIntentId: () => string;
   private readonly confirmWithinMs: number;
+  private readonly deadlineAfterMs: number;
 
   constructor(private readonly options: IntentProtocolOptions) {
+    // Graph answers a create in well under a second.
+    this.deadlineAfterMs = options.deadlineAfterMs ?? 1_000;
     this.now = options.now ?? (() => new Date());
     this.newIntentId = options.newIntentId ?? newIntentId;
     this.confirmWithinMs = options.confirmWithinMs ?? 120_000;
   }
 
   /**
-   * Places a call through its intent: recorded before Graph is asked, each step recorded before the next, and never
-   * sent twice for one activity. A redelivered activity resumes its intent where it stopped.
+   * Places a call through its intent: one conditional write before Graph is asked, the intent created if absent under
+   * the activity's own id, at "sending". Whoever creates it sends; a redelivered (or concurrently delivered) activity
+   * finds it and resumes where it stands, so nothing is ever sent twice for one activity. The intent's deadline is
+   * recorded while the request is on its way, and dropped once Graph has answered.
    */
-  async place(
-    request: ChatRequest,
-    what: IntentAsk,
-    send: (service: CallingService) => Promise<Call>,
-  ): Promise<CallRecord> {
-    let intent = await this.openIntent(request, what);
-    if (intent.step !== 'received') return this.resume(intent);
-    const sendingAt = this.now().toISOString();
-    // Whose "sending" it is: two deliveries in the same millisecond (two instances) must not both take it for theirs.
-    const sendingBy = randomUUID();
-    const deadlineJob = intent.deadlineJob === undefined ? {} : { deadlineJob: intent.deadlineJob };
-    const claimed = await this.options.intents.update(intent.id, (current) => stepped(current, ['received'], 'sending', { sendingAt, sendingBy, ...deadlineJob }));
-    if (claimed?.step !== 'sending' || claimed.sendingBy !== sendingBy) return this.resume(claimed ?? intent);
-    intent = claimed;
-    let call: Call;
-    try {
-      call = await send(this.options.service.withCallbackId(intent.id));
-    } catch (error) {
-      if (error instanceof CallingApiError && error.uncertain) {
-        const unconfirmed = await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'unconfirmed'));
-        // A page's step is the page's to hang up; any other call may be asked to hang up before it has a handle.
-        if (intent.page === undefined) await this.options.chats.update(intent.chatKey, (chat) => withConfirming(chat, intent.id, this.now().toISOString()));
-        // Its notifications may have named the call already: then it is adopted now, not at the deadline.
-        if (unconfirmed?.callId !== undefined) await this.options.jobs.checkIntent(intent.id, this.now());
-        throw new CallUnconfirmedError(unconfirmedSentence(error, Date.parse(intent.deadline) - this.now().getTime()), { cause: error, detail: error.message });
-      }
-      const failure = error instanceof RallyError ? error.userMessage : undefined;
-      await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'failed', failure === undefined ? {} : { failure }));
-      await this.cancelDeadline(intent);
-      throw error;
-    }
-    await this.options.intents.update(intent.id, (current) => stepped(current, ['sending', 'unconfirmed', 'expired'], 'sent', { callId: call.id }));
-    await this.cancelDeadline(intent);
-    return this.record(intent, call.id, call.state);
-  }
-
-  /** The intent of this activity: the one recorded before (a redelivery), or a new one once the policy admits it. */
-  private async openIntent(request: ChatRequest, what: IntentAsk): Promise<CallIntent> {
+  async place(request: ChatRequest, what: IntentAsk, send: (service: CallingService) => Promise<Call>): Promise<CallRecord> {
     const activityKey = request.activityKey ?? `request/${this.newIntentId()}`;
-    const known = await this.options.intentsByActivity.get(activityKey);
-    const knownIntent = known && (await this.options.intents.get(known.intentId));
-    if (knownIntent) return knownIntent;
     await admit(this.options.policy, { ...request, activityKey }, what.targets, this.newIntentId);
     const now = this.now();
-    const id = this.newIntentId();
-    const deadline = new Date(now.getTime() + this.confirmWithinMs);
-    const received: CallIntent = {
-      id,
+    const sending: CallIntent = {
+      id: intentIdOf(activityKey),
       activityKey,
       chatKey: request.chatKey,
       tenantId: request.tenantId,
       requestedBy: request.requestedBy,
       ...what,
       targets: [...what.targets],
-      step: 'received',
+      step: 'sending',
       createdAt: now.toISOString(),
-      deadline: deadline.toISOString(),
+      sendingAt: now.toISOString(),
+      // Whose "sending" it is: two deliveries at once (two instances) must not both take it for theirs.
+      sendingBy: randomUUID(),
+      deadline: new Date(now.getTime() + this.confirmWithinMs).toISOString(),
     };
-    // The deadline job and the intent together, both before the index: nothing finds the intent until its index is
-    // written, so a crash before then leaves an intent nobody reaches (retention removes it) and perhaps a job that
-    // finds no intent, or one still "received", which it tells the chat was never placed. The job's key, known only
-    // once it is written, goes into the intent with the "sending" step, before anything would cancel the job (another
-    // delivery that claims this intent does not learn it: the job then finds the intent sent and does nothing).
-    const [deadlineJob] = await Promise.all([this.options.jobs.checkIntent(id, deadline), this.options.intents.update(id, (current) => current ?? received)]);
-    const intent: CallIntent = { ...received, deadlineJob };
-    // The intent first, then its index: whoever reads the index finds the intent it names (a second delivery of the
-    // activity must find the winner's intent, or it would send too).
-    const index = await this.options.intentsByActivity.update(activityKey, (current) => current ?? { intentId: intent.id, at: intent.createdAt });
-    if (index?.intentId !== intent.id) {
-      const winner = index && (await this.options.intents.get(index.intentId));
-      if (winner) {
-        // Another delivery of this activity got there first: this intent was never meant, and its deadline says nothing.
-        await this.options.intents.update(intent.id, (current) => stepped(current, ['received'], 'failed'));
-        await this.cancelDeadline(intent);
-        return winner;
-      }
-    }
-    return intent;
+    const intent = (await this.options.intents.update(sending.id, (current) => current ?? sending, { likelyAbsent: true })) ?? sending;
+    if (intent.sendingBy !== sending.sendingBy) return this.resume(intent);
+    const graphRequest = send(this.options.service.withCallbackId(intent.id));
+    const [sent, deadlineJob] = await this.withDeadlineWhileSlow(intent, graphRequest);
+    if (sent.status === 'rejected') return this.refused(intent, sent.reason, deadlineJob);
+    await this.options.intents.update(intent.id, (current) => stepped(current, ['sending', 'unconfirmed', 'expired'], 'sent', { callId: sent.value.id }));
+    const call = await this.record(intent, sent.value.id, sent.value.state);
+    if (deadlineJob !== undefined) await this.options.jobs.cancel(deadlineJob);
+    return call;
   }
 
-  /** Graph answered: the intent's deadline has nothing left to check. */
-  private async cancelDeadline(intent: CallIntent): Promise<void> {
-    if (intent.deadlineJob !== undefined) await this.options.jobs.cancel(intent.deadlineJob);
+  /**
+   * Waits for Graph's answer; one that has not come within `deadlineAfterMs` gets the intent's deadline recorded while
+   * it is awaited, so that the chat is told even if this process dies waiting. An answer that comes sooner needs none
+   * (Graph answers a create in well under a second): a process that dies in that second leaves a call that, if Graph
+   * placed it, is still found through its notifications, which schedule the intent's check themselves.
+   */
+  private async withDeadlineWhileSlow(intent: CallIntent, sending: Promise<Call>): Promise<[PromiseSettledResult<Call>, string | undefined]> {
+    const settled = sending.then(
+      (value): PromiseSettledResult<Call> => ({ status: 'fulfilled', value }),
+      (reason: unknown): PromiseSettledResult<Call> => ({ status: 'rejected', reason }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), this.deadlineAfterMs)));
+    const first = await Promise.race([settled, slow]);
+    clearTimeout(timer);
+    if (first !== 'slow') return [first, undefined];
+    const [deadline, sent] = await Promise.allSettled([this.options.jobs.checkIntent(intent.id, new Date(intent.deadline)), settled]);
+    return [sent.status === 'fulfilled' ? sent.value : { status: 'rejected', reason: sent.reason }, deadline.status === 'fulfilled' ? deadline.value : undefined];
+  }
+
+  /**
+   * Graph did not place the call, or did not say: a refusal is recorded as "failed" with the chat's sentence, and its
+   * deadline dropped; a lost answer leaves the intent "unconfirmed", for its notifications or its deadline to settle.
+   */
+  private async refused(intent: CallIntent, error: unknown, deadlineJob: string | undefined): Promise<never> {
+    if (error instanceof CallingApiError && error.uncertain) {
+      const unconfirmed = await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'unconfirmed'));
+      // A page's step is the page's to hang up; any other call may be asked to hang up before it has a handle.
+      if (intent.page === undefined) await this.options.chats.update(intent.chatKey, (chat) => withConfirming(chat, intent.id, this.now().toISOString()));
+      // Its notifications may have named the call already: then it is adopted now, not at the deadline. Without the
+      // deadline job (its write failed), the check is scheduled now for the deadline instead.
+      if (unconfirmed?.callId !== undefined) await this.options.jobs.checkIntent(intent.id, this.now());
+      else if (deadlineJob === undefined) await this.options.jobs.checkIntent(intent.id, new Date(intent.deadline));
+      throw new CallUnconfirmedError(unconfirmedSentence(error, Date.parse(intent.deadline) - this.now().getTime()), { cause: error, detail: error.message });
+    }
+    const failure = error instanceof RallyError ? error.userMessage : undefined;
+    await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'failed', failure === undefined ? {} : { failure }));
+    if (deadlineJob !== undefined) await this.options.jobs.cancel(deadlineJob);
+    throw error;
   }
 
   /** Where a redelivered (or concurrently delivered) activity's intent stands, as the chat should hear it. */
@@ -149,7 +140,6 @@ export class IntentProtocol {
       }
       case 'failed':
         throw new InvalidRequestError('intentFailed', intent.failure ?? 'Microsoft Graph refused that call; nothing was placed.');
-      case 'received':
       case 'sending':
         throw new AlreadyUnderWayError('I am already placing that call; its card appears here once Microsoft Graph confirms it.');
       case 'unconfirmed':

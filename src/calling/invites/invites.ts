@@ -84,7 +84,7 @@ export class Invites {
     const recorded = await this.options.operations.update(clientContext, (current) => {
       first = current === undefined;
       return current ?? operation;
-    });
+    }, { likelyAbsent: true });
     if (!first && recorded) return { call, operation: recorded };
     const updated = (await this.options.calls.ringing(call.callId, participants, clientContext)) ?? call;
     try {

@@ -162,7 +162,8 @@ export class JobPoller {
   }
 
   private async execute(key: string, claimed?: JobRecord): Promise<void> {
-    const record = claimed ?? (await this.scheduler.store.get(key));
+    // A job handed over was written by this process a moment ago: what it knows of it is as good as a read.
+    const record = claimed ?? (await this.scheduler.store.peek(key));
     if (record === undefined) return;
     const [type, ...rest] = record.name.split(':');
     const handler = type === RECURRING ? (name: string) => this.runPeriod(name, record) : this.options.handlers[type ?? ''];

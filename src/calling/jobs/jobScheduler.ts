@@ -51,7 +51,8 @@ export class JobScheduler {
       this.claiming.set(key, { handedOver, settle });
     }
     try {
-      await this.options.store.update(key, (current) => current ?? record);
+      // A job's key is new by construction (its due time and a random part).
+      await this.options.store.update(key, (current) => current ?? record, { likelyAbsent: true });
     } catch (error) {
       this.settle(key);
       throw error;

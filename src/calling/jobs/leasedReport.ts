@@ -55,6 +55,8 @@ export async function reportUnderLease<D, R extends D & Leased>(report: LeasedRe
       });
       throw error;
     }
-    await store.update(key, (document) => (stillMine(document) ? report.told(read(document)!, claimed) : document));
+    // What the told write left says whether news came meanwhile: only then is there another round.
+    const left = read(await store.update(key, (document) => (stillMine(document) ? report.told(read(document)!, claimed) : document)));
+    if (!left || !report.hasNews(left)) return DONE;
   }
 }

@@ -49,11 +49,6 @@ export function callRetentionRules(stores: CallingRecords & { rateWindows: Recor
         Math.max(Date.parse(intent.createdAt) + retentionMs, ['sent', 'failed', 'expired'].includes(intent.step) ? 0 : Date.parse(intent.deadline)) <= now,
     }),
     retentionRule({
-      name: 'intentsByActivity',
-      store: stores.intentsByActivity,
-      expired: (index, _key, now) => Date.parse(index.at ?? '') + atMost(retentionMs, ONE_DAY) <= now || index.at === undefined,
-    }),
-    retentionRule({
       name: 'chats',
       store: stores.chats,
       prepare: async () => {

@@ -31,6 +31,11 @@ export class CallKeeper {
     return callOf(await this.calls.get(callId));
   }
 
+  /** The call as this process last knew it, for a decision a later step checks (see RecordStore.peek). */
+  async peek(callId: string): Promise<StoredCall | undefined> {
+    return callOf(await this.calls.peek(callId));
+  }
+
   /** Every call id kept, in no order (the reconciler looks at the live ones). */
   ids(): AsyncIterable<string> {
     return this.calls.keys();
@@ -38,7 +43,8 @@ export class CallKeeper {
 
   /** Records a call the create path made, adopting the placeholder its early notifications left (they apply now). */
   async recordCreate(fresh: StoredCall, at: string): Promise<StoredCall | undefined> {
-    return callOf(await this.calls.update(fresh.callId, (current) => adopt(fresh, current, at)));
+    // Usually new: only notifications that came before Graph's answer leave a placeholder to adopt.
+    return callOf(await this.calls.update(fresh.callId, (current) => adopt(fresh, current, at), { likelyAbsent: true }));
   }
 
   /** One burst of a call's notifications, applied in arrival order, with the news of invites' outcomes. */
@@ -142,10 +148,10 @@ export class CallKeeper {
     return claimed;
   }
 
-  /** A page's call has no card: the page shows its news, which the call's record need not keep. */
+  /** A page's call has no card: the page shows its news, which the call's record need not keep (once released, it does). */
   async shownByPage(callId: string): Promise<void> {
     await this.change(callId, (record) => {
-      if (record.unreported === undefined) return record;
+      if (record.unreported === undefined || record.page === undefined) return record;
       const { unreported: _shownByThePage, ...rest } = record;
       return rest;
     });

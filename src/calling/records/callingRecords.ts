@@ -12,8 +12,6 @@ export interface CallingRecords {
   operations: RecordStore<OperationRecord>;
   /** By chat key: the chat's call handles. */
   chats: RecordStore<ChatCalls>;
-  /** By intent id. */
+  /** By intent id, which the activity that started it names (see intentIdOf). */
   intents: RecordStore<CallIntent>;
-  /** By activity key: the intent that activity started, and since when (for retention). */
-  intentsByActivity: RecordStore<{ intentId: string; at?: string }>;
 }

@@ -3,6 +3,14 @@
  * every write is a compare-and-swap on the record's eTag: it holds across processes and instances, and there is no
  * lock anywhere. Tests may use the in-memory implementation.
  */
+export interface UpdateOptions {
+  /**
+   * The record is most likely new (its key was just made, or names something that just happened): the first attempt
+   * creates it from `change(undefined)` without reading, and only when one exists already is it read and changed.
+   */
+  likelyAbsent?: boolean;
+}
+
 export interface RecordStore<T> {
   get(key: string): Promise<T | undefined>;
   /**
@@ -12,7 +20,12 @@ export interface RecordStore<T> {
    * Returning `undefined` deletes the record; returning the very object it was given skips the write. Resolves to what
    * is stored afterwards.
    */
-  update(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined>;
+  update(key: string, change: (current: T | undefined) => T | undefined, options?: UpdateOptions): Promise<T | undefined>;
+  /**
+   * The record as this process last read or wrote it, read from the store only when it knows none: for a decision that
+   * a later `update` checks anyway (it is a compare-and-swap), where a read would only cost a request.
+   */
+  peek(key: string): Promise<T | undefined>;
   delete(key: string): Promise<void>;
   /** The keys of every record whose key starts with `prefix` (all of them by default), in no particular order. */
   keys(prefix?: string): AsyncIterable<string>;

@@ -62,7 +62,7 @@ describe('IntentProtocol', () => {
     await assert.rejects(place(), (error: unknown) => error instanceof InvalidRequestError && /may not call that person/.test(error.userMessage));
     const [intentId] = [...(await keysOf(f))];
     assert.equal((await f.intents.get(intentId!))?.step, 'failed');
-    assert.equal(f.jobs.cancelled.length, 1, 'its deadline has nothing left to check');
+    assert.deepEqual(f.jobs.intentChecks, [], 'a refusal that came at once needed no deadline');
   });
 
   it('an answer that was lost leaves the intent "unconfirmed", noted with the chat, and never sends again', async () => {
@@ -77,6 +77,22 @@ describe('IntentProtocol', () => {
     const [intentId] = [...(await keysOf(f))];
     assert.equal((await f.intents.get(intentId!))?.step, 'unconfirmed');
     assert.deepEqual((await f.chats.get('chat-1'))?.confirming, [intentId]);
+  });
+
+  it("records the intent's deadline while a slow answer is awaited, and drops it once Graph has answered", async () => {
+    const slow = buildCallDesk({ deadlineAfterMs: 0 });
+    const createCall = slow.api.createCall.bind(slow.api);
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    slow.api.createCall = async (tenantId, body) => {
+      await answered;
+      return createCall(tenantId, body);
+    };
+    const placing = slow.protocol.place(request(), ask, (service) => service.placeCall(request().tenantId, [adele]));
+    await eventually(() => slow.jobs.intentChecks.length === 1);
+    answer();
+    await placing;
+    assert.equal(slow.jobs.cancelled.length, 1);
   });
 
   it('records a found call once, adopting the notifications that came before it', async () => {
@@ -95,6 +111,14 @@ describe('IntentProtocol', () => {
     assert.equal(again.handle, call.handle, 'recorded twice, it keeps its handle');
   });
 });
+
+/** Lets the event loop turn until `condition` holds (the protocol records its deadline on a timer of its own). */
+async function eventually(condition: () => boolean): Promise<void> {
+  for (let turns = 0; !condition(); turns++) {
+    if (turns > 1000) assert.fail('the condition never held');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 async function keysOf(f: DeskFixture): Promise<string[]> {
   const keys: string[] = [];

@@ -23,7 +23,6 @@ function build() {
     operations: store<OperationRecord>('operations/'),
     chats: store<ChatCalls>('chats/'),
     intents: store<CallIntent>('intents/'),
-    intentsByActivity: store<{ intentId: string; at?: string }>('intentsByActivity/'),
     rateWindows: store<RateWindow>('rateWindows/'),
   };
   let now = T0;
