@@ -4,7 +4,6 @@
 import type { Logger } from '../../log/logger.js';
 import { DONE, NotYetError } from './jobs.js';
 import type { JobHandler, JobOutcome, JobRecord } from './jobs.js';
-import { RECURRING } from './jobScheduler.js';
 import type { JobScheduler } from './jobScheduler.js';
 
 /** Work run once per period by whichever instance gets there first. */
@@ -23,13 +22,16 @@ export interface JobPollerOptions {
   /** How soon due jobs are looked for again while there is work about. Default 1 s. */
   pollMs?: number;
   /**
-   * The longest wait between looks while they find nothing. Default 5 s: with the 5 s lease, a dead instance's jobs
-   * move on within about 10 s, and an idle instance asks the store about 12 times a minute.
+   * The longest wait between looks while they find nothing. Default 7 s: with the 3 s lease, a dead instance's jobs
+   * move on within about 10 s, and an idle instance asks the store about 9 times a minute for them.
    */
   idlePollMs?: number;
   /** Jobs one instance runs at once. Default 16. */
   concurrency?: number;
 }
+
+/** How soon recurring work whose run failed is tried again (a failing store must not be asked every second). */
+const RECURRING_RETRY_MS = 30_000;
 
 /** Longest wait between failed runs of a job. */
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -39,6 +41,10 @@ export class JobPoller {
   private readonly idlePollMs: number;
   private readonly concurrency: number;
   private readonly running = new Map<string, Promise<void>>();
+  /** The period each recurring work was last tried in by this instance. */
+  private readonly triedPeriod = new Map<string, number>();
+  /** When recurring work whose run failed is tried again here. */
+  private readonly retryAt = new Map<string, number>();
   private waitMs: number;
   private timer: NodeJS.Timeout | undefined;
   /** When the planned look is due (ms since the epoch, on the scheduler's clock). */
@@ -51,7 +57,7 @@ export class JobPoller {
 
   constructor(private readonly options: JobPollerOptions) {
     this.pollMs = options.pollMs ?? 1000;
-    this.idlePollMs = Math.max(this.pollMs, options.idlePollMs ?? 5000);
+    this.idlePollMs = Math.max(this.pollMs, options.idlePollMs ?? 7000);
     this.concurrency = options.concurrency ?? 16;
     this.waitMs = this.pollMs;
     options.scheduler.onWork((due) => this.onWork(due));
@@ -61,12 +67,8 @@ export class JobPoller {
     return this.options.scheduler;
   }
 
-  /**
-   * Records each recurring work's current period, runs what was handed over already, and starts looking for due
-   * jobs, the first time one poll from now (what starts with Rally is not held up by the recurring work's first run).
-   */
+  /** Runs what was handed over already, and starts looking for due jobs and recurring work, the first time one poll from now. */
   async start(): Promise<void> {
-    for (const [name, work] of Object.entries(this.options.recurring ?? {})) await this.scheduler.recur(name, work.everyMs);
     this.started = true;
     this.stopped = false;
     this.runHandedOver();
@@ -97,6 +99,8 @@ export class JobPoller {
    */
   async tick(): Promise<number> {
     const { due, nextDue } = await this.scheduler.dueKeys(this.running);
+    // Recurring work starts at the first look of its period (at most an idle poll late), and is no sign of more jobs.
+    this.startRecurring();
     let found = false;
     for (const key of due) {
       if (this.stopped || this.running.size >= this.concurrency) break;
@@ -166,7 +170,7 @@ export class JobPoller {
     const record = claimed ?? (await this.scheduler.store.peek(key));
     if (record === undefined) return;
     const [type, ...rest] = record.name.split(':');
-    const handler = type === RECURRING ? (name: string) => this.runPeriod(name, record) : this.options.handlers[type ?? ''];
+    const handler = this.options.handlers[type ?? ''];
     if (!handler) {
       this.options.log.warn({ job: record.name }, 'a job of a type this Rally does not know was dropped');
       await this.scheduler.finish(key, DONE, record);
@@ -198,22 +202,32 @@ export class JobPoller {
   }
 
   /**
-   * One period of recurring work: done unless this period already ran; then the next period's job. Periods are
-   * aligned to the clock, so every instance names the same job for the same period (one record, created if absent),
-   * and a period marker taken by compare-and-swap makes a period's run happen once.
+   * Starts each recurring work whose period has begun since this instance last tried it: periods are aligned to the
+   * clock, so every instance names the same one, and the one that claims it first runs it.
    */
-  private async runPeriod(name: string, record: JobRecord): Promise<JobOutcome> {
-    const work = this.options.recurring?.[name];
-    if (!work) return DONE;
-    // A retry after a failure runs later than its period began: the period is the one the run was due in.
-    const period = Math.floor(Date.parse(record.due) / work.everyMs) * work.everyMs;
-    const last = await this.scheduler.lastPeriod(name);
-    if (last === undefined || last < period) {
-      await work.run();
-      // Marked only once done, so a run that failed is retried rather than skipped.
-      await this.scheduler.markPeriod(name, period);
+  private startRecurring(): void {
+    for (const [name, work] of Object.entries(this.options.recurring ?? {})) {
+      const period = Math.floor(this.scheduler.now() / work.everyMs) * work.everyMs;
+      const retry = this.retryAt.get(name);
+      const due = retry === undefined ? (this.triedPeriod.get(name) ?? -1) < period : retry <= this.scheduler.now();
+      if (!due || this.running.has(`recurring:${name}`)) continue;
+      this.retryAt.delete(name);
+      this.triedPeriod.set(name, period);
+      const run = this.runPeriod(name, period, work).finally(() => this.running.delete(`recurring:${name}`));
+      this.running.set(`recurring:${name}`, run);
     }
-    return { runAgainAt: new Date(period + work.everyMs) };
+  }
+
+  /** One period of recurring work, if this instance claims it; a failed run gives the period back to be tried again. */
+  private async runPeriod(name: string, period: number, work: RecurringWork): Promise<void> {
+    try {
+      if (!(await this.scheduler.claimPeriod(name, period))) return;
+      await work.run();
+    } catch (error) {
+      this.options.log.warn({ err: error, job: name }, 'recurring work failed; it runs again soon');
+      this.retryAt.set(name, this.scheduler.now() + RECURRING_RETRY_MS);
+      await this.scheduler.releasePeriod(name, period).catch(() => undefined);
+    }
   }
 
   private async renew(key: string): Promise<void> {

@@ -7,14 +7,13 @@ import type { JobOutcome, JobRecord, JobStore } from './jobs.js';
 
 export interface JobSchedulerOptions {
   store: JobStore;
-  /** How long a claim holds without renewal. Default 5 s: a dead instance's jobs move on within the poll and this. */
+  /** How long a claim holds without renewal. Default 3 s: a dead instance's jobs move on within the idle poll and this. */
   leaseMs?: number;
   now?: () => number;
 }
 
-/** The job type of recurring work, and the key prefix of its period markers (never a due time). */
-export const RECURRING = 'recurring';
-export const PERIOD_MARKER = '~period~';
+/** The key prefix of recurring work's period records (never a due time, so no look for due jobs takes them). */
+const PERIOD_MARKER = '~period~';
 
 export class JobScheduler {
   readonly owner = randomUUID();
@@ -30,7 +29,7 @@ export class JobScheduler {
   private wake: ((due: number) => void) | undefined;
 
   constructor(private readonly options: JobSchedulerOptions) {
-    this.leaseMs = options.leaseMs ?? 5000;
+    this.leaseMs = options.leaseMs ?? 3000;
     this.now = options.now ?? Date.now;
   }
 
@@ -71,13 +70,6 @@ export class JobScheduler {
   /** Removes a job that has not started (one being run by an instance is left to finish). */
   async cancel(key: string): Promise<void> {
     await this.options.store.update(key, (current) => (current?.lease && Date.parse(current.lease.until) > this.now() ? current : undefined));
-  }
-
-  /** Records the current period's job of recurring work `name` (created if absent: every instance names the same key). */
-  async recur(name: string, everyMs: number): Promise<void> {
-    const period = Math.floor(this.now() / everyMs) * everyMs;
-    const record: JobRecord = { name: `${RECURRING}:${name}`, due: new Date(period).toISOString(), failures: 0 };
-    await this.options.store.update(jobKey(new Date(period), record.name, RECURRING), (current) => current ?? record);
   }
 
   /** The jobs handed over since the last call, oldest first. */
@@ -132,23 +124,27 @@ export class JobScheduler {
   async finish(key: string, outcome: JobOutcome, record: JobRecord): Promise<void> {
     if ('runAgainAt' in outcome) {
       const next: JobRecord = { name: record.name, due: outcome.runAgainAt.toISOString(), failures: record.failures };
-      const unique = record.name.startsWith(`${RECURRING}:`) ? RECURRING : undefined;
-      await this.options.store.update(jobKey(outcome.runAgainAt, record.name, unique), (current) => current ?? next);
+      await this.options.store.update(jobKey(outcome.runAgainAt, record.name), (current) => current ?? next, { likelyAbsent: true });
     }
     await this.options.store.update(key, (current) => (current?.lease?.owner === this.owner ? undefined : current));
   }
 
-  /** Marks period `period` of recurring work `name` done, unless a later one is marked already. */
-  async markPeriod(name: string, period: number): Promise<void> {
-    await this.options.store.update(`${PERIOD_MARKER}${name}`, (current) =>
-      current && Date.parse(current.due) >= period ? current : { name, due: new Date(period).toISOString(), failures: 0 },
-    );
+  /**
+   * Claims period `period` of recurring work `name` for this instance: true when no instance has taken it yet. One
+   * record per work, its period moved on by compare-and-swap: a period runs once, wherever it starts first.
+   */
+  async claimPeriod(name: string, period: number): Promise<boolean> {
+    let claimed = false;
+    await this.options.store.update(`${PERIOD_MARKER}${name}`, (current) => {
+      claimed = current === undefined || Date.parse(current.due) < period;
+      return claimed ? { name, due: new Date(period).toISOString(), failures: 0 } : current;
+    });
+    return claimed;
   }
 
-  /** When recurring work `name` last ran: the start of its period. */
-  async lastPeriod(name: string): Promise<number | undefined> {
-    const marker = await this.options.store.get(`${PERIOD_MARKER}${name}`);
-    return marker === undefined ? undefined : Date.parse(marker.due);
+  /** Gives a claimed period back (its run failed), so that it is tried again, here or by another instance. */
+  async releasePeriod(name: string, period: number): Promise<void> {
+    await this.options.store.update(`${PERIOD_MARKER}${name}`, (current) => (current && Date.parse(current.due) === period ? undefined : current));
   }
 
   private settle(key: string): void {
