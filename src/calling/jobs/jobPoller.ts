@@ -41,6 +41,8 @@ export class JobPoller {
   private readonly idlePollMs: number;
   private readonly concurrency: number;
   private readonly running = new Map<string, Promise<void>>();
+  /** Recurring work running here, by name: kept apart from jobs, as it says nothing of more jobs to come. */
+  private readonly recurringRuns = new Map<string, Promise<void>>();
   /** The period each recurring work was last tried in by this instance. */
   private readonly triedPeriod = new Map<string, number>();
   /** When recurring work whose run failed is tried again here. */
@@ -88,8 +90,8 @@ export class JobPoller {
     for (;;) {
       await this.scheduler.claimsHandedOver();
       if (!this.stopped) this.runHandedOver();
-      if (this.running.size === 0) return;
-      await Promise.allSettled([...this.running.values()]);
+      if (this.running.size === 0 && this.recurringRuns.size === 0) return;
+      await Promise.allSettled([...this.running.values(), ...this.recurringRuns.values()]);
     }
   }
 
@@ -210,11 +212,11 @@ export class JobPoller {
       const period = Math.floor(this.scheduler.now() / work.everyMs) * work.everyMs;
       const retry = this.retryAt.get(name);
       const due = retry === undefined ? (this.triedPeriod.get(name) ?? -1) < period : retry <= this.scheduler.now();
-      if (!due || this.running.has(`recurring:${name}`)) continue;
+      if (!due || this.recurringRuns.has(name)) continue;
       this.retryAt.delete(name);
       this.triedPeriod.set(name, period);
-      const run = this.runPeriod(name, period, work).finally(() => this.running.delete(`recurring:${name}`));
-      this.running.set(`recurring:${name}`, run);
+      const run = this.runPeriod(name, period, work).finally(() => this.recurringRuns.delete(name));
+      this.recurringRuns.set(name, run);
     }
   }
 
