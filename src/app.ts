@@ -122,7 +122,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   const invites = new Invites({ service, calls, operations: records.operations, jobs: callJobs, audit });
   const escalation = new EscalationStep({ calls, operations: records.operations, invites, service, jobs: callJobs, claimMs: deadlines.escalationClaimMs, audit });
   const desk = new CallDesk({ calls, chats: records.chats, intents, invites, service, policy, jobs: callJobs, audit });
-  const pager = new Pager({ pages: records.pages, calls, desk, invites, service, policy, reports, jobs: scheduler, callJobs, promptUri: settings.pagePromptUrl, log });
+  const pager = new Pager({ pages: records.pages, calls, desk, invites, service, policy, reports, jobs: scheduler, callJobs, promptUri: settings.pagePromptUrl, hangUpClaimMs: deadlines.hangUpClaimMs, log });
   const followUps = new CallFollowUps({
     ...records,
     calls,

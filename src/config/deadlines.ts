@@ -29,6 +29,8 @@ export interface Deadlines {
   adoptSendingAfterMs: number;
   /** An escalation's second step sends at most two requests: a claim older than this belongs to a run that died. */
   escalationClaimMs: number;
+  /** A page step's hang-up sends one request: a claim older than this belongs to a run that died. */
+  hangUpClaimMs: number;
   /**
    * How long an intent whose answer is unknown waits for its call's first notification before the chat is told Rally
    * could not confirm it: two minutes, or longer when a request can itself take longer than that.
@@ -47,6 +49,7 @@ export function deadlinesFrom(settings: { graph: Pick<Settings['graph'], 'timeou
   return {
     adoptSendingAfterMs,
     escalationClaimMs: 2 * request + MARGIN_MS,
+    hangUpClaimMs: request + MARGIN_MS,
     confirmWithinMs: Math.max(CONFIRM_WITHIN_MS, adoptSendingAfterMs + MARGIN_MS),
     sweepEveryMs: Math.min(settings.operations.retentionMs, SWEEP_EVERY_MS),
   };

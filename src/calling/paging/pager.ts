@@ -63,6 +63,11 @@ export interface PagerOptions {
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** See CallFollowUpsOptions.reportLeaseMs. */
   reportLeaseMs?: number;
+  /**
+   * How long a run holds a step's hang-up before another may take it over: longer than a Graph request can take (see
+   * Deadlines.hangUpClaimMs). Default 30 s.
+   */
+  hangUpClaimMs?: number;
   now?: () => Date;
 }
 
@@ -74,8 +79,6 @@ export const MAX_PAGE_WAIT_MS = 5 * 60_000;
 /** The key that accepts a page, as Graph's toneInfo names it. */
 const ACCEPT_TONE = 'tone1';
 
-/** How long a run holds a step's hang-up before another may take it over: longer than a Graph request takes. */
-const HANG_UP_CLAIM_MS = 30_000;
 
 /** Rounds of one drive run; each round moves the page by one step at most, so this bounds a run, not a page. */
 const MAX_ROUNDS = 2 * MAX_PAGE_STEPS + 4;
@@ -272,7 +275,7 @@ export class Pager {
   private async hangUpStep(page: PageRecord, index: number): Promise<boolean> {
     const callId = page.steps[index]!.callId!;
     const now = this.now();
-    const until = new Date(now.getTime() + HANG_UP_CLAIM_MS).toISOString();
+    const until = new Date(now.getTime() + (this.options.hangUpClaimMs ?? 30_000)).toISOString();
     const claimed = await this.options.pages.update(page.id, (current) => hangingUp(current, index, now.toISOString(), until));
     if (claimed?.steps[index]?.hangingUpUntil !== until) return true;
     try {
