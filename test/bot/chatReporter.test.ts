@@ -149,6 +149,11 @@ const accepted = (): PageRecord =>
     revision: 4,
   });
 
+/** Graph's result of the invite `invite-1` into `group-1`: it failed with `code`. */
+function inviteFailed(code: number) {
+  return { kind: 'operation' as const, callId: 'group-1', changeType: 'deleted' as const, operationId: null, status: 'failed' as const, clientContext: 'invite-1', resultInfo: { code }, participants: [] };
+}
+
 describe('ChatReporter', () => {
   describe('reportCall: the card', () => {
     it('posts the call its card when it has none, records it, and updates that card in place the next time', async () => {
@@ -228,16 +233,7 @@ describe('ChatReporter', () => {
     it('says who could not join, with why', async () => {
       const { adapter, reporter, hear } = build();
       await hear();
-      const { call, news } = notified(groupCallInviting(), {
-        kind: 'operation',
-        callId: 'group-1',
-        changeType: 'deleted',
-        operationId: null,
-        status: 'failed',
-        clientContext: 'invite-1',
-        resultInfo: { code: 480 },
-        participants: [],
-      });
+      const { call, news } = notified(groupCallInviting(), inviteFailed(480));
       await reporter.reportCall(call, news);
       assert.deepEqual(adapter.lines(), ['Lee Gu could not join #5. They are not available right now.']);
     });
@@ -336,16 +332,7 @@ describe('ChatReporter', () => {
     it('shows the card first, then says each line, in order', async () => {
       const { adapter, reporter, hear } = build();
       await hear();
-      const { call, news } = notified(groupCallInviting(), {
-        kind: 'operation',
-        callId: 'group-1',
-        changeType: 'deleted',
-        operationId: null,
-        status: 'failed',
-        clientContext: 'invite-1',
-        resultInfo: { code: 603 },
-        participants: [],
-      });
+      const { call, news } = notified(groupCallInviting(), inviteFailed(603));
       await reporter.reportCall(call, [...news, { kind: 'escalationFailed', reason: 'Adele hung up.' }, operation('invite', 'completed', [ADELE])]);
       assert.deepEqual(story(adapter), [
         'post group-1',
