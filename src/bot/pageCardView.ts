@@ -67,7 +67,7 @@ function stepLabel(page: PageRecord, step: PageStep): string {
       return `Accepted${whereTheyWent(page, step)}`;
     case 'declined':
       // Graph's only decline (603) says no more than that.
-      return 'Declined';
+      return step.viaKeypad ? 'Declined · pressed 2' : 'Declined';
     case 'noAnswer':
       return `No answer in ${duration(page.waitMs)}`;
     case 'noConfirm':

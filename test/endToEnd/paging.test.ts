@@ -12,13 +12,15 @@ const LEE_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a04';
 const MEGAN_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a03';
 const JOHANNA_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a07';
 const ISAIAH_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a09';
+const DIEGO_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a10';
 
-/** The demo cast, plus a second person who lets it ring out (Lee Gu rings for 45 s in the demo). */
+/** The demo cast, plus a second person who lets it ring out (Lee Gu rings for 45 s in the demo), and one who picks up and presses 2. */
 const DIRECTORY: DirectoryContents = {
   ...demoDirectory,
   people: [
     ...(demoDirectory.people ?? []),
     { id: ISAIAH_ID, displayName: 'Isaiah Langer', userPrincipalName: 'isaiahl@contoso.com', mail: 'isaiahl@contoso.com', outcome: 'noAnswer', ringsForMs: 60_000 },
+    { id: DIEGO_ID, displayName: 'Diego Siciliani', userPrincipalName: 'diegos@contoso.com', mail: 'diegos@contoso.com', outcome: 'answer', presses: '2' },
   ],
 };
 
@@ -83,6 +85,16 @@ describe('Paging the on-call over HTTP', function () {
     assert.match(pageCard(), /2\. Adele Vance \| Accepted/);
     assert.doesNotMatch(h.connector.lines().join('\n'), /declined #/, 'no call-card line about the paged call');
     assert.equal(h.connector.cardPosts().length, 2, 'the page\'s card, and the card of the call Adele stays on');
+  });
+
+  it('first presses 2: declined at once from the keypad, shown so on the card, hung up, and the next one rung', async () => {
+    await h.say('page diegos@contoso.com then adelev@contoso.com after 1m');
+    await h.connector.lineContaining('Adele Vance accepted the page');
+    await h.settle();
+    assert.deepEqual(calledIn(), [DIEGO_ID, ADELE_ID]);
+    assert.equal(hangUps().length, 1, "Diego's call is hung up, Adele's stays");
+    assert.match(pageCard(), /1\. Diego Siciliani \| Declined · pressed 2/);
+    assert.match(pageCard(), /2\. Adele Vance \| Accepted/);
   });
 
   it('first answers but never presses 1: hung up when the wait runs out, and the next one rung', async () => {

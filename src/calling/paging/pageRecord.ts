@@ -28,6 +28,8 @@ export interface PageStep {
   status: PageStepStatus;
   /** One plain sentence for a decline, a failure or a refusal. */
   reason?: string;
+  /** Declined from the keypad (2 after the prompt) rather than by declining the call. */
+  viaKeypad?: true;
   /** The one-to-one call that rings this step, once Graph named it, and its handle in the chat. */
   callId?: string;
   handle?: string;
@@ -146,12 +148,12 @@ export function settled(
   index: number,
   status: Exclude<PageStepStatus, 'waiting' | 'ringing' | 'answered' | 'accepted'>,
   now: string,
-  extra: { reason?: string; callEnded?: boolean; stoppedBy?: Person } = {},
+  extra: { reason?: string; callEnded?: boolean; stoppedBy?: Person; viaKeypad?: true } = {},
 ): PageRecord | undefined {
   if (!isCurrent(page, index)) return page;
   const step = page.steps[index]!;
   const hangUp = step.callId !== undefined && !extra.callEnded ? { hangUpPending: true as const } : {};
-  const next: PageStep = { ...step, status, ...(extra.reason ? { reason: extra.reason } : {}), ...hangUp };
+  const next: PageStep = { ...step, status, ...(extra.reason ? { reason: extra.reason } : {}), ...(extra.viaKeypad ? { viaKeypad: true as const } : {}), ...hangUp };
   const steps = withStep(page, index, next);
   if (status === 'stopped') {
     return changed(page, { ...page, steps, state: 'stopped', endedAt: now, ...(extra.stoppedBy ? { stoppedBy: extra.stoppedBy } : {}) });

@@ -76,8 +76,15 @@ export const DEFAULT_PAGE_WAIT_MS = 30_000;
 export const MIN_PAGE_WAIT_MS = 5_000;
 export const MAX_PAGE_WAIT_MS = 5 * 60_000;
 
-/** The key that accepts a page, as Graph's toneInfo names it. */
+/** The keys that accept and decline a page, as Graph's toneInfo names them. */
 const ACCEPT_TONE = 'tone1';
+const DECLINE_TONE = 'tone2';
+
+/** The first key that decides the step (1 or 2), in the order Graph numbered the presses. */
+function decidingKey(call: StoredCall): 'accept' | 'decline' | undefined {
+  const key = call.keyPresses?.find((k) => k.tone === ACCEPT_TONE || k.tone === DECLINE_TONE);
+  return key === undefined ? undefined : key.tone === ACCEPT_TONE ? 'accept' : 'decline';
+}
 
 
 /** Rounds of one drive run; each round moves the page by one step at most, so this bounds a run, not a page. */
@@ -240,17 +247,21 @@ export class Pager {
     }
   }
 
-  /** What the step's call says: accepted (1 was pressed), answered, or over. */
+  /** What the step's call says: accepted (1 was pressed), declined (2 was), answered, or over. */
   private async follow(page: PageRecord, step: PageStep, callId: string): Promise<boolean> {
     const index = page.current;
     const call = await this.options.desk.call(callId);
     if (!call) return false;
     const now = this.now().toISOString();
     let next: PageRecord | undefined;
-    if (call.state !== 'terminated' && call.keyPresses?.some((k) => k.tone === ACCEPT_TONE)) {
+    const key = call.state === 'terminated' ? undefined : decidingKey(call);
+    if (key === 'accept') {
       // Graph moves the party of a Teams one-to-one call, not the other end of a phone call: a number stays on its call.
       const move = step.target.kind === 'phone' ? undefined : await this.moveTarget(page);
       next = await this.options.pages.update(page.id, (current) => accepted(current, index, now, move));
+    } else if (key === 'decline') {
+      // The ladder moves on at once; the call is hung up as any passed-by step's is.
+      next = await this.options.pages.update(page.id, (current) => settled(current, index, 'declined', now, { viaKeypad: true }));
     } else if (call.state === 'terminated') {
       const { status, reason } = stepEnd(call);
       next = await this.options.pages.update(page.id, (current) => settled(current, index, status, now, { callEnded: true, ...(reason ? { reason } : {}) }));

@@ -113,6 +113,28 @@ describe('Pager', () => {
     assert.equal(f.reports.pages.at(-1)!.outcome, true, 'the chat is told the outcome');
   });
 
+  it('declines on 2 at once: the step is shown declined from the keypad, its call hung up, and the next one rung', async () => {
+    const id = await start();
+    const { callId } = await stepCall(id, 0);
+    await notify(callId, { state: 'established' });
+    await notify(callId, { state: 'established', keyPress: { tone: 'tone2', sequenceId: 1 } });
+    const stored = await page(id);
+    assert.equal(stored.steps[0]!.status, 'declined');
+    assert.equal(stored.steps[0]!.viaKeypad, true);
+    assert.equal(stored.current, 1, 'without waiting for the wait to run out');
+    assert.deepEqual(f.api.all('hangUp').map((r) => r.callId), [callId]);
+    assert.deepEqual(created(), [alice.id, bob.id]);
+  });
+
+  it('takes the first of 1 and 2 that was pressed: a 1 after a 2 accepts nothing', async () => {
+    const id = await start();
+    const { callId } = await stepCall(id, 0);
+    await notify(callId, { state: 'established' });
+    await f.calls.update(callId, (document) => ({ ...callOf(document)!, keyPresses: [{ tone: 'tone2', sequenceId: 1 }, { tone: 'tone1', sequenceId: 2 }] }));
+    await notify(callId, { state: 'established' });
+    assert.equal((await page(id)).steps[0]!.status, 'declined');
+  });
+
   it('the wait settles an answered step as "did not press 1", hangs it up and rings the next', async () => {
     const id = await start();
     const { callId } = await stepCall(id, 0);
