@@ -53,8 +53,11 @@ export class ChatReporter implements ChatReports {
  * end that Graph's refusal of someone's request revealed by the answer to that request.
  */
 function callReportLines(call: CallRecord, changes: readonly CallChange[]): string[] {
+  // Only the one person of a one-to-one call ends it by declining or failing to join; in a group call someone still
+  // ringing is marked failed because the call ended, which says nothing of why it did.
+  const oneToOne = call.kind === 'peerToPeer' || call.kind === 'pstn';
   const saidWhy = changes.some(
-    (c) => c.kind === 'movedIntoGroupCall' || (c.kind === 'inviteeUpdated' && (c.invitee.outcome === 'declined' || c.invitee.outcome === 'failed')),
+    (c) => c.kind === 'movedIntoGroupCall' || (oneToOne && c.kind === 'inviteeUpdated' && (c.invitee.outcome === 'declined' || c.invitee.outcome === 'failed')),
   );
   // The decline, or the group call's line about the move, already says why the call ended, and the card shows that it did.
   return changes.flatMap((change) => (change.kind === 'ended' && (call.replacedBy !== undefined || saidWhy || change.answered) ? [] : callLines(call, change)));

@@ -230,6 +230,16 @@ describe('ChatReporter', () => {
       assert.deepEqual(adapter.lines(), ['Adele Vance declined the call. They declined the call.']);
     });
 
+    it('says why a group call ended even when someone was still ringing then', async () => {
+      const { adapter, reporter, hear } = build();
+      await hear();
+      const { call, news } = notified(groupCallInviting(), state('group-1', 'terminated', { code: 200, subcode: 5002, message: 'Everyone left.' }));
+      await reporter.reportCall(call, news);
+      const lines = adapter.lines();
+      assert.ok(lines.some((l) => l.startsWith('#5 ended.')), lines.join(' / '));
+      assert.ok(lines.some((l) => l.startsWith('Lee Gu could not join #5.')), lines.join(' / '));
+    });
+
     it('says who could not join, with why', async () => {
       const { adapter, reporter, hear } = build();
       await hear();
