@@ -16,6 +16,6 @@ export interface ChatRecords {
   callCards: RecordStore<CardRecord>;
   /** By page id: the message that holds the page's card. */
   pageCards: RecordStore<CardRecord>;
-  /** By request key: requests already handled, so a redelivered message or a double click acts once. */
+  /** By button press: presses already handled, so a double click or a redelivered press acts once. */
   handledRequests: RecordStore<{ at: string; done?: boolean }>;
 }

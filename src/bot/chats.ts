@@ -1,5 +1,5 @@
 // What the chat surface remembers per chat: how to reach it later (proactive posts), and which requests it has
-// handled, so that a redelivered message or a double click acts once.
+// handled, so that a button pressed twice (or its press delivered again) acts once.
 import { isDeepStrictEqual } from 'node:util';
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { TurnContext } from 'botbuilder';
@@ -98,7 +98,7 @@ export class Chats {
   }
 
   /**
-   * Whether a request still needs handling: false once `handled(key)` was recorded for it, so a redelivered message
+   * Whether a request still needs handling: false once `handled(key)` was recorded for it, so a redelivered press
    * or a double click acts once. A request whose handling was cut short (a crash) is handled again when Teams
    * delivers it again; the calling layer's intents make sure nothing reaches Graph twice.
    */

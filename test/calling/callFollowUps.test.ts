@@ -1,4 +1,4 @@
-// The calling layer's durable jobs, run by a real JobRunner over a memory store with an injected clock: a call's
+// The calling layer's durable jobs, run by a real JobPoller over a memory store with an injected clock: a call's
 // follow-up tells its chat the news its record holds, exactly once, and keeps what could not be told; an intent's
 // check adopts the call its notifications named, or tells the chat that Graph never confirmed it.
 import type { EscalationStep } from '../../src/calling/escalation/escalationStep.js';

@@ -1,5 +1,6 @@
 // `page <person> [then <person> ...]`: rings people one at a time until one accepts by pressing 1, then brings them
-// into the chat's call. Everything a page does is a durable job on the JobRunner, so any instance carries it on:
+// into the chat's call. Everything a page does is a durable job (recorded by the JobScheduler, run by the JobPoller),
+// so any instance carries it on:
 // - `page:<pageId>` drives the page: rings the current step, hangs up steps passed by, moves the accepted person,
 //   and tells the chat; it looks at the records and does what they still need, so it may run any number of times;
 // - `pageWait:<pageId>:<step>` is a step's wait running out.
