@@ -1,5 +1,5 @@
-import { callEndReason, isLive } from '../calling/index.js';
-import type { CallKind, CallRecord, CallState, Invitee, InviteeOutcome } from '../calling/index.js';
+import { callEndReason, isLive, spacedMeetingId } from '../calling/index.js';
+import type { BridgeMeeting, CallKind, CallRecord, CallState, Invitee, InviteeOutcome } from '../calling/index.js';
 import { expandCard } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 
@@ -43,20 +43,25 @@ export interface CallCardOptions {
 export function renderCallCard(record: CallRecord, options: CallCardOptions): AdaptiveCardJson {
   const [stateLabel, stateColor] = STATE_LABELS[record.state] ?? [record.state, 'Default'];
   const moved = record.replacedBy !== undefined;
+  const { bridge } = record;
   return expandCard('callCard', {
     callId: record.callId,
     handle: record.handle ?? 'Call',
-    title: title(record),
-    kindLabel: KIND_LABELS[record.kind],
+    title: bridge?.subject ?? title(record),
+    kindLabel: bridge ? 'Bridge' : KIND_LABELS[record.kind],
+    joinUrl: bridge?.joinWebUrl ?? '',
+    dialIn: bridge ? dialInLine(bridge) : '',
     stateLabel: moved ? 'Moved' : stateLabel,
     stateColor: moved ? 'Accent' : stateColor,
     endedReason: record.state === 'terminated' || moved ? callEndReason(record) : '',
     summary: isLive(record) ? '' : summaryLine(record),
-    people: peopleLines(record),
+    people: bridge ? bridgePeopleLines(record) : peopleLines(record),
     placedBy: record.placedBy.name,
-    placedAt: record.createdAt.replace(/\.\d+Z$/, 'Z'),
+    placedAt: cardTime(record.createdAt),
     active: isLive(record),
     canEscalate: record.kind === 'peerToPeer',
+    canPage: bridge !== undefined,
+    hangUpLabel: bridge ? 'End bridge' : 'Hang up',
     pickerSupported: options.pickerSupported,
     peopleFieldLabel: options.pickerSupported ? 'Or type emails and phone numbers' : 'Add people: emails or phone numbers',
     revision: options.revision,
@@ -87,6 +92,34 @@ function peopleLines(record: CallRecord): PersonLine[] {
   return record.roster
     .filter((p) => !p.removed && p.kind !== 'app' && p.displayName)
     .map((p) => ({ name: p.displayName!, outcomeLabel: p.inLobby ? 'In the lobby' : label, outcomeColor: p.inLobby ? 'Warning' : color }));
+}
+
+/**
+ * A bridge's people: who is in and since when (Graph's roster; Teams shows the time in each reader's own zone), then
+ * who was rung into it and what became of them.
+ */
+function bridgePeopleLines(record: CallRecord): PersonLine[] {
+  const ended = record.state === 'terminated';
+  const present = record.roster.filter((p) => !p.removed && p.kind !== 'app' && p.displayName);
+  const inCall: PersonLine[] = present.map((p) => {
+    const since = record.rosterSince?.[p.key];
+    const label = p.inLobby ? 'In the lobby' : ended ? 'Was there' : since ? `In since {{TIME(${cardTime(since)})}}` : 'In the bridge';
+    return { name: p.displayName!, outcomeLabel: label, outcomeColor: p.inLobby ? 'Warning' : ended ? 'Default' : 'Good' };
+  });
+  const names = new Set(present.map((p) => p.displayName));
+  const rung = record.invitees.filter((i) => !(i.outcome === 'joined' && names.has(inviteeName(i))));
+  return [...inCall, ...rung.map((i) => personLine(i, endOf(record)))];
+}
+
+/** The id and passcode for those dialing in or typing the id, as Teams prints them. */
+function dialInLine(bridge: BridgeMeeting): string {
+  if (bridge.joinMeetingId === undefined) return '';
+  return `Meeting ID ${spacedMeetingId(bridge.joinMeetingId)}${bridge.passcode === undefined ? '' : ` · Passcode ${bridge.passcode}`}`;
+}
+
+/** An ISO time as Adaptive Cards' TIME() reads it: no fractions of a second. */
+function cardTime(iso: string): string {
+  return iso.replace(/\.\d+Z$/, 'Z');
 }
 
 function personLine(invitee: Invitee, endedAt: number | undefined): PersonLine {

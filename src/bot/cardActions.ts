@@ -27,6 +27,8 @@ const schemas = {
   hangup: callButton,
   invite: callButton.extend(peopleFields),
   escalate: callButton.extend(peopleFields),
+  /** A bridge card's Page: rings the people typed, in turn, into the bridge. */
+  pageInto: callButton.extend(peopleFields),
   refreshPage: pageButton,
   /** `step`: the step the card showed ringing, so a press on an old card does not skip the one after it. */
   // A number, or digits as a template may write it; nothing else (blank text would coerce to step 0).
@@ -54,7 +56,7 @@ export function readCardAction(verb: unknown, data: unknown): CardAction {
   return { verb, ...parsed.data } as CardAction;
 }
 
-/** The people a call card's Invite or Escalate button names: the picker's choice first, then the typed ones. */
-export function namedPeople(action: Extract<CardAction, { verb: 'invite' | 'escalate' }>): string {
+/** The people a call card's Invite, Escalate or Page button names: the picker's choice first, then the typed ones. */
+export function namedPeople(action: Extract<CardAction, { verb: 'invite' | 'escalate' | 'pageInto' }>): string {
   return [action.pickedPeople, action.people].filter((t) => t !== undefined && t.trim() !== '').join(' ');
 }

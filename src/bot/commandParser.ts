@@ -53,6 +53,8 @@ export function parseCommand(text: string, mentions: readonly MentionedPerson[] 
       return { kind: 'call', people: people(args, mentioned, 'call', 'call alice@contoso.com') };
     case 'join':
       return parseJoin(args);
+    case 'bridge':
+      return parseBridge(text);
     case 'invite': {
       const [who, target] = splitAt(args, 'to');
       return withCall({ kind: 'invite', people: people(who, mentioned, 'invite', 'invite +14255550100 to #1') }, target, 'to');
@@ -97,9 +99,14 @@ function tokenize(text: string, mentions: readonly MentionedPerson[]): { words: 
     rest = `${rest.slice(0, at)} ${MENTION_MARK}${mentioned.length} ${rest.slice(at + mention.text.length)}`;
     mentioned.push(mention);
   }
-  const plain = decodeEntities(rest.replace(/<a\s[^>]*href="([^"]*)"[^>]*>.*?<\/a>/gis, ' $1 ').replace(/<[^>]*>/g, ' '));
+  const plain = plainText(rest);
   const words = plain.split(/[\s,;]+/).filter((w) => w !== '');
   return { words, mentioned };
+}
+
+/** A message as text: links as their address, other markup dropped, entities decoded. */
+function plainText(html: string): string {
+  return decodeEntities(html.replace(/<a\s[^>]*href="([^"]*)"[^>]*>.*?<\/a>/gis, ' $1 ').replace(/<[^>]*>/g, ' '));
 }
 
 function decodeEntities(text: string): string {
@@ -192,6 +199,12 @@ function meetingRef(words: string[], passcodeWords: string[] | undefined): Meeti
   if (passcodeWords === undefined) return { kind: 'meetingId', id };
   if (passcodeWords.length !== 1) throw new CommandError('badCommand', 'Put the passcode after "passcode", as one word.');
   return { kind: 'meetingId', id, passcode: passcodeWords[0]! };
+}
+
+/** `bridge [title]`: the title is the rest of the message as typed, commas and all (the desk bounds its length). */
+function parseBridge(text: string): Command {
+  const title = plainText(text).trim().replace(/^\S+\s*/, '').replace(/\s+/g, ' ');
+  return title === '' ? { kind: 'bridge' } : { kind: 'bridge', title };
 }
 
 function parseMove(args: string[], mentioned: MentionedPerson[]): Command {

@@ -16,6 +16,8 @@ export type MeetingRef = { kind: 'link'; url: string } | { kind: 'meetingId'; id
 export type Command =
   | { kind: 'call'; people: PersonRef[] }
   | { kind: 'join'; meeting: MeetingRef; guestName?: string }
+  /** A Teams meeting made for the requester and joined by Rally: the chat's bridge. */
+  | { kind: 'bridge'; title?: string }
   | { kind: 'invite'; people: PersonRef[]; call?: CallRef }
   | { kind: 'escalate'; people: PersonRef[]; call?: CallRef }
   | { kind: 'move'; person: PersonRef; from: CallRef; to: CallRef }

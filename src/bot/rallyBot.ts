@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ActivityEventNames, ActivityTypes, CardFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
-import { isLive, meetingById, parseMeetingLink } from '../calling/index.js';
+import { bridgeSubject, isLive, meetingById, parseMeetingLink } from '../calling/index.js';
 import type { CallDesk, CallRecord, CallRef, ChatRequest, PageRecord, Pager, UserTarget } from '../calling/index.js';
 import { RallyError, userMessageOf } from '../errors/rallyError.js';
 import type { Logger } from '../log/logger.js';
@@ -22,6 +22,7 @@ import { doctorReply } from './doctorCommand.js';
 import type { DoctorAccess } from './doctorCommand.js';
 import { renderHelpCard } from './helpCard.js';
 import type { PeopleResolver } from './peopleResolver.js';
+import { localeOf } from './locale.js';
 import { tenantIdOf } from './tenantGate.js';
 
 export interface RallyBotOptions {
@@ -58,6 +59,11 @@ export class RallyBot extends TeamsActivityHandler {
     join: async (context, request, command) => {
       const meeting = command.meeting.kind === 'link' ? parseMeetingLink(command.meeting.url) : meetingById(command.meeting.id, command.meeting.passcode);
       await this.postCallCard(context, request, await this.options.desk.joinMeeting(request, meeting, command.guestName));
+    },
+    // The bridge's card is the answer: its Join button is for everyone in the chat.
+    bridge: async (context, request, command) => {
+      const subject = bridgeSubject(command.title, context.activity.conversation.name, new Date());
+      await this.postCallCard(context, request, await this.options.desk.openBridge(request, subject));
     },
     invite: async (context, request, command) => {
       const targets = await this.resolve(context, request, command.people);
@@ -116,6 +122,9 @@ export class RallyBot extends TeamsActivityHandler {
       this.commands.invite(context, request, { kind: 'invite', call: callRefOf(action), people: parsePeopleList(namedPeople(action), 'invite', 'alice@contoso.com') }),
     escalate: async (context, request, action) =>
       this.commands.escalate(context, request, { kind: 'escalate', call: callRefOf(action), people: parsePeopleList(namedPeople(action), 'escalate', 'bob@contoso.com') }),
+    // The people typed are rung in the order given, one at a time, into the bridge.
+    pageInto: async (context, request, action) =>
+      this.commands.page(context, request, { kind: 'page', call: callRefOf(action), steps: parsePeopleList(namedPeople(action), 'page', 'alice@contoso.com, bob@contoso.com') }),
   };
 
   /** What each page card button does (Refresh only redraws, which every page card action ends with). */
@@ -243,6 +252,7 @@ export class RallyBot extends TeamsActivityHandler {
       chatKey: chatKeyOf(context),
       tenantId,
       requestedBy: { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name ?? 'someone' },
+      ...localeOf(activity),
       ...(activity.type === 'message' && activity.id ? { activityKey: messageKey(context) } : {}),
     };
   }

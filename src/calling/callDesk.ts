@@ -1,5 +1,7 @@
 // The chat's requests: what a person asked for, checked against the chat's calls and the policy, and carried out
 // through the intent protocol (calls) or the invites (people into a call), recorded with the chat it came from.
+import { meetingToJoin } from './bridges/bridgeMeeting.js';
+import type { BridgeAsk } from './bridges/bridgeMeeting.js';
 import { CallNotFoundError, CallingApiError, InvalidRequestError, WhichCallError } from './errors.js';
 import { settlingGone } from './goneAtGraph.js';
 import type { IntentProtocol } from './intents/intentProtocol.js';
@@ -54,6 +56,8 @@ function phoneCallCannotGrow(call: CallRecord): InvalidRequestError {
   );
 }
 
+const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export class CallDesk {
   private readonly now: () => Date;
 
@@ -80,6 +84,25 @@ export class CallDesk {
         guestName === undefined ? tracked.joinMeeting(request.tenantId, meeting) : tracked.joinAsGuest(request.tenantId, meeting, guestName),
       );
       subject.callId = record.callId;
+      return record;
+    });
+  }
+
+  /**
+   * `bridge [title]`: a Teams meeting made for the person who asked, joined by Rally at once, and shown as the chat's
+   * call with its join link. Made and joined through one intent (see IntentProtocol.place): a crash between the two
+   * leaves neither a second meeting nor one the chat never hears of.
+   */
+  async openBridge(request: ChatRequest, subject: string): Promise<CallRecord> {
+    return audited(this.options.audit, { audit: 'callPlaced', request, kind: 'meeting' }, async (audit) => {
+      if (!ENTRA_OBJECT_ID.test(request.requestedBy.id)) {
+        throw new InvalidRequestError('bridgeNeedsOrganizer', 'I can only make a bridge for someone in a Microsoft Teams organization, and Teams did not say who you are in yours.');
+      }
+      const bridge: BridgeAsk = { subject, organizerId: request.requestedBy.id, ...(request.locale === undefined ? {} : { language: request.locale }) };
+      const record = await this.options.intents.place(request, { kind: 'meeting', targets: [], bridge }, (service, meeting) =>
+        service.joinMeeting(request.tenantId, meetingToJoin(meeting!)),
+      );
+      audit.callId = record.callId;
       return record;
     });
   }

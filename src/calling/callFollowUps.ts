@@ -5,6 +5,10 @@
 // - `intent:<intentId>`: an intent's deadline. Adopt the call its notifications named, or tell the chat plainly
 //   that Graph never confirmed the call.
 import type { Logger } from '../log/logger.js';
+import { RallyError } from '../errors/rallyError.js';
+import { joinLine } from './bridges/bridgeMeeting.js';
+import type { BridgeMeeting } from './bridges/bridgeMeeting.js';
+import { CallingApiError } from './errors.js';
 import type { CallDesk } from './callDesk.js';
 import type { EscalationStep } from './escalation/escalationStep.js';
 import type { IntentProtocol } from './intents/intentProtocol.js';
@@ -24,7 +28,7 @@ export interface CallFollowUpsOptions {
   desk: Pick<CallDesk, 'continueHangUp'>;
   escalation: Pick<EscalationStep, 'continue'>;
   /** Records a call whose create answer was lost, once it is found. */
-  intentProtocol: Pick<IntentProtocol, 'record'>;
+  intentProtocol: Pick<IntentProtocol, 'record' | 'meetingOf'>;
   /** A page's call is the page's business. */
   pages: Pick<Pager, 'callChanged'>;
   log: Pick<Logger, 'info' | 'warn' | 'debug' | 'error'>;
@@ -79,6 +83,19 @@ export class CallFollowUps {
     });
   }
 
+  /** Graph's refusal now (the access policy withdrawn) leaves the chat the plain line: a retry would never end. */
+  private async bridgeMeetingOf(intent: CallIntent): Promise<BridgeMeeting | undefined> {
+    try {
+      return await this.options.intentProtocol.meetingOf(intent);
+    } catch (error) {
+      if (error instanceof RallyError && !(error instanceof CallingApiError && error.uncertain)) {
+        this.options.log.warn({ err: error, intentId: intent.id }, 'a bridge\'s meeting could not be looked up at its deadline');
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
   private async checkIntentNow(intentId: string): Promise<JobOutcome> {
     const intent = await this.options.intents.get(intentId);
     if (!intent || intent.step === 'sent' || intent.step === 'failed' || intent.step === 'expired') return DONE;
@@ -90,9 +107,16 @@ export class CallFollowUps {
       return DONE;
     }
     if (this.now().getTime() < Date.parse(intent.deadline)) return { runAgainAt: new Date(intent.deadline) };
+    // A bridge's meeting is the chat's whether or not Rally got into it: asked for again (the same one, by the
+    // intent's id) if the process that made it died before recording it, so that the chat gets its link.
+    const meeting = intent.bridge ? await this.bridgeMeetingOf(intent) : undefined;
     const expired = await this.options.intents.update(intentId, (current) => stepped(current, ['sending', 'unconfirmed'], 'expired'));
     // A page's step says itself what became of its call, once its wait runs out.
     if (expired?.step !== 'expired' || intent.page !== undefined) return DONE;
+    if (meeting) {
+      await this.options.reports.tell(intent.chatKey, `I made the bridge “${meeting.subject}”, but Microsoft Graph never confirmed that I joined it. ${joinLine(meeting)}`);
+      return DONE;
+    }
     const who = intent.targets.length > 0 ? ` to ${intent.targets.length === 1 ? 'the person you named' : 'the people you named'}` : '';
     await this.options.reports.tell(
       intent.chatKey,

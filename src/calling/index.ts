@@ -1,6 +1,8 @@
 // The calling domain's front door: what the chat surface (bot/) uses of it. Rooms inside calling/ import each other
 // directly; the edges import from here.
 
+export { bridgeSubject, spacedMeetingId } from './bridges/bridgeMeeting.js';
+export type { BridgeMeeting } from './bridges/bridgeMeeting.js';
 export type { CallDesk } from './callDesk.js';
 export type { ChatReports } from './chatReports.js';
 export { CallingApiError, InvalidRequestError } from './errors.js';

@@ -13,6 +13,8 @@ export interface ChatRequest {
    * so that a redelivery resumes that intent instead of placing a second call.
    */
   activityKey?: string;
+  /** The requester's language (a canonical BCP 47 tag) when their Teams client named one. */
+  locale?: string;
   /** What the rate limit counts this request as, when not its activity: a page's steps count once, as the page. */
   countsAs?: string;
 }

@@ -16,9 +16,9 @@ export interface GraphOperation {
   method: 'GET' | 'POST' | 'DELETE';
   /**
    * What the request is about: a call Rally is in (a 404 means it is gone), a call being placed (a 404 is about what
-   * `subject` names, never "the call ended"), or a person looked up.
+   * `subject` names, never "the call ended"), a meeting being created for its organizer, or a person looked up.
    */
-  target: 'call' | 'newCall' | 'user';
+  target: 'call' | 'newCall' | 'newMeeting' | 'user';
   subject?: RequestSubject;
   /** The application permission to name on a 403. */
   permission: GraphPermission;
@@ -123,6 +123,10 @@ const NOT_IN_TEAMS_WORDS = /not (enabled|licensed) for (microsoft )?teams|teams 
 const PERSON_NOT_FOUND_WORDS = /\b(user|callee|target)\b[^.]*\b(not found|does not exist|doesn't exist|could not be found)/i;
 const NO_NUMBER_WORDS = /(no|without an?|not have an?) (phone |telephone )?number|number[^.]* not assigned|not assigned[^.]* number|calling plan|source identity[^.]* not found/i;
 
+// Graph's online meetings answer an app the tenant has granted no application access policy for the organizer with 403
+// "No application access policy found for this app" (Graph's create onlineMeeting document).
+const ACCESS_POLICY_WORDS = /application access policy/i;
+
 const NO_SUCH_USER = 'No such user was found in your organization; check the name or address.';
 
 /** The sentence for a Graph refusal: by what Graph's error says where Rally recognizes it, else by the HTTP status. */
@@ -144,7 +148,7 @@ function describeError(status: number, says: GraphSays, operation: GraphOperatio
   // A 403 that names no other cause (or carries no detail at all) is the missing application permission.
   if (status === 403) return missingPermission(operation);
   if (status === 404 && operation.target === 'call') return { code: 'callNotFound', sentence: 'That call no longer exists; it may have ended already.' };
-  if (status === 404 && operation.target === 'user') return { code: 'userNotFound', sentence: NO_SUCH_USER };
+  if (status === 404 && (operation.target === 'user' || operation.target === 'newMeeting')) return { code: 'userNotFound', sentence: NO_SUCH_USER };
   return { code: 'graphBadRequest', sentence: `Microsoft Graph refused Rally's request (HTTP ${status}); please report this to your Teams admin.` };
 }
 
@@ -154,6 +158,9 @@ function causeOf(status: number, says: GraphSays, operation: GraphOperation): { 
   const has = (set: Set<string>): boolean => codes.some((c) => set.has(c));
   if (has(TENANT_CODES) || TENANT_WORDS.test(message)) {
     return { code: 'tenantNotAllowed', sentence: 'Microsoft Graph does not let Rally act for your organization (tenant mismatch); ask your Teams admin to give Rally admin consent in your tenant.' };
+  }
+  if (operation.target === 'newMeeting' && status === 403 && ACCESS_POLICY_WORDS.test(message)) {
+    return { code: 'meetingAccessPolicyMissing', sentence: 'Rally may not create Teams meetings for you: a Teams admin must grant it an application access policy (deploy/README.md, "Meetings"). Nothing was created.' };
   }
   if (has(PERMISSION_CODES) || (status === 403 && PERMISSION_WORDS.test(message))) return missingPermission(operation);
   const subject = operation.subject;

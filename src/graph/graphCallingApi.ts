@@ -4,10 +4,12 @@ import type { CallingApi } from '../calling/requests/callingApi.js';
 import type {
   Call,
   CreateCallRequest,
+  CreateOrGetOnlineMeetingRequest,
   GraphUser,
   InviteParticipantsOperation,
   InviteParticipantsRequest,
   MediaOperation,
+  OnlineMeeting,
   PlayPromptRequest,
   SubscribeToToneRequest,
 } from '../calling/requests/graphTypes.js';
@@ -25,6 +27,7 @@ interface GraphRequestSpec {
   body?: unknown;
   /** False when the answer is 204 No Content (DELETE). */
   expectsBody: boolean;
+  headers?: Record<string, string>;
   operation: Pick<GraphOperation, 'method' | 'target' | 'subject' | 'permission'>;
 }
 
@@ -89,6 +92,17 @@ export class GraphCallingApi implements CallingApi {
     await this.send<undefined>({ tenantId, path: callPath(callId), expectsBody: false, operation: { method: 'DELETE', target: 'call', permission: requiredPermission({ kind: 'hangUp' }) } });
   }
 
+  async createOrGetMeeting(tenantId: string, organizerId: string, body: CreateOrGetOnlineMeetingRequest, language?: string): Promise<OnlineMeeting> {
+    return this.send<OnlineMeeting>({
+      tenantId,
+      path: `${userPath(organizerId)}/onlineMeetings/createOrGet`,
+      body,
+      expectsBody: true,
+      ...(language === undefined ? {} : { headers: { 'Accept-Language': language } }),
+      operation: { method: 'POST', target: 'newMeeting', permission: requiredPermission({ kind: 'createMeeting' }) },
+    });
+  }
+
   async getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser> {
     return this.send<GraphUser>({
       tenantId,
@@ -106,6 +120,7 @@ export class GraphCallingApi implements CallingApi {
     const request = this.client
       .api(spec.path)
       .header('client-request-id', operation.clientRequestId)
+      .headers(spec.headers ?? {})
       .middlewareOptions([context])
       .responseType(ResponseType.RAW);
 

@@ -127,6 +127,11 @@ export class Directory {
     return this.meetings.find((m) => m.joinMeetingId === joinMeetingId) ?? this.remember({ joinMeetingId, attendees: [] });
   }
 
+  /** A meeting made through Graph (onlineMeetings), joinable from now on whatever `unknownMeetings` says. */
+  addMeeting(meeting: SimulatedMeeting): void {
+    this.meetings.push(meeting);
+  }
+
   /** An unknown meeting is created on first join (and kept), so any link works in a demo; unless told otherwise. */
   private remember(meeting: SimulatedMeeting): SimulatedMeeting | undefined {
     if (this.unknownMeetings === 'notFound') return undefined;

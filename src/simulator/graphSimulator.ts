@@ -13,6 +13,8 @@ import type { FaultSpec } from './faults.js';
 import { GraphError, codeForStatus, graphErrorBody } from './graphError.js';
 import type { JsonObject, ResultInfo } from './graphShapes.js';
 import { PromptMediaFetcher } from './media.js';
+import { OnlineMeetings } from './onlineMeetings.js';
+import type { CreatedMeeting, MeetingAccessPolicy } from './onlineMeetings.js';
 import { NotificationDelivery } from './notificationDelivery.js';
 import type { DeliveryRecord } from './notificationDelivery.js';
 import { NotificationSigner } from './notificationSigner.js';
@@ -47,6 +49,8 @@ export interface GraphSimulatorOptions {
   deltaRoster?: boolean;
   /** Admit a guest bot from the lobby right after it joined. Default true; otherwise call `admitFromLobby`. */
   autoAdmitFromLobby?: boolean;
+  /** Whom the tenant's application access policy lets the bot create meetings for; default `global` (everyone). */
+  meetingAccessPolicy?: MeetingAccessPolicy;
   /** Which bearer tokens the simulator accepts; default any (a header must be present). */
   acceptToken?: (token: string) => boolean;
 }
@@ -83,6 +87,10 @@ export interface GraphSimulator {
   /** Fail the next matching request(s). */
   failNext(fault: FaultSpec): void;
   setGrantedPermissions(permissions: Permission[]): void;
+  /** Changes whom the tenant's application access policy covers, as an admin running Grant-CsApplicationAccessPolicy. */
+  setMeetingAccessPolicy(policy: MeetingAccessPolicy): void;
+  /** Every online meeting the bot made, in order (a createOrGet that found its meeting makes none). */
+  readonly meetingsCreated: readonly CreatedMeeting[];
   /** Admit a guest bot waiting in a meeting lobby (when `autoAdmitFromLobby` is false). */
   admitFromLobby(callId: string): void;
   /** The other side ends the call: a terminated notification with this result (default: the peer hung up). */
@@ -109,6 +117,7 @@ const CALL = /^\/communications\/calls\/([^/]+)$/;
 const INVITE = /^\/communications\/calls\/([^/]+)\/participants\/invite$/;
 const MEDIA_ACTION = /^\/communications\/calls\/([^/]+)\/(playPrompt|subscribeToTone)$/;
 const USER = /^\/users\/([^/]+)$/;
+const MEETINGS = /^\/users\/([^/]+)\/onlineMeetings(\/createOrGet)?$/;
 const METADATA_PATH = '/.well-known/openid-configuration';
 const JWKS_PATH = '/keys';
 
@@ -136,6 +145,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     establishedBeforeEstablishing: options.establishedBeforeEstablishing ?? false,
     autoAdmitFromLobby: options.autoAdmitFromLobby ?? true,
   });
+  const meetings = new OnlineMeetings(directory, options.tenantId ?? LOCAL_TENANT_ID, options.meetingAccessPolicy ?? 'global');
   const fetcher = new PromptMediaFetcher();
   const media = new CallMedia(engine, delivery, fetcher);
   const faults = new FaultPlan();
@@ -150,7 +160,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     if (!granted.has(permission)) throw new GraphError(403, code, message);
   };
 
-  function route(method: string, version: string, path: string, body: unknown): Reply {
+  function route(method: string, version: string, path: string, body: unknown, request: Pick<RecordedRequest, 'headers' | 'url'>): Reply {
     if (method === 'POST' && path === '/communications/calls') {
       const plan = checkCreateCall(body);
       plan.permissions.forEach((p) => requirePermission(p));
@@ -183,6 +193,16 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     if (call && method === 'DELETE') {
       engine.hangUp(decodeURIComponent(call[1] ?? ''));
       return { status: 204 };
+    }
+    const meetingsOf = MEETINGS.exec(path);
+    if (meetingsOf) {
+      requirePermission('OnlineMeetings.ReadWrite.All', 'Forbidden', 'Insufficient privileges to complete the operation.');
+      const organizerId = decodeURIComponent(meetingsOf[1] ?? '');
+      if (method === 'POST' && meetingsOf[2]) {
+        const language = request.headers['accept-language'];
+        return meetings.createOrGet(organizerId, body, typeof language === 'string' ? language : undefined);
+      }
+      if (method === 'GET' && !meetingsOf[2]) return { status: 200, body: meetings.findByJoinUrl(organizerId, new URL(request.url, origin).searchParams.get('$filter')) };
     }
     const user = USER.exec(path);
     if (user && method === 'GET') {
@@ -226,7 +246,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       if (fault && 'hang' in fault) return;
       if (fault && 'reset' in fault) return void req.socket.destroy();
       if (fault && 'answerAfterMs' in fault) {
-        const answer = route(method, version, path, record.body);
+        const answer = route(method, version, path, record.body, record);
         setTimeout(() => reply(answer), fault.answerAfterMs).unref();
         return;
       }
@@ -234,7 +254,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
         const retryAfter: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
         throw new GraphError(fault.status, fault.code ?? codeForStatus(fault.status), fault.message ?? `Simulated failure ${fault.status}.`, retryAfter);
       }
-      reply(route(method, version, path, record.body));
+      reply(route(method, version, path, record.body, record));
     } catch (error) {
       const graphError = error instanceof GraphError ? error : new GraphError(500, 'InternalServerError', String(error));
       reply({ status: graphError.status, body: graphErrorBody(graphError, requestId, clientRequestId), headers: graphError.headers });
@@ -266,6 +286,10 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     failNext: (fault) => faults.add(fault),
     setGrantedPermissions(permissions) {
       granted = new Set(permissions);
+    },
+    setMeetingAccessPolicy: (policy) => meetings.setPolicy(policy),
+    get meetingsCreated() {
+      return meetings.created;
     },
     admitFromLobby: (callId) => engine.admitFromLobby(callId),
     endCall: (callId, resultInfo) => engine.end(callId, resultInfo),

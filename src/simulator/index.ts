@@ -7,5 +7,6 @@ export type { DtmfKey, Tone } from './tones.js';
 export { DEFAULT_PERMISSIONS } from './requestChecks.js';
 export type { Permission } from './requestChecks.js';
 export type { FaultSpec } from './faults.js';
+export type { CreatedMeeting, MeetingAccessPolicy } from './onlineMeetings.js';
 export type { DeliveryRecord } from './notificationDelivery.js';
 export type { ResultInfo } from './graphShapes.js';

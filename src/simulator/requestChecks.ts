@@ -9,7 +9,8 @@ export type Permission =
   | 'Calls.JoinGroupCall.All'
   | 'Calls.JoinGroupCallAsGuest.All'
   | 'Calls.AccessMedia.All'
-  | 'User.Read.All';
+  | 'User.Read.All'
+  | 'OnlineMeetings.ReadWrite.All';
 
 /**
  * What Rally's registration holds. `Calls.AccessMedia.All` is there for subscribeToTone (paging reads the key a person
@@ -22,6 +23,7 @@ export const DEFAULT_PERMISSIONS: readonly Permission[] = [
   'Calls.JoinGroupCallAsGuest.All',
   'Calls.AccessMedia.All',
   'User.Read.All',
+  'OnlineMeetings.ReadWrite.All',
 ];
 
 export interface Invitee {

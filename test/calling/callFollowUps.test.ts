@@ -1,6 +1,7 @@
 // The calling layer's durable jobs, run by a real JobPoller over a memory store with an injected clock: a call's
 // follow-up tells its chat the news its record holds, exactly once, and keeps what could not be told; an intent's
 // check adopts the call its notifications named, or tells the chat that Graph never confirmed it.
+import type { BridgeMeeting } from '../../src/calling/bridges/bridgeMeeting.js';
 import type { EscalationStep } from '../../src/calling/escalation/escalationStep.js';
 import type { IntentProtocol } from '../../src/calling/intents/intentProtocol.js';
 import assert from 'node:assert/strict';
@@ -24,6 +25,7 @@ import type { PageRecord } from '../../src/calling/paging/pageRecord.js';
 import type { UserTarget } from '../../src/calling/targets/people.js';
 import { createLogger } from '../../src/log/logger.js';
 import { StoreUnavailableError } from '../../src/storage/storageErrors.js';
+import { CallingApiError } from '../../src/calling/errors.js';
 import { AT, REQUESTER, TENANT_ID, buildCallDesk, intentAt } from '../support/callDeskFixture.js';
 import { MemoryRecordStore } from '../support/memoryRecordStore.js';
 
@@ -33,6 +35,17 @@ const REPORT_LEASE_MS = 8000;
 const SENDING_TIMEOUT_MS = 30_000;
 const adele: UserTarget = { kind: 'user', id: 'a1b2c3d4-0000-4000-8000-00000000ade1', displayName: 'Adele Vance' };
 const silent = createLogger('silent');
+
+const BRIDGE_MEETING: BridgeMeeting = {
+  subject: 'Bridge',
+  joinWebUrl: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_b1%40thread.v2/0',
+  threadId: '19:meeting_b1@thread.v2',
+  messageId: '0',
+  organizerId: REQUESTER.id,
+  tenantId: TENANT_ID,
+  joinMeetingId: '123456789012',
+  passcode: 'Ab12Cd',
+};
 
 const established: CallNews = { kind: 'stateChanged', from: 'establishing', to: 'established' };
 const contentSharing: CallNews = { kind: 'contentSharingChanged', active: true };
@@ -99,19 +112,28 @@ class NotedChat implements ChatReports {
   }
 }
 
-type Steps = Pick<CallDesk, 'continueHangUp'> & Pick<EscalationStep, 'continue'> & Pick<IntentProtocol, 'record'>;
+type Steps = Pick<CallDesk, 'continueHangUp'> & Pick<EscalationStep, 'continue'> & Pick<IntentProtocol, 'record' | 'meetingOf'>;
 
 /** What the follow-ups ask of the desk, the escalation step and the intent protocol, noting what it was asked. */
 class NotedDesk implements Steps {
   readonly recorded: { intentId: string; callId: string; state: string | undefined; options: { needsCard?: boolean } }[] = [];
   readonly escalations: string[] = [];
   readonly hangUps: string[] = [];
+  readonly meetingsAskedFor: string[] = [];
+  meetingError: Error | undefined;
   escalationError: Error | undefined;
   onEscalation: (() => Promise<void>) | undefined;
 
   async record(intent: CallIntent, callId: string, state: StoredCall['state'] | undefined, options: { needsCard?: boolean } = {}): Promise<StoredCall> {
     this.recorded.push({ intentId: intent.id, callId, state, options });
     return newCallRecord({ callId, tenantId: intent.tenantId, kind: intent.kind, chatKey: intent.chatKey, placedBy: intent.requestedBy, at: AT });
+  }
+
+  /** A bridge's meeting as Graph's createOrGet answers it, asked for again by the intent's id. */
+  async meetingOf(intent: CallIntent): Promise<BridgeMeeting> {
+    this.meetingsAskedFor.push(intent.id);
+    if (this.meetingError) throw this.meetingError;
+    return intent.bridge?.meeting ?? { ...BRIDGE_MEETING, subject: intent.bridge?.subject ?? 'Bridge' };
   }
 
   async continue(groupCall: StoredCall): Promise<undefined> {
@@ -128,12 +150,13 @@ class NotedDesk implements Steps {
 
 /** Follow-ups wired as the composition root wires them, over memory stores, with a clock the test moves. */
 function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordStore<CallIntent>; desk?: Steps } = {}) {
+  const noted = new NotedDesk();
   let now = Date.parse(AT);
   const calls = options.calls ?? new MemoryRecordStore<CallDocument>();
   const intents = options.intents ?? new MemoryRecordStore<CallIntent>();
   const jobStore = new MemoryRecordStore<JobRecord>();
   const chat = new NotedChat();
-  const desk = options.desk ?? new NotedDesk();
+  const desk = options.desk ?? noted;
   const scheduler = new JobScheduler({ store: jobStore, now: () => now });
   const callJobs = new CallJobs(scheduler);
   const paged: string[] = [];
@@ -170,7 +193,7 @@ function build(options: { calls?: RecordStore<CallDocument>; intents?: RecordSto
     }
     return found.sort((a, b) => a.key.localeCompare(b.key));
   };
-  return { calls, intents, chat, desk, followUps, callJobs, runner, clock, tick, jobs, paged };
+  return { calls, intents, chat, desk: noted, followUps, callJobs, runner, clock, tick, jobs, paged };
 }
 
 type Built = ReturnType<typeof build>;
@@ -441,6 +464,36 @@ describe('CallFollowUps', () => {
       });
     }
 
+    it("a bridge's intent at its deadline gives the chat the meeting's link, asking Graph again for the meeting it never recorded", async () => {
+      const b = build();
+      const deadline = new Date(Date.parse(AT) + 120_000);
+      await b.intents.update(INTENT_ID, () => intent('sending', { kind: 'meeting', targets: [], deadline: deadline.toISOString(), bridge: { subject: 'Sev1: checkout down', organizerId: REQUESTER.id } }));
+      b.clock.set(deadline.getTime());
+      await b.callJobs.checkIntent(INTENT_ID, deadline);
+      await b.runner.idle();
+      assert.deepEqual(b.desk.meetingsAskedFor, [INTENT_ID]);
+      assert.equal(b.chat.told.length, 1);
+      assert.equal(
+        b.chat.told[0]!.line,
+        'I made the bridge “Sev1: checkout down”, but Microsoft Graph never confirmed that I joined it. Everyone can join it here: ' +
+          `[Join the bridge](${BRIDGE_MEETING.joinWebUrl}) (meeting ID 123 456 789 012, passcode Ab12Cd).`,
+      );
+      assert.equal((await b.intents.get(INTENT_ID))?.step, 'expired');
+    });
+
+    it("a bridge's intent whose meeting Graph now refuses still tells the chat the plain line, once", async () => {
+      const b = build();
+      b.desk.meetingError = new CallingApiError('meetingAccessPolicyMissing', 'Rally may not create Teams meetings for you yet.', { status: 403 });
+      const deadline = new Date(Date.parse(AT) + 120_000);
+      await b.intents.update(INTENT_ID, () => intent('unconfirmed', { kind: 'meeting', targets: [], deadline: deadline.toISOString(), bridge: { subject: 'Bridge', organizerId: REQUESTER.id } }));
+      b.clock.set(deadline.getTime());
+      await b.callJobs.checkIntent(INTENT_ID, deadline);
+      await b.runner.idle();
+      assert.equal(b.chat.told.length, 1);
+      assert.match(b.chat.told[0]!.line, /^Rally could not confirm the call: Microsoft Graph never said whether it placed it\./);
+      assert.equal((await b.intents.get(INTENT_ID))?.step, 'expired');
+    });
+
     it('an intent of a page step expires at its deadline without a line: the page card says what became of the step', async () => {
       const b = build();
       const deadline = new Date(Date.parse(AT) + 120_000);
@@ -458,7 +511,7 @@ describe('CallFollowUps', () => {
       await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
       await b.runner.idle();
 
-      const desk = b.desk as NotedDesk;
+      const desk = b.desk;
       assert.deepEqual(desk.recorded, [{ intentId: INTENT_ID, callId: CALL_ID, state: undefined, options: { needsCard: true } }]);
       const adopted = await b.intents.get(INTENT_ID);
       assert.equal(adopted?.step, 'sent');
@@ -468,7 +521,7 @@ describe('CallFollowUps', () => {
 
     it('adopted through the real desk, the call is stored with its card to post and its follow-up started', async () => {
       const f = buildCallDesk();
-      const b = build({ calls: f.calls, intents: f.intents, desk: { continueHangUp: (c) => f.desk.continueHangUp(c), continue: (c) => f.escalation.continue(c), record: (...a) => f.protocol.record(...a) } });
+      const b = build({ calls: f.calls, intents: f.intents, desk: { continueHangUp: (c) => f.desk.continueHangUp(c), continue: (c) => f.escalation.continue(c), record: (...a) => f.protocol.record(...a), meetingOf: (i) => f.protocol.meetingOf(i) } });
       await f.intents.update(INTENT_ID, () => intent('unconfirmed', { callId: CALL_ID }));
       await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
       await b.runner.idle();
@@ -486,7 +539,7 @@ describe('CallFollowUps', () => {
       await b.intents.update(INTENT_ID, () => intent('sending', { callId: CALL_ID }));
       await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
       await b.runner.idle();
-      const desk = b.desk as NotedDesk;
+      const desk = b.desk;
       assert.equal(desk.recorded.length, 0, 'the instance that sent it may still get the answer');
 
       b.clock.set(Date.parse(AT) + SENDING_TIMEOUT_MS);
@@ -501,7 +554,7 @@ describe('CallFollowUps', () => {
       b.clock.set(Date.parse(AT) + 600_000);
       await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
       await b.runner.idle();
-      assert.deepEqual((b.desk as NotedDesk).recorded, []);
+      assert.deepEqual(b.desk.recorded, []);
       assert.deepEqual(b.chat.told, []);
       assert.equal((await b.intents.get(INTENT_ID))?.step, 'sent');
     });

@@ -59,6 +59,8 @@ export interface SayOptions {
   /** Another chat than the harness's own (its conversation id). */
   conversationId?: string;
   mentions?: { id: string; name: string }[];
+  /** The `locale` the person's Teams client names. */
+  locale?: string;
 }
 
 export interface InvokeAnswer {
@@ -172,6 +174,7 @@ export class RallyHarness {
       ...base,
       ...(options.conversationId === undefined ? {} : { conversation: { ...base.conversation, id: options.conversationId } }),
       type: 'message',
+      ...(options.locale === undefined ? {} : { locale: options.locale }),
       id: options.id ?? `msg-${randomUUID()}`,
       text: [text, ...mentions.map((m) => `<at>${m.name}</at>`)].join(' ').trim(),
       entities: mentions.map((m) => ({ type: 'mention', mentioned: { id: m.id, name: m.name }, text: `<at>${m.name}</at>` })),

@@ -5,6 +5,7 @@
 // leaves an intent whose call is found through its notifications (the intent's id is in the callbackUri), or whose
 // chat is told at the deadline that Graph never confirmed it.
 import { createHash, randomBytes } from 'node:crypto';
+import type { BridgeAsk, BridgeMeeting } from '../bridges/bridgeMeeting.js';
 import type { CallKind, PageLink } from '../records/callRecord.js';
 import type { CallTarget, Person } from '../targets/people.js';
 
@@ -27,6 +28,8 @@ export interface CallIntent {
   thenInvite?: CallTarget[];
   /** For a page: the step this call rings; the page, not a call card, shows it. */
   page?: PageLink;
+  /** For `bridge`: the meeting to make before the call joins it, and, once Graph made it, the meeting. */
+  bridge?: BridgeAsk & { meeting?: BridgeMeeting };
   step: IntentStep;
   /** ISO 8601. */
   createdAt: string;

@@ -3,6 +3,8 @@
 // where it stopped; a call whose answer was lost is recorded when it is found.
 import { randomUUID } from 'node:crypto';
 import { RallyError } from '../../errors/rallyError.js';
+import { joinLine } from '../bridges/bridgeMeeting.js';
+import type { BridgeMeeting } from '../bridges/bridgeMeeting.js';
 import { AlreadyUnderWayError, CallingApiError, CallUnconfirmedError, InvalidRequestError } from '../errors.js';
 import { admit } from '../policy/admission.js';
 import type { CallPolicy } from '../policy/callPolicy.js';
@@ -37,7 +39,16 @@ export interface IntentProtocolOptions {
 }
 
 /** What an intent asks Graph for, in Rally's terms. */
-export type IntentAsk = Pick<CallIntent, 'kind' | 'targets' | 'escalationOf' | 'thenInvite' | 'page'>;
+export type IntentAsk = Pick<CallIntent, 'kind' | 'targets' | 'escalationOf' | 'thenInvite' | 'page' | 'bridge'>;
+
+/** Sends an intent's create-call request; a bridge's is given the meeting made for it first. */
+export type SendCall = (service: CallingService, meeting: BridgeMeeting | undefined) => Promise<Call>;
+
+/** What Graph answered for an intent: the call, and a bridge's meeting. */
+interface Placed {
+  call: Call;
+  meeting?: BridgeMeeting;
+}
 
 export class IntentProtocol {
   private readonly now: () => Date;
@@ -59,7 +70,7 @@ export class IntentProtocol {
    * finds it and resumes where it stands, so nothing is ever sent twice for one activity. The intent's deadline is
    * recorded while the request is on its way, and dropped once Graph has answered.
    */
-  async place(request: ChatRequest, what: IntentAsk, send: (service: CallingService) => Promise<Call>): Promise<CallRecord> {
+  async place(request: ChatRequest, what: IntentAsk, send: SendCall): Promise<CallRecord> {
     const activityKey = request.activityKey ?? `request/${this.newIntentId()}`;
     await admit(this.options.policy, { ...request, activityKey }, what.targets, this.newIntentId);
     const now = this.now();
@@ -80,13 +91,39 @@ export class IntentProtocol {
     };
     const intent = (await this.options.intents.update(sending.id, (current) => current ?? sending, { likelyAbsent: true })) ?? sending;
     if (intent.sendingBy !== sending.sendingBy) return this.resume(intent);
-    const graphRequest = send(this.options.service.withCallbackId(intent.id));
-    const [sent, deadlineJob] = await this.withDeadlineWhileSlow(intent, graphRequest);
+    // A bridge makes a meeting before its call: its deadline is recorded before either request, so that a process
+    // that dies between them still leaves the chat told about the meeting.
+    const bridgeDeadline = intent.bridge ? await this.options.jobs.checkIntent(intent.id, new Date(intent.deadline)) : undefined;
+    const graphRequest = this.send(intent, send);
+    const [sent, deadlineJob] = bridgeDeadline === undefined ? await this.withDeadlineWhileSlow(intent, graphRequest) : [await settle(graphRequest), bridgeDeadline];
     if (sent.status === 'rejected') return this.refused(intent, sent.reason, deadlineJob);
-    await this.options.intents.update(intent.id, (current) => stepped(current, ['sending', 'unconfirmed', 'expired'], 'sent', { callId: sent.value.id }));
-    const call = await this.record(intent, sent.value.id, sent.value.state);
+    const { call: placed, meeting } = sent.value;
+    const bridge = intent.bridge && meeting ? { bridge: { ...intent.bridge, meeting } } : {};
+    const sentIntent = await this.options.intents.update(intent.id, (current) => stepped(current, ['sending', 'unconfirmed', 'expired'], 'sent', { callId: placed.id, ...bridge }));
+    const call = await this.record(sentIntent ?? { ...intent, ...bridge }, placed.id, placed.state);
     if (deadlineJob !== undefined) await this.options.jobs.cancel(deadlineJob);
     return call;
+  }
+
+  /** A bridge's meeting, then the call; a failure of the join carries the meeting, so that the chat still gets its link. */
+  private async send(intent: CallIntent, send: SendCall): Promise<Placed> {
+    const service = this.options.service.withCallbackId(intent.id);
+    if (!intent.bridge) return { call: await send(service, undefined) };
+    const meeting = await this.meetingOf(intent);
+    try {
+      return { call: await send(service, meeting), meeting };
+    } catch (error) {
+      throw new BridgeNotJoinedError(meeting, error);
+    }
+  }
+
+  /**
+   * A bridge intent's meeting: the one recorded, or Graph's for the intent's id (made now if it never was). Asking
+   * again is safe where sending a call twice is not: Graph answers one meeting per organizer and externalId.
+   */
+  async meetingOf(intent: CallIntent): Promise<BridgeMeeting> {
+    if (!intent.bridge) throw new Error(`intent ${intent.id} is not a bridge`);
+    return intent.bridge.meeting ?? this.options.service.createOrGetMeeting(intent.tenantId, intent.bridge, intent.id);
   }
 
   /**
@@ -95,11 +132,8 @@ export class IntentProtocol {
    * (Graph answers a create in well under a second): a process that dies in that second leaves a call that, if Graph
    * placed it, is still found through its notifications, which schedule the intent's check themselves.
    */
-  private async withDeadlineWhileSlow(intent: CallIntent, sending: Promise<Call>): Promise<[PromiseSettledResult<Call>, string | undefined]> {
-    const settled = sending.then(
-      (value): PromiseSettledResult<Call> => ({ status: 'fulfilled', value }),
-      (reason: unknown): PromiseSettledResult<Call> => ({ status: 'rejected', reason }),
-    );
+  private async withDeadlineWhileSlow<T>(intent: CallIntent, sending: Promise<T>): Promise<[PromiseSettledResult<T>, string | undefined]> {
+    const settled = settle(sending);
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), this.deadlineAfterMs)));
     const first = await Promise.race([settled, slow]);
@@ -113,20 +147,28 @@ export class IntentProtocol {
    * Graph did not place the call, or did not say: a refusal is recorded as "failed" with the chat's sentence, and its
    * deadline dropped; a lost answer leaves the intent "unconfirmed", for its notifications or its deadline to settle.
    */
-  private async refused(intent: CallIntent, error: unknown, deadlineJob: string | undefined): Promise<never> {
+  private async refused(intent: CallIntent, failure: unknown, deadlineJob: string | undefined): Promise<never> {
+    // A bridge whose join failed has its meeting: it is kept on the intent, and every sentence gives its link.
+    const meeting = failure instanceof BridgeNotJoinedError ? failure.meeting : undefined;
+    const error = failure instanceof BridgeNotJoinedError ? failure.cause : failure;
+    const withMeeting = intent.bridge && meeting ? { bridge: { ...intent.bridge, meeting } } : {};
     if (error instanceof CallingApiError && error.uncertain) {
-      const unconfirmed = await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'unconfirmed'));
+      const unconfirmed = await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'unconfirmed', withMeeting));
       // A page's step is the page's to hang up; any other call may be asked to hang up before it has a handle.
       if (intent.page === undefined) await this.options.chats.update(intent.chatKey, (chat) => withConfirming(chat, intent.id, this.now().toISOString()));
       // Its notifications may have named the call already: then it is adopted now, not at the deadline. Without the
       // deadline job (its write failed), the check is scheduled now for the deadline instead.
       if (unconfirmed?.callId !== undefined) await this.options.jobs.checkIntent(intent.id, this.now());
       else if (deadlineJob === undefined) await this.options.jobs.checkIntent(intent.id, new Date(intent.deadline));
-      throw new CallUnconfirmedError(unconfirmedSentence(error, Date.parse(intent.deadline) - this.now().getTime()), { cause: error, detail: error.message });
+      const leftMs = Date.parse(intent.deadline) - this.now().getTime();
+      const sentence = intent.bridge ? bridgeUnconfirmedSentence(error, meeting, leftMs) : unconfirmedSentence(error, leftMs);
+      throw new CallUnconfirmedError(sentence, { cause: error, detail: error.message });
     }
-    const failure = error instanceof RallyError ? error.userMessage : undefined;
-    await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'failed', failure === undefined ? {} : { failure }));
+    const reason = error instanceof RallyError ? error.userMessage : undefined;
+    const told = meeting && reason !== undefined ? bridgeNotJoinedSentence(reason, meeting) : reason;
+    await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'failed', { ...withMeeting, ...(told === undefined ? {} : { failure: told }) }));
     if (deadlineJob !== undefined) await this.options.jobs.cancel(deadlineJob);
+    if (meeting && told !== undefined) throw new InvalidRequestError('bridgeNotJoined', told, { cause: error });
     throw error;
   }
 
@@ -154,6 +196,8 @@ export class IntentProtocol {
    * call is already established.
    */
   async record(intent: CallIntent, callId: string, state: Call['state'] | undefined, options: { needsCard?: boolean } = {}): Promise<StoredCall> {
+    // A bridge's call found through its notifications (its answer lost) may not have its meeting recorded yet.
+    const bridge = intent.bridge ? await this.meetingOf(intent) : undefined;
     const chat = await this.options.chats.update(intent.chatKey, (current) => withHandle(current, callId, this.now().toISOString(), intent.id));
     const fresh: StoredCall = {
       ...newCallRecord({
@@ -163,6 +207,7 @@ export class IntentProtocol {
         chatKey: intent.chatKey,
         ...(chat ? { handle: handleText(chat, callId) } : {}),
         placedBy: intent.requestedBy,
+        ...(bridge ? { bridge } : {}),
         targets: intent.targets,
         ...(state ? { state } : {}),
         at: this.now().toISOString(),
@@ -202,7 +247,43 @@ export class IntentProtocol {
  * how long until the intent's deadline, when the chat hears whether Graph ever confirmed the call.
  */
 function unconfirmedSentence(error: CallingApiError, leftMs: number): string {
-  const why = error.userMessage.split(/[;:]/)[0]!.trim();
+  return `${firstClause(error)}; Rally did not send the request again, and the call may be ringing. I will post its card here as soon as Graph confirms it, or tell you ${within(leftMs)} if it never does.`;
+}
+
+/** A bridge whose meeting or join Graph did not answer: the link now when Rally has it, or when the deadline comes. */
+function bridgeUnconfirmedSentence(error: CallingApiError, meeting: BridgeMeeting | undefined, leftMs: number): string {
+  if (meeting === undefined) return `${firstClause(error)} when I asked for the bridge's meeting; I will post its join link here ${within(leftMs)}.`;
+  return `${firstClause(error)} when I joined the bridge “${meeting.subject}”, so I may be in it already. ${joinLine(meeting)} I will post its card here as soon as Graph confirms it.`;
+}
+
+/** Graph refused Rally's join of a bridge it made: the meeting is there all the same, for everyone in the chat. */
+function bridgeNotJoinedSentence(reason: string, meeting: BridgeMeeting): string {
+  return `I made the bridge “${meeting.subject}” but could not join it: ${reason} ${joinLine(meeting)}`;
+}
+
+function firstClause(error: CallingApiError): string {
+  return error.userMessage.split(/[;:]/)[0]!.trim();
+}
+
+function within(leftMs: number): string {
   const minutes = Math.max(1, Math.ceil(leftMs / 60_000));
-  return `${why}; Rally did not send the request again, and the call may be ringing. I will post its card here as soon as Graph confirms it, or tell you within ${minutes === 1 ? 'a minute' : `${minutes} minutes`} if it never does.`;
+  return `within ${minutes === 1 ? 'a minute' : `${minutes} minutes`}`;
+}
+
+/** Settles a promise into its result, so that what comes after waits for it without a second catch. */
+function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return promise.then(
+    (value): PromiseSettledResult<T> => ({ status: 'fulfilled', value }),
+    (reason: unknown): PromiseSettledResult<T> => ({ status: 'rejected', reason }),
+  );
+}
+
+/** The join of a bridge failed after its meeting was made: the meeting goes with the failure. */
+class BridgeNotJoinedError extends Error {
+  constructor(
+    readonly meeting: BridgeMeeting,
+    override readonly cause: unknown,
+  ) {
+    super('the bridge was made but not joined', { cause });
+  }
 }

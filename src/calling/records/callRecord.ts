@@ -2,6 +2,7 @@
 // notifications out of order (establishing/established are documented to), again (a webhook answered late), and to
 // several instances at once, so applying an event is pure, order-tolerant and idempotent: an event that changes
 // nothing returns the very record it was given, which lets the store skip the write.
+import type { BridgeMeeting } from '../bridges/bridgeMeeting.js';
 import type { CallState } from '../requests/graphTypes.js';
 import type {
   CallStateEvent,
@@ -54,6 +55,8 @@ export interface CallRecord {
   resultInfo?: ResultSummary;
   /** Everyone in the call (in delta mode, also those who left, marked `removed`). */
   roster: RosterEntry[];
+  /** By roster key: when Rally learned each person now in the call came in (ISO 8601). */
+  rosterSince?: Record<string, string>;
   /** The highest delta roster sequence number applied. */
   rosterSequenceNumber?: number;
   invitees: Invitee[];
@@ -73,6 +76,8 @@ export interface CallRecord {
   pendingHangUp?: true;
   /** The keys the other party pressed, in the order Graph numbered them (the latest few). */
   keyPresses?: KeyPress[];
+  /** Set when the call is Rally's leg of a bridge it made: the meeting everyone in the chat can join. */
+  bridge?: BridgeMeeting;
 }
 
 /** An escalation's second step, until it is taken. */
@@ -145,7 +150,7 @@ const STATE_RANK: Record<CallState, number> = {
 /** Kinds where `established` means the one person rung answered. */
 const ONE_TO_ONE: readonly CallKind[] = ['peerToPeer', 'pstn'];
 
-export function newCallRecord(input: Pick<CallRecord, 'callId' | 'tenantId' | 'kind' | 'chatKey' | 'handle' | 'placedBy'> & {
+export function newCallRecord(input: Pick<CallRecord, 'callId' | 'tenantId' | 'kind' | 'chatKey' | 'handle' | 'placedBy' | 'bridge'> & {
   /** The people the create request rang. */
   targets?: readonly CallTarget[];
   /** What Graph answered on create; `establishing` by default. */
@@ -161,6 +166,7 @@ export function newCallRecord(input: Pick<CallRecord, 'callId' | 'tenantId' | 'k
     chatKey: input.chatKey,
     ...(input.handle === undefined ? {} : { handle: input.handle }),
     placedBy: input.placedBy,
+    ...(input.bridge === undefined ? {} : { bridge: input.bridge }),
     createdAt: input.at,
     state,
     stateHistory: [{ state, at: input.at }],
@@ -284,7 +290,7 @@ function inviteesFromRoster(record: CallRecord, changes: readonly RosterChange[]
   });
 }
 
-function applyRoster(record: CallRecord, event: RosterEvent | RosterDeltaEvent): CallUpdate {
+function applyRoster(record: CallRecord, event: RosterEvent | RosterDeltaEvent, at: string): CallUpdate {
   const update =
     event.kind === 'roster'
       ? applyFullRoster(record.roster, event.participants)
@@ -296,8 +302,20 @@ function applyRoster(record: CallRecord, event: RosterEvent | RosterDeltaEvent):
     ...record,
     roster: update.roster,
     ...(sequenceNumber === undefined ? {} : { rosterSequenceNumber: sequenceNumber }),
+    ...rosterSinceAfter(record, update.changes, at),
   };
   return then({ record: next, changes: update.changes }, (r) => inviteesFromRoster(r, update.changes));
+}
+
+/** When each person now in the call came in: set as they join, dropped as they leave. */
+function rosterSinceAfter(record: CallRecord, changes: readonly RosterChange[], at: string): Pick<CallRecord, 'rosterSince'> {
+  if (!changes.some((c) => c.kind !== 'participantUpdated')) return record.rosterSince === undefined ? {} : { rosterSince: record.rosterSince };
+  const since = { ...record.rosterSince };
+  for (const change of changes) {
+    if (change.kind === 'participantJoined') since[change.participant.key] ??= at;
+    else if (change.kind === 'participantLeft') delete since[change.participant.key];
+  }
+  return { rosterSince: since };
 }
 
 function applyContentSharing(record: CallRecord, event: ContentSharingEvent): CallUpdate {
@@ -353,7 +371,7 @@ function applyEvent(record: CallRecord, event: CallRecordEvent, at: string): Cal
       return applyMove(record, event);
     case 'roster':
     case 'rosterDelta':
-      return record.state === 'terminated' ? { record, changes: [] } : applyRoster(record, event);
+      return record.state === 'terminated' ? { record, changes: [] } : applyRoster(record, event, at);
     case 'contentSharing':
       return record.state === 'terminated' ? { record, changes: [] } : applyContentSharing(record, event);
   }

@@ -3,8 +3,10 @@ import type {
   CreateCallRequest,
   GraphUser,
   InviteParticipantsOperation,
+  CreateOrGetOnlineMeetingRequest,
   InviteParticipantsRequest,
   MediaOperation,
+  OnlineMeeting,
   PlayPromptRequest,
   SubscribeToToneRequest,
 } from './graphTypes.js';
@@ -26,6 +28,11 @@ export interface CallingApi {
   getCall(tenantId: string, callId: string): Promise<Call>;
   /** `DELETE /communications/calls/{id}`. */
   hangUp(tenantId: string, callId: string): Promise<void>;
+  /**
+   * `POST /users/{organizerId}/onlineMeetings/createOrGet` → 201 (made) or 200 (the one with that externalId).
+   * `language` (a BCP 47 tag) is sent as Accept-Language: Graph writes the meeting's join information in it.
+   */
+  createOrGetMeeting(tenantId: string, organizerId: string, body: CreateOrGetOnlineMeetingRequest, language?: string): Promise<OnlineMeeting>;
   /** `GET /users/{id | userPrincipalName}`. */
   getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser>;
 }

@@ -3,7 +3,9 @@ import type { CallingApi } from './callingApi.js';
 import { randomClientContext } from './clientContext.js';
 import type { NewClientContext } from './clientContext.js';
 import { groupCall, meetingJoin, peerToPeerCall, pstnCall } from './createCallRequests.js';
-import { InvalidRequestError, NotConfiguredError } from '../errors.js';
+import { accessPolicySentence, bridgeMeetingOf } from '../bridges/bridgeMeeting.js';
+import type { BridgeAsk, BridgeMeeting } from '../bridges/bridgeMeeting.js';
+import { CallingApiError, InvalidRequestError, NotConfiguredError } from '../errors.js';
 import type { Call, InviteParticipantsOperation, InviteParticipantsRequest } from './graphTypes.js';
 import { escalationRequest, inviteRequest, moveParticipantRequest } from './inviteParticipants.js';
 import { playPromptRequest, subscribeToToneRequest } from './mediaRequests.js';
@@ -120,6 +122,23 @@ export class CallingService {
   /** `join <link>` (from `parseMeetingLink`) or `join <meeting id> [passcode <code>]` (from `meetingById`). */
   async joinMeeting(tenantId: string, meeting: MeetingToJoin): Promise<Call> {
     return this.api.createCall(tenantId, meetingJoin({ callbackUri: this.callbackUri, tenantId, meeting }));
+  }
+
+  /**
+   * The bridge's meeting, made for its organizer under `externalId` (the intent's id): asking again with the same id
+   * gets the same meeting back, never a second one. Without the tenant's access policy the chat is told what an admin
+   * must run.
+   */
+  async createOrGetMeeting(tenantId: string, ask: BridgeAsk, externalId: string): Promise<BridgeMeeting> {
+    try {
+      const meeting = await this.api.createOrGetMeeting(tenantId, ask.organizerId, { externalId, subject: ask.subject }, ask.language);
+      return bridgeMeetingOf(meeting, ask, tenantId);
+    } catch (error) {
+      if (error instanceof CallingApiError && error.code === 'meetingAccessPolicyMissing') {
+        throw new CallingApiError(error.code, accessPolicySentence(this.application.id), error.details, { cause: error });
+      }
+      throw error;
+    }
   }
 
   /** Joins as a guest shown under `displayName`; the meeting may hold it in the lobby until someone admits it. */

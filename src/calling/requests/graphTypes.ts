@@ -231,3 +231,32 @@ export interface GraphUser {
   userPrincipalName?: string | null;
   mail?: string | null;
 }
+
+/**
+ * `POST /users/{organizer}/onlineMeetings/createOrGet`: a standalone Teams meeting (on nobody's calendar). Graph answers
+ * the same meeting for the same `externalId` and organizer, which is what lets Rally ask again after a crash without
+ * making a second meeting. With no times, Graph starts it now and ends it an hour later.
+ */
+export interface CreateOrGetOnlineMeetingRequest {
+  externalId: string;
+  subject?: string;
+  startDateTime?: string;
+  endDateTime?: string;
+}
+
+export interface JoinMeetingIdSettings {
+  joinMeetingId?: string | null;
+  passcode?: string | null;
+  isPasscodeRequired?: boolean | null;
+}
+
+/** The parts of Graph's `onlineMeeting` Rally reads. */
+export interface OnlineMeeting {
+  id: string;
+  joinWebUrl: string;
+  subject?: string | null;
+  externalId?: string | null;
+  chatInfo: ChatInfo;
+  joinMeetingIdSettings?: JoinMeetingIdSettings | null;
+  participants?: { organizer?: { identity?: IdentitySet | null; upn?: string | null } | null } | null;
+}

@@ -12,7 +12,7 @@ export type CallingPermission =
   | 'Calls.JoinGroupCallAsGuest.All'
   | 'Calls.AccessMedia.All';
 
-export type GraphPermission = CallingPermission | 'User.Read.All';
+export type GraphPermission = CallingPermission | 'User.Read.All' | 'OnlineMeetings.ReadWrite.All';
 
 /** Every application permission Rally's requests need; a new one in the union fails the typecheck until listed. */
 const NEEDED: Record<GraphPermission, true> = {
@@ -24,6 +24,9 @@ const NEEDED: Record<GraphPermission, true> = {
   // service-hosted media (Graph's subscribeToTone document).
   'Calls.AccessMedia.All': true,
   'User.Read.All': true,
+  // `bridge` creates a Teams meeting for the person who asked; a tenant admin must also grant Rally an application
+  // access policy for the organizers (deploy/README.md).
+  'OnlineMeetings.ReadWrite.All': true,
 };
 
 export const REQUIRED_APPLICATION_PERMISSIONS = Object.keys(NEEDED) as readonly GraphPermission[];
@@ -34,7 +37,8 @@ export type CallingRequest =
   | { kind: 'inviteParticipants' }
   | { kind: 'getCall' | 'hangUp' | 'playPrompt' }
   | { kind: 'subscribeToTone' }
-  | { kind: 'getUser' };
+  | { kind: 'getUser' }
+  | { kind: 'createMeeting' };
 
 export function requiredPermission(request: { kind: 'createCall'; body: CreateCallRequest } | { kind: 'inviteParticipants' }): CallingPermission;
 export function requiredPermission(request: CallingRequest): GraphPermission;
@@ -50,6 +54,8 @@ export function requiredPermission(request: CallingRequest): GraphPermission {
       return 'Calls.AccessMedia.All';
     case 'getUser':
       return 'User.Read.All';
+    case 'createMeeting':
+      return 'OnlineMeetings.ReadWrite.All';
     case 'createCall':
       return createCallPermission(request.body);
   }

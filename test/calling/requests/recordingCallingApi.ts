@@ -2,10 +2,12 @@ import type { CallingApi } from '../../../src/calling/requests/callingApi.js';
 import type {
   Call,
   CreateCallRequest,
+  CreateOrGetOnlineMeetingRequest,
   GraphUser,
   InviteParticipantsOperation,
   InviteParticipantsRequest,
   MediaOperation,
+  OnlineMeeting,
   PlayPromptRequest,
   SubscribeToToneRequest,
 } from '../../../src/calling/requests/graphTypes.js';
@@ -17,7 +19,8 @@ export type RecordedRequest =
   | { method: 'subscribeToTone'; tenantId: string; callId: string; body: SubscribeToToneRequest }
   | { method: 'getCall'; tenantId: string; callId: string }
   | { method: 'hangUp'; tenantId: string; callId: string }
-  | { method: 'getUser'; tenantId: string; idOrUserPrincipalName: string };
+  | { method: 'getUser'; tenantId: string; idOrUserPrincipalName: string }
+  | { method: 'createOrGetMeeting'; tenantId: string; organizerId: string; body: CreateOrGetOnlineMeetingRequest; language?: string };
 
 /** A CallingApi that records what the domain asked Graph for and answers as Graph's documents do. */
 export class RecordingCallingApi implements CallingApi {
@@ -55,6 +58,21 @@ export class RecordingCallingApi implements CallingApi {
   async getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser> {
     this.requests.push({ method: 'getUser', tenantId, idOrUserPrincipalName });
     return { id: idOrUserPrincipalName };
+  }
+
+  /** One meeting per organizer and externalId, as Graph's createOrGet keeps them. */
+  async createOrGetMeeting(tenantId: string, organizerId: string, body: CreateOrGetOnlineMeetingRequest, language?: string): Promise<OnlineMeeting> {
+    this.requests.push({ method: 'createOrGetMeeting', tenantId, organizerId, body, ...(language === undefined ? {} : { language }) });
+    const threadId = `19:meeting_${Buffer.from(`${organizerId}/${body.externalId}`).toString('hex').slice(0, 24)}@thread.v2`;
+    return {
+      id: `meeting-${body.externalId}`,
+      joinWebUrl: `https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(threadId)}/0?context=${encodeURIComponent(JSON.stringify({ Tid: tenantId, Oid: organizerId }))}`,
+      subject: body.subject ?? null,
+      externalId: body.externalId,
+      chatInfo: { '@odata.type': '#microsoft.graph.chatInfo', threadId, messageId: '0' },
+      joinMeetingIdSettings: { joinMeetingId: '123456789012', passcode: 'Ab12Cd', isPasscodeRequired: true },
+      participants: { organizer: { identity: { user: { id: organizerId, tenantId } } } },
+    };
   }
 
   /** The requests of one kind, in the order they were made. */

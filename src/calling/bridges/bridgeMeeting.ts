@@ -1,0 +1,93 @@
+// A bridge: a Teams meeting Rally creates for the person who asked (Graph's onlineMeetings createOrGet), joins at once,
+// and shows as the chat's call, with its join link for everyone in the chat. The meeting is asked for under the
+// intent's own id as `externalId`, so asking again (a redelivery, a restart after a crash) finds the same meeting
+// instead of making a second one.
+import { InvalidRequestError } from '../errors.js';
+import type { OnlineMeeting } from '../requests/graphTypes.js';
+import type { OrganizerMeeting } from '../targets/meetingLink.js';
+
+/** What a `bridge` command asks for, recorded on its intent before Graph is asked. */
+export interface BridgeAsk {
+  /** The meeting's subject: the title given, or the chat's name and the time. */
+  subject: string;
+  /** The requester's Entra object id: the meeting's organizer. */
+  organizerId: string;
+  /** The requester's language (BCP 47), for the join information Graph writes. */
+  language?: string;
+}
+
+/** The meeting Graph made, as Rally keeps it on the intent and on the bridge's call record. */
+export interface BridgeMeeting {
+  subject: string;
+  joinWebUrl: string;
+  threadId: string;
+  messageId: string;
+  organizerId: string;
+  tenantId: string;
+  /** For people dialing in or typing the id, when Graph gives them. */
+  joinMeetingId?: string;
+  passcode?: string;
+}
+
+// A title longer than this is refused: a meeting subject is a line, not a message.
+const MAX_BRIDGE_TITLE = 200;
+
+/** The subject of a bridge: its title, or the chat's name (when it has one) and the time it was opened, in UTC. */
+export function bridgeSubject(title: string | undefined, chatName: string | undefined, now: Date): string {
+  const given = title?.trim() ?? '';
+  if (given.length > MAX_BRIDGE_TITLE) {
+    throw new InvalidRequestError('bridgeTitleTooLong', `That title is too long for a bridge (at most ${MAX_BRIDGE_TITLE} characters); give a shorter one.`);
+  }
+  if (given !== '') return given;
+  const at = now.toISOString().slice(0, 16).replace('T', ' ');
+  const name = chatName?.trim().slice(0, MAX_BRIDGE_TITLE - 30);
+  return name ? `${name} · bridge ${at} UTC` : `Bridge ${at} UTC`;
+}
+
+/** Graph's answer, as Rally keeps it; an answer without what joining needs is refused, not stored half. */
+export function bridgeMeetingOf(meeting: OnlineMeeting, ask: BridgeAsk, tenantId: string): BridgeMeeting {
+  const threadId = meeting.chatInfo?.threadId;
+  if (typeof meeting.joinWebUrl !== 'string' || !/^https:\/\//i.test(meeting.joinWebUrl) || typeof threadId !== 'string' || threadId === '') {
+    throw new InvalidRequestError('bridgeMeetingUnreadable', 'Microsoft Graph made the meeting but did not say how to join it; nothing was joined. Please try again.');
+  }
+  const settings = meeting.joinMeetingIdSettings;
+  return {
+    subject: meeting.subject ?? ask.subject,
+    joinWebUrl: meeting.joinWebUrl,
+    threadId,
+    messageId: meeting.chatInfo.messageId || '0',
+    organizerId: meeting.participants?.organizer?.identity?.user?.id ?? ask.organizerId,
+    tenantId,
+    ...(settings?.joinMeetingId ? { joinMeetingId: settings.joinMeetingId } : {}),
+    ...(settings?.passcode ? { passcode: settings.passcode } : {}),
+  };
+}
+
+/** How Rally joins its own bridge: Graph's organizerMeetingInfo and the meeting's chat. */
+export function meetingToJoin(bridge: BridgeMeeting): OrganizerMeeting {
+  return { kind: 'organizer', threadId: bridge.threadId, messageId: bridge.messageId, organizer: { id: bridge.organizerId, tenantId: bridge.tenantId } };
+}
+
+/**
+ * What a Teams admin must run once so that Graph lets Rally create meetings for people (Graph's create onlineMeeting
+ * document: "Allow applications to access online meetings on behalf of a user").
+ */
+export function accessPolicyCommands(appId: string): string {
+  return `New-CsApplicationAccessPolicy -Identity Rally-Bridges -AppIds "${appId}"; Grant-CsApplicationAccessPolicy -PolicyName Rally-Bridges -Global`;
+}
+
+/** The chat's one line when the tenant has not granted Rally an access policy for the organizer. */
+export function accessPolicySentence(appId: string): string {
+  return `Rally may not create Teams meetings for you yet: a Teams admin must run, in Teams PowerShell, ${accessPolicyCommands(appId)} (or -Identity with each organizer instead of -Global). Nothing was created.`;
+}
+
+/** The one line that lets anyone in the chat into the bridge: its link, and the id and passcode for dialing in. */
+export function joinLine(meeting: BridgeMeeting): string {
+  const byId = meeting.joinMeetingId ? ` (meeting ID ${spacedMeetingId(meeting.joinMeetingId)}${meeting.passcode ? `, passcode ${meeting.passcode}` : ''})` : '';
+  return `Everyone can join it here: [Join the bridge](${meeting.joinWebUrl})${byId}.`;
+}
+
+/** A meeting id as Teams prints it in invitations: in groups of three digits. */
+export function spacedMeetingId(id: string): string {
+  return id.replace(/(\d{3})(?=\d)/g, '$1 ');
+}
