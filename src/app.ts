@@ -118,7 +118,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
 
   const policy = createCallPolicy(settings.policy, records.rateWindows, log);
   const audit = pinoAuditTrail(log);
-  const intents = new IntentProtocol({ service, policy, ...records, calls, jobs: callJobs, confirmWithinMs: deadlines.confirmWithinMs });
+  const intents = new IntentProtocol({ service, policy, ...records, calls, jobs: callJobs, confirmWithinMs: deadlines.confirmWithinMs, adoptSendingAfterMs: deadlines.adoptSendingAfterMs });
   const invites = new Invites({ service, calls, operations: records.operations, jobs: callJobs, audit });
   const escalation = new EscalationStep({ calls, operations: records.operations, invites, service, jobs: callJobs, claimMs: deadlines.escalationClaimMs, audit });
   const desk = new CallDesk({ calls, chats: records.chats, intents, invites, service, policy, jobs: callJobs, audit });

@@ -1,6 +1,5 @@
 // The chat's requests: what a person asked for, checked against the chat's calls and the policy, and carried out
 // through the intent protocol (calls) or the invites (people into a call), recorded with the chat it came from.
-import { meetingToJoin } from './bridges/bridgeMeeting.js';
 import type { BridgeAsk } from './bridges/bridgeMeeting.js';
 import { CallNotFoundError, CallingApiError, InvalidRequestError, WhichCallError } from './errors.js';
 import { settlingGone } from './goneAtGraph.js';
@@ -31,7 +30,7 @@ export interface CallDeskOptions {
   /** By chat key: the chat's call handles. */
   chats: RecordStore<ChatCalls>;
   /** Places calls through their intents. */
-  intents: Pick<IntentProtocol, 'place' | 'hangUpWhenConfirmed'>;
+  intents: Pick<IntentProtocol, 'place' | 'placeBridge' | 'hangUpWhenConfirmed'>;
   invites: Pick<Invites, 'send'>;
   service: CallingService;
   /** Admits each request that rings someone, before it is sent. */
@@ -90,8 +89,8 @@ export class CallDesk {
 
   /**
    * `bridge [title]`: a Teams meeting made for the person who asked, joined by Rally at once, and shown as the chat's
-   * call with its join link. Made and joined through one intent (see IntentProtocol.place): a crash between the two
-   * leaves neither a second meeting nor one the chat never hears of.
+   * call with its join link. Made and joined through one intent (see IntentProtocol.placeBridge): a crash between the
+   * two leaves neither a second meeting nor one the chat never hears of.
    */
   async openBridge(request: ChatRequest, subject: string): Promise<CallRecord> {
     return audited(this.options.audit, { audit: 'callPlaced', request, kind: 'meeting' }, async (audit) => {
@@ -99,9 +98,7 @@ export class CallDesk {
         throw new InvalidRequestError('bridgeNeedsOrganizer', 'I can only make a bridge for someone in a Microsoft Teams organization, and Teams did not say who you are in yours.');
       }
       const bridge: BridgeAsk = { subject, organizerId: request.requestedBy.id, ...(request.locale === undefined ? {} : { language: request.locale }) };
-      const record = await this.options.intents.place(request, { kind: 'meeting', targets: [], bridge }, (service, meeting) =>
-        service.joinMeeting(request.tenantId, meetingToJoin(meeting!)),
-      );
+      const record = await this.options.intents.placeBridge(request, bridge);
       audit.callId = record.callId;
       return record;
     });

@@ -28,7 +28,7 @@ export interface CallFollowUpsOptions {
   desk: Pick<CallDesk, 'continueHangUp'>;
   escalation: Pick<EscalationStep, 'continue'>;
   /** Records a call whose create answer was lost, once it is found. */
-  intentProtocol: Pick<IntentProtocol, 'record' | 'meetingOf'>;
+  intentProtocol: Pick<IntentProtocol, 'record' | 'meetingOf' | 'continueBridge'>;
   /** A page's call is the page's business. */
   pages: Pick<Pager, 'callChanged'>;
   log: Pick<Logger, 'info' | 'warn' | 'debug' | 'error'>;
@@ -83,6 +83,23 @@ export class CallFollowUps {
     });
   }
 
+  /**
+   * A bridge whose run has not recorded its meeting has sent no join: once that run's answer can no longer come, the
+   * bridge is taken over and carried out here. What Graph refuses then is told to the chat.
+   */
+  private async continueBridge(intent: CallIntent): Promise<JobOutcome> {
+    const lostAt = Date.parse(intent.sendingAt ?? intent.createdAt) + this.options.adoptSendingAfterMs;
+    if (this.now().getTime() < lostAt) return { runAgainAt: new Date(lostAt) };
+    this.options.log.info({ intentId: intent.id }, 'a bridge whose run stopped before it joined is taken over');
+    try {
+      await this.options.intentProtocol.continueBridge(intent);
+    } catch (error) {
+      if (!(error instanceof RallyError)) throw error;
+      await this.options.reports.tell(intent.chatKey, error.userMessage);
+    }
+    return DONE;
+  }
+
   /** Graph's refusal now (the access policy withdrawn) leaves the chat the plain line: a retry would never end. */
   private async bridgeMeetingOf(intent: CallIntent): Promise<BridgeMeeting | undefined> {
     try {
@@ -106,6 +123,7 @@ export class CallFollowUps {
       await this.adopt(intent, intent.callId);
       return DONE;
     }
+    if (intent.step === 'sending' && intent.bridge && !intent.bridge.meeting) return this.continueBridge(intent);
     if (this.now().getTime() < Date.parse(intent.deadline)) return { runAgainAt: new Date(intent.deadline) };
     // A bridge's meeting is the chat's whether or not Rally got into it: asked for again (the same one, by the
     // intent's id) if the process that made it died before recording it, so that the chat gets its link.

@@ -112,7 +112,7 @@ class NotedChat implements ChatReports {
   }
 }
 
-type Steps = Pick<CallDesk, 'continueHangUp'> & Pick<EscalationStep, 'continue'> & Pick<IntentProtocol, 'record' | 'meetingOf'>;
+type Steps = Pick<CallDesk, 'continueHangUp'> & Pick<EscalationStep, 'continue'> & Pick<IntentProtocol, 'record' | 'meetingOf' | 'continueBridge'>;
 
 /** What the follow-ups ask of the desk, the escalation step and the intent protocol, noting what it was asked. */
 class NotedDesk implements Steps {
@@ -120,6 +120,8 @@ class NotedDesk implements Steps {
   readonly escalations: string[] = [];
   readonly hangUps: string[] = [];
   readonly meetingsAskedFor: string[] = [];
+  readonly bridgesContinued: string[] = [];
+  bridgeError: Error | undefined;
   meetingError: Error | undefined;
   escalationError: Error | undefined;
   onEscalation: (() => Promise<void>) | undefined;
@@ -134,6 +136,11 @@ class NotedDesk implements Steps {
     this.meetingsAskedFor.push(intent.id);
     if (this.meetingError) throw this.meetingError;
     return intent.bridge?.meeting ?? { ...BRIDGE_MEETING, subject: intent.bridge?.subject ?? 'Bridge' };
+  }
+
+  async continueBridge(intent: CallIntent): Promise<void> {
+    this.bridgesContinued.push(intent.id);
+    if (this.bridgeError) throw this.bridgeError;
   }
 
   async continue(groupCall: StoredCall): Promise<undefined> {
@@ -464,10 +471,33 @@ describe('CallFollowUps', () => {
       });
     }
 
+    it("a bridge whose run stopped before recording its meeting is taken over once that run's answer can no longer come", async () => {
+      const b = build();
+      await b.intents.update(INTENT_ID, () => intent('sending', { kind: 'meeting', targets: [], sendingAt: AT, bridge: { subject: 'Sev1', organizerId: REQUESTER.id } }));
+      await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
+      await b.runner.idle();
+      assert.deepEqual(b.desk.bridgesContinued, [], 'not while its own run may still be waiting for Graph');
+      b.clock.set(Date.parse(AT) + SENDING_TIMEOUT_MS);
+      await b.tick();
+      assert.deepEqual(b.desk.bridgesContinued, [INTENT_ID]);
+      assert.deepEqual(b.chat.told, []);
+    });
+
+    it("a bridge taken over that Graph refuses tells the chat Graph's sentence, once", async () => {
+      const b = build();
+      b.desk.bridgeError = new CallingApiError('meetingAccessPolicyMissing', 'Rally may not create Teams meetings for you yet.', { status: 403 });
+      await b.intents.update(INTENT_ID, () => intent('sending', { kind: 'meeting', targets: [], sendingAt: AT, bridge: { subject: 'Sev1', organizerId: REQUESTER.id } }));
+      b.clock.set(Date.parse(AT) + SENDING_TIMEOUT_MS);
+      await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
+      await b.runner.idle();
+      assert.deepEqual(b.chat.told.map((t) => t.line), ['Rally may not create Teams meetings for you yet.']);
+      assert.deepEqual(await b.jobs(), []);
+    });
+
     it("a bridge's intent at its deadline gives the chat the meeting's link, asking Graph again for the meeting it never recorded", async () => {
       const b = build();
       const deadline = new Date(Date.parse(AT) + 120_000);
-      await b.intents.update(INTENT_ID, () => intent('sending', { kind: 'meeting', targets: [], deadline: deadline.toISOString(), bridge: { subject: 'Sev1: checkout down', organizerId: REQUESTER.id } }));
+      await b.intents.update(INTENT_ID, () => intent('unconfirmed', { kind: 'meeting', targets: [], deadline: deadline.toISOString(), bridge: { subject: 'Sev1: checkout down', organizerId: REQUESTER.id } }));
       b.clock.set(deadline.getTime());
       await b.callJobs.checkIntent(INTENT_ID, deadline);
       await b.runner.idle();
@@ -521,7 +551,7 @@ describe('CallFollowUps', () => {
 
     it('adopted through the real desk, the call is stored with its card to post and its follow-up started', async () => {
       const f = buildCallDesk();
-      const b = build({ calls: f.calls, intents: f.intents, desk: { continueHangUp: (c) => f.desk.continueHangUp(c), continue: (c) => f.escalation.continue(c), record: (...a) => f.protocol.record(...a), meetingOf: (i) => f.protocol.meetingOf(i) } });
+      const b = build({ calls: f.calls, intents: f.intents, desk: { continueHangUp: (c) => f.desk.continueHangUp(c), continue: (c) => f.escalation.continue(c), record: (...a) => f.protocol.record(...a), meetingOf: (i) => f.protocol.meetingOf(i), continueBridge: (i) => f.protocol.continueBridge(i) } });
       await f.intents.update(INTENT_ID, () => intent('unconfirmed', { callId: CALL_ID }));
       await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
       await b.runner.idle();

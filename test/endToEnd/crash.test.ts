@@ -83,6 +83,37 @@ describe('Rally killed mid-work (SIGKILL) and started again', function () {
     assert.equal(h.createCallRequests().length, 1);
   });
 
+  it("killed between the bridge's meeting and its join: the same meeting is joined after the restart, never a second one, and the chat gets its card", async () => {
+    // The meeting is made at Graph, but its answer comes only after the kill; a dead run's bridge is taken over once
+    // its answer could no longer come (the 1 s request limit and 5 s).
+    h = await RallyHarness.start({ separateProcess: true, conversationType: 'groupChat', env: { GRAPH_TIMEOUT_MS: '1000', GRAPH_MAX_RETRIES: '0' } });
+    h.sim.failNext({ method: 'POST', path: /\/onlineMeetings\/createOrGet$/, answerAfterMs: 60_000 });
+    const said = h.say('bridge Sev1: checkout down', { id: 'msg-bridge-killed' }).catch(() => 0);
+    await waitFor(() => h.sim.meetingsCreated.length === 1, 'the meeting made at Graph');
+    await h.crash();
+    await said;
+
+    await h.startRally();
+    await h.connector.until((c) => c.cardPosts().length === 1 && /Connected/.test(cardText(c.latestCard(c.cardPosts()[0]!.id))), 'the bridge card, connected', 30_000);
+    assert.equal(h.sim.meetingsCreated.length, 1, 'no second meeting');
+    const asked = h.graph('POST', /\/onlineMeetings\/createOrGet$/).map((r) => (r.body as { externalId: string }).externalId);
+    assert.equal(asked.length, 2);
+    assert.equal(asked[0], asked[1], 'asked again under the same externalId');
+    assert.equal(h.createCallRequests().length, 1, 'joined once');
+    const meeting = h.sim.meetingsCreated[0]!.body as { joinWebUrl: string; chatInfo: { threadId: string } };
+    assert.equal((h.createCallRequests()[0]!.body as { chatInfo: { threadId: string } }).chatInfo.threadId, meeting.chatInfo.threadId);
+    const card = h.connector.latestCard(h.connector.cardPosts()[0]!.id);
+    assert.match(cardText(card), /Sev1: checkout down/);
+    assert.ok((card.actions as { url?: string }[]).some((a) => a.url === meeting.joinWebUrl), 'its Join button is the meeting\'s link');
+
+    // Teams delivers the message again after the failed turn: it finds the bridge, and nothing more is made.
+    await h.say('bridge Sev1: checkout down', { id: 'msg-bridge-killed' });
+    await h.settle();
+    assert.equal(h.sim.meetingsCreated.length, 1);
+    assert.equal(h.createCallRequests().length, 1);
+    assert.equal(h.connector.cardPosts().length, 1, h.connector.summary().join('\n'));
+  });
+
   it('killed while moving the one-to-one party into the group call: the move is never sent again, the chat hears Rally cannot tell, the number named with it is invited', async () => {
     // A Graph timeout long enough that the kill comes first; the claim of the dead run lapses 2 timeouts + 5 s later.
     h = await RallyHarness.start({ separateProcess: true, env: { GRAPH_TIMEOUT_MS: '5000' } });

@@ -3,8 +3,8 @@
 // where it stopped; a call whose answer was lost is recorded when it is found.
 import { randomUUID } from 'node:crypto';
 import { RallyError } from '../../errors/rallyError.js';
-import { joinLine } from '../bridges/bridgeMeeting.js';
-import type { BridgeMeeting } from '../bridges/bridgeMeeting.js';
+import { joinLine, meetingToJoin } from '../bridges/bridgeMeeting.js';
+import type { BridgeAsk, BridgeMeeting } from '../bridges/bridgeMeeting.js';
 import { AlreadyUnderWayError, CallingApiError, CallUnconfirmedError, InvalidRequestError } from '../errors.js';
 import { admit } from '../policy/admission.js';
 import type { CallPolicy } from '../policy/callPolicy.js';
@@ -32,6 +32,8 @@ export interface IntentProtocolOptions {
   jobs: DeskJobs;
   /** How long an intent whose answer is unknown waits for its call's first notification. Default 2 minutes. */
   confirmWithinMs?: number;
+  /** See Deadlines.adoptSendingAfterMs: when a bridge whose run died before joining is taken over. Default 30 s. */
+  adoptSendingAfterMs?: number;
   /** How long Graph's answer to a create may take before the intent's deadline is recorded while it is awaited. Default 1 s. */
   deadlineAfterMs?: number;
   now?: () => Date;
@@ -42,7 +44,10 @@ export interface IntentProtocolOptions {
 export type IntentAsk = Pick<CallIntent, 'kind' | 'targets' | 'escalationOf' | 'thenInvite' | 'page' | 'bridge'>;
 
 /** Sends an intent's create-call request; a bridge's is given the meeting made for it first. */
-export type SendCall = (service: CallingService, meeting: BridgeMeeting | undefined) => Promise<Call>;
+type SendCall = (service: CallingService, meeting: BridgeMeeting | undefined) => Promise<Call>;
+
+/** How Rally joins the bridge it made: as any meeting, by its organizer and chat. */
+const joinBridge: SendCall = (service, meeting) => service.joinMeeting(meeting!.tenantId, meetingToJoin(meeting!));
 
 /** What Graph answered for an intent: the call, and a bridge's meeting. */
 interface Placed {
@@ -55,10 +60,12 @@ export class IntentProtocol {
   private readonly newIntentId: () => string;
   private readonly confirmWithinMs: number;
   private readonly deadlineAfterMs: number;
+  private readonly adoptSendingAfterMs: number;
 
   constructor(private readonly options: IntentProtocolOptions) {
     // Graph answers a create in well under a second.
     this.deadlineAfterMs = options.deadlineAfterMs ?? 1_000;
+    this.adoptSendingAfterMs = options.adoptSendingAfterMs ?? 30_000;
     this.now = options.now ?? (() => new Date());
     this.newIntentId = options.newIntentId ?? newIntentId;
     this.confirmWithinMs = options.confirmWithinMs ?? 120_000;
@@ -70,7 +77,39 @@ export class IntentProtocol {
    * finds it and resumes where it stands, so nothing is ever sent twice for one activity. The intent's deadline is
    * recorded while the request is on its way, and dropped once Graph has answered.
    */
-  async place(request: ChatRequest, what: IntentAsk, send: SendCall): Promise<CallRecord> {
+  async place(request: ChatRequest, what: Omit<IntentAsk, 'bridge'>, send: SendCall): Promise<CallRecord> {
+    const intent = await this.newIntent(request, what);
+    return intent.mine ? this.carryOut(intent.intent, send) : this.resume(intent.intent);
+  }
+
+  /**
+   * A bridge: its meeting made for the organizer (under the intent's id, so asking again never makes a second one),
+   * recorded, then joined. A run that dies before the meeting is recorded has sent no join: its check takes it over
+   * (continueBridge); one that dies after leaves the meeting's link for the chat at the deadline.
+   */
+  async placeBridge(request: ChatRequest, bridge: BridgeAsk): Promise<CallRecord> {
+    const intent = await this.newIntent(request, { kind: 'meeting', targets: [], bridge });
+    return intent.mine ? this.carryOut(intent.intent, joinBridge) : this.resume(intent.intent);
+  }
+
+  /**
+   * Takes over a bridge whose run died before its meeting was recorded (so before its join was sent), by compare-and-
+   * swap on the run that was sending it, and carries it out: the meeting (the same one), then the join, and its card.
+   * Throws with the chat's sentence when Graph refuses or does not answer.
+   */
+  async continueBridge(intent: CallIntent): Promise<void> {
+    const sendingBy = randomUUID();
+    const taken = await this.options.intents.update(intent.id, (current) =>
+      current?.step === 'sending' && current.bridge && !current.bridge.meeting && current.sendingBy === intent.sendingBy
+        ? { ...current, sendingBy, sendingAt: this.now().toISOString() }
+        : current,
+    );
+    if (taken?.sendingBy !== sendingBy) return;
+    await this.carryOut(taken, joinBridge, { needsCard: true });
+  }
+
+  /** Creates the intent at "sending" if absent (the one write before Graph is asked); `mine` when this run did. */
+  private async newIntent(request: ChatRequest, what: IntentAsk): Promise<{ intent: CallIntent; mine: boolean }> {
     const activityKey = request.activityKey ?? `request/${this.newIntentId()}`;
     await admit(this.options.policy, { ...request, activityKey }, what.targets, this.newIntentId);
     const now = this.now();
@@ -90,26 +129,41 @@ export class IntentProtocol {
       deadline: new Date(now.getTime() + this.confirmWithinMs).toISOString(),
     };
     const intent = (await this.options.intents.update(sending.id, (current) => current ?? sending, { likelyAbsent: true })) ?? sending;
-    if (intent.sendingBy !== sending.sendingBy) return this.resume(intent);
-    // A bridge makes a meeting before its call: its deadline is recorded before either request, so that a process
-    // that dies between them still leaves the chat told about the meeting.
-    const bridgeDeadline = intent.bridge ? await this.options.jobs.checkIntent(intent.id, new Date(intent.deadline)) : undefined;
+    return { intent, mine: intent.sendingBy === sending.sendingBy };
+  }
+
+  /** Sends the intent's request(s) and records what Graph answered; `intent` is this run's, at "sending". */
+  private async carryOut(intent: CallIntent, send: SendCall, options: { needsCard?: boolean } = {}): Promise<StoredCall> {
+    // A bridge makes a meeting before its call: its check is recorded before either request, for when this run's
+    // answer can no longer come, so that a process that dies between them leaves neither a meeting the chat never
+    // hears of nor a bridge nobody finishes.
+    const bridgeCheck = intent.bridge ? await this.options.jobs.checkIntent(intent.id, new Date(Date.parse(intent.sendingAt ?? intent.createdAt) + this.adoptSendingAfterMs)) : undefined;
     const graphRequest = this.send(intent, send);
-    const [sent, deadlineJob] = bridgeDeadline === undefined ? await this.withDeadlineWhileSlow(intent, graphRequest) : [await settle(graphRequest), bridgeDeadline];
+    const [sent, deadlineJob] = bridgeCheck === undefined ? await this.withDeadlineWhileSlow(intent, graphRequest) : [await settle(graphRequest), bridgeCheck];
     if (sent.status === 'rejected') return this.refused(intent, sent.reason, deadlineJob);
     const { call: placed, meeting } = sent.value;
     const bridge = intent.bridge && meeting ? { bridge: { ...intent.bridge, meeting } } : {};
     const sentIntent = await this.options.intents.update(intent.id, (current) => stepped(current, ['sending', 'unconfirmed', 'expired'], 'sent', { callId: placed.id, ...bridge }));
-    const call = await this.record(sentIntent ?? { ...intent, ...bridge }, placed.id, placed.state);
+    const call = await this.record(sentIntent ?? { ...intent, ...bridge }, placed.id, placed.state, options);
     if (deadlineJob !== undefined) await this.options.jobs.cancel(deadlineJob);
     return call;
   }
 
-  /** A bridge's meeting, then the call; a failure of the join carries the meeting, so that the chat still gets its link. */
+  /**
+   * A bridge's meeting, recorded on the intent before the join is sent (so that a run that dies before it is known to
+   * have sent nothing), then the call; a failure of the join carries the meeting, so that the chat still gets its link.
+   */
   private async send(intent: CallIntent, send: SendCall): Promise<Placed> {
     const service = this.options.service.withCallbackId(intent.id);
     if (!intent.bridge) return { call: await send(service, undefined) };
     const meeting = await this.meetingOf(intent);
+    if (!intent.bridge.meeting) {
+      const recorded = await this.options.intents.update(intent.id, (current) =>
+        current?.step === 'sending' && current.sendingBy === intent.sendingBy && current.bridge ? { ...current, bridge: { ...current.bridge, meeting } } : current,
+      );
+      // Another run took the bridge over while this one waited for Graph: the join is that run's to send.
+      if (recorded?.sendingBy !== intent.sendingBy) throw new AlreadyUnderWayError('I am already opening that bridge; its card appears here once I am in it.');
+    }
     try {
       return { call: await send(service, meeting), meeting };
     } catch (error) {
