@@ -6,7 +6,8 @@ import type { CheckResult } from '../doctor/checkResult.js';
 export interface DoctorAccess {
   /** Entra object ids, lower case (the ADMINS setting). */
   admins: readonly string[];
-  run(tenantId: string): Promise<CheckResult[]>;
+  /** `organizerId`: the admin asking, whose meetings a `bridge` would make. */
+  run(tenantId: string, organizerId?: string): Promise<CheckResult[]>;
 }
 
 export const NOT_AN_ADMIN = 'Only Rally\'s admins can run doctor: an operator names them, by Entra object id, in the ADMINS setting.';
@@ -15,5 +16,5 @@ export const NOT_AN_ADMIN = 'Only Rally\'s admins can run doctor: an operator na
 export async function doctorReply(access: DoctorAccess, request: ChatRequest): Promise<string> {
   if (!access.admins.includes(request.requestedBy.id.toLowerCase())) return NOT_AN_ADMIN;
   // Teams keeps single line breaks only inside paragraphs: one paragraph per check.
-  return formatReport(await access.run(request.tenantId), '\n\n');
+  return formatReport(await access.run(request.tenantId, request.requestedBy.id), '\n\n');
 }

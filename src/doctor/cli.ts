@@ -1,5 +1,6 @@
-// `npm run doctor [-- --tenant <tenant id>]`: checks Rally's settings against the services they name, one line per
-// check, and exits non-zero when any check failed. The tenant defaults to MicrosoftAppTenantId.
+// `npm run doctor [-- --tenant <tenant id>] [--organizer <object id>]`: checks Rally's settings against the services
+// they name, one line per check, and exits non-zero when any check failed. The tenant defaults to
+// MicrosoftAppTenantId; with an organizer, whether the meeting access policy `bridge` needs covers them.
 // The store is checked on its own, next to a Rally that may be running (storeCheck.ts): a Blob container is opened as
 // Rally opens it, written, and closed; the file store's directory is written without taking the lock Rally holds.
 import { parseArgs } from 'node:util';
@@ -9,10 +10,10 @@ import { anyFailed, formatReport } from './checkResult.js';
 import { doctorSubject, runDoctor } from './doctor.js';
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { tenant: { type: 'string' } } });
+  const { values } = parseArgs({ options: { tenant: { type: 'string' }, organizer: { type: 'string' } } });
   try {
     const settings = loadSettings(process.env);
-    const results = await runDoctor(doctorSubject(settings, values.tenant ?? settings.bot.appTenantId), { tokenProvider: tokenProviderFor(settings) });
+    const results = await runDoctor(doctorSubject(settings, values.tenant ?? settings.bot.appTenantId, values.organizer), { tokenProvider: tokenProviderFor(settings) });
     console.log(formatReport(results));
     return anyFailed(results) ? 1 : 0;
   } catch (error) {

@@ -5,12 +5,12 @@ export interface GetAnswer {
 }
 
 /** How the checks reach a URL; tests hand in one that trusts their loopback certificate. */
-export type HttpGet = (url: string) => Promise<GetAnswer>;
+export type HttpGet = (url: string, headers?: Record<string, string>) => Promise<GetAnswer>;
 
 const GET_TIMEOUT_MS = 10_000;
 
-export const fetchGet: HttpGet = async (url) => {
-  const response = await fetch(url, { signal: AbortSignal.timeout(GET_TIMEOUT_MS), redirect: 'manual' });
+export const fetchGet: HttpGet = async (url, headers) => {
+  const response = await fetch(url, { signal: AbortSignal.timeout(GET_TIMEOUT_MS), redirect: 'manual', ...(headers ? { headers } : {}) });
   return { status: response.status, body: await response.text() };
 };
 

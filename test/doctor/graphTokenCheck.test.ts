@@ -39,9 +39,10 @@ describe('doctor: Graph token and permissions', () => {
 
   it('passes when the token holds every permission Rally needs, one line each', async () => {
     const results = await checkGraphToken({ tokenProvider: await tokensFrom(appOnlyToken([...REQUIRED_APPLICATION_PERMISSIONS])), tenantId: TENANT, localMode: false });
-    assert.deepEqual(results.map((r) => r.status), ['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    assert.deepEqual(results.map((r) => r.status), ['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
     assert.deepEqual(REQUIRED_APPLICATION_PERMISSIONS, [
       'Calls.Initiate.All', 'Calls.InitiateGroupCall.All', 'Calls.JoinGroupCall.All', 'Calls.JoinGroupCallAsGuest.All', 'Calls.AccessMedia.All', 'User.Read.All',
+      'OnlineMeetings.ReadWrite.All',
     ]);
   });
 
@@ -53,6 +54,7 @@ describe('doctor: Graph token and permissions', () => {
       'Graph permission Calls.JoinGroupCallAsGuest.All: missing.',
       'Graph permission Calls.AccessMedia.All: missing.',
       'Graph permission User.Read.All: missing.',
+      'Graph permission OnlineMeetings.ReadWrite.All: missing.',
     ]);
     assert.match(failed[2]!.fix!, /application permission User\.Read\.All .* admin consent/);
     assert.match(formatReport(results), /^✔ Graph token for tenant .*: obtained\.$/m);

@@ -155,7 +155,7 @@ describe('doctor: the store', () => {
 
   describe('in the report', () => {
     it('comes right after the Graph lines, when the subject names a store', async () => {
-      const subject = { localMode: true, tenantId: 'contoso', publicUrl: 'http://127.0.0.1:9', pstnApplicationInstanceId: undefined, openIdMetadataUrl: undefined };
+      const subject = { appId: 'rally-local', localMode: true, tenantId: 'contoso', publicUrl: 'http://127.0.0.1:9', pstnApplicationInstanceId: undefined, openIdMetadataUrl: undefined };
       const get = () => Promise.resolve({ status: 200, body: '' });
       const deps = { tokenProvider: new StaticTokenProvider('dev'), get };
       const without = await runDoctor(subject, deps);
