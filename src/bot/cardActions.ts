@@ -21,8 +21,8 @@ const pageButton = z.object({
 });
 
 const schemas = {
-  /** Help card: "Run" sends the typed `command`; the preset buttons send a `preset`. */
-  runCommand: z.object({ preset: z.enum(['calls', 'status']).optional(), command: z.string().max(2000).optional() }),
+  /** Help card: "Run" sends the typed `command`; the preset buttons send a `preset`, read as that command is typed. */
+  runCommand: z.object({ preset: z.enum(['calls', 'status', 'join']).optional(), command: z.string().max(2000).optional() }),
   refresh: callButton,
   hangup: callButton,
   invite: callButton.extend(peopleFields),

@@ -184,6 +184,7 @@ function parseJoin(args: string[]): Command {
 }
 
 function meetingRef(words: string[], passcodeWords: string[] | undefined): MeetingRef {
+  if (words.length === 0 && passcodeWords === undefined) return { kind: 'thisChat' };
   const [first] = words;
   if (first === undefined) {
     throw new CommandError('badCommand', 'Which meeting? Paste its Teams join link, or its meeting id (join 123 456 789 012 passcode AbC123).');

@@ -11,7 +11,11 @@ export type PersonRef =
   | { kind: 'phone'; raw: string };
 
 
-export type MeetingRef = { kind: 'link'; url: string } | { kind: 'meetingId'; id: string; passcode?: string };
+export type MeetingRef =
+  | { kind: 'link'; url: string }
+  | { kind: 'meetingId'; id: string; passcode?: string }
+  /** `join` alone: the meeting whose own chat the message was typed in, which only the chat surface can tell. */
+  | { kind: 'thisChat' };
 
 export type Command =
   | { kind: 'call'; people: PersonRef[] }

@@ -7,6 +7,7 @@ const COMMANDS: { usage: string; what: string }[] = [
   { usage: 'call ‹person› ‹person› …', what: 'A group call with 2 to 5 people' },
   { usage: 'join ‹meeting link›', what: 'Joins a scheduled or channel meeting' },
   { usage: 'join ‹meeting id› passcode ‹code›', what: 'Joins by meeting id; add "as guest ‹name›" to join as a guest' },
+  { usage: 'join', what: 'In a meeting\'s own chat: joins that meeting' },
   { usage: 'invite ‹person› … [to #1]', what: 'Invites people or phone numbers into this chat\'s call' },
   { usage: 'escalate ‹person› … [from #1]', what: 'Turns a one-to-one call into a group call with more people' },
   { usage: 'move ‹person› from #1 to #2', what: 'Moves someone between two meetings Rally is in' },
@@ -20,6 +21,7 @@ const COMMANDS: { usage: string; what: string }[] = [
   { usage: 'doctor', what: 'Checks Rally\'s setup: Graph token and permissions, public address, PSTN (admins only)' },
 ];
 
-export function renderHelpCard(botName: string, hint = ''): AdaptiveCardJson {
-  return expandCard('helpCard', { botName, hint, commands: COMMANDS });
+/** `inMeetingChat`: the card is for a meeting's own chat, and offers to join that meeting. */
+export function renderHelpCard(botName: string, { hint = '', inMeetingChat = false }: { hint?: string; inMeetingChat?: boolean } = {}): AdaptiveCardJson {
+  return expandCard('helpCard', { botName, hint, commands: COMMANDS, inMeetingChat });
 }

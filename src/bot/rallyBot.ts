@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ActivityEventNames, ActivityTypes, CardFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
 import { bridgeSubject, isLive, meetingById, parseMeetingLink } from '../calling/index.js';
-import type { CallDesk, CallRecord, CallRef, ChatRequest, PageRecord, Pager, UserTarget } from '../calling/index.js';
+import type { CallDesk, CallRecord, CallRef, ChatRequest, MeetingToJoin, PageRecord, Pager, UserTarget } from '../calling/index.js';
 import { RallyError, userMessageOf } from '../errors/rallyError.js';
 import type { Logger } from '../log/logger.js';
 import type { PostedCards } from './postedCards.js';
@@ -17,10 +17,11 @@ import { chatKeyOf } from './chats.js';
 import type { Chats } from './chats.js';
 import { CommandError, parseCommand, parsePeopleList } from './commandParser.js';
 import type { MentionedPerson } from './commandParser.js';
-import type { Command, CommandKind, PersonRef } from './commands.js';
+import type { Command, CommandKind, MeetingRef, PersonRef } from './commands.js';
 import { doctorReply } from './doctorCommand.js';
 import type { DoctorAccess } from './doctorCommand.js';
 import { renderHelpCard } from './helpCard.js';
+import { meetingIdOf, meetingOfThisChat } from './meetingChat.js';
 import type { PeopleResolver } from './peopleResolver.js';
 import { localeOf } from './locale.js';
 import { tenantIdOf } from './tenantGate.js';
@@ -57,7 +58,7 @@ export class RallyBot extends TeamsActivityHandler {
       await this.postCallCard(context, request, await this.options.desk.placeCall(request, targets));
     },
     join: async (context, request, command) => {
-      const meeting = command.meeting.kind === 'link' ? parseMeetingLink(command.meeting.url) : meetingById(command.meeting.id, command.meeting.passcode);
+      const meeting = await this.meetingToJoin(context, request, command.meeting);
       await this.postCallCard(context, request, await this.options.desk.joinMeeting(request, meeting, command.guestName));
     },
     // The bridge's card is the answer: its Join button is for everyone in the chat.
@@ -168,8 +169,8 @@ export class RallyBot extends TeamsActivityHandler {
       const action = readCardAction(invokeValue.action?.verb, invokeValue.action?.data);
       const request = this.chatRequest(context);
       if (action.verb === 'runCommand') {
-        await this.runCommand(context, request, action.preset === undefined ? parseCommand(action.command ?? '') : { kind: action.preset });
-        return cardResponse(renderHelpCard(this.options.botName));
+        await this.runCommand(context, request, parseCommand(action.preset ?? action.command ?? ''));
+        return cardResponse(this.helpCard(context));
       }
       if (isPageAction(action)) return await this.pressPageButton(context, request, action);
       const ref = callRefOf(action);
@@ -237,7 +238,23 @@ export class RallyBot extends TeamsActivityHandler {
   }
 
   private async sendHelp(context: TurnContext): Promise<void> {
-    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderHelpCard(this.options.botName))] });
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.helpCard(context))] });
+  }
+
+  /** In a meeting's own chat the help card also offers to join that meeting. */
+  private helpCard(context: TurnContext): AdaptiveCardJson {
+    return renderHelpCard(this.options.botName, { inMeetingChat: meetingIdOf(context) !== undefined });
+  }
+
+  private async meetingToJoin(context: TurnContext, request: ChatRequest, meeting: MeetingRef): Promise<MeetingToJoin> {
+    switch (meeting.kind) {
+      case 'link':
+        return parseMeetingLink(meeting.url);
+      case 'meetingId':
+        return meetingById(meeting.id, meeting.passcode);
+      case 'thisChat':
+        return meetingOfThisChat(context, request.tenantId);
+    }
   }
 
   private async postCallCard(context: TurnContext, request: ChatRequest, call: CallRecord): Promise<void> {

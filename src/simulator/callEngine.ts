@@ -315,6 +315,10 @@ export class CallEngine {
       const organizer = ((body.meetingInfo as JsonObject).organizer as JsonObject).user as JsonObject;
       const meeting = this.directory.meetingByThread(ref.threadId, { id: String(organizer.id), displayName: String(organizer.displayName ?? 'Organizer') });
       if (!meeting) throw meetingNotFound(`chat thread ${ref.threadId}`);
+      // A meeting is its organizer's: the same chat named with someone else as organizer is no meeting at all.
+      if (meeting.organizerId !== undefined && meeting.organizerId.toLowerCase() !== String(organizer.id).toLowerCase()) {
+        throw meetingNotFound(`chat thread ${ref.threadId} organized by ${String(organizer.id)}`);
+      }
       return { chatInfo: { ...(body.chatInfo as JsonObject), replyChainMessageId: null }, attendees: meeting.attendees };
     }
     const meeting = this.directory.meetingById(ref.joinMeetingId);

@@ -45,6 +45,8 @@ export interface MeetingAttendee {
 export interface SimulatedMeeting {
   /** The meeting chat's thread id, matched against `chatInfo.threadId` of an organizerMeetingInfo join. */
   threadId?: string;
+  /** When set, an organizerMeetingInfo join must name this organizer (Entra object id); another finds no meeting. */
+  organizerId?: string;
   /** Matched against a joinMeetingIdMeetingInfo join. */
   joinMeetingId?: string;
   /** When set, a joinMeetingId join must carry it. */

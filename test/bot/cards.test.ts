@@ -185,6 +185,16 @@ describe('cards', () => {
     }
   });
 
+  it('offers "Join this meeting" on the help card of a meeting\'s chat only, as a button the bot reads as "join"', () => {
+    const card = renderHelpCard('Rally', { inMeetingChat: true });
+    assert.deepEqual(validationProblems(card), []);
+    assert.doesNotMatch(cardText(card), /\$when|\$\{/, 'every template directive is expanded');
+    assert.deepEqual(actions(card), ['Run', 'My calls', 'Status', 'Join this meeting']);
+    const join = (card.actions as { title: string; verb: string; data: unknown }[]).at(-1)!;
+    assert.deepEqual(readCardAction(join.verb, join.data), { verb: 'runCommand', preset: 'join' });
+    assert.deepEqual(actions(renderHelpCard('Rally')), ['Run', 'My calls', 'Status']);
+  });
+
   it('renders a valid help card listing every command', () => {
     const card = renderHelpCard('Rally');
     assert.deepEqual(validationProblems(card), []);

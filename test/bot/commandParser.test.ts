@@ -91,6 +91,12 @@ describe('command parser', () => {
     assert.deepEqual(parseCommand('hang up #1'), { kind: 'hangup', call: { kind: 'handle', number: 1 } });
   });
 
+  it('reads "join" alone as the meeting of the chat it is typed in, as a guest too', () => {
+    assert.deepEqual(parseCommand('join'), { kind: 'join', meeting: { kind: 'thisChat' } });
+    assert.deepEqual(parseCommand('JOIN  '), { kind: 'join', meeting: { kind: 'thisChat' } });
+    assert.deepEqual(parseCommand('join as guest Rally Helpdesk'), { kind: 'join', meeting: { kind: 'thisChat' }, guestName: 'Rally Helpdesk' });
+  });
+
   it('explains what is wrong with a bad command', () => {
     refused('dance', /don't know "dance".*help/, 'unknownCommand');
     refused('call', /Who should I call/);
@@ -98,7 +104,7 @@ describe('command parser', () => {
     refused('invite bob@contoso.com to', /Which call/);
     refused('invite bob@contoso.com to #1 now', /didn't understand "now"/);
     refused('status nope!', /is not a call/);
-    refused('join', /Which meeting/);
+    refused('join passcode AbC123', /Which meeting/);
     refused('join 12ab', /not a meeting id/);
     refused('join 123456789 as', /Give the guest a name/);
     refused('calls please', /takes nothing after it/);

@@ -2,8 +2,8 @@
 // invokes in, replies and invoke responses out. Behind the bot is a real CallDesk over in-memory stores, so what the
 // bot did is read from the Graph requests it caused and from the replies, never from stubs configured here.
 import assert from 'node:assert/strict';
-import { CloudAdapter, TestAdapter } from 'botbuilder';
-import type { Activity, AdaptiveCardInvokeResponse, ConversationAccount, ConversationReference } from 'botbuilder';
+import { CloudAdapter, TeamsInfo, TestAdapter } from 'botbuilder';
+import type { Activity, AdaptiveCardInvokeResponse, ConversationAccount, ConversationReference, MeetingInfo } from 'botbuilder';
 import sinon from 'sinon';
 import { callCards } from '../../src/bot/callCards.js';
 import { pageCards } from '../../src/bot/pageCards.js';
@@ -260,6 +260,127 @@ describe('RallyBot through the TestAdapter', () => {
           .startTest();
       });
     }
+  });
+
+  describe('in a meeting\'s own chat', () => {
+    const MEETING_THREAD = '19:meeting_MjM0NTY3ODktYWJjZC00ZWYw@thread.v2';
+    const MEETING_ID = 'MCMxOTptZWV0aW5nX01qTTBOVFkzT0RrdFlXSmpaQzAwWldZd0B0aHJlYWQudjIjMA==';
+    const ORGANIZER = '550fae72-d251-43ec-868c-373732c2704f';
+    const ORGANIZER_TENANT = 'b1c2d3e4-0000-4000-8000-00000000abcd';
+    const NO_ORGANIZER = 'Teams did not tell me who organizes this meeting; paste its join link instead.';
+
+    /** The activity as Teams sends it from the meeting's chat: its thread is the conversation, its id in channelData. */
+    const inMeetingChat = (activity: Reply, meeting: unknown = { id: MEETING_ID }): Reply => ({
+      ...activity,
+      conversation: { ...activity.conversation!, id: MEETING_THREAD },
+      channelData: { tenant: { id: TENANT_ID }, meeting },
+    });
+    /** The meeting details the Bot Connector answers for MEETING_ID. */
+    const details = (organizer: Partial<MeetingInfo['organizer']> | undefined): MeetingInfo =>
+      ({
+        details: { id: MEETING_ID, title: 'Incident review', type: 'Scheduled' },
+        conversation: { id: MEETING_THREAD, isGroup: true, conversationType: 'groupChat' },
+        organizer,
+      }) as MeetingInfo;
+
+    let meetingInfo: sinon.SinonStub;
+    beforeEach(() => {
+      meetingInfo = sinon.stub(TeamsInfo, 'getMeetingInfo').resolves(details({ id: '29:organizer', aadObjectId: ORGANIZER, tenantId: ORGANIZER_TENANT }));
+    });
+    afterEach(() => {
+      sinon.restore();
+    });
+
+    const joinButton = (card: Card) => (card.actions as { title: string; data?: unknown }[]).find((a) => a.title === 'Join this meeting');
+
+    it('"join" joins the meeting: its chat\'s thread with message id 0, and the organizer Teams names', async () => {
+      let reply: Reply = {};
+      await r.adapter.send(inMeetingChat(r.message('join'))).assertReply((activity) => void (reply = activity)).startTest();
+
+      assert.equal(meetingInfo.firstCall.args[1], MEETING_ID);
+      const { body } = r.api.only('createCall');
+      assert.deepEqual(body.chatInfo, { '@odata.type': '#microsoft.graph.chatInfo', threadId: MEETING_THREAD, messageId: '0' });
+      assert.equal(body.meetingInfo?.['@odata.type'], '#microsoft.graph.organizerMeetingInfo');
+      assert.deepEqual(body.meetingInfo && 'organizer' in body.meetingInfo ? body.meetingInfo.organizer.user : undefined, {
+        '@odata.type': '#microsoft.graph.identity',
+        id: ORGANIZER,
+        tenantId: ORGANIZER_TENANT,
+      });
+      assert.equal(body.tenantId, TENANT_ID);
+      assert.ok(buttonData(cardOf(reply), 'hangup').callId, 'the call card is posted');
+    });
+
+    it('names the chat\'s tenant for an organizer Teams gives no tenant', async () => {
+      meetingInfo.resolves(details({ id: '29:organizer', aadObjectId: ORGANIZER }));
+      await r.adapter.send(inMeetingChat(r.message('join'))).assertReply((reply) => void cardOf(reply)).startTest();
+      const { body } = r.api.only('createCall');
+      assert.equal(body.meetingInfo && 'organizer' in body.meetingInfo ? body.meetingInfo.organizer.user?.tenantId : undefined, TENANT_ID);
+    });
+
+    for (const [what, meeting] of [
+      ['outside a meeting chat', undefined],
+      ['with a meeting id that is not text', { id: 42 }],
+      ['with a meeting id no Teams meeting has', { id: '../../v3/conversations' }],
+      ['with an absurdly long meeting id', { id: 'A'.repeat(5000) }],
+      ['with a meeting that is not an object', 'MCMx'],
+    ] as const) {
+      it(`refuses "join" ${what} in one sentence saying what to give, and asks nobody`, async () => {
+        const message = r.message('join');
+        await r.adapter
+          .send(meeting === undefined ? message : inMeetingChat(message, meeting))
+          .assertReply((reply) => assert.match(String(reply.text), /^This is not a meeting's chat, so tell me which meeting: paste its join link, or its meeting id and passcode .*, or say "join" in the meeting's own chat\.$/))
+          .startTest();
+        assert.equal(meetingInfo.callCount, 0);
+        assert.deepEqual(r.api.requests, []);
+      });
+    }
+
+    for (const [what, answer] of [
+      ['the Bot Connector refuses the meeting details', () => meetingInfo.rejects(Object.assign(new Error('Bot not allowed to get meeting details'), { statusCode: 403 }))],
+      ['the details name no organizer', () => meetingInfo.resolves(details(undefined))],
+      ['the organizer has no Entra object id', () => meetingInfo.resolves(details({ id: '29:organizer' }))],
+    ] as const) {
+      it(`says so in one sentence when ${what}, and asks Graph nothing`, async () => {
+        answer();
+        await r.adapter.send(inMeetingChat(r.message('join'))).assertReply(NO_ORGANIZER).startTest();
+        assert.deepEqual(r.api.requests, []);
+      });
+    }
+
+    it('offers "Join this meeting" on the help card there, and nowhere else', async () => {
+      await r.adapter
+        .send(inMeetingChat(r.message('help')))
+        .assertReply((reply) => assert.deepEqual(joinButton(cardOf(reply))?.data, { preset: 'join' }))
+        .send(r.message('help'))
+        .assertReply((reply) => assert.equal(joinButton(cardOf(reply)), undefined))
+        .startTest();
+    });
+
+    it('shows that help card when Rally is added to the meeting\'s chat', async () => {
+      const added = { ...r.message(''), type: 'installationUpdate', action: 'add' };
+      await r.adapter
+        .send(inMeetingChat(added))
+        .assertReply((reply) => {
+          isHelpCard(cardOf(reply));
+          assert.ok(joinButton(cardOf(reply)), 'the card offers to join');
+        })
+        .startTest();
+    });
+
+    it('"Join this meeting" joins it and answers with the help card', async () => {
+      let card: Card = {};
+      await r.adapter.send(inMeetingChat(r.message('help'))).assertReply((reply) => void (card = cardOf(reply))).startTest();
+      await r.adapter
+        .send(inMeetingChat(r.press('runCommand', joinButton(card)?.data)))
+        .assertReply((reply) => assert.ok(buttonData(cardOf(reply), 'hangup').callId, 'the call card is posted'))
+        .assertReply((reply) => {
+          const answer = answerOf(reply);
+          assert.equal(answer.type, ADAPTIVE_CARD);
+          assert.ok(joinButton(answer.value as Card), 'the help card still offers to join');
+        })
+        .startTest();
+      assert.equal(r.api.only('createCall').body.chatInfo?.threadId, MEETING_THREAD);
+    });
   });
 
   describe('page', () => {

@@ -1,5 +1,5 @@
 // A Bot Connector stand-in on 127.0.0.1: the service Rally posts replies, proactive messages and card updates to
-// (the activity's serviceUrl). It records every activity and answers member look-ups from a small table.
+// (the activity's serviceUrl). It records every activity and answers member and meeting look-ups from small tables.
 import { randomUUID } from 'node:crypto';
 import { LoopbackServer, sendJson } from '../support/loopbackServer.js';
 import type { ReceivedRequest } from '../support/loopbackServer.js';
@@ -11,6 +11,14 @@ export interface StandInMember {
   aadObjectId?: string;
   userPrincipalName?: string;
   email?: string;
+}
+
+/** A meeting's details as `GET /v1/meetings/{meetingId}` answers them (a TeamsMeetingInfo). */
+export interface StandInMeetingInfo {
+  details: { id: string; joinUrl?: string; title?: string; type?: string };
+  conversation: { id: string; isGroup?: boolean; conversationType?: string };
+  /** Left out to answer details that name no organizer. */
+  organizer?: { id: string; aadObjectId?: string; tenantId?: string };
 }
 
 /** An activity Rally sent: a new one (POST, `id` assigned here) or an update of an earlier one (PUT). */
@@ -30,6 +38,7 @@ export type CardJson = any;
 
 const ACTIVITIES = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/;
 const MEMBER = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/;
+const MEETING = /^\/v1\/meetings\/([^/]+)$/;
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 
 export class ConnectorStandIn {
@@ -63,6 +72,15 @@ export class ConnectorStandIn {
   }
 
   private holdingCards: { arrived: (id: string) => void } | undefined;
+
+  private readonly meetings = new Map<string, StandInMeetingInfo>();
+  /** Every meeting id Rally asked the details of, in order. */
+  readonly meetingLookups: string[] = [];
+
+  /** From now on, the meeting details of `meetingId` are answered with `info`; any other meeting's are 404. */
+  answerMeeting(meetingId: string, info: StandInMeetingInfo): void {
+    this.meetings.set(meetingId, info);
+  }
 
   private constructor(private readonly members: Map<string, StandInMember>) {}
 
@@ -158,6 +176,7 @@ export class ConnectorStandIn {
     const path = new URL(request.url, 'http://stand-in').pathname;
     const activities = ACTIVITIES.exec(path);
     const member = MEMBER.exec(path);
+    const meeting = MEETING.exec(path);
     if (activities && request.method === 'POST') {
       const id = `act-${randomUUID()}`;
       this.record({ kind: 'post', conversationId: decodeURIComponent(activities[1]!), id, activity: JSON.parse(request.body), authorization: request.headers.authorization });
@@ -171,6 +190,12 @@ export class ConnectorStandIn {
     if (member && request.method === 'GET') {
       const found = this.members.get(decodeURIComponent(member[2]!));
       return found ? { status: 200, body: found } : { status: 404, body: { error: { code: 'MemberNotFoundInConversation', message: 'The member was not found.' } } };
+    }
+    if (meeting && request.method === 'GET') {
+      const meetingId = decodeURIComponent(meeting[1]!);
+      this.meetingLookups.push(meetingId);
+      const found = this.meetings.get(meetingId);
+      return found ? { status: 200, body: found } : { status: 404, body: { error: { code: 'NotFound', message: 'The meeting was not found.' } } };
     }
     return { status: 404, body: { error: { code: 'NotFound', message: `The stand-in does not serve ${request.method} ${path}.` } } };
   }

@@ -61,7 +61,12 @@ export interface SayOptions {
   mentions?: { id: string; name: string }[];
   /** The `locale` the person's Teams client names. */
   locale?: string;
+  /** Added to the activity's channelData (a meeting chat's `meeting`, say). */
+  channelData?: Record<string, unknown>;
 }
+
+/** Where an activity comes from, when not the harness's own chat. */
+export type ChatOptions = Pick<SayOptions, 'conversationId' | 'channelData'>;
 
 export interface InvokeAnswer {
   status: number;
@@ -169,10 +174,8 @@ export class RallyHarness {
   /** Sends a chat message as Teams would; resolves when Rally has answered the HTTP request (the turn is over). */
   async say(text: string, options: SayOptions = {}): Promise<number> {
     const mentions = options.mentions ?? [];
-    const base = this.activityBase();
     const response = await this.postActivity({
-      ...base,
-      ...(options.conversationId === undefined ? {} : { conversation: { ...base.conversation, id: options.conversationId } }),
+      ...this.activityFrom(options),
       type: 'message',
       ...(options.locale === undefined ? {} : { locale: options.locale }),
       id: options.id ?? `msg-${randomUUID()}`,
@@ -184,9 +187,9 @@ export class RallyHarness {
   }
 
   /** Presses an Action.Execute button on a card message; answers the invoke response Rally sent back. */
-  async press(cardActivityId: string, verb: string, data: Record<string, unknown>): Promise<InvokeAnswer> {
+  async press(cardActivityId: string, verb: string, data: Record<string, unknown>, options: ChatOptions = {}): Promise<InvokeAnswer> {
     const response = await this.postActivity({
-      ...this.activityBase(),
+      ...this.activityFrom(options),
       type: 'invoke',
       name: 'adaptiveCard/action',
       id: `inv-${randomUUID()}`,
@@ -274,6 +277,16 @@ export class RallyHarness {
       from: ME,
       recipient: { id: '28:rally-local', name: 'Rally' },
       channelData: { tenant: { id: TENANT_ID } },
+    };
+  }
+
+  /** The fields of an activity from the person in this chat, or in the chat `options` name. */
+  private activityFrom(options: ChatOptions) {
+    const base = this.activityBase();
+    return {
+      ...base,
+      ...(options.conversationId === undefined ? {} : { conversation: { ...base.conversation, id: options.conversationId } }),
+      ...(options.channelData === undefined ? {} : { channelData: { ...base.channelData, ...options.channelData } }),
     };
   }
 

@@ -84,9 +84,14 @@ describe('Teams app manifest', () => {
     assert.equal(bot.isNotificationOnly, false);
   });
 
-  it('asks for the chat-scoped permission to join the meetings of chats it is in', () => {
+  it('asks for the chat-scoped permissions to join the meetings of chats it is in and to read who organizes them', () => {
     assert.deepEqual(manifest.authorization, {
-      permissions: { resourceSpecific: [{ name: 'Calls.JoinGroupCalls.Chat', type: 'Application' }] },
+      permissions: {
+        resourceSpecific: [
+          { name: 'Calls.JoinGroupCalls.Chat', type: 'Application' },
+          { name: 'OnlineMeeting.ReadBasic.Chat', type: 'Application' },
+        ],
+      },
     });
   });
 

@@ -91,6 +91,19 @@ describe('simulator: create call', () => {
     assert.ok(roster.map((p: { info: { identity: { user?: { id: string } } } }) => p.info.identity.user?.id).includes(people.alice.id));
   });
 
+  it('joins a meeting that names its organizer only when the join names that organizer, and 404s any other', async () => {
+    await h.close();
+    const thread = '19:meeting_chat@thread.v2';
+    h = await Harness.start({ directory: { meetings: [{ threadId: thread, organizerId: people.alice.id.toUpperCase(), attendees: [] }] } });
+
+    assert.equal((await h.createCall(meetingJoin(thread))).status, 201);
+    const someoneElse = { '@odata.type': '#microsoft.graph.identitySet', user: { '@odata.type': '#microsoft.graph.identity', id: people.bob.id, tenantId: TENANT } };
+    const join = meetingJoin(thread);
+    const refused = await h.graph('POST', '/communications/calls', { ...join, meetingInfo: { ...join.meetingInfo, organizer: someoneElse }, callbackUri: h.callbackUri });
+    assert.equal(refused.status, 404);
+    assert.match(refused.body.error.message, new RegExp(`No meeting was found for chat thread 19:meeting_chat@thread.v2 organized by ${people.bob.id}`));
+  });
+
   it('joins by meeting id with the right passcode and refuses a wrong one with 403', async () => {
     const joined = await h.createCall(joinMeetingById('1234567', 'psw123'));
     assert.equal(joined.status, 201);

@@ -119,7 +119,7 @@ export class CallingService {
     return this.api.createCall(tenantId, pstnCall({ callbackUri: this.callbackUri, tenantId, applicationInstance, number }));
   }
 
-  /** `join <link>` (from `parseMeetingLink`) or `join <meeting id> [passcode <code>]` (from `meetingById`). */
+  /** `join <link>` (from `parseMeetingLink`), `join <meeting id> [passcode <code>]` (from `meetingById`) or `join` in a meeting's chat (from `meetingOfItsChat`). */
   async joinMeeting(tenantId: string, meeting: MeetingToJoin): Promise<Call> {
     return this.api.createCall(tenantId, meetingJoin({ callbackUri: this.callbackUri, tenantId, meeting }));
   }

@@ -56,6 +56,18 @@ export function meetingById(meetingId: string, passcode?: string): MeetingById {
   return { kind: 'meetingId', meetingId: digits, ...(code ? { passcode: code } : {}) };
 }
 
+/**
+ * The meeting whose own chat a message came from: the chat is the meeting's thread, with message id `0` (as a
+ * scheduled meeting's join link has it), and Teams' meeting details name its organizer. Throws `InvalidRequestError`
+ * when what Teams said cannot be joined with.
+ */
+export function meetingOfItsChat(threadId: string, organizer: { id: string; tenantId: string }): OrganizerMeeting {
+  if (!THREAD_ID.test(threadId) || !GUID.test(organizer.id) || !GUID.test(organizer.tenantId)) {
+    throw refuse('meetingChatUnreadable', 'Teams described this meeting in a way I cannot join with; paste its join link instead.');
+  }
+  return { kind: 'organizer', threadId, messageId: '0', organizer: { id: organizer.id, tenantId: organizer.tenantId } };
+}
+
 function parseUrl(text: string, mayUnwrap: boolean): MeetingToJoin {
   if (!URL.canParse(text)) {
     throw refuse('notAMeetingLink', 'That is not a link: paste the meeting\'s join link, which starts with https://teams.microsoft.com/.');

@@ -2,11 +2,14 @@
 // desk fixture). What it recorded is read from the stores, what it sent from the Graph requests, never from stubs
 // configured here.
 import assert from 'node:assert/strict';
+import { accessPolicySentence } from '../../../src/calling/bridges/bridgeMeeting.js';
+import type { BridgeAsk, BridgeMeeting } from '../../../src/calling/bridges/bridgeMeeting.js';
 import { AlreadyUnderWayError, CallUnconfirmedError, CallingApiError, InvalidRequestError } from '../../../src/calling/errors.js';
+import type { CallIntent } from '../../../src/calling/intents/callIntent.js';
 import { callOf } from '../../../src/calling/records/callDocument.js';
 import type { UserTarget } from '../../../src/calling/targets/people.js';
 import type { RallyError } from '../../../src/errors/rallyError.js';
-import { buildCallDesk, chatRequest } from '../../support/callDeskFixture.js';
+import { AT, REQUESTER, TENANT_ID, buildCallDesk, chatRequest, intentAt } from '../../support/callDeskFixture.js';
 import type { DeskFixture } from '../../support/callDeskFixture.js';
 
 const adele: UserTarget = { kind: 'user', id: 'a1b2c3d4-0000-4000-8000-00000000ade1', displayName: 'Adele Vance' };

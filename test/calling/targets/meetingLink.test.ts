@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { InvalidRequestError } from '../../../src/calling/errors.js';
 import { RallyError } from '../../../src/errors/rallyError.js';
-import { meetingById, parseMeetingLink } from '../../../src/calling/targets/meetingLink.js';
+import { meetingById, meetingOfItsChat, parseMeetingLink } from '../../../src/calling/targets/meetingLink.js';
 
 const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const organizer = '550fae72-d251-43ec-868c-373732c2704f';
@@ -143,6 +143,30 @@ describe('meetingById', () => {
   for (const id of ['', 'abc', '12-34', '1'.repeat(33)]) {
     it(`refuses ${JSON.stringify(id)}`, () => {
       assert.throws(() => meetingById(id), (e: unknown) => e instanceof InvalidRequestError && e.code === 'invalidMeetingId');
+    });
+  }
+});
+
+describe('meetingOfItsChat', () => {
+  it('is the chat\'s thread with message id 0 and the organizer Teams named', () => {
+    assert.deepStrictEqual(meetingOfItsChat(meetingThread, { id: organizer, tenantId: tenant }), {
+      kind: 'organizer',
+      threadId: meetingThread,
+      messageId: '0',
+      organizer: { id: organizer, tenantId: tenant },
+    });
+  });
+
+  for (const [what, thread, organizerId, tenantId] of [
+    ['a chat that is no thread', 'a:1personal-chat', organizer, tenant],
+    ['an organizer that is no object id', meetingThread, '29:organizer', tenant],
+    ['a tenant that is no tenant id', meetingThread, organizer, 'contoso'],
+  ] as const) {
+    it(`refuses ${what} in one sentence`, () => {
+      assert.throws(
+        () => meetingOfItsChat(thread, { id: organizerId, tenantId }),
+        (e: unknown) => e instanceof InvalidRequestError && e.code === 'meetingChatUnreadable' && /paste its join link/.test(e.userMessage),
+      );
     });
   }
 });
