@@ -5,6 +5,7 @@ import type { AdaptiveCardJson } from './cardTemplates.js';
 const COMMANDS: { usage: string; what: string }[] = [
   { usage: 'call ‹person›', what: 'A one-to-one call, or a phone call to a number (call alice@contoso.com, call +14255550100)' },
   { usage: 'call ‹person› ‹person› …', what: 'A group call with 2 to 5 people' },
+  { usage: 'bridge [title]', what: 'Opens an incident bridge: a Teams meeting for you that everyone in the chat can join, with Rally in it to invite and page people' },
   { usage: 'join ‹meeting link›', what: 'Joins a scheduled or channel meeting' },
   { usage: 'join ‹meeting id› passcode ‹code›', what: 'Joins by meeting id; add "as guest ‹name›" to join as a guest' },
   { usage: 'join', what: 'In a meeting\'s own chat: joins that meeting' },

@@ -331,6 +331,52 @@ describe('CallDesk', () => {
     });
   });
 
+  describe('openBridge', () => {
+    const allIntents = async () => {
+      const found = [];
+      for await (const key of f.intents.keys()) found.push(await f.intents.get(key));
+      return found;
+    };
+
+    it("makes the requester's meeting with the subject given, in the language their Teams client named, and joins it", async () => {
+      const call = await f.desk.openBridge({ ...chatRequest(), activityKey: 'message/chat-1/msg-b', locale: 'fr-FR' }, 'Sev1: checkout down');
+      const [made] = f.api.all('createOrGetMeeting');
+      assert.deepEqual([made?.organizerId, made?.body.subject, made?.language], [REQUESTER.id, 'Sev1: checkout down', 'fr-FR']);
+      assert.equal(f.api.all('createCall').length, 1);
+      assert.equal(call.bridge?.subject, 'Sev1: checkout down');
+      const [intent] = await allIntents();
+      assert.deepEqual(intent?.bridge && { ...intent.bridge, meeting: undefined }, { subject: 'Sev1: checkout down', organizerId: REQUESTER.id, language: 'fr-FR', meeting: undefined });
+    });
+
+    it('without a locale asks Graph in no language of its own', async () => {
+      await f.desk.openBridge({ ...chatRequest(), activityKey: 'message/chat-1/msg-c' }, 'Sev2');
+      const made = f.api.all('createOrGetMeeting')[0]!;
+      assert.ok(!('language' in made), JSON.stringify(made));
+      const [intent] = await allIntents();
+      assert.ok(intent?.bridge && !('language' in intent.bridge), 'none recorded either');
+    });
+
+    it('refuses someone Teams named by no Entra object id, since Graph needs an organizer, and sends or records nothing', async () => {
+      for (const id of ['29:1a2b3c-teams-id', '', 'not-a-guid', '5b1f0f8c-2d6e-4c55-9a61-0a1b2c3d4e5']) {
+        const request = { ...chatRequest(), requestedBy: { id, name: 'Megan Bowen' }, activityKey: `message/chat-1/${id}` };
+        await assert.rejects(f.desk.openBridge(request, 'Sev1'), (error: unknown) => {
+          assert.ok(error instanceof InvalidRequestError, String(error));
+          assert.equal(error.code, 'bridgeNeedsOrganizer', id);
+          return true;
+        });
+      }
+      assert.deepEqual(f.api.requests, []);
+      assert.deepEqual(await allIntents(), []);
+    });
+
+    it('refuses someone the policy does not let place calls, before anything is sent or recorded', async () => {
+      f = buildCallDesk({ policy: { ...OPEN_POLICY, allowedCallers: ['00000000-0000-4000-8000-0000000000ff'] } });
+      await assert.rejects(f.desk.openBridge({ ...chatRequest(), activityKey: 'message/chat-1/msg-p' }, 'Sev1'), refusedWith(/not allowed to place or change calls/, PolicyRefusedError));
+      assert.deepEqual(f.api.requests, []);
+      assert.deepEqual(await allIntents(), []);
+    });
+  });
+
   // Loose on purpose: these use cases are being reshaped; only the Graph request each one makes is pinned here.
   describe('the Graph request each call-placing use case makes', () => {
     const targetIds = (body: { targets?: { identity: { user?: { id?: string } | null } }[] }) => body.targets?.map((t) => t.identity.user?.id);

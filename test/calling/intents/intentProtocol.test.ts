@@ -113,6 +113,232 @@ describe('IntentProtocol', () => {
     const again = await f.protocol.record(intent, 'early-call', undefined, { needsCard: true });
     assert.equal(again.handle, call.handle, 'recorded twice, it keeps its handle');
   });
+
+  describe('bridges', () => {
+    const bridgeAsk: BridgeAsk = { subject: 'Sev1: checkout down', organizerId: REQUESTER.id, language: 'fr-FR' };
+    const placeBridge = (activity = 'msg-bridge') => f.protocol.placeBridge(request(activity), bridgeAsk);
+    const onlyIntent = async (): Promise<CallIntent> => {
+      const keys = await keysOf(f);
+      assert.equal(keys.length, 1, 'one intent');
+      return (await f.intents.get(keys[0]!))!;
+    };
+    const joinRefused = () => new CallingApiError('graphForbidden', 'Rally lacks the Microsoft Graph application permission Calls.JoinGroupCall.All.', { status: 403 });
+    const joinLost = () => new CallingApiError('graphTimeout', 'Microsoft Graph did not answer within 1 second; Rally did not retry.', { status: 0 }, { uncertain: true });
+
+    it('asks Graph for the meeting under the intent\'s id, with the subject and the language, as its organizer', async () => {
+      await placeBridge();
+      const intent = await onlyIntent();
+      const [made, ...more] = f.api.all('createOrGetMeeting');
+      assert.deepEqual(more, [], 'one meeting');
+      assert.deepEqual(made, {
+        method: 'createOrGetMeeting',
+        tenantId: TENANT_ID,
+        organizerId: REQUESTER.id,
+        body: { externalId: intent.id, subject: 'Sev1: checkout down' },
+        language: 'fr-FR',
+      });
+    });
+
+    it('records the meeting on the intent before the join leaves, then joins it by its chat and organizer', async () => {
+      const createCall = f.api.createCall.bind(f.api);
+      const seen: { step: string; meeting?: BridgeMeeting }[] = [];
+      f.api.createCall = async (tenantId, body) => {
+        for (const key of await keysOf(f)) {
+          const intent = (await f.intents.get(key))!;
+          seen.push({ step: intent.step, ...(intent.bridge?.meeting ? { meeting: intent.bridge.meeting } : {}) });
+        }
+        return createCall(tenantId, body);
+      };
+
+      const call = await placeBridge();
+
+      assert.deepEqual(f.api.requests.map((r) => r.method), ['createOrGetMeeting', 'createCall']);
+      const intent = await onlyIntent();
+      const meeting = intent.bridge?.meeting;
+      assert.ok(meeting, 'the meeting is kept on the intent');
+      assert.deepEqual(seen, [{ step: 'sending', meeting }], 'the meeting was durable, at "sending", when the join left');
+      assert.match(meeting.joinWebUrl, /^https:\/\/teams\.microsoft\.com\/l\/meetup-join\//);
+      assert.deepEqual([meeting.joinMeetingId, meeting.passcode, meeting.organizerId, meeting.tenantId], ['123456789012', 'Ab12Cd', REQUESTER.id, TENANT_ID]);
+
+      const { body } = f.api.all('createCall')[0]!;
+      assert.deepEqual(body.chatInfo, { '@odata.type': '#microsoft.graph.chatInfo', threadId: meeting.threadId, messageId: meeting.messageId });
+      assert.ok(body.meetingInfo && '@odata.type' in body.meetingInfo && body.meetingInfo['@odata.type'] === '#microsoft.graph.organizerMeetingInfo', JSON.stringify(body.meetingInfo));
+      assert.equal(body.meetingInfo.organizer.user?.id, REQUESTER.id);
+      assert.equal(body.meetingInfo.organizer.user?.tenantId, TENANT_ID);
+      assert.match(body.callbackUri, new RegExp(`rally=${intent.id}$`), 'Graph calls back naming the intent');
+
+      assert.equal(intent.step, 'sent');
+      assert.equal(intent.callId, call.callId);
+      assert.deepEqual(call.bridge, meeting, 'the call record carries the bridge');
+      assert.deepEqual(callOf(await f.calls.get(call.callId))?.bridge, meeting, 'as stored');
+      assert.equal(call.kind, 'meeting');
+      assert.equal(call.handle, '#1');
+    });
+
+    it("records its check before Graph is asked for the meeting, for when this run's answer can no longer come, and drops it once joined", async () => {
+      const createOrGet = f.api.createOrGetMeeting.bind(f.api);
+      let checksWhenAsked: { intentId: string; at: Date }[] | undefined;
+      f.api.createOrGetMeeting = async (...args) => {
+        checksWhenAsked = [...f.jobs.intentChecks];
+        return createOrGet(...args);
+      };
+
+      await placeBridge();
+
+      const intent = await onlyIntent();
+      assert.deepEqual(checksWhenAsked, [{ intentId: intent.id, at: new Date(Date.parse(AT) + 30_000) }]);
+      assert.deepEqual(f.jobs.intentChecks.length, 1, 'no deadline of its own besides');
+      assert.deepEqual(f.jobs.cancelled, ['job-1']);
+    });
+
+    it('makes no second meeting and no second join for a redelivered activity, at once or later', async () => {
+      const both = await Promise.allSettled([placeBridge(), placeBridge()]);
+      const placed = both.filter((r) => r.status === 'fulfilled').map((r) => r.value);
+      const refused = both.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      assert.equal(placed.length, 1);
+      for (const r of refused) assert.ok(r.reason instanceof AlreadyUnderWayError, String(r.reason));
+      const again = await placeBridge();
+      assert.equal(again.callId, placed[0]!.callId);
+      assert.equal(f.api.all('createOrGetMeeting').length, 1);
+      assert.equal(f.api.all('createCall').length, 1);
+      await placeBridge('msg-another');
+      assert.equal(f.api.all('createOrGetMeeting').length, 2, 'another message is another bridge');
+    });
+
+    it("without the tenant's access policy, fails the intent with the sentence naming the app, sends no join, and says it again on redelivery", async () => {
+      f.api.createOrGetMeeting = async () => {
+        throw new CallingApiError('meetingAccessPolicyMissing', 'Rally may not create Teams meetings for you.', { status: 403, graphMessage: 'No application access policy found for this app.' });
+      };
+      const sentence = accessPolicySentence('0a1b2c3d-0000-4000-8000-00000000b07a');
+
+      await assert.rejects(placeBridge(), (error: unknown) => error instanceof CallingApiError && error.code === 'meetingAccessPolicyMissing' && error.userMessage === sentence);
+
+      const intent = await onlyIntent();
+      assert.equal(intent.step, 'failed');
+      assert.equal(intent.failure, sentence);
+      assert.equal(intent.bridge?.meeting, undefined);
+      assert.deepEqual(f.api.all('createCall'), []);
+      assert.deepEqual(f.jobs.cancelled, ['job-1'], 'its check is dropped: there is nothing to take over');
+      await assert.rejects(placeBridge(), (error: unknown) => error instanceof InvalidRequestError && error.code === 'intentFailed' && error.userMessage === sentence);
+      assert.deepEqual(f.api.all('createCall'), []);
+    });
+
+    it('a join Graph refuses after the meeting was made fails with bridgeNotJoined, giving why and the join link', async () => {
+      f.api.createCall = async () => {
+        throw joinRefused();
+      };
+
+      let told: InvalidRequestError | undefined;
+      await assert.rejects(placeBridge(), (error: unknown) => {
+        told = error as InvalidRequestError;
+        return error instanceof InvalidRequestError && error.code === 'bridgeNotJoined';
+      });
+
+      const intent = await onlyIntent();
+      const meeting = intent.bridge?.meeting;
+      assert.ok(meeting, 'the meeting is kept');
+      assert.equal(
+        told?.userMessage,
+        'I made the bridge “Sev1: checkout down” but could not join it: Rally lacks the Microsoft Graph application permission Calls.JoinGroupCall.All. ' +
+          `Everyone can join it here: [Join the bridge](${meeting.joinWebUrl}) (meeting ID 123 456 789 012, passcode Ab12Cd).`,
+      );
+      assert.equal(intent.step, 'failed');
+      assert.equal(intent.failure, told?.userMessage, 'a redelivery hears the same line, link included');
+      assert.deepEqual(f.jobs.cancelled, ['job-1']);
+      await assert.rejects(placeBridge(), (error: unknown) => error instanceof InvalidRequestError && error.userMessage === told?.userMessage);
+      assert.equal(f.api.all('createOrGetMeeting').length, 1);
+    });
+
+    it('a join whose answer was lost leaves the intent unconfirmed with its meeting, and the chat gets the link now', async () => {
+      const createCall = f.api.createCall.bind(f.api);
+      f.api.createCall = async (tenantId, body) => {
+        await createCall(tenantId, body);
+        throw joinLost();
+      };
+
+      let told: CallUnconfirmedError | undefined;
+      await assert.rejects(placeBridge(), (error: unknown) => {
+        told = error as CallUnconfirmedError;
+        return error instanceof CallUnconfirmedError;
+      });
+
+      const intent = await onlyIntent();
+      const meeting = intent.bridge?.meeting;
+      assert.ok(meeting, 'the meeting is kept');
+      assert.equal(intent.step, 'unconfirmed');
+      assert.equal(
+        told?.userMessage,
+        'Microsoft Graph did not answer within 1 second when I joined the bridge “Sev1: checkout down”, so I may be in it already. ' +
+          `Everyone can join it here: [Join the bridge](${meeting.joinWebUrl}) (meeting ID 123 456 789 012, passcode Ab12Cd). I will post its card here as soon as Graph confirms it.`,
+      );
+      assert.deepEqual((await f.chats.get('chat-1'))?.confirming, [intent.id]);
+      assert.deepEqual(f.jobs.cancelled, [], 'its check stays, to settle it');
+      assert.equal(f.jobs.intentChecks.length, 1);
+      await assert.rejects(placeBridge(), CallUnconfirmedError);
+      assert.equal(f.api.all('createCall').length, 1, 'never joined twice');
+    });
+
+    describe('continueBridge', () => {
+      const INTENT_ID = 'YnJpZGdlLXRha2VuLW92ZXI';
+      const stranded = (overrides: Partial<CallIntent> = {}): CallIntent =>
+        intentAt(INTENT_ID, 'sending', { sendingBy: 'run-that-died', bridge: { subject: 'Sev1', organizerId: REQUESTER.id }, ...overrides });
+
+      it('takes over a bridge still "sending" with no meeting, from the run that was sending it: the same meeting, joined, with its card', async () => {
+        f.intents.put(INTENT_ID, stranded());
+        f.clock.advance(30_000);
+
+        await f.protocol.continueBridge(stranded());
+
+        assert.deepEqual(f.api.requests.map((r) => r.method), ['createOrGetMeeting', 'createCall']);
+        assert.equal(f.api.all('createOrGetMeeting')[0]!.body.externalId, INTENT_ID, 'asked for under the intent\'s id: the meeting the dead run may have made');
+        const intent = (await f.intents.get(INTENT_ID))!;
+        assert.equal(intent.step, 'sent');
+        assert.notEqual(intent.sendingBy, 'run-that-died');
+        assert.equal(intent.sendingAt, new Date(Date.parse(AT) + 30_000).toISOString());
+        assert.ok(intent.bridge?.meeting);
+        const call = callOf(await f.calls.get(intent.callId!))!;
+        assert.deepEqual(call.bridge, intent.bridge.meeting);
+        assert.equal(call.needsCard, true, 'the run that died never posted its card');
+        assert.deepEqual(f.jobs.followUps, [call.callId]);
+      });
+
+      it('leaves a bridge whose meeting is recorded: its join may be on its way', async () => {
+        const meeting: BridgeMeeting = {
+          subject: 'Sev1',
+          joinWebUrl: 'https://teams.microsoft.com/l/meetup-join/x/0',
+          threadId: '19:meeting_x@thread.v2',
+          messageId: '0',
+          organizerId: REQUESTER.id,
+          tenantId: TENANT_ID,
+        };
+        const withMeeting = stranded({ bridge: { subject: 'Sev1', organizerId: REQUESTER.id, meeting } });
+        f.intents.put(INTENT_ID, withMeeting);
+
+        await f.protocol.continueBridge(withMeeting);
+
+        assert.deepEqual(f.api.requests, []);
+        assert.deepEqual(await f.intents.get(INTENT_ID), withMeeting);
+      });
+
+      it('leaves a bridge another run has taken over since', async () => {
+        f.intents.put(INTENT_ID, stranded({ sendingBy: 'run-that-took-it' }));
+
+        await f.protocol.continueBridge(stranded());
+
+        assert.deepEqual(f.api.requests, []);
+        assert.deepEqual(await f.intents.get(INTENT_ID), stranded({ sendingBy: 'run-that-took-it' }));
+      });
+
+      it('leaves a bridge that is no longer "sending", and an intent that is not a bridge', async () => {
+        for (const intent of [stranded({ step: 'failed' }), stranded({ step: 'unconfirmed' }), intentAt(INTENT_ID, 'sending', { sendingBy: 'run-that-died' })]) {
+          f.intents.put(INTENT_ID, intent);
+          await f.protocol.continueBridge(intent);
+          assert.deepEqual(await f.intents.get(INTENT_ID), intent);
+        }
+        assert.deepEqual(f.api.requests, []);
+      });
+    });
+  });
 });
 
 /** Lets the event loop turn until `condition` holds (the protocol records its deadline on a timer of its own). */
