@@ -129,8 +129,14 @@ export class CallDesk {
    * establishing fails), then invites the phone numbers named with them (a group call can only ring users).
    */
   async escalate(request: ChatRequest, ref: CallRef | undefined, newPeople: readonly CallTarget[]): Promise<CallRecord> {
+    const call = await this.liveCall(request, ref, 'escalate … from', (c) => c.kind === 'peerToPeer');
+    // A bridge is already the meeting everyone comes to: escalating into it is inviting into it.
+    if (call.bridge) {
+      const invited = await this.invite(request, { kind: 'callId', id: call.callId }, newPeople);
+      return invited.kind === 'invited' ? invited.call : invited.groupCall;
+    }
     return audited(this.options.audit, { audit: 'callPlaced', request, targets: newPeople, kind: 'group', via: 'escalate' }, async (subject) => {
-      const peerToPeer = await this.liveCall(request, ref, 'escalate … from', (c) => c.kind === 'peerToPeer');
+      const peerToPeer = call;
       if (peerToPeer.kind === 'pstn') throw phoneCallCannotGrow(peerToPeer);
       if (peerToPeer.kind !== 'peerToPeer') {
         throw new InvalidRequestError('escalateNotPeerToPeer', `${peerToPeer.handle ?? 'That call'} is already a group call: use "invite" to add people.`);

@@ -112,6 +112,27 @@ describe('command parser', () => {
     refused('x'.repeat(2001), /too long/);
   });
 
+  describe('bridge', () => {
+    it('with nothing after it opens a bridge with no title', () => {
+      for (const text of ['bridge', 'Bridge', 'BRIDGE   ', '<p>bridge</p>', '&nbsp;bridge&nbsp;']) assert.deepEqual(parseCommand(text), { kind: 'bridge' }, text);
+    });
+
+    it('keeps the rest of the message as the title, commas and colon included', () => {
+      assert.deepEqual(parseCommand('bridge Sev1: checkout, payments down'), { kind: 'bridge', title: 'Sev1: checkout, payments down' });
+      assert.deepEqual(parseCommand('bridge to #2 from @ops; then hangup'), { kind: 'bridge', title: 'to #2 from @ops; then hangup' }, 'no other command\'s keywords are read in it');
+    });
+
+    it('reads the title out of the HTML Teams sends: tags dropped, entities decoded', () => {
+      assert.deepEqual(parseCommand('<p>bridge Sev1: checkout &amp; payments&nbsp;down</p>'), { kind: 'bridge', title: 'Sev1: checkout & payments down' });
+      assert.deepEqual(parseCommand('<div><p>Bridge &quot;EU&quot; &lt;prod&gt; it&#39;s down</p></div>'), { kind: 'bridge', title: '"EU" <prod> it\'s down' });
+    });
+
+    it('collapses the whitespace in the title to single spaces', () => {
+      assert.deepEqual(parseCommand('bridge   Sev1\n\tcheckout \u00a0  down  '), { kind: 'bridge', title: 'Sev1 checkout down' });
+      assert.deepEqual(parseCommand('<p>bridge</p><p>Sev1</p><p>checkout down</p>'), { kind: 'bridge', title: 'Sev1 checkout down' });
+    });
+  });
+
   describe('page', () => {
     const upn = (value: string) => ({ kind: 'userPrincipalName' as const, value });
 

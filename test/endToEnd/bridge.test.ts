@@ -86,6 +86,19 @@ describe('bridge over HTTP', function () {
     assert.ok(!actionsOf(ended).some((a) => a.type === 'Action.OpenUrl'), 'an ended bridge offers no Join');
   });
 
+  it('"escalate" with the bridge as the chat\'s call invites into it: no second call, no second card', async () => {
+    h = await RallyHarness.start({ conversationType: 'groupChat' });
+    await h.say('bridge');
+    await h.settle();
+    const callId = h.callIdOfCard(h.connector.cardPosts()[0]!.id);
+    await h.say('escalate alexw@contoso.com');
+    await h.settle();
+    assert.equal(h.createCallRequests().length, 1);
+    const [invite] = h.inviteRequests();
+    assert.ok(invite?.url.includes(callId), h.connector.summary().join('\n'));
+    assert.equal(h.connector.cardPosts().length, 1);
+  });
+
   it('pages the people typed on the card, in turn, into the bridge', async () => {
     h = await RallyHarness.start({ conversationType: 'groupChat' });
     await h.say('bridge Sev2');
