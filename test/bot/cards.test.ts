@@ -188,7 +188,7 @@ describe('cards', () => {
   it('renders a valid help card listing every command', () => {
     const card = renderHelpCard('Rally');
     assert.deepEqual(validationProblems(card), []);
-    for (const command of ['call', 'join', 'invite', 'escalate', 'move', 'calls', 'status', 'hangup']) {
+    for (const command of ['call', 'join', 'invite', 'escalate', 'move', 'calls', 'status', 'hangup', 'team', 'teams']) {
       assert.match(cardText(card), new RegExp(`"title":"${command}\\b`));
     }
   });
