@@ -10,6 +10,7 @@ import { chatRetentionRules } from './bot/chatRetention.js';
 import { Chats } from './bot/chats.js';
 import { cachedUserLookup } from './bot/userLookupCache.js';
 import { PeopleResolver } from './bot/peopleResolver.js';
+import { PeopleTeams } from './bot/peopleTeams.js';
 import { RallyBot, answerTurnFailure } from './bot/rallyBot.js';
 import { tenantGate } from './bot/tenantGate.js';
 import { CallDesk } from './calling/callDesk.js';
@@ -153,6 +154,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     pager,
     pageCards: pageCardsOfChats,
     people: new PeopleResolver(cachedUserLookup(api)),
+    teams: new PeopleTeams({ store: records.peopleTeams, retentionMs }),
     chats,
     cards,
     log,

@@ -1,5 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
 import type { RecordStore } from '../calling/index.js';
+import type { PeopleTeamsRecord } from './peopleTeams.js';
 import type { CardRecord } from './postedCards.js';
 
 export type ConversationRecord = Partial<ConversationReference> & {
@@ -18,4 +19,6 @@ export interface ChatRecords {
   pageCards: RecordStore<CardRecord>;
   /** By button press: presses already handled, so a double click or a redelivered press acts once. */
   handledRequests: RecordStore<{ at: string; done?: boolean }>;
+  /** By scope (a channel's Teams team, or any other chat): the teams of people named there (peopleTeams.ts). */
+  peopleTeams: RecordStore<PeopleTeamsRecord>;
 }

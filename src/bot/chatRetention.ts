@@ -1,9 +1,11 @@
 // How long the chat surface's records live: a chat's conversation reference until Rally is removed from it (see
 // RallyBot) or the chat has had neither a message nor a live call for RALLY_RETENTION; a call's or page's card
-// record as long as its call or page record; redelivery records for at most a day.
+// record as long as its call or page record; redelivery records for at most a day; a scope's teams of people until
+// none of them was defined or used for RALLY_RETENTION.
 import { atMost, chatsWithLiveCalls, retentionRule } from '../calling/index.js';
 import type { CallDocument, PageRecord, RecordStore, RetentionRule } from '../calling/index.js';
 import type { ChatRecords } from './chatRecords.js';
+import { peopleTeamsExpired } from './peopleTeams.js';
 import type { CardRecord } from './postedCards.js';
 
 const ONE_DAY = 24 * 3_600_000;
@@ -48,6 +50,11 @@ export function chatRetentionRules(
       name: 'handled',
       store: records.handledRequests,
       expired: (handled, _key, now) => Date.parse(handled.at) + atMost(retentionMs, ONE_DAY) <= now,
+    }),
+    retentionRule({
+      name: 'peopleTeams',
+      store: records.peopleTeams,
+      expired: (scope, _key, now) => peopleTeamsExpired(scope, now, retentionMs),
     }),
   ];
 }

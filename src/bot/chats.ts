@@ -3,12 +3,22 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { TurnContext } from 'botbuilder';
+import type { TeamsChannelData } from 'botbuilder';
 import type { Logger } from '../log/logger.js';
 import type { ChatRecords, ConversationRecord } from './chatRecords.js';
 
 /** The chat key of a turn: one conversation (personal chat, group chat, or channel thread root). */
 export function chatKeyOf(context: TurnContext): string {
   return context.activity.conversation.id.split(';messageid=')[0]!;
+}
+
+/**
+ * Where a turn's teams of people are kept: a channel's belong to its Teams team, so that every channel of that team
+ * shares them; any other chat (personal, group chat, a meeting's chat) keeps its own.
+ */
+export function peopleTeamsScopeOf(context: TurnContext): string {
+  const { team, meeting } = (context.activity.channelData ?? {}) as TeamsChannelData;
+  return typeof team?.id === 'string' && team.id !== '' && !meeting ? `team/${team.id}` : `chat/${chatKeyOf(context)}`;
 }
 
 /** Where a turn keeps the people its cards refresh for (see refreshAudience). */

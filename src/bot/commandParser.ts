@@ -1,7 +1,7 @@
 import { RallyError } from '../errors/rallyError.js';
 import { durationMs, isDuration } from '../config/duration.js';
 import { MAX_PAGE_STEPS } from '../calling/index.js';
-import type { CallRef, Command, MeetingRef, PersonRef } from './commands.js';
+import type { CallRef, Command, MeetingRef, NamedPerson, PersonRef } from './commands.js';
 
 /** A mention Teams attached to the message (the bot's own mention is already removed). */
 export interface MentionedPerson {
@@ -25,6 +25,8 @@ export class CommandError extends RallyError {
 // Bounded input: a chat message is short; a huge one is refused before any work is done.
 const MAX_COMMAND_LENGTH = 2000;
 const MAX_PEOPLE = 10;
+/** A team is named where one request's people are, so it holds no more than one request may name. */
+const MAX_TEAM_SIZE = MAX_PEOPLE;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL_LIKE = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
@@ -32,6 +34,9 @@ const PHONE_START = /^(\+|00|\()?\d/;
 const PHONE_PART = /^[\d().\-/]+$/;
 const CALL_ID = /^[a-z0-9][a-z0-9-]{7,127}$/i;
 const MENTION_MARK = '\u0001';
+const TEAM_NAME = /^[a-z][a-z0-9_-]{0,31}$/i;
+/** The grammar's own words: a team of that name could never be told from the keyword. */
+const GRAMMAR_WORDS = new Set(['then', 'into', 'after', 'to', 'from', 'as', 'passcode', 'delete', 'guest']);
 
 /**
  * Reads one chat message as a command. Throws `CommandError` with a sentence for the person when it can't.
@@ -67,6 +72,10 @@ export function parseCommand(text: string, mentions: readonly MentionedPerson[] 
       return parseMove(args, mentioned);
     case 'page':
       return parsePage(args, mentioned);
+    case 'team':
+      return parseTeam(args, mentioned);
+    case 'teams':
+      return noArguments({ kind: 'teams' }, args);
     case 'calls':
       return noArguments({ kind: 'calls' }, args);
     case 'doctor':
@@ -120,6 +129,34 @@ function decodeEntities(text: string): string {
 }
 
 function people(words: string[], mentioned: MentionedPerson[], verb: string, example: string): PersonRef[] {
+  const found = readPeople(words, mentioned);
+  if (found.length === 0) {
+    throw new CommandError('badCommand', `Who should I ${verb}? For example: "${example}".`);
+  }
+  checkPeopleCount(found);
+  return found;
+}
+
+/** Refuses more people than one request may name: as typed, and again once the teams named in it are expanded. */
+export function checkPeopleCount(people: readonly PersonRef[]): void {
+  if (people.length > MAX_PEOPLE) {
+    throw new CommandError('badCommand', `That is too many people for one request (at most ${MAX_PEOPLE}).`);
+  }
+}
+
+/** Refuses a page of more steps than a page rings: as typed, and again once the teams named in it are expanded. */
+export function checkPageSteps(steps: readonly PersonRef[]): void {
+  if (steps.length > MAX_PAGE_STEPS) {
+    throw new CommandError('badCommand', `A page rings at most ${MAX_PAGE_STEPS} people or numbers in turn; you named ${steps.length}.`);
+  }
+}
+
+/** Refuses more than one person to move: as typed, and again once a team named is expanded. */
+export function checkOneToMove(people: readonly PersonRef[]): void {
+  if (people.length > 1) throw new CommandError('badCommand', 'I can move one person at a time.');
+}
+
+function readPeople(words: string[], mentioned: MentionedPerson[]): PersonRef[] {
   const found: PersonRef[] = [];
   for (const word of words) {
     const last = found[found.length - 1];
@@ -128,12 +165,6 @@ function people(words: string[], mentioned: MentionedPerson[], verb: string, exa
       continue;
     }
     found.push(person(word, mentioned));
-  }
-  if (found.length === 0) {
-    throw new CommandError('badCommand', `Who should I ${verb}? For example: "${example}".`);
-  }
-  if (found.length > MAX_PEOPLE) {
-    throw new CommandError('badCommand', `That is too many people for one request (at most ${MAX_PEOPLE}).`);
   }
   return found;
 }
@@ -146,10 +177,25 @@ function person(word: string, mentioned: MentionedPerson[]): PersonRef {
   if (GUID.test(word)) return { kind: 'objectId', id: word.toLowerCase() };
   if (EMAIL_LIKE.test(word)) return { kind: 'userPrincipalName', value: word.replace(/^mailto:/i, '') };
   if (PHONE_START.test(word) && PHONE_PART.test(word.replace(/^\+/, ''))) return { kind: 'phone', raw: word };
+  if (TEAM_NAME.test(word) && !isReserved(word)) return { kind: 'team', name: word };
   throw new CommandError(
     'badCommand',
     `I can't tell who "${clip(word)}" is. Name people with an @mention, their email or UPN, their Entra object id, or a phone number in international format (+14255550100).`,
   );
+}
+
+function isReserved(word: string): boolean {
+  return GRAMMAR_WORDS.has(word.toLowerCase()) || isVerb(word);
+}
+
+/** Whether `word` alone reads as a command: the verbs are the cases of parseCommand, listed nowhere else. */
+function isVerb(word: string): boolean {
+  try {
+    parseCommand(word);
+    return true;
+  } catch (error) {
+    return !(error instanceof CommandError && error.code === 'unknownCommand');
+  }
 }
 
 function splitAt(words: string[], keyword: string): [string[], string[] | undefined] {
@@ -214,9 +260,9 @@ function parseMove(args: string[], mentioned: MentionedPerson[]): Command {
   if (!source || !destination) {
     throw new CommandError('badCommand', 'Say who to move and between which calls, like: move @Alice from #1 to #2.');
   }
-  const [person, ...others] = people(who, mentioned, 'move', 'move @Alice from #1 to #2');
-  if (others.length > 0) throw new CommandError('badCommand', 'I can move one person at a time.');
-  return { kind: 'move', person: person!, from: callRef(source, 'from'), to: callRef(destination, 'to') };
+  const found = people(who, mentioned, 'move', 'move @Alice from #1 to #2');
+  checkOneToMove(found);
+  return { kind: 'move', person: found[0]!, from: callRef(source, 'from'), to: callRef(destination, 'to') };
 }
 
 const PAGE_EXAMPLE = 'page alice@contoso.com then bob@contoso.com then +14255550100 after 30s';
@@ -233,9 +279,7 @@ function parsePage(args: string[], mentioned: MentionedPerson[]): Command {
     if (found.length > 1) throw new CommandError('badCommand', `Page one person or number at each step, with "then" between them, like: "${PAGE_EXAMPLE}".`);
     steps.push(found[0]!);
   }
-  if (steps.length > MAX_PAGE_STEPS) {
-    throw new CommandError('badCommand', `A page rings at most ${MAX_PAGE_STEPS} people or numbers in turn; you named ${steps.length}.`);
-  }
+  checkPageSteps(steps);
   const command: Extract<Command, { kind: 'page' }> = { kind: 'page', steps };
   if (intoWords !== undefined) command.call = callRef(intoWords, 'into');
   if (afterWords !== undefined) command.waitMs = pageWait(afterWords);
@@ -250,6 +294,72 @@ function pageWait(words: string[]): number {
     throw new CommandError('badCommand', `"${clip(words.join(' '))}" is not a wait: write seconds or minutes after "after", like "after 30s" or "after 2m".`);
   }
   return durationMs(text);
+}
+
+export const TEAM_EXAMPLE = 'team sre = alice@contoso.com @Bob +14255550100';
+
+/** `team <name> = <person> ...`, `team <name>` or `team <name> delete`. */
+function parseTeam(args: string[], mentioned: MentionedPerson[]): Command {
+  const [word, ...rest] = apartAtEquals(args);
+  if (word === undefined || word === '=') {
+    throw new CommandError('badCommand', `Which team? Define one like "${TEAM_EXAMPLE}", or say "teams" to list this chat's teams.`);
+  }
+  const name = teamName(word, mentioned);
+  if (rest.length === 0) return { kind: 'team', name, action: 'show' };
+  if (rest.length === 1 && rest[0]!.toLowerCase() === 'delete') return { kind: 'team', name, action: 'delete' };
+  if (rest[0] !== '=') {
+    throw new CommandError('badCommand', `To define team ${name}, put "=" and its people after its name, like: "team ${name} = alice@contoso.com @Bob".`);
+  }
+  return { kind: 'team', name, action: 'define', people: teamMembers(name, rest.slice(1), mentioned) };
+}
+
+/** The words with the first "=" a word of its own, however it was spaced (`sre=alice@contoso.com`). */
+function apartAtEquals(words: string[]): string[] {
+  const at = words.findIndex((w) => w.includes('='));
+  if (at < 0) return words;
+  const word = words[at]!;
+  const split = word.indexOf('=');
+  return [...words.slice(0, at), word.slice(0, split), '=', word.slice(split + 1), ...words.slice(at + 1)].filter((w) => w !== '');
+}
+
+/** A team's name, refused with the reason when a command could read it as someone, a call or a keyword. */
+function teamName(word: string, mentioned: MentionedPerson[]): string {
+  const mention = word.startsWith(MENTION_MARK) ? mentioned[Number(word.slice(1))] : undefined;
+  const shown = mention ? `@${mention.name}` : word;
+  const reason = teamNameProblem(shown);
+  if (reason === undefined) return word;
+  throw new CommandError(
+    'badCommand',
+    `"${clip(shown)}" can't be a team's name, as ${reason}: use 1 to 32 letters, digits, - and _, starting with a letter (like sre or db-oncall).`,
+  );
+}
+
+function teamNameProblem(word: string): string | undefined {
+  if (word.startsWith('@')) return 'it reads as an @mention';
+  if (EMAIL_LIKE.test(word) || word.includes('@')) return 'it reads as an email address';
+  if (GUID.test(word)) return 'it reads as an Entra object id';
+  if (/^#\d/.test(word)) return "it reads as a call's number";
+  if (PHONE_START.test(word)) return 'it reads as a phone number';
+  if (isReserved(word)) return "it is a word Rally's commands use";
+  if (!TEAM_NAME.test(word)) return 'it has characters or a length a name cannot have';
+  return undefined;
+}
+
+function teamMembers(name: string, words: string[], mentioned: MentionedPerson[]): NamedPerson[] {
+  const found = readPeople(words, mentioned);
+  if (found.length === 0) {
+    throw new CommandError('badCommand', `Who is in team ${name}? Name up to ${MAX_TEAM_SIZE} people or numbers after "=", like: "${TEAM_EXAMPLE}".`);
+  }
+  if (found.length > MAX_TEAM_SIZE) {
+    throw new CommandError('badCommand', `A team holds at most ${MAX_TEAM_SIZE} people or numbers; you named ${found.length}.`);
+  }
+  return found.map((person) => {
+    if (person.kind !== 'team') return person;
+    throw new CommandError(
+      'badCommand',
+      `I can't tell who "${clip(person.name)}" is: a team holds people and numbers, named with an @mention, their email or UPN, their Entra object id, or a phone number in international format (+14255550100).`,
+    );
+  });
 }
 
 /** The words between each `keyword`. */

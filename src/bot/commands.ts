@@ -8,7 +8,12 @@ export type PersonRef =
   | { kind: 'mention'; teamsId: string; name: string }
   | { kind: 'userPrincipalName'; value: string }
   | { kind: 'objectId'; id: string }
-  | { kind: 'phone'; raw: string };
+  | { kind: 'phone'; raw: string }
+  /** A team of people this chat named once (`team sre = …`), expanded before anyone is looked up. */
+  | { kind: 'team'; name: string };
+
+/** One person or number named in a command: what a team holds, and what the teams named in a command expand into. */
+export type NamedPerson = Exclude<PersonRef, { kind: 'team' }>;
 
 
 export type MeetingRef =
@@ -30,6 +35,12 @@ export type Command =
   | { kind: 'hangup'; call?: CallRef }
   /** Rings `steps` one at a time until one presses 1; `waitMs` per step, `call` to bring them into. */
   | { kind: 'page'; steps: PersonRef[]; call?: CallRef; waitMs?: number }
+  /** `team <name> = <people>` defines or replaces it, `team <name>` shows it, `team <name> delete` removes it. */
+  | { kind: 'team'; name: string; action: 'define'; people: NamedPerson[] }
+  | { kind: 'team'; name: string; action: 'show' }
+  | { kind: 'team'; name: string; action: 'delete' }
+  /** The chat's teams of people. */
+  | { kind: 'teams' }
   | { kind: 'help' }
   /** Admins only: checks Rally's setup (src/doctor/). */
   | { kind: 'doctor' };

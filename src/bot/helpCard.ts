@@ -19,6 +19,9 @@ const COMMANDS: { usage: string; what: string }[] = [
     usage: 'page ‹person› then ‹person› … [into #1] [after 30s]',
     what: 'Rings up to 5 people or numbers in turn until one presses 1, then brings them into this chat\'s call',
   },
+  { usage: 'team ‹name› = ‹person› …', what: 'Names up to 10 people or numbers once, in order, for "call ‹name›", "invite ‹name›", "page ‹name›" and the rest' },
+  { usage: 'team ‹name› [delete]', what: 'Shows a team\'s people, or deletes the team' },
+  { usage: 'teams', what: 'This chat\'s teams (a channel shares its teams with every channel of its Teams team)' },
   { usage: 'doctor', what: 'Checks Rally\'s setup: Graph token and permissions, public address, PSTN (admins only)' },
 ];
 

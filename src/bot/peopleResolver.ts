@@ -2,7 +2,7 @@ import { TeamsInfo } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
 import { CallingApiError, InvalidRequestError, parsePhoneNumber } from '../calling/index.js';
 import type { CallTarget, CallingApi } from '../calling/index.js';
-import type { PersonRef } from './commands.js';
+import type { NamedPerson, PersonRef } from './commands.js';
 
 /**
  * Turns the people named in chat into call targets: an @mention through Teams' roster (its Entra object id),
@@ -11,14 +11,14 @@ import type { PersonRef } from './commands.js';
 export class PeopleResolver {
   constructor(private readonly api: Pick<CallingApi, 'getUser'>) {}
 
-  async resolveAll(context: TurnContext, tenantId: string, people: readonly PersonRef[]): Promise<CallTarget[]> {
+  async resolveAll(context: TurnContext, tenantId: string, people: readonly NamedPerson[]): Promise<CallTarget[]> {
     const targets: CallTarget[] = [];
     // One at a time: a chat names at most a handful, and the first unknown person stops the request anyway.
     for (const person of people) targets.push(await this.resolve(context, tenantId, person));
     return targets;
   }
 
-  private async resolve(context: TurnContext, tenantId: string, person: PersonRef): Promise<CallTarget> {
+  private async resolve(context: TurnContext, tenantId: string, person: NamedPerson): Promise<CallTarget> {
     switch (person.kind) {
       case 'phone':
         return { kind: 'phone', number: parsePhoneNumber(person.raw).e164 };

@@ -13,9 +13,9 @@ import { cardRevision } from './callCards.js';
 import { inviteeName, outcomeLabel, stateLabel } from './callCardView.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
-import { chatKeyOf } from './chats.js';
+import { chatKeyOf, peopleTeamsScopeOf } from './chats.js';
 import type { Chats } from './chats.js';
-import { CommandError, parseCommand, parsePeopleList } from './commandParser.js';
+import { CommandError, checkOneToMove, checkPageSteps, checkPeopleCount, parseCommand, parsePeopleList } from './commandParser.js';
 import type { MentionedPerson } from './commandParser.js';
 import type { Command, CommandKind, MeetingRef, PersonRef } from './commands.js';
 import { doctorReply } from './doctorCommand.js';
@@ -24,6 +24,8 @@ import { renderHelpCard } from './helpCard.js';
 import { meetingIdOf, meetingOfThisChat } from './meetingChat.js';
 import type { PeopleResolver } from './peopleResolver.js';
 import { localeOf } from './locale.js';
+import { teamDeletedLine, teamLine, teamSavedLine, teamsLine } from './peopleTeamLines.js';
+import type { PeopleTeams } from './peopleTeams.js';
 import { tenantIdOf } from './tenantGate.js';
 
 export interface RallyBotOptions {
@@ -31,6 +33,8 @@ export interface RallyBotOptions {
   pager: Pick<Pager, 'start' | 'skip' | 'stop' | 'pageInChat'>;
   pageCards: PostedCards<PageRecord>;
   people: PeopleResolver;
+  /** The chat's teams of people, which a command may name people by. */
+  teams: PeopleTeams;
   chats: Chats;
   cards: CallCards;
   log: Logger;
@@ -109,9 +113,29 @@ export class RallyBot extends TeamsActivityHandler {
     },
     // The page's card is the answer: it shows the ladder live, and the chat hears the outcome once it is known.
     page: async (context, request, command) => {
-      const targets = await this.resolve(context, request, command.steps);
+      const targets = await this.resolve(context, request, command.steps, checkPageSteps);
       const page = await this.options.pager.start(request, targets, { ...(command.call ? { into: command.call } : {}), ...(command.waitMs === undefined ? {} : { waitMs: command.waitMs }) });
       await postFresh(context, this.options.pageCards, page, () => this.options.pager.pageInChat(request, page.id), (p) => p.revision);
+    },
+    team: async (context, request, command) => {
+      const scope = peopleTeamsScopeOf(context);
+      if (command.action === 'show') {
+        const team = await this.options.teams.show(scope, command.name);
+        await context.sendActivity(teamLine(team, await this.resolve(context, request, team.people)));
+        return;
+      }
+      // A team's people are rung by whoever names it: changing them takes the right to place calls.
+      await this.options.desk.mayPlaceCalls(request);
+      if (command.action === 'delete') {
+        await context.sendActivity(teamDeletedLine(await this.options.teams.delete(scope, command.name)));
+        return;
+      }
+      // Looked up before the team is saved, so that someone Rally cannot find is refused now rather than at each use.
+      const targets = await this.resolve(context, request, command.people);
+      await context.sendActivity(teamSavedLine(await this.options.teams.define(scope, command.name, command.people), targets));
+    },
+    teams: async (context) => {
+      await context.sendActivity(teamsLine(await this.options.teams.list(peopleTeamsScopeOf(context))));
     },
   };
 
@@ -203,6 +227,7 @@ export class RallyBot extends TeamsActivityHandler {
   private async forgetChat(context: TurnContext): Promise<void> {
     await this.options.chats.forget(context);
     await this.options.desk.forgetChat(chatKeyOf(context));
+    await this.options.teams.forget(peopleTeamsScopeOf(context));
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -227,12 +252,15 @@ export class RallyBot extends TeamsActivityHandler {
     return (this.callCardButtons[action.verb] as Turn<CallCardAction>)(context, request, action);
   }
 
-  private resolve(context: TurnContext, request: ChatRequest, people: readonly PersonRef[]) {
-    return this.options.people.resolveAll(context, request.tenantId, people);
+  /** The people named, the teams among them expanded first and held to the command's bound (`check`), looked up. */
+  private async resolve(context: TurnContext, request: ChatRequest, people: readonly PersonRef[], check = checkPeopleCount) {
+    const named = await this.options.teams.expand(peopleTeamsScopeOf(context), people);
+    check(named);
+    return this.options.people.resolveAll(context, request.tenantId, named);
   }
 
   private async singleUser(context: TurnContext, request: ChatRequest, person: PersonRef): Promise<UserTarget> {
-    const [target] = await this.resolve(context, request, [person]);
+    const [target] = await this.resolve(context, request, [person], checkOneToMove);
     if (target?.kind !== 'user') throw new CommandError('badCommand', 'Only Teams users can be moved between meetings.');
     return target;
   }

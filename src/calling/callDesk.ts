@@ -200,7 +200,7 @@ export class CallDesk {
   async hangUp(request: ChatRequest, ref: CallRef | undefined): Promise<HangUpOutcome> {
     return audited(this.options.audit, { audit: 'hangUp', request }, async (subject) => {
       // Changing a call takes the same right as placing one.
-      await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, [], undefined);
+      await this.mayPlaceCalls(request);
       if (ref === undefined && (await this.liveCalls(request)).length === 0 && (await this.options.intents.hangUpWhenConfirmed(request))) return { kind: 'whenConfirmed' };
       const call = await this.liveCall(request, ref, 'hangup');
       subject.callId = call.callId;
@@ -237,6 +237,14 @@ export class CallDesk {
   /** `status [<call>]`: the named call (live or not), or the chat's most recent live call. */
   async status(request: ChatRequest, ref: CallRef | undefined): Promise<CallRecord> {
     return ref === undefined ? this.liveCall(request, undefined, 'status') : this.callInChat(request, ref);
+  }
+
+  /**
+   * Throws PolicyRefusedError unless the person may place calls at all: the right that changing a call takes, and
+   * changing whom a command rings (a chat's teams of people). Counted nowhere: it rings nobody.
+   */
+  async mayPlaceCalls(request: ChatRequest): Promise<void> {
+    await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, [], undefined);
   }
 
   /** Rally was removed from the chat: its handle counter goes (its calls end and age out on their own). */

@@ -26,6 +26,6 @@ export type { CallState, GraphUser } from './requests/graphTypes.js';
 export { meetingById, meetingOfItsChat, parseMeetingLink } from './targets/meetingLink.js';
 export type { MeetingToJoin, OrganizerMeeting } from './targets/meetingLink.js';
 export type { CallTarget, UserTarget } from './targets/people.js';
-export { parsePhoneNumber } from './targets/phoneNumber.js';
+export { displayPhoneNumber, parsePhoneNumber } from './targets/phoneNumber.js';
 export { isLive } from './vocabulary.js';
 export type { ChatRequest } from './vocabulary.js';

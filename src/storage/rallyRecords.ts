@@ -28,6 +28,7 @@ export function rallyRecords(documents: DocumentStore, log: Logger): RallyRecord
     callCards: store('callCards/'),
     pageCards: store('pageCards/'),
     handledRequests: store('handled/'),
+    peopleTeams: store('peopleTeams/'),
     pages: store('pages/'),
     jobs: store('jobs/'),
   };

@@ -8,7 +8,8 @@ import { CommandError } from '../../src/bot/commandParser.js';
 import type { PageRecord, PageStep } from '../../src/calling/paging/pageRecord.js';
 import type { CallTarget } from '../../src/calling/targets/people.js';
 import type { AdaptiveCardJson } from '../../src/bot/cardTemplates.js';
-import { applyCallEvent, newCallRecord } from '../../src/calling/records/callRecord.js';
+import type { BridgeMeeting } from '../../src/calling/bridges/bridgeMeeting.js';
+import { applyCallEvent, newCallRecord, withInvitees } from '../../src/calling/records/callRecord.js';
 import type { CallRecord } from '../../src/calling/records/callRecord.js';
 import type { E164 } from '../../src/calling/targets/phoneNumber.js';
 
@@ -195,10 +196,110 @@ describe('cards', () => {
     assert.deepEqual(actions(renderHelpCard('Rally')), ['Run', 'My calls', 'Status']);
   });
 
+  describe('bridge card', () => {
+    const meeting: BridgeMeeting = {
+      subject: 'Sev1: checkout, payments down',
+      joinWebUrl: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0?context=%7b%22Tid%22%3a%22t%22%7d',
+      threadId: '19:meeting_abc@thread.v2',
+      messageId: '0',
+      organizerId: 'u',
+      tenantId: 'tenant',
+      joinMeetingId: '123456789012',
+      passcode: 'Ab12Cd',
+    };
+    /** A full roster of these people (by object id), each under the participant id `p-<id>`. */
+    const roster = (...people: [id: string, name: string, inLobby?: boolean][]) => ({
+      kind: 'roster' as const,
+      callId: 'bridge-1',
+      participants: people.map(([id, displayName, inLobby = false]) => ({ key: `p-${id}`, participantId: `p-${id}`, identity: { kind: 'user' as const, id, displayName }, isMuted: false, isInLobby: inLobby })),
+    });
+    const opened = newCallRecord({ callId: 'bridge-1', tenantId: 'tenant', kind: 'meeting', chatKey: 'chat', handle: '#3', placedBy: { id: 'u', name: 'Diego' }, bridge: meeting, at });
+    const joined = applyCallEvent(opened, { kind: 'callState', callId: 'bridge-1', changeType: 'updated', state: 'established' }, at).record;
+    // Adele came in at 20:01 (and was rung into it), Lee at 20:02 but waits in the lobby; Alex is rung and not in yet.
+    const adeleIn = applyCallEvent(withInvitees(joined, [adeleTarget], 'ctx-adele'), roster(['adele', 'Adele Vance']), '2026-11-23T20:01:00.250Z').record;
+    const live = applyCallEvent(
+      withInvitees(adeleIn, [{ kind: 'user', id: 'alex', displayName: 'Alex Wilber' }], 'ctx-alex'),
+      roster(['adele', 'Adele Vance'], ['lee', 'Lee Gu', true], ['rally-bot', '']),
+      '2026-11-23T20:02:00.000Z',
+    ).record;
+    const over = applyCallEvent(live, { kind: 'callState', callId: 'bridge-1', changeType: 'deleted', state: 'terminated' }, '2026-11-23T20:30:00.000Z').record;
+    type Action = { type: string; title: string; url?: string; verb?: string };
+    const actionsOf = (record: CallRecord) => renderCallCard(record, { pickerSupported: false, revision: 'r9' }).actions as Action[];
+    const peopleOf = (record: CallRecord): [string, string][] => {
+      const list = (renderCallCard(record, { pickerSupported: false, revision: 'r9' }).body as Block[]).find((b) => b.type === 'Container' && b.items?.[0]?.type === 'ColumnSet');
+      return (list?.items ?? []).map((row) => [row.columns![0]!.items![0]!.text!, row.columns![1]!.items![0]!.text!]);
+    };
+
+    for (const [name, record] of [['opening', opened], ['live', live], ['ended', over]] as const) {
+      it(`renders a valid Adaptive Card 1.5 for a bridge that is ${name}, every binding expanded`, () => {
+        for (const pickerSupported of [true, false]) {
+          const card = renderCallCard(record, { pickerSupported, revision: 'r9' });
+          const expected = pickerSupported && record.state !== 'terminated' ? ['An Input.ChoiceSet must have at least one choice defined.'] : [];
+          assert.deepEqual(validationProblems(card), expected);
+          assert.equal(card.version, '1.5');
+          assert.doesNotMatch(cardText(card), /\$\{/, 'every template binding is expanded');
+        }
+      });
+    }
+
+    it('is titled by its subject, labelled Bridge, and gives the meeting id and passcode as Teams prints them', () => {
+      const card = renderCallCard(live, { pickerSupported: false, revision: 'r9' });
+      const texts = JSON.stringify(card.body);
+      assert.match(texts, /"text":"Sev1: checkout, payments down"/);
+      assert.match(texts, /"text":"#3 · Bridge"/);
+      assert.match(texts, /"text":"Meeting ID 123 456 789 012 · Passcode Ab12Cd"/);
+      const { passcode: _passcode, ...noPasscode } = meeting;
+      assert.match(cardText(renderCallCard({ ...live, bridge: noPasscode }, { pickerSupported: false, revision: 'r9' })), /"text":"Meeting ID 123 456 789 012"/);
+      const { joinMeetingId: _id, ...noId } = meeting;
+      assert.doesNotMatch(cardText(renderCallCard({ ...live, bridge: noId }, { pickerSupported: false, revision: 'r9' })), /Meeting ID/, 'no dial-in line without an id');
+    });
+
+    it('offers Join (opening the join link), Invite, Page and End bridge while live', () => {
+      const actions = actionsOf(live);
+      assert.deepEqual(actions.map((a) => a.title), ['Join', 'Invite', 'Page', 'End bridge', 'Refresh']);
+      assert.deepEqual(actions[0], { type: 'Action.OpenUrl', title: 'Join', url: meeting.joinWebUrl, style: 'positive' });
+      assert.deepEqual(actions.map((a) => a.verb), [undefined, 'invite', 'pageInto', 'hangup', 'refresh']);
+      assert.deepEqual(actionsOf(opened).map((a) => a.title), ['Join', 'Invite', 'Page', 'End bridge', 'Refresh'], 'from the moment Rally is joining');
+    });
+
+    it('an ended bridge offers no Join, nor anything but Refresh', () => {
+      assert.deepEqual(actionsOf(over).map((a) => a.title), ['Refresh']);
+      assert.doesNotMatch(cardText(renderCallCard(over, { pickerSupported: false, revision: 'r9' })), /Action\.OpenUrl/);
+    });
+
+    it('a call that is not a bridge has no Join, no Page and no dial-in line, and hangs up as a call', () => {
+      const meetingCall = applyCallEvent(newCallRecord({ ...opened, callId: 'm', bridge: undefined, at }), { kind: 'callState', callId: 'm', changeType: 'updated', state: 'established' }, at).record;
+      assert.deepEqual(actionsOf(meetingCall).map((a) => a.title), ['Invite', 'Hang up', 'Refresh']);
+      assert.doesNotMatch(cardText(renderCallCard(meetingCall, { pickerSupported: false, revision: 'r9' })), /Bridge|Meeting ID/);
+    });
+
+    it('lists who is in since when (in each reader\'s time), who waits in the lobby, then who was rung and is not in', () => {
+      assert.deepEqual(peopleOf(live), [
+        ['Adele Vance', 'In since {{TIME(2026-11-23T20:01:00Z)}}'],
+        ['Lee Gu', 'In the lobby'],
+        ['Alex Wilber', 'Ringing…'],
+      ]);
+    });
+
+    it("keeps the time someone came in as the roster changes, and drops it once they leave", () => {
+      const leeAdmitted = applyCallEvent(live, roster(['adele', 'Adele Vance'], ['lee', 'Lee Gu']), '2026-11-23T20:05:00.000Z').record;
+      assert.equal(peopleOf(leeAdmitted)[0]![1], 'In since {{TIME(2026-11-23T20:01:00Z)}}');
+      const adeleLeft = applyCallEvent(leeAdmitted, roster(['lee', 'Lee Gu']), '2026-11-23T20:06:00.000Z').record;
+      assert.deepEqual(peopleOf(adeleLeft).map(([name]) => name), ['Lee Gu', 'Adele Vance', 'Alex Wilber'], 'Adele, who left, is listed with the people rung');
+      assert.match(peopleOf(adeleLeft)[1]![1], /^Was there for 5 min/);
+      const backAgain = applyCallEvent(adeleLeft, roster(['lee', 'Lee Gu'], ['adele', 'Adele Vance']), '2026-11-23T20:10:00.000Z').record;
+      assert.equal(peopleOf(backAgain).find(([name]) => name === 'Adele Vance')?.[1], 'In since {{TIME(2026-11-23T20:10:00Z)}}');
+    });
+
+    it('says who was there once it has ended', () => {
+      assert.deepEqual(peopleOf(over).slice(0, 2), [['Adele Vance', 'Was there'], ['Lee Gu', 'In the lobby']]);
+    });
+  });
+
   it('renders a valid help card listing every command', () => {
     const card = renderHelpCard('Rally');
     assert.deepEqual(validationProblems(card), []);
-    for (const command of ['call', 'join', 'invite', 'escalate', 'move', 'calls', 'status', 'hangup']) {
+    for (const command of ['call', 'join', 'invite', 'escalate', 'move', 'calls', 'status', 'hangup', 'team', 'teams']) {
       assert.match(cardText(card), new RegExp(`"title":"${command}\\b`));
     }
   });

@@ -1,11 +1,11 @@
-// Chats (chatKeyOf, refreshAudience, remember/forget/post, pending/handled) at its own seam: real TurnContexts of
+// Chats (chatKeyOf, peopleTeamsScopeOf, refreshAudience, remember/forget/post, pending/handled) at its own seam: real TurnContexts of
 // Teams activities, in-memory record stores, and a CloudAdapter whose proactive turns run here (ProactiveAdapter).
 import assert from 'node:assert/strict';
 import { ActivityEventNames, ActivityTypes, TurnContext } from 'botbuilder';
 import type { Activity } from 'botbuilder';
 import sinon from 'sinon';
 import type { ConversationRecord } from '../../src/bot/chatRecords.js';
-import { Chats, chatKeyOf, refreshAudience } from '../../src/bot/chats.js';
+import { Chats, chatKeyOf, peopleTeamsScopeOf, refreshAudience } from '../../src/bot/chats.js';
 import { LogCapture } from '../support/logCapture.js';
 import { MemoryRecordStore } from '../support/memoryRecordStore.js';
 import { ProactiveAdapter } from '../support/proactiveAdapter.js';
@@ -71,6 +71,25 @@ describe('Chats', () => {
     it("drops a channel thread's ;messageid= so that every message of the thread is one chat", () => {
       const { turn } = build();
       assert.equal(chatKeyOf(turn(message('29:megan', CHANNEL_THREAD))), CHANNEL);
+    });
+  });
+
+  describe('peopleTeamsScopeOf', () => {
+    const team = { id: '19:team-general@thread.tacv2' };
+
+    it("is a channel's Teams team, the same from each of its channels", () => {
+      const { turn } = build();
+      const inChannel = (id: string) => turn(message('29:megan', `${id};messageid=1`, { channelData: { team, channel: { id } } }));
+      assert.equal(peopleTeamsScopeOf(inChannel(CHANNEL)), `team/${team.id}`);
+      assert.equal(peopleTeamsScopeOf(inChannel('19:incidents@thread.tacv2')), `team/${team.id}`);
+    });
+
+    it("is the chat itself for a personal chat, a group chat and a meeting's chat", () => {
+      const { turn } = build();
+      assert.equal(peopleTeamsScopeOf(turn(message('29:megan'))), `chat/${GROUP_CHAT}`);
+      assert.equal(peopleTeamsScopeOf(turn(message('29:megan', 'a:1personal', { channelData: null }))), 'chat/a:1personal');
+      const meetingChat = '19:meeting_abc@thread.v2';
+      assert.equal(peopleTeamsScopeOf(turn(message('29:megan', meetingChat, { channelData: { team, meeting: { id: 'm-1' } } }))), `chat/${meetingChat}`);
     });
   });
 

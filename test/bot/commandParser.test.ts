@@ -100,7 +100,8 @@ describe('command parser', () => {
   it('explains what is wrong with a bad command', () => {
     refused('dance', /don't know "dance".*help/, 'unknownCommand');
     refused('call', /Who should I call/);
-    refused('call bob', /can't tell who "bob" is/);
+    refused('call bob!', /can't tell who "bob!" is/);
+    refused('call then', /can't tell who "then" is/);
     refused('invite bob@contoso.com to', /Which call/);
     refused('invite bob@contoso.com to #1 now', /didn't understand "now"/);
     refused('status nope!', /is not a call/);
@@ -217,7 +218,7 @@ describe('command parser', () => {
     });
 
     it('refuses someone it cannot tell, and a call it cannot read', () => {
-      refused('page bob', /can't tell who "bob" is/);
+      refused('page bob!', /can't tell who "bob!" is/);
       refused('page alice@contoso.com into', /Which call\? Put its number after "into"/);
       refused('page alice@contoso.com into #2 now', /didn't understand "now"/);
     });
@@ -225,6 +226,83 @@ describe('command parser', () => {
     it('refuses a page that names no one, asking who to page', () => {
       // "page" alone never typed a "then": the sentence should ask who, as "call" does and as the pager's own check says.
       for (const text of ['page', 'page after 30s', 'page into #2']) refused(text, /Who should I page\?/);
+    });
+  });
+
+  describe('teams of people', () => {
+    const team = (name: string) => ({ kind: 'team' as const, name });
+
+    it('defines a team of up to 10 people or numbers, in order, however "=" is spaced', () => {
+      const expected = {
+        kind: 'team',
+        name: 'sre',
+        action: 'define',
+        people: [
+          { kind: 'userPrincipalName', value: 'alice@contoso.com' },
+          { kind: 'mention', teamsId: '29:bob', name: 'Bob' },
+          { kind: 'phone', raw: '+1 425 555 0100' },
+        ],
+      };
+      for (const text of [`team sre = alice@contoso.com ${bob.text} +1 425 555 0100`, `Team sre=alice@contoso.com, ${bob.text}, +1 425 555 0100`, `team sre =alice@contoso.com ${bob.text} +1 425 555 0100`]) {
+        assert.deepEqual(parseCommand(text, [bob]), expected);
+      }
+      const ten = Array.from({ length: 10 }, (_, i) => `p${i}@contoso.com`).join(' ');
+      assert.equal((parseCommand(`team big = ${ten}`) as { people: unknown[] }).people.length, 10);
+    });
+
+    it('shows a team, deletes it, and lists the teams', () => {
+      assert.deepEqual(parseCommand('team SRE'), { kind: 'team', name: 'SRE', action: 'show' });
+      assert.deepEqual(parseCommand('team db-oncall_2 DELETE'), { kind: 'team', name: 'db-oncall_2', action: 'delete' });
+      assert.deepEqual(parseCommand('teams'), { kind: 'teams' });
+      refused('teams sre', /"teams" takes nothing after it/);
+    });
+
+    it('reads a team\'s name wherever people are named, mixed with people', () => {
+      assert.deepEqual(parseCommand('call sre +14255550100'), { kind: 'call', people: [team('sre'), { kind: 'phone', raw: '+14255550100' }] });
+      assert.deepEqual(parseCommand('invite sre to #2'), { kind: 'invite', people: [team('sre')], call: { kind: 'handle', number: 2 } });
+      assert.deepEqual(parseCommand('escalate sre'), { kind: 'escalate', people: [team('sre')] });
+      assert.deepEqual(parseCommand('page sre into #2'), { kind: 'page', steps: [team('sre')], call: { kind: 'handle', number: 2 } });
+      assert.deepEqual(parseCommand('page sre then bob@contoso.com'), { kind: 'page', steps: [team('sre'), { kind: 'userPrincipalName', value: 'bob@contoso.com' }] });
+    });
+
+    it('refuses a team of nobody, of more than 10, or of another team', () => {
+      refused('team sre =', /^Who is in team sre\? Name up to 10 people or numbers after "=", like: "team sre = alice@contoso\.com @Bob \+14255550100"\.$/);
+      const eleven = Array.from({ length: 11 }, (_, i) => `p${i}@contoso.com`).join(' ');
+      refused(`team sre = ${eleven}`, /^A team holds at most 10 people or numbers; you named 11\.$/);
+      refused('team oncall = sre bob@contoso.com', /^I can't tell who "sre" is: a team holds people and numbers/);
+      refused('team sre alice@contoso.com', /^To define team sre, put "=" and its people after its name/);
+      refused('team', /^Which team\?/);
+      refused('team = alice@contoso.com', /^Which team\?/);
+    });
+
+    it('refuses a name that could be read as a person, a number, a call or a keyword, saying why', () => {
+      const rule = 'use 1 to 32 letters, digits, - and _, starting with a letter \\(like sre or db-oncall\\)\\.$';
+      for (const [name, why] of [
+        ['alice@contoso.com', 'it reads as an email address'],
+        ['+14255550100', 'it reads as a phone number'],
+        ['425-555-0100', 'it reads as a phone number'],
+        [oid, 'it reads as an Entra object id'],
+        ['#2', "it reads as a call's number"],
+        ['@sre', 'it reads as an @mention'],
+        ['then', "it is a word Rally's commands use"],
+        ['PASSCODE', "it is a word Rally's commands use"],
+        ['guest', "it is a word Rally's commands use"],
+        ['call', "it is a word Rally's commands use"],
+        ['hangup', "it is a word Rally's commands use"],
+        ['teams', "it is a word Rally's commands use"],
+        ['sre!', 'it has characters or a length a name cannot have'],
+        ['_sre', 'it has characters or a length a name cannot have'],
+        ['s'.repeat(33), 'it has characters or a length a name cannot have'],
+      ]) {
+        refused(`team ${name} = alice@contoso.com`, new RegExp(`can't be a team's name, as ${why}: ${rule}`));
+      }
+      refused(`team ${bob.text} = alice@contoso.com`, /^"@Bob" can't be a team's name, as it reads as an @mention/, 'badCommand', [bob]);
+      assert.equal((parseCommand(`team ${'s'.repeat(32)}`) as { name: string }).name.length, 32);
+    });
+
+    it('never reads a keyword or a verb as a team where people are named', () => {
+      refused('call delete', /can't tell who "delete" is/);
+      refused('call status', /can't tell who "status" is/);
     });
   });
 

@@ -10,9 +10,11 @@ import { pageCards } from '../../src/bot/pageCards.js';
 import { Chats } from '../../src/bot/chats.js';
 import type { ChatRecords } from '../../src/bot/chatRecords.js';
 import { PeopleResolver } from '../../src/bot/peopleResolver.js';
+import { PeopleTeams } from '../../src/bot/peopleTeams.js';
+import type { PeopleTeamsRecord } from '../../src/bot/peopleTeams.js';
 import { RallyBot } from '../../src/bot/rallyBot.js';
 import { createLogger } from '../../src/log/logger.js';
-import { REQUESTER, TENANT_ID, buildCallDesk } from '../support/callDeskFixture.js';
+import { OPEN_POLICY, REQUESTER, TENANT_ID, buildCallDesk } from '../support/callDeskFixture.js';
 import type { DeskFixture } from '../support/callDeskFixture.js';
 import { MemoryRecordStore } from '../support/memoryRecordStore.js';
 
@@ -32,14 +34,18 @@ interface Rally extends DeskFixture {
   press(verb: string, data: unknown): Reply;
 }
 
-/** Rally's bot as src/app.ts wires it, talking in one group chat of `tenantId` (null: a chat outside any organization). */
-function rally(tenantId: string | null = TENANT_ID): Rally {
-  const fixture = buildCallDesk();
+/**
+ * Rally's bot as src/app.ts wires it, talking in one group chat of `tenantId` (null: a chat outside any organization),
+ * under the calling policy `policy`.
+ */
+function rally(tenantId: string | null = TENANT_ID, policy = OPEN_POLICY): Rally {
+  const fixture = buildCallDesk({ policy });
   const records: ChatRecords = {
     conversations: new MemoryRecordStore<Partial<ConversationReference>>(),
     callCards: new MemoryRecordStore<{ activityId: string }>(),
     pageCards: new MemoryRecordStore<{ activityId: string }>(),
     handledRequests: new MemoryRecordStore<{ at: string }>(),
+    peopleTeams: new MemoryRecordStore<PeopleTeamsRecord>(),
   };
   const log = createLogger('silent');
   const adapter = new TestAdapter(async (context) => bot.run(context));
@@ -48,6 +54,7 @@ function rally(tenantId: string | null = TENANT_ID): Rally {
     pager: fixture.pager,
     pageCards: pageCards(records.pageCards),
     people: new PeopleResolver(fixture.api),
+    teams: new PeopleTeams({ store: records.peopleTeams, retentionMs: 7 * 86_400_000 }),
     // Proactive posts are the reporter's business; a turn only remembers the chat and dedupes.
     chats: new Chats({ adapter: sinon.createStubInstance(CloudAdapter), botAppId: '', records, log }),
     cards: callCards(records.callCards, true),
@@ -439,6 +446,90 @@ describe('RallyBot through the TestAdapter', () => {
         .assertReply((reply) => assert.match(String(answerOf(reply).value), /This chat has no such page/))
         .startTest();
       assert.deepEqual(r.api.requests, []);
+    });
+  });
+
+  describe('teams of people', () => {
+    const SCOPE = 'chat/19:rally-test@thread.v2';
+    const upn = (value: string) => ({ kind: 'userPrincipalName' as const, value });
+    const NOT_ALLOWED = 'You are not allowed to place or change calls with Rally; ask your Teams administrator if you need it.';
+
+    async function say(text: string, answer: string): Promise<void> {
+      await r.adapter.send(r.message(text)).assertReply(answer).startTest();
+    }
+
+    async function defineSre(): Promise<void> {
+      await say('team sre = adelev@contoso.com alexw@contoso.com', 'Team sre: adelev@contoso.com, alexw@contoso.com (2 people). Use it as "call sre" or "page sre".');
+      r.api.requests.length = 0;
+    }
+
+    it('"team sre = …" looks the people up, keeps them as typed and answers with what it saved', async () => {
+      await say(
+        'team sre = adelev@contoso.com alexw@contoso.com +1 425 555 0100',
+        'Team sre: adelev@contoso.com, alexw@contoso.com, +1 425 555 0100 (3 people). Use it as "call sre" or "page sre".',
+      );
+      assert.deepEqual((await r.records.peopleTeams.get(SCOPE))?.teams, [
+        { name: 'sre', people: [upn('adelev@contoso.com'), upn('alexw@contoso.com'), { kind: 'phone', raw: '+1 425 555 0100' }] },
+      ]);
+      assert.deepEqual(r.api.requests.map((q) => q.method), ['getUser', 'getUser'], 'looked up, nothing placed');
+    });
+
+    it('"team sre" shows it, "teams" lists name and count, "team sre delete" confirms and it is gone', async () => {
+      await say('teams', 'This chat has no teams yet: name one like "team sre = alice@contoso.com @Bob +14255550100".');
+      await defineSre();
+      await say('team dba = +14255550101', 'Team dba: +1 425 555 0101 (1 person). Use it as "call dba" or "page dba".');
+      await say('team SRE', 'Team sre: adelev@contoso.com, alexw@contoso.com (2 people).');
+      await say('teams', 'Teams in this chat: sre (2 people), dba (1 person).');
+      await say('team sre delete', 'Team sre is deleted.');
+      await say('teams', 'Teams in this chat: dba (1 person).');
+      await say('team sre', 'No team in this chat is called "sre"; say "teams" to see this chat\'s teams.');
+    });
+
+    it('"call sre" places a group call with the team\'s people, in order', async () => {
+      await defineSre();
+      await placeCall('call sre');
+      assert.deepEqual(r.api.all('createCall').map((q) => q.body.targets?.map((t) => t.identity.user?.id)), [['adelev@contoso.com', 'alexw@contoso.com']]);
+    });
+
+    it('"page sre" pages the team\'s people in turn, ringing the first one only', async () => {
+      await defineSre();
+      let reply: Reply = {};
+      await r.adapter.send(r.message('page sre')).assertReply((activity) => void (reply = activity)).startTest();
+      await r.runner.idle();
+      const card = cardOf(reply);
+      assert.equal((card.body as { columns?: { items: { text: string }[] }[] }[])[0]!.columns![0]!.items[0]!.text, 'Paging adelev@contoso.com, then alexw@contoso.com');
+      assert.deepEqual(r.api.all('createCall').map((q) => q.body.targets?.[0]?.identity.user?.id), ['adelev@contoso.com']);
+    });
+
+    it('the Invite button\'s people field takes a team too', async () => {
+      await defineSre();
+      const { card } = await placeCall('call pattif@contoso.com meganb@contoso.com');
+      await r.adapter
+        .send(r.press('invite', { ...buttonData(card, 'invite'), people: 'sre' }))
+        .assertReply((reply) => assert.equal(answerOf(reply).type, ADAPTIVE_CARD))
+        .startTest();
+      assert.deepEqual(r.api.all('inviteParticipants')[0]?.body.participants.map((p) => p.identity.user?.id), ['adelev@contoso.com', 'alexw@contoso.com']);
+    });
+
+    it('refuses a team nobody defined, and one that makes a page too long, asking Graph nothing', async () => {
+      await say(
+        'call nosuchteam',
+        'No team in this chat is called "nosuchteam": name people with an @mention, their email or UPN, their Entra object id or a phone number like +14255550100, or define the team first with "team nosuchteam = …".',
+      );
+      await defineSre();
+      await say('page sre then a@contoso.com then b@contoso.com then c@contoso.com then d@contoso.com', 'A page rings at most 5 people or numbers in turn; you named 6.');
+      assert.deepEqual(r.api.requests, []);
+    });
+
+    it('lets only someone who may place calls define or delete a team; anyone may show and list them', async () => {
+      r = rally(TENANT_ID, { ...OPEN_POLICY, allowedCallers: ['11111111-1111-4111-8111-111111111111'] });
+      await say('team sre = adelev@contoso.com', NOT_ALLOWED);
+      assert.equal(await r.records.peopleTeams.get(SCOPE), undefined);
+      await r.records.peopleTeams.update(SCOPE, () => ({ teams: [{ name: 'sre', people: [upn('adelev@contoso.com')] }], touchedAt: new Date().toISOString() }));
+      await say('team sre delete', NOT_ALLOWED);
+      await say('teams', 'Teams in this chat: sre (1 person).');
+      await say('team sre', 'Team sre: adelev@contoso.com (1 person).');
+      assert.deepEqual(r.api.requests.map((q) => q.method), ['getUser'], 'only the look-up that shows the team');
     });
   });
 });

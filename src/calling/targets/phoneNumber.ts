@@ -65,6 +65,11 @@ export function parsePhoneNumber(text: string): PhoneNumber {
   };
 }
 
+/** A number as people read it, with its country code and digits grouped: `+1 425 555 0100`. */
+export function displayPhoneNumber(number: E164): string {
+  return parsePhoneNumberWithError(number).formatInternational();
+}
+
 /**
  * Cheap test for the command parser: does this word look like someone meant a phone number (digits and phone
  * punctuation only)? A yes is then read by `parsePhoneNumber`, which explains any mistake.
