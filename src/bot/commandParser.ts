@@ -250,7 +250,10 @@ function meetingRef(words: string[], passcodeWords: string[] | undefined): Meeti
 
 /** `bridge [title]`: the title is the rest of the message as typed, commas and all (the desk bounds its length). */
 function parseBridge(text: string): Command {
-  const title = plainText(text).trim().replace(/^\S+\s*/, '').replace(/\s+/g, ' ');
+  // Inline formatting (<strong>Sev1</strong>:) is dropped without a space; line and paragraph breaks become one.
+  const typed = decodeEntities(text.replace(/<br\s*\/?>|<\/(p|div)>/gi, ' ').replace(/<[^>]*>/g, ''));
+  // The verb ends where the tokenizer ends it: at a space, a comma or a semicolon.
+  const title = typed.trim().replace(/^[^\s,;]+[\s,;]*/, '').replace(/\s+/g, ' ').trim();
   return title === '' ? { kind: 'bridge' } : { kind: 'bridge', title };
 }
 

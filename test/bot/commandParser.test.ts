@@ -123,6 +123,13 @@ describe('command parser', () => {
       assert.deepEqual(parseCommand('bridge to #2 from @ops; then hangup'), { kind: 'bridge', title: 'to #2 from @ops; then hangup' }, 'no other command\'s keywords are read in it');
     });
 
+    it('ends the verb where the tokenizer does, and drops inline formatting without adding spaces', () => {
+      assert.deepEqual(parseCommand('bridge,Sev1 down'), { kind: 'bridge', title: 'Sev1 down' });
+      assert.deepEqual(parseCommand('bridge;Sev1'), { kind: 'bridge', title: 'Sev1' });
+      assert.deepEqual(parseCommand('<p>bridge <strong>Sev1</strong>: checkout down</p>'), { kind: 'bridge', title: 'Sev1: checkout down' });
+      assert.deepEqual(parseCommand('<p>bridge Sev1</p><p>checkout down</p>'), { kind: 'bridge', title: 'Sev1 checkout down' });
+    });
+
     it('reads the title out of the HTML Teams sends: tags dropped, entities decoded', () => {
       assert.deepEqual(parseCommand('<p>bridge Sev1: checkout &amp; payments&nbsp;down</p>'), { kind: 'bridge', title: 'Sev1: checkout & payments down' });
       assert.deepEqual(parseCommand('<div><p>Bridge &quot;EU&quot; &lt;prod&gt; it&#39;s down</p></div>'), { kind: 'bridge', title: '"EU" <prod> it\'s down' });

@@ -216,6 +216,32 @@ describe('Graph errors are mapped by what Graph says, not by the status alone', 
     });
   });
 
+  describe("the bridge's meeting (createOrGet)", () => {
+    const NO_POLICY = 'No application access policy found for this app.';
+    const createOrGet = (api: CallingApi) => api.createOrGetMeeting('t', '5b1f0f8c-2d6e-4c55-9a61-0a1b2c3d4e5f', { externalId: 'intent-1', subject: 'Sev1' });
+
+    it('403 "No application access policy" is meetingAccessPolicyMissing, with Graph\'s details kept', async () => {
+      const error = await failureOf(answer(403, graphError('Forbidden', NO_POLICY)), createOrGet);
+      assert.equal(error.code, 'meetingAccessPolicyMissing');
+      assert.match(error.userMessage, /application access policy.*Nothing was created\.$/);
+      assert.deepEqual(error.details, { status: 403, graphCode: 'Forbidden', graphMessage: NO_POLICY, requestId: REQUEST_ID, date: INNER_DATE });
+      assert.equal(error.uncertain, false, 'a refusal made nothing');
+    });
+
+    it('any other 403 on createOrGet names the permission OnlineMeetings.ReadWrite.All', async () => {
+      const error = await failureOf(answer(403, graphError('Forbidden', 'Insufficient privileges to complete the operation.')), createOrGet);
+      assert.equal(error.code, 'graphForbidden');
+      assert.match(error.userMessage, /permission OnlineMeetings\.ReadWrite\.All;/);
+    });
+
+    it('the same words on a call, or with another status, are not read as the access policy', async () => {
+      const onCall = await failureOf(answer(403, graphError('Forbidden', NO_POLICY)), (api) => api.createCall('t', joinByLink));
+      assert.notEqual(onCall.code, 'meetingAccessPolicyMissing');
+      const badRequest = await failureOf(answer(400, graphError('BadRequest', NO_POLICY)), createOrGet);
+      assert.notEqual(badRequest.code, 'meetingAccessPolicyMissing');
+    });
+  });
+
   describe('people and phone numbers', () => {
     it('a person not enabled for Teams says so', async () => {
       const error = await failureOf(answer(403, graphError('Forbidden', 'The user is not enabled for Teams.')), (api) => api.createCall('t', peerToPeerCall));

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import { accessPolicySentence } from '../../src/calling/bridges/bridgeMeeting.js';
+import { CallingApiError } from '../../src/calling/errors.js';
+import { CallingService } from '../../src/calling/requests/callingService.js';
 import { GraphCallingApi } from '../../src/graph/graphCallingApi.js';
 import { graphRoot } from '../../src/graph/graphClient.js';
+import { StaticTokenProvider } from '../../src/graph/tokenProvider.js';
 import type { TokenProvider } from '../../src/graph/tokenProvider.js';
+import { LOCAL_TENANT_ID, startGraphSimulator } from '../../src/simulator/index.js';
+import type { GraphSimulator } from '../../src/simulator/index.js';
 import { LoopbackServer, sendJson } from '../support/loopbackServer.js';
-import { apiFor, callCreated, inviteOne, peerToPeerCall } from './graphFixtures.js';
+import { apiFor, callCreated, inviteOne, peerToPeerCall, rejectionOf } from './graphFixtures.js';
 
 describe('GraphCallingApi requests', () => {
   let server: LoopbackServer;
@@ -90,6 +96,87 @@ describe('GraphCallingApi requests', () => {
     await api.getCall('tenant-a', 'c1');
 
     assert.equal(server.requests[0]!.url, '/graph/beta/communications/calls/c1');
+  });
+});
+
+describe('GraphCallingApi createOrGetMeeting', () => {
+  const ORGANIZER = '5b1f0f8c-2d6e-4c55-9a61-0a1b2c3d4e5f';
+  const meeting = {
+    '@odata.type': '#microsoft.graph.onlineMeeting',
+    id: 'MSpkYzE3Njc0Yy04MWQ5LTRhZGItYmZi',
+    externalId: 'intent-1',
+    subject: 'Sev1',
+    joinWebUrl: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0',
+    chatInfo: { '@odata.type': '#microsoft.graph.chatInfo', threadId: '19:meeting_abc@thread.v2', messageId: '0' },
+    joinMeetingIdSettings: { isPasscodeRequired: true, joinMeetingId: '123456789012', passcode: 'Ab12Cd' },
+  };
+  let server: LoopbackServer;
+  beforeEach(async () => {
+    server = await LoopbackServer.start((_request, res) => sendJson(res, 201, meeting));
+  });
+  afterEach(() => server.close());
+
+  it("POSTs the meeting to /users/{organizer}/onlineMeetings/createOrGet and returns Graph's answer", async () => {
+    const made = await apiFor(server).createOrGetMeeting('tenant-a', ORGANIZER, { externalId: 'intent-1', subject: 'Sev1' });
+    assert.deepEqual(made, meeting);
+    const [request] = server.requests;
+    assert.equal(request!.method, 'POST');
+    assert.equal(request!.url, `/v1.0/users/${ORGANIZER}/onlineMeetings/createOrGet`);
+    assert.deepEqual(JSON.parse(request!.body), { externalId: 'intent-1', subject: 'Sev1' });
+    assert.equal(request!.headers['content-type'], 'application/json');
+  });
+
+  it('sends the language as Accept-Language only when it is given', async () => {
+    const api = apiFor(server);
+    await api.createOrGetMeeting('tenant-a', ORGANIZER, { externalId: 'intent-1' }, 'fr-FR');
+    await api.createOrGetMeeting('tenant-a', ORGANIZER, { externalId: 'intent-2' });
+    assert.equal(server.requests[0]!.headers['accept-language'], 'fr-FR');
+    // Node's fetch sends `*` (any language) on a request that names none: Rally adds nothing of its own.
+    assert.ok([undefined, '*'].includes(server.requests[1]!.headers['accept-language']), String(server.requests[1]!.headers['accept-language']));
+  });
+});
+
+describe("CallingService.createOrGetMeeting over Graph (the simulator)", () => {
+  const BOT_APP_ID = '0a1b2c3d-0000-4000-8000-00000000b07a';
+  let sim: GraphSimulator;
+  beforeEach(async () => {
+    sim = await startGraphSimulator({ appId: BOT_APP_ID, meetingAccessPolicy: 'none' });
+  });
+  afterEach(() => sim.close());
+
+  const serviceFor = (graph: GraphSimulator) =>
+    new CallingService({
+      api: new GraphCallingApi({ baseUrl: graph.baseUrl, tokenProvider: new StaticTokenProvider('test-token'), timeoutMs: 2_000, maxRetries: 0 }),
+      callbackUri: 'https://rally.contoso.com/api/calling',
+      botAppId: BOT_APP_ID,
+      botDisplayName: 'Rally',
+      pstn: {},
+    });
+  const ask = { subject: 'Sev1', organizerId: '5b1f0f8c-2d6e-4c55-9a61-0a1b2c3d4e5f', language: 'fr-FR' };
+
+  it("rewrites the missing access policy into the sentence naming what an admin must run with Rally's app id", async () => {
+    const error = await rejectionOf(serviceFor(sim).createOrGetMeeting(LOCAL_TENANT_ID, ask, 'intent-1'));
+    assert.ok(error instanceof CallingApiError, String(error));
+    assert.equal(error.code, 'meetingAccessPolicyMissing');
+    assert.equal(error.userMessage, accessPolicySentence(BOT_APP_ID));
+    assert.equal(error.details.status, 403);
+    assert.equal(error.details.graphMessage, 'No application access policy found for this app.');
+    assert.equal((error.cause as CallingApiError | undefined)?.code, 'meetingAccessPolicyMissing', "Graph's own refusal is its cause");
+    assert.deepEqual(sim.meetingsCreated, []);
+  });
+
+  it('once the policy is granted, makes the meeting in the language asked, and keeps what joining it needs', async () => {
+    sim.setMeetingAccessPolicy('global');
+    const bridge = await serviceFor(sim).createOrGetMeeting(LOCAL_TENANT_ID, ask, 'intent-1');
+    const [made] = sim.meetingsCreated;
+    assert.deepEqual([made?.organizerId, made?.externalId, made?.language], [ask.organizerId, 'intent-1', 'fr-FR']);
+    assert.equal(bridge.joinWebUrl, made?.body.joinWebUrl);
+    assert.equal(bridge.threadId, (made?.body.chatInfo as { threadId: string }).threadId);
+    assert.equal(bridge.organizerId, ask.organizerId);
+    assert.equal(bridge.tenantId, LOCAL_TENANT_ID);
+    const again = await serviceFor(sim).createOrGetMeeting(LOCAL_TENANT_ID, ask, 'intent-1');
+    assert.deepEqual(again, bridge, 'asked again, the same meeting');
+    assert.equal(sim.meetingsCreated.length, 1);
   });
 });
 

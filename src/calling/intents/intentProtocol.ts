@@ -206,8 +206,12 @@ export class IntentProtocol {
     const meeting = failure instanceof BridgeNotJoinedError ? failure.meeting : undefined;
     const error = failure instanceof BridgeNotJoinedError ? failure.cause : failure;
     const withMeeting = intent.bridge && meeting ? { bridge: { ...intent.bridge, meeting } } : {};
+    // Another run took this bridge over while this one waited: the intent is that run's now, and so is its check.
+    if (error instanceof AlreadyUnderWayError) throw error;
+    // Only this run's "sending" is this run's to settle.
+    const ours = (current: CallIntent | undefined): CallIntent | undefined => (current?.sendingBy === intent.sendingBy ? current : undefined);
     if (error instanceof CallingApiError && error.uncertain) {
-      const unconfirmed = await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'unconfirmed', withMeeting));
+      const unconfirmed = await this.options.intents.update(intent.id, (current) => stepped(ours(current), ['sending'], 'unconfirmed', withMeeting) ?? current);
       // A page's step is the page's to hang up; any other call may be asked to hang up before it has a handle.
       if (intent.page === undefined) await this.options.chats.update(intent.chatKey, (chat) => withConfirming(chat, intent.id, this.now().toISOString()));
       // Its notifications may have named the call already: then it is adopted now, not at the deadline. Without the
@@ -220,7 +224,7 @@ export class IntentProtocol {
     }
     const reason = error instanceof RallyError ? error.userMessage : undefined;
     const told = meeting && reason !== undefined ? bridgeNotJoinedSentence(reason, meeting) : reason;
-    await this.options.intents.update(intent.id, (current) => stepped(current, ['sending'], 'failed', { ...withMeeting, ...(told === undefined ? {} : { failure: told }) }));
+    await this.options.intents.update(intent.id, (current) => stepped(ours(current), ['sending'], 'failed', { ...withMeeting, ...(told === undefined ? {} : { failure: told }) }) ?? current);
     if (deadlineJob !== undefined) await this.options.jobs.cancel(deadlineJob);
     if (meeting && told !== undefined) throw new InvalidRequestError('bridgeNotJoined', told, { cause: error });
     throw error;

@@ -302,6 +302,37 @@ describe('IntentProtocol', () => {
         assert.deepEqual(f.jobs.followUps, [call.callId]);
       });
 
+      it('the run it was taken from, answered late, leaves the intent to the run that took it over', async () => {
+        const createOrGet = f.api.createOrGetMeeting.bind(f.api);
+        const createCall = f.api.createCall.bind(f.api);
+        let releaseFirst!: () => void;
+        const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+        let releaseJoin!: () => void;
+        const joinHeld = new Promise<void>((resolve) => (releaseJoin = resolve));
+        let asked = 0;
+        f.api.createOrGetMeeting = async (...args) => {
+          const meeting = await createOrGet(...args);
+          if (++asked === 1) await firstHeld;
+          return meeting;
+        };
+        f.api.createCall = async (tenantId, body) => {
+          await joinHeld;
+          return createCall(tenantId, body);
+        };
+        const first = placeBridge('msg-race');
+        await eventually(() => asked === 1);
+        f.clock.advance(30_000);
+        const takenOver = f.protocol.continueBridge(await onlyIntent());
+        await eventually(() => asked === 2);
+        releaseFirst();
+        await assert.rejects(first, AlreadyUnderWayError);
+        releaseJoin();
+        await takenOver;
+        const intent = await onlyIntent();
+        assert.equal(intent.step, 'sent');
+        assert.equal(f.api.all('createCall').length, 1, 'joined once, by the run that took it over');
+      });
+
       it('leaves a bridge whose meeting is recorded: its join may be on its way', async () => {
         const meeting: BridgeMeeting = {
           subject: 'Sev1',

@@ -270,6 +270,70 @@ describe('call record', () => {
     });
   });
 
+  describe('rosterSince', () => {
+    const T1 = '2024-05-01T10:01:00.000Z';
+    const T2 = '2024-05-01T10:02:00.000Z';
+    const T3 = '2024-05-01T10:03:00.000Z';
+    const T4 = '2024-05-01T10:04:00.000Z';
+    const a = participant('p-a', { kind: 'user', id: alice.id, displayName: 'Alice' });
+    const b = participant('p-b', { kind: 'user', id: bob.id, displayName: 'Bob' });
+    const full = (...participants: NotifiedParticipant[]): CallRecordEvent => ({ kind: 'roster', callId: 'call-1', participants });
+    const delta = (sequenceNumber: number, ...participants: NotifiedParticipant[]): CallRecordEvent => ({
+      kind: 'rosterDelta',
+      callId: 'call-1',
+      sequenceNumber,
+      participants: participants.map((p) => ({ ...p, rosterSequenceNumber: sequenceNumber })),
+    });
+
+    it('is absent until someone comes in', () => {
+      assert.equal(record('meeting').rosterSince, undefined);
+    });
+
+    it('sets the time of the roster event for each person who joins, and keeps it as the roster changes', () => {
+      const first = applyCallEvent(record('meeting'), full(a), T1).record;
+      assert.deepEqual(first.rosterSince, { 'p-a': T1 });
+      const second = applyCallEvent(first, full({ ...a, isMuted: true }, b), T2).record;
+      assert.deepEqual(second.rosterSince, { 'p-a': T1, 'p-b': T2 }, 'Alice, muted since, came in at T1 still');
+      const muted = applyCallEvent(second, full(a, { ...b, isMuted: true }), T3).record;
+      assert.notEqual(muted, second, 'the roster did change');
+      assert.deepEqual(muted.rosterSince, { 'p-a': T1, 'p-b': T2 });
+    });
+
+    it('drops the time of whoever leaves, and sets a new one when they come back', () => {
+      const both = run(record('meeting'), [full(a, b)]).record;
+      const aliceLeft = applyCallEvent(both, full(b), T2).record;
+      assert.deepEqual(aliceLeft.rosterSince, { 'p-b': LATER });
+      const back = applyCallEvent(aliceLeft, full(b, a), T3).record;
+      assert.deepEqual(back.rosterSince, { 'p-b': LATER, 'p-a': T3 });
+      assert.deepEqual(applyCallEvent(back, full(), T4).record.rosterSince, {}, 'an empty call has nobody in since any time');
+    });
+
+    it('follows delta rosters: set on joining, kept through an update, dropped on removal, untouched by a stale update', () => {
+      const joined = applyCallEvent(record('meeting'), delta(1, a), T1).record;
+      assert.deepEqual(joined.rosterSince, { 'p-a': T1 });
+      const updated = applyCallEvent(joined, delta(2, { ...a, isMuted: true }, b), T2).record;
+      assert.deepEqual(updated.rosterSince, { 'p-a': T1, 'p-b': T2 });
+      const removed = applyCallEvent(updated, delta(3, { ...a, removed: { reason: 'Left' } }), T3).record;
+      assert.deepEqual(removed.rosterSince, { 'p-b': T2 });
+      const stale = applyCallEvent(removed, delta(1, a), T4);
+      assert.equal(stale.record, removed, 'an older update does not bring Alice back, nor her time');
+    });
+
+    it('a roster that changes nothing returns the very record, times and all', () => {
+      const present = run(record('meeting'), [full(a, b)]).record;
+      assertIdempotent(present, full(a, b));
+      assert.equal(applyCallEvent(present, full(a, b), T4).record, present, 'even when it comes later');
+      const byDelta = applyCallEvent(record('meeting'), delta(5, a), T1).record;
+      assert.equal(applyCallEvent(byDelta, delta(5, a), T4).record, byDelta);
+    });
+
+    it('is not changed once the call has ended', () => {
+      const ended = run(record('meeting'), [full(a), state('terminated')]).record;
+      assert.equal(applyCallEvent(ended, full(a, b), T4).record, ended);
+      assert.deepEqual(ended.rosterSince, { 'p-a': LATER });
+    });
+  });
+
   describe('key presses', () => {
     const press = (sequenceId: number, tone = 'tone1', callState?: CallState): CallRecordEvent => ({
       kind: 'callState',
