@@ -15,6 +15,9 @@ const peopleFields = {
   people: z.string().max(1000).optional(),
 };
 
+/** A button beside one person on a call card. */
+const participantButton = callButton.extend({ participantId: z.string().min(1).max(256) });
+
 const pageButton = z.object({
   pageId: z.string().min(1).max(64),
   rev: z.string().max(64).optional(),
@@ -27,6 +30,9 @@ const schemas = {
   hangup: callButton,
   invite: callButton.extend(peopleFields),
   escalate: callButton.extend(peopleFields),
+  muteParticipant: participantButton,
+  /** Remove, or Cancel beside someone still ringing. */
+  removeParticipant: participantButton,
   refreshPage: pageButton,
   /** `step`: the step the card showed ringing, so a press on an old card does not skip the one after it. */
   // A number, or digits as a template may write it; nothing else (blank text would coerce to step 0).

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ActivityEventNames, ActivityTypes, CardFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
 import { isLive, meetingById, parseMeetingLink } from '../calling/index.js';
-import type { CallDesk, CallRecord, CallRef, ChatRequest, PageRecord, Pager, UserTarget } from '../calling/index.js';
+import type { CallDesk, CallRecord, CallRef, ChatRequest, PageRecord, Pager, ParticipantChange, ParticipantRef, UserTarget } from '../calling/index.js';
 import { RallyError, userMessageOf } from '../errors/rallyError.js';
 import type { Logger } from '../log/logger.js';
 import type { PostedCards } from './postedCards.js';
@@ -97,6 +97,14 @@ export class RallyBot extends TeamsActivityHandler {
           : `Hanging up ${outcome.call.handle ?? 'the call'}…`,
       );
     },
+    mute: async (context, request, command) => {
+      const who = await this.participantNamed(context, request, command.person);
+      await context.sendActivity(changeLine(await this.options.desk.mute(request, command.call, who)));
+    },
+    remove: async (context, request, command) => {
+      const who = await this.participantNamed(context, request, command.person);
+      await context.sendActivity(changeLine(await this.options.desk.remove(request, command.call, who)));
+    },
     doctor: async (context, request) => {
       await context.sendActivity(await doctorReply(this.options.doctor, request));
     },
@@ -116,6 +124,10 @@ export class RallyBot extends TeamsActivityHandler {
       this.commands.invite(context, request, { kind: 'invite', call: callRefOf(action), people: parsePeopleList(namedPeople(action), 'invite', 'alice@contoso.com') }),
     escalate: async (context, request, action) =>
       this.commands.escalate(context, request, { kind: 'escalate', call: callRefOf(action), people: parsePeopleList(namedPeople(action), 'escalate', 'bob@contoso.com') }),
+    muteParticipant: async (context, request, action) =>
+      void (await context.sendActivity(changeLine(await this.options.desk.mute(request, callRefOf(action), participantOf(action))))),
+    removeParticipant: async (context, request, action) =>
+      void (await context.sendActivity(changeLine(await this.options.desk.remove(request, callRefOf(action), participantOf(action))))),
   };
 
   /** What each page card button does (Refresh only redraws, which every page card action ends with). */
@@ -227,6 +239,11 @@ export class RallyBot extends TeamsActivityHandler {
     return target;
   }
 
+  private async participantNamed(context: TurnContext, request: ChatRequest, person: PersonRef): Promise<ParticipantRef> {
+    const [target] = await this.resolve(context, request, [person]);
+    return { kind: 'person', target: target! };
+  }
+
   private async sendHelp(context: TurnContext): Promise<void> {
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderHelpCard(this.options.botName))] });
   }
@@ -310,11 +327,30 @@ function callRefOf(action: CallCardAction): CallRef {
   return { kind: 'callId', id: action.callId };
 }
 
-/** One key per press of one button on one version of one card, with what was typed into it. */
+/** The person a button beside them on a call card is about. */
+function participantOf(action: Extract<CallCardAction, { participantId: string }>): ParticipantRef {
+  return { kind: 'participant', participantId: action.participantId };
+}
+
+/** One key per press of one button on one version of one card, with what was typed into it (and whom it is beside). */
 function actionKey(request: ChatRequest, action: CallCardAction): string {
   const typed = 'people' in action || 'pickedPeople' in action ? [action.people, action.pickedPeople] : [undefined, undefined];
-  const digest = createHash('sha256').update(JSON.stringify(typed)).digest('hex').slice(0, 16);
+  const beside = 'participantId' in action ? [action.participantId] : [];
+  const digest = createHash('sha256').update(JSON.stringify([...typed, ...beside])).digest('hex').slice(0, 16);
   return `action/${request.chatKey}/${action.callId}/${action.verb}/${String(action.rev)}/${digest}`;
+}
+
+/** The one line that answers `mute` and `remove`, and their buttons. */
+function changeLine(change: ParticipantChange): string {
+  const handle = change.call.handle ?? 'the call';
+  switch (change.kind) {
+    case 'muting':
+      return `Muting ${change.name} in ${handle}…`;
+    case 'removing':
+      return `Removing ${change.name} from ${handle}…`;
+    case 'cancellingInvite':
+      return `Cancelling the invite to ${change.name} in ${handle}…`;
+  }
 }
 
 function userMessage(error: unknown): string {

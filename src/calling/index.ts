@@ -1,7 +1,7 @@
 // The calling domain's front door: what the chat surface (bot/) uses of it. Rooms inside calling/ import each other
 // directly; the edges import from here.
 
-export type { CallDesk } from './callDesk.js';
+export type { CallDesk, ParticipantChange } from './callDesk.js';
 export type { ChatReports } from './chatReports.js';
 export { CallingApiError, InvalidRequestError } from './errors.js';
 export { NotYetError } from './jobs/jobs.js';
@@ -18,6 +18,8 @@ export type { CallRef } from './records/callHandles.js';
 export { callEndReason } from './records/callRecord.js';
 export type { CallChange, CallKind, CallRecord, Invitee, InviteeOutcome } from './records/callRecord.js';
 export type { OperationRecord } from './records/operationRecord.js';
+export { findParticipant, hasOthersToChange, targetName } from './records/participants.js';
+export type { CallParticipant, ParticipantRef } from './records/participants.js';
 export type { RecordStore } from './records/recordStore.js';
 export type { CallingApi } from './requests/callingApi.js';
 export type { CallState, GraphUser } from './requests/graphTypes.js';

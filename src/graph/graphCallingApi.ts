@@ -8,6 +8,8 @@ import type {
   InviteParticipantsOperation,
   InviteParticipantsRequest,
   MediaOperation,
+  MuteParticipantOperation,
+  MuteParticipantRequest,
   PlayPromptRequest,
   SubscribeToToneRequest,
 } from '../calling/requests/graphTypes.js';
@@ -89,6 +91,25 @@ export class GraphCallingApi implements CallingApi {
     await this.send<undefined>({ tenantId, path: callPath(callId), expectsBody: false, operation: { method: 'DELETE', target: 'call', permission: requiredPermission({ kind: 'hangUp' }) } });
   }
 
+  async muteParticipant(tenantId: string, callId: string, participantId: string, body: MuteParticipantRequest): Promise<MuteParticipantOperation> {
+    return this.send<MuteParticipantOperation>({
+      tenantId,
+      path: `${participantPath(callId, participantId)}/mute`,
+      body,
+      expectsBody: true,
+      operation: { method: 'POST', target: 'participant', permission: requiredPermission({ kind: 'muteParticipant' }) },
+    });
+  }
+
+  async removeParticipant(tenantId: string, callId: string, participantId: string): Promise<void> {
+    await this.send<undefined>({
+      tenantId,
+      path: participantPath(callId, participantId),
+      expectsBody: false,
+      operation: { method: 'DELETE', target: 'participant', permission: requiredPermission({ kind: 'removeParticipant' }) },
+    });
+  }
+
   async getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser> {
     return this.send<GraphUser>({
       tenantId,
@@ -142,6 +163,10 @@ function subjectOfCall(body: CreateCallRequest): RequestSubject {
 
 function callPath(callId: string): string {
   return `/communications/calls/${encodeURIComponent(callId)}`;
+}
+
+function participantPath(callId: string, participantId: string): string {
+  return `${callPath(callId)}/participants/${encodeURIComponent(participantId)}`;
 }
 
 /** Graph reads a user principal name that starts with `$` only in the key form `/users('$name@contoso.com')`. */

@@ -5,6 +5,8 @@ import type {
   InviteParticipantsOperation,
   InviteParticipantsRequest,
   MediaOperation,
+  MuteParticipantOperation,
+  MuteParticipantRequest,
   PlayPromptRequest,
   SubscribeToToneRequest,
 } from './graphTypes.js';
@@ -26,6 +28,10 @@ export interface CallingApi {
   getCall(tenantId: string, callId: string): Promise<Call>;
   /** `DELETE /communications/calls/{id}`. */
   hangUp(tenantId: string, callId: string): Promise<void>;
+  /** `POST /communications/calls/{id}/participants/{participantId}/mute` → 200; group calls and meetings only. */
+  muteParticipant(tenantId: string, callId: string, participantId: string, body: MuteParticipantRequest): Promise<MuteParticipantOperation>;
+  /** `DELETE /communications/calls/{id}/participants/{participantId}` → 204; for someone still ringing, cancels the invite. */
+  removeParticipant(tenantId: string, callId: string, participantId: string): Promise<void>;
   /** `GET /users/{id | userPrincipalName}`. */
   getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser>;
 }

@@ -6,6 +6,8 @@ import type {
   InviteParticipantsOperation,
   InviteParticipantsRequest,
   MediaOperation,
+  MuteParticipantOperation,
+  MuteParticipantRequest,
   PlayPromptRequest,
   SubscribeToToneRequest,
 } from '../../../src/calling/requests/graphTypes.js';
@@ -17,6 +19,8 @@ export type RecordedRequest =
   | { method: 'subscribeToTone'; tenantId: string; callId: string; body: SubscribeToToneRequest }
   | { method: 'getCall'; tenantId: string; callId: string }
   | { method: 'hangUp'; tenantId: string; callId: string }
+  | { method: 'muteParticipant'; tenantId: string; callId: string; participantId: string; body: MuteParticipantRequest }
+  | { method: 'removeParticipant'; tenantId: string; callId: string; participantId: string }
   | { method: 'getUser'; tenantId: string; idOrUserPrincipalName: string };
 
 /** A CallingApi that records what the domain asked Graph for and answers as Graph's documents do. */
@@ -50,6 +54,15 @@ export class RecordingCallingApi implements CallingApi {
 
   async hangUp(tenantId: string, callId: string): Promise<void> {
     this.requests.push({ method: 'hangUp', tenantId, callId });
+  }
+
+  async muteParticipant(tenantId: string, callId: string, participantId: string, body: MuteParticipantRequest): Promise<MuteParticipantOperation> {
+    this.requests.push({ method: 'muteParticipant', tenantId, callId, participantId, body });
+    return { id: `operation-${this.requests.length}`, status: 'completed', clientContext: body.clientContext };
+  }
+
+  async removeParticipant(tenantId: string, callId: string, participantId: string): Promise<void> {
+    this.requests.push({ method: 'removeParticipant', tenantId, callId, participantId });
   }
 
   async getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser> {
