@@ -1,5 +1,5 @@
-import { callEndReason, isLive, spacedMeetingId } from '../calling/index.js';
-import type { BridgeMeeting, CallKind, CallRecord, CallState, Invitee, InviteeOutcome } from '../calling/index.js';
+import { callEndReason, findParticipant, hasOthersToChange, isLive, spacedMeetingId, targetName } from '../calling/index.js';
+import type { BridgeMeeting, CallKind, CallParticipant, CallRecord, CallState, Invitee, InviteeOutcome } from '../calling/index.js';
 import { expandCard } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 
@@ -79,19 +79,28 @@ export function outcomeLabel(outcome: InviteeOutcome): string {
 }
 
 export function inviteeName(invitee: Pick<Invitee, 'target'>): string {
-  const { target } = invitee;
-  return target.kind === 'phone' ? target.number : (target.displayName ?? target.id);
+  return targetName(invitee.target);
 }
 
-type PersonLine = { name: string; outcomeLabel: string; outcomeColor: Color };
+type PersonLine = { name: string; outcomeLabel: string; outcomeColor: Color } & Controls;
+
+/** The buttons beside a person: `participantId` they act on, Mute, and Remove (or Cancel, for a ring) when titled. */
+type Controls = { participantId: string; canMute: boolean; removeTitle: string };
+
+const NO_CONTROLS: Controls = { participantId: '', canMute: false, removeTitle: '' };
 
 /** The people Rally rang or invited; in a meeting Rally rang nobody, so the people in it (Graph's roster). */
 function peopleLines(record: CallRecord): PersonLine[] {
-  if (record.invitees.length > 0) return record.invitees.map((i) => personLine(i, endOf(record)));
+  if (record.invitees.length > 0) {
+    return record.invitees.map((i) => withControls(record, personLine(i, endOf(record)), findParticipant(record, { kind: 'person', target: i.target })));
+  }
   const [label, color] = record.state === 'terminated' ? ['Was there', 'Default' as Color] : ['In the meeting', 'Good' as Color];
   return record.roster
     .filter((p) => !p.removed && p.kind !== 'app' && p.displayName)
-    .map((p) => ({ name: p.displayName!, outcomeLabel: p.inLobby ? 'In the lobby' : label, outcomeColor: p.inLobby ? 'Warning' : color }));
+    .map((p) => {
+      const line = { name: p.displayName!, outcomeLabel: p.inLobby ? 'In the lobby' : label, outcomeColor: p.inLobby ? 'Warning' as Color : color };
+      return withControls(record, line, p.participantId === undefined ? undefined : findParticipant(record, { kind: 'participant', participantId: p.participantId }));
+    });
 }
 
 /**
@@ -104,11 +113,12 @@ function bridgePeopleLines(record: CallRecord): PersonLine[] {
   const inCall: PersonLine[] = present.map((p) => {
     const since = record.rosterSince?.[p.key];
     const label = p.inLobby ? 'In the lobby' : ended ? 'Was there' : since ? `In since {{TIME(${cardTime(since)})}}` : 'In the bridge';
-    return { name: p.displayName!, outcomeLabel: label, outcomeColor: p.inLobby ? 'Warning' : ended ? 'Default' : 'Good' };
+    const line = { name: p.displayName!, outcomeLabel: label, outcomeColor: (p.inLobby ? 'Warning' : ended ? 'Default' : 'Good') as Color };
+    return withControls(record, line, p.participantId === undefined ? undefined : findParticipant(record, { kind: 'participant', participantId: p.participantId }));
   });
   const names = new Set(present.map((p) => p.displayName));
   const rung = record.invitees.filter((i) => !(i.outcome === 'joined' && names.has(inviteeName(i))));
-  return [...inCall, ...rung.map((i) => personLine(i, endOf(record)))];
+  return [...inCall, ...rung.map((i) => withControls(record, personLine(i, endOf(record)), findParticipant(record, { kind: 'person', target: i.target })))];
 }
 
 /** The id and passcode for those dialing in or typing the id, as Teams prints them. */
@@ -122,7 +132,23 @@ function cardTime(iso: string): string {
   return iso.replace(/\.\d+Z$/, 'Z');
 }
 
-function personLine(invitee: Invitee, endedAt: number | undefined): PersonLine {
+/**
+ * While the call is live: Mute (not for someone muted already, who is shown muted) and Remove beside each person in
+ * it, and Cancel beside a ring Rally can stop; Graph offers neither in a one-to-one call.
+ */
+function withControls(record: CallRecord, line: Omit<PersonLine, keyof Controls>, found: CallParticipant | undefined): PersonLine {
+  if (!isLive(record) || !hasOthersToChange(record.kind) || found?.participantId === undefined) return { ...line, ...NO_CONTROLS };
+  if (found.kind === 'ringing') return { ...line, participantId: found.participantId, canMute: false, removeTitle: 'Cancel' };
+  return {
+    ...line,
+    outcomeLabel: found.muted ? `${line.outcomeLabel} · muted` : line.outcomeLabel,
+    participantId: found.participantId,
+    canMute: !found.muted,
+    removeTitle: 'Remove',
+  };
+}
+
+function personLine(invitee: Invitee, endedAt: number | undefined): Omit<PersonLine, keyof Controls> {
   const [label, color] = OUTCOME_LABELS[invitee.outcome];
   const joined = invitee.joinedAt === undefined ? undefined : Date.parse(invitee.joinedAt);
   const until = invitee.leftAt === undefined ? endedAt : Date.parse(invitee.leftAt);

@@ -15,6 +15,9 @@ const peopleFields = {
   people: z.string().max(1000).optional(),
 };
 
+/** A button beside one person on a call card. */
+const participantButton = callButton.extend({ participantId: z.string().min(1).max(256) });
+
 const pageButton = z.object({
   pageId: z.string().min(1).max(64),
   rev: z.string().max(64).optional(),
@@ -29,6 +32,9 @@ const schemas = {
   escalate: callButton.extend(peopleFields),
   /** A bridge card's Page: rings the people typed, in turn, into the bridge. */
   pageInto: callButton.extend(peopleFields),
+  muteParticipant: participantButton,
+  /** Remove, or Cancel beside someone still ringing. */
+  removeParticipant: participantButton,
   refreshPage: pageButton,
   /** `step`: the step the card showed ringing, so a press on an old card does not skip the one after it. */
   // A number, or digits as a template may write it; nothing else (blank text would coerce to step 0).

@@ -85,6 +85,10 @@ export function parseCommand(text: string, mentions: readonly MentionedPerson[] 
     case 'hangup':
     case 'hang':
       return withCall({ kind: 'hangup' }, verb.toLowerCase() === 'hang' && args[0]?.toLowerCase() === 'up' ? args.slice(1) : args, 'hangup');
+    case 'mute':
+      return parseOnePerson('mute', args, mentioned, 'in');
+    case 'remove':
+      return parseOnePerson('remove', args, mentioned, 'from');
     default:
       throw new CommandError('unknownCommand', `I don't know "${clip(verb ?? "")}". Try "help" to see what I can do.`);
   }
@@ -266,6 +270,14 @@ function parseMove(args: string[], mentioned: MentionedPerson[]): Command {
   const found = people(who, mentioned, 'move', 'move @Alice from #1 to #2');
   checkOneToMove(found);
   return { kind: 'move', person: found[0]!, from: callRef(source, 'from'), to: callRef(destination, 'to') };
+}
+
+/** `mute <person> [in <call>]`, `remove <person> [from <call>]`: one person at a time. */
+function parseOnePerson(kind: 'mute' | 'remove', args: string[], mentioned: MentionedPerson[], keyword: string): Command {
+  const [who, callWords] = splitAt(args, keyword);
+  const [person, ...others] = people(who, mentioned, kind, `${kind} alexw@contoso.com ${keyword} #1`);
+  if (others.length > 0) throw new CommandError('badCommand', `I can ${kind} one person at a time.`);
+  return callWords === undefined ? { kind, person: person! } : { kind, person: person!, call: callRef(callWords, keyword) };
 }
 
 const PAGE_EXAMPLE = 'page alice@contoso.com then bob@contoso.com then +14255550100 after 30s';

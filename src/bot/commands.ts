@@ -33,6 +33,9 @@ export type Command =
   | { kind: 'calls' }
   | { kind: 'status'; call?: CallRef }
   | { kind: 'hangup'; call?: CallRef }
+  | { kind: 'mute'; person: PersonRef; call?: CallRef }
+  /** Drops someone from a call, or cancels the ring of someone still being invited. */
+  | { kind: 'remove'; person: PersonRef; call?: CallRef }
   /** Rings `steps` one at a time until one presses 1; `waitMs` per step, `call` to bring them into. */
   | { kind: 'page'; steps: PersonRef[]; call?: CallRef; waitMs?: number }
   /** `team <name> = <people>` defines or replaces it, `team <name>` shows it, `team <name> delete` removes it. */

@@ -15,6 +15,8 @@ const COMMANDS: { usage: string; what: string }[] = [
   { usage: 'calls', what: 'The calls going on from this chat' },
   { usage: 'status [#1]', what: 'State and people of a call' },
   { usage: 'hangup [#1]', what: 'Ends a call' },
+  { usage: 'mute ‹person› [in #1]', what: 'Mutes someone in a group call or meeting; they can unmute themselves' },
+  { usage: 'remove ‹person› [from #1]', what: 'Drops someone from a group call or meeting, or cancels their invite while it rings' },
   {
     usage: 'page ‹person› then ‹person› … [into #1] [after 30s]',
     what: 'Rings up to 5 people or numbers in turn until one presses 1, then brings them into this chat\'s call',

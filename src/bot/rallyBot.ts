@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ActivityEventNames, ActivityTypes, CardFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
 import { bridgeSubject, isLive, meetingById, parseMeetingLink } from '../calling/index.js';
-import type { CallDesk, CallRecord, CallRef, ChatRequest, MeetingToJoin, PageRecord, Pager, UserTarget } from '../calling/index.js';
+import type { CallDesk, CallRecord, CallRef, ChatRequest, MeetingToJoin, PageRecord, Pager, ParticipantChange, ParticipantRef, UserTarget } from '../calling/index.js';
 import { RallyError, userMessageOf } from '../errors/rallyError.js';
 import type { Logger } from '../log/logger.js';
 import type { PostedCards } from './postedCards.js';
@@ -108,6 +108,14 @@ export class RallyBot extends TeamsActivityHandler {
           : `Hanging up ${outcome.call.handle ?? 'the call'}…`,
       );
     },
+    mute: async (context, request, command) => {
+      const who = await this.participantNamed(context, request, command.person);
+      await context.sendActivity(changeLine(await this.options.desk.mute(request, command.call, who)));
+    },
+    remove: async (context, request, command) => {
+      const who = await this.participantNamed(context, request, command.person);
+      await context.sendActivity(changeLine(await this.options.desk.remove(request, command.call, who)));
+    },
     doctor: async (context, request) => {
       await context.sendActivity(await doctorReply(this.options.doctor, request));
     },
@@ -150,6 +158,10 @@ export class RallyBot extends TeamsActivityHandler {
     // The people typed are rung in the order given, one at a time, into the bridge.
     pageInto: async (context, request, action) =>
       this.commands.page(context, request, { kind: 'page', call: callRefOf(action), steps: parsePeopleList(namedPeople(action), 'page', 'alice@contoso.com, bob@contoso.com') }),
+    muteParticipant: async (context, request, action) =>
+      void (await context.sendActivity(changeLine(await this.options.desk.mute(request, callRefOf(action), participantOf(action))))),
+    removeParticipant: async (context, request, action) =>
+      void (await context.sendActivity(changeLine(await this.options.desk.remove(request, callRefOf(action), participantOf(action))))),
   };
 
   /** What each page card button does (Refresh only redraws, which every page card action ends with). */
@@ -265,6 +277,11 @@ export class RallyBot extends TeamsActivityHandler {
     return target;
   }
 
+  private async participantNamed(context: TurnContext, request: ChatRequest, person: PersonRef): Promise<ParticipantRef> {
+    const [target] = await this.resolve(context, request, [person]);
+    return { kind: 'person', target: target! };
+  }
+
   private async sendHelp(context: TurnContext): Promise<void> {
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.helpCard(context))] });
   }
@@ -365,11 +382,30 @@ function callRefOf(action: CallCardAction): CallRef {
   return { kind: 'callId', id: action.callId };
 }
 
-/** One key per press of one button on one version of one card, with what was typed into it. */
+/** The person a button beside them on a call card is about. */
+function participantOf(action: Extract<CallCardAction, { participantId: string }>): ParticipantRef {
+  return { kind: 'participant', participantId: action.participantId };
+}
+
+/** One key per press of one button on one version of one card, with what was typed into it (and whom it is beside). */
 function actionKey(request: ChatRequest, action: CallCardAction): string {
   const typed = 'people' in action || 'pickedPeople' in action ? [action.people, action.pickedPeople] : [undefined, undefined];
-  const digest = createHash('sha256').update(JSON.stringify(typed)).digest('hex').slice(0, 16);
+  const beside = 'participantId' in action ? [action.participantId] : [];
+  const digest = createHash('sha256').update(JSON.stringify([...typed, ...beside])).digest('hex').slice(0, 16);
   return `action/${request.chatKey}/${action.callId}/${action.verb}/${String(action.rev)}/${digest}`;
+}
+
+/** The one line that answers `mute` and `remove`, and their buttons. */
+function changeLine(change: ParticipantChange): string {
+  const handle = change.call.handle ?? 'the call';
+  switch (change.kind) {
+    case 'muting':
+      return `Muting ${change.name} in ${handle}…`;
+    case 'removing':
+      return `Removing ${change.name} from ${handle}…`;
+    case 'cancellingInvite':
+      return `Cancelling the invite to ${change.name} in ${handle}…`;
+  }
 }
 
 function userMessage(error: unknown): string {

@@ -8,7 +8,7 @@ import { newIntentId } from './intents/callIntent.js';
 import type { Invites } from './invites/invites.js';
 import { admit } from './policy/admission.js';
 import { audited } from './policy/auditTrail.js';
-import type { AuditTrail } from './policy/auditTrail.js';
+import type { AuditAction, AuditTrail } from './policy/auditTrail.js';
 import type { CallPolicy } from './policy/callPolicy.js';
 import { callIdForHandle } from './records/callHandles.js';
 import type { CallRef, ChatCalls } from './records/callHandles.js';
@@ -16,6 +16,8 @@ import type { CallNews, StoredCall } from './records/callDocument.js';
 import type { CallKeeper } from './records/callKeeper.js';
 import type { CallKind, CallRecord, PageLink } from './records/callRecord.js';
 import type { OperationRecord } from './records/operationRecord.js';
+import { findParticipant, hasOthersToChange, targetName } from './records/participants.js';
+import type { CallParticipant, ParticipantRef } from './records/participants.js';
 import type { RecordStore } from './records/recordStore.js';
 import type { CallingService } from './requests/callingService.js';
 import type { MeetingToJoin } from './targets/meetingLink.js';
@@ -46,6 +48,13 @@ export type HangUpOutcome = { kind: 'hangingUp'; call: CallRecord } | { kind: 'w
 
 /** What `invite` did: an invitation into the call, or, for a one-to-one call, its escalation into a new group call. */
 export type InviteOutcome = { kind: 'invited'; call: CallRecord; operation: OperationRecord } | { kind: 'escalated'; groupCall: CallRecord };
+
+/** What `mute` or `remove` asked Graph to do, for whom (as the chat names them); the card shows it once Graph has. */
+export interface ParticipantChange {
+  kind: 'muting' | 'removing' | 'cancellingInvite';
+  call: CallRecord;
+  name: string;
+}
 
 /** Graph moves the party of a Teams one-to-one call into a group call, but not the other end of a phone call. */
 function phoneCallCannotGrow(call: CallRecord): InvalidRequestError {
@@ -217,6 +226,66 @@ export class CallDesk {
   }
 
   /**
+   * `mute <person> [in <call>]`: a server mute, which they can undo themselves. Graph mutes people in group calls and
+   * meetings only, so a one-to-one call is refused before anything is sent.
+   */
+  async mute(request: ChatRequest, ref: CallRef | undefined, who: ParticipantRef): Promise<ParticipantChange> {
+    const oneToOne = (call: CallRecord) =>
+      new InvalidRequestError(
+        'muteOneToOne',
+        `${call.handle ?? 'That call'} is a ${call.kind === 'pstn' ? 'phone' : 'one-to-one'} call, and Microsoft Graph can mute people only in group calls and meetings.`,
+      );
+    return this.changeParticipant(request, ref, who, { audit: 'participantMuted', verb: 'mute … in', oneToOne }, async (call, found, name) => {
+      if (found?.kind !== 'inCall') throw notInCall(name, call);
+      if (found.muted) throw new InvalidRequestError('alreadyMuted', `${found.name} is already muted in ${call.handle ?? 'that call'}.`);
+      await this.options.service.muteParticipant(request.tenantId, call.callId, found.participantId);
+      return { kind: 'muting', call, name: found.name };
+    });
+  }
+
+  /**
+   * `remove <person> [from <call>]`: drops them from the call, or, while they are still ringing, cancels their invite
+   * (only an invite Graph named a participant for can be). A one-to-one call has nobody else: it is refused, for
+   * `hangup` to end it.
+   */
+  async remove(request: ChatRequest, ref: CallRef | undefined, who: ParticipantRef): Promise<ParticipantChange> {
+    const oneToOne = (call: CallRecord) => {
+      const handle = call.handle ?? 'that call';
+      return new InvalidRequestError('removeOneToOne', `${handle} is a one-to-one call: removing the other person would end it, so say "hangup ${handle}" instead.`);
+    };
+    return this.changeParticipant(request, ref, who, { audit: 'participantRemoved', verb: 'remove … from', oneToOne }, async (call, found, name) => {
+      if (found === undefined) throw notInCall(name, call);
+      if (found.participantId === undefined) {
+        throw new InvalidRequestError('ringNotCancellable', `Microsoft Graph gave Rally no way to cancel the ring to ${found.name}; it stops by itself when they answer or it times out.`);
+      }
+      await this.options.service.removeParticipant(request.tenantId, call.callId, found.participantId);
+      return { kind: found.kind === 'inCall' ? 'removing' : 'cancellingInvite', call, name: found.name };
+    });
+  }
+
+  /**
+   * What `mute` and `remove` share: the right to change calls (as `hangup`), the live call they name (unnamed, the
+   * chat's one group call or meeting), a call with others in it, and who of them is meant; `act` then asks Graph.
+   * Nothing is recorded: Graph's roster update is what changes the call, and the card.
+   */
+  private async changeParticipant(
+    request: ChatRequest,
+    ref: CallRef | undefined,
+    who: ParticipantRef,
+    what: { audit: AuditAction; verb: string; oneToOne: (call: CallRecord) => InvalidRequestError },
+    act: (call: CallRecord, found: CallParticipant | undefined, name: string) => Promise<ParticipantChange>,
+  ): Promise<ParticipantChange> {
+    const targets = who.kind === 'person' ? [who.target] : [];
+    return audited(this.options.audit, { audit: what.audit, request, targets }, async (subject) => {
+      await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, [], undefined);
+      const call = await this.liveCall(request, ref, what.verb, (c) => hasOthersToChange(c.kind));
+      subject.callId = call.callId;
+      if (!hasOthersToChange(call.kind)) throw what.oneToOne(call);
+      return act(call, findParticipant(call, who), who.kind === 'person' ? targetName(who.target) : 'That person');
+    });
+  }
+
+  /**
    * A call someone asked to hang up before Graph confirmed it: hung up now that it is known. Hanging up twice (a
    * run cut short before it cleared the step) only gets Graph's "not found". A refusal is news for the chat.
    */
@@ -294,6 +363,10 @@ export class CallDesk {
     return this.options.calls.get(callId);
   }
 
+}
+
+function notInCall(name: string, call: CallRecord): InvalidRequestError {
+  return new InvalidRequestError('notInCall', `${name} is not in ${call.handle ?? 'that call'} right now.`);
 }
 
 function kindOf(targets: readonly CallTarget[]): CallKind {

@@ -3,7 +3,7 @@
 
 export { bridgeSubject, spacedMeetingId } from './bridges/bridgeMeeting.js';
 export type { BridgeMeeting } from './bridges/bridgeMeeting.js';
-export type { CallDesk } from './callDesk.js';
+export type { CallDesk, ParticipantChange } from './callDesk.js';
 export type { ChatReports } from './chatReports.js';
 export { CallingApiError, InvalidRequestError } from './errors.js';
 export { NotYetError } from './jobs/jobs.js';
@@ -20,6 +20,8 @@ export type { CallRef } from './records/callHandles.js';
 export { callEndReason } from './records/callRecord.js';
 export type { CallChange, CallKind, CallRecord, Invitee, InviteeOutcome } from './records/callRecord.js';
 export type { OperationRecord } from './records/operationRecord.js';
+export { findParticipant, hasOthersToChange, targetName } from './records/participants.js';
+export type { CallParticipant, ParticipantRef } from './records/participants.js';
 export type { RecordStore } from './records/recordStore.js';
 export type { CallingApi } from './requests/callingApi.js';
 export type { CallState, GraphUser } from './requests/graphTypes.js';

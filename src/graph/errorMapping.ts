@@ -16,9 +16,10 @@ export interface GraphOperation {
   method: 'GET' | 'POST' | 'DELETE';
   /**
    * What the request is about: a call Rally is in (a 404 means it is gone), a call being placed (a 404 is about what
-   * `subject` names, never "the call ended"), a meeting being created for its organizer, or a person looked up.
+   * `subject` names, never "the call ended"), a meeting being created for its organizer, a person in a call Rally is in
+   * (a 404 means they are no longer there), or a person looked up.
    */
-  target: 'call' | 'newCall' | 'newMeeting' | 'user';
+  target: 'call' | 'newCall' | 'newMeeting' | 'participant' | 'user';
   subject?: RequestSubject;
   /** The application permission to name on a 403. */
   permission: GraphPermission;
@@ -148,6 +149,7 @@ function describeError(status: number, says: GraphSays, operation: GraphOperatio
   // A 403 that names no other cause (or carries no detail at all) is the missing application permission.
   if (status === 403) return missingPermission(operation);
   if (status === 404 && operation.target === 'call') return { code: 'callNotFound', sentence: 'That call no longer exists; it may have ended already.' };
+  if (status === 404 && operation.target === 'participant') return { code: 'participantNotFound', sentence: 'That person is no longer in the call; its card shows who is.' };
   if (status === 404 && (operation.target === 'user' || operation.target === 'newMeeting')) return { code: 'userNotFound', sentence: NO_SUCH_USER };
   return { code: 'graphBadRequest', sentence: `Microsoft Graph refused Rally's request (HTTP ${status}); please report this to your Teams admin.` };
 }
@@ -206,6 +208,13 @@ function causeOf(status: number, says: GraphSays, operation: GraphOperation): { 
 }
 
 function missingPermission(operation: GraphOperation): { code: string; sentence: string } {
+  // Removing people takes a tenant setting besides the permission (Graph's "Delete participant" document).
+  if (operation.target === 'participant' && operation.method === 'DELETE') {
+    return {
+      code: 'graphForbidden',
+      sentence: `Rally may not remove people from calls in your organization; ask your Teams admin to allow it with Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds and to grant Rally the Microsoft Graph application permission ${operation.permission}.`,
+    };
+  }
   return {
     code: 'graphForbidden',
     sentence: `Rally lacks the Microsoft Graph application permission ${operation.permission}; ask an admin to grant it to Rally's app registration and give admin consent.`,

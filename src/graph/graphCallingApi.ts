@@ -10,6 +10,8 @@ import type {
   InviteParticipantsRequest,
   MediaOperation,
   OnlineMeeting,
+  MuteParticipantOperation,
+  MuteParticipantRequest,
   PlayPromptRequest,
   SubscribeToToneRequest,
 } from '../calling/requests/graphTypes.js';
@@ -103,6 +105,25 @@ export class GraphCallingApi implements CallingApi {
     });
   }
 
+  async muteParticipant(tenantId: string, callId: string, participantId: string, body: MuteParticipantRequest): Promise<MuteParticipantOperation> {
+    return this.send<MuteParticipantOperation>({
+      tenantId,
+      path: `${participantPath(callId, participantId)}/mute`,
+      body,
+      expectsBody: true,
+      operation: { method: 'POST', target: 'participant', permission: requiredPermission({ kind: 'muteParticipant' }) },
+    });
+  }
+
+  async removeParticipant(tenantId: string, callId: string, participantId: string): Promise<void> {
+    await this.send<undefined>({
+      tenantId,
+      path: participantPath(callId, participantId),
+      expectsBody: false,
+      operation: { method: 'DELETE', target: 'participant', permission: requiredPermission({ kind: 'removeParticipant' }) },
+    });
+  }
+
   async getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser> {
     return this.send<GraphUser>({
       tenantId,
@@ -157,6 +178,10 @@ function subjectOfCall(body: CreateCallRequest): RequestSubject {
 
 function callPath(callId: string): string {
   return `/communications/calls/${encodeURIComponent(callId)}`;
+}
+
+function participantPath(callId: string, participantId: string): string {
+  return `${callPath(callId)}/participants/${encodeURIComponent(participantId)}`;
 }
 
 /** Graph reads a user principal name that starts with `$` only in the key form `/users('$name@contoso.com')`. */

@@ -5,7 +5,7 @@ import type { Directory, MeetingAttendee, TargetScript } from './directory.js';
 import { GraphError, badRequest } from './graphError.js';
 import type { CallState, JsonObject, ResultInfo } from './graphShapes.js';
 import type { DeliveryStep, NotificationDelivery } from './notificationDelivery.js';
-import { everyoneLeft, failureResult, hungUpByBot, hungUpByPeer, nobodyJoined, notFoundResult, picksUp, replacedByGroupCall } from './outcomes.js';
+import { everyoneLeft, failureResult, hungUpByBot, hungUpByPeer, nobodyJoined, notFoundResult, picksUp, replacedByGroupCall, requestTerminated } from './outcomes.js';
 import type { Refusal } from './outcomes.js';
 import {
   callStateNotification,
@@ -30,6 +30,20 @@ export interface CallEngineOptions {
 
 type RosterChange = { changed: RosterEntry[]; removed: RosterEntry[] };
 
+type Operation = { id: string; clientContext: string | null; invitees: Invitee[] };
+
+/** An invitation that rings: it settles once none of its people is ringing any more, by their ring's end or a cancel. */
+interface Invitation {
+  callId: string;
+  operation: Operation;
+  /** Each invitee's participant, in order: named in the invite's answer, theirs in the roster once they join. */
+  participantIds: string[];
+  scripts: TargetScript[];
+  ringing: Set<string>;
+  /** The participants the bot cancelled (`DELETE`) while they rang. */
+  cancelled: Set<string>;
+}
+
 const identitySet = (kind: string, identity: JsonObject): JsonObject => ({
   '@odata.type': '#microsoft.graph.identitySet',
   [kind]: { '@odata.type': '#microsoft.graph.identity', ...identity },
@@ -43,6 +57,8 @@ export class CallEngine {
   private readonly lobby = new Map<string, MeetingAttendee[]>();
   /** Phones still ringing, by call: each timer delivers what the phone does once it stops. */
   private readonly ringing = new Map<string, Set<NodeJS.Timeout>>();
+  /** Invitations not settled yet, by the participant id of each of their invitees. */
+  private readonly invitations = new Map<string, Invitation>();
 
   constructor(
     private readonly directory: Directory,
@@ -129,20 +145,83 @@ export class CallEngine {
     if (plan.invitees.length > 1 && (call.kind === 'peerToPeer' || call.kind === 'pstn')) {
       throw badRequest('Inviting several participants in one request is only supported for group calls.');
     }
-    const operation = { id: randomUUID(), clientContext: plan.clientContext, invitees: plan.invitees };
+    const operation: Operation = { id: randomUUID(), clientContext: plan.clientContext, invitees: plan.invitees };
+    const participantIds = plan.invitees.map(() => randomUUID());
     const first = plan.invitees[0];
-    const replacing = first?.replacesCallId !== undefined;
-    // A move takes someone already in a call: nothing rings. An invitation rings every invitee; it resolves once the
-    // longest-ringing phone stopped.
-    const scripts = replacing ? [] : plan.invitees.map((i) => this.scriptOf(i));
-    const { failure, follow } = replacing ? this.moveInto(call, first) : { failure: this.firstRefusal(scripts, false), follow: undefined };
-    const joined = replacing ? (failure ? [] : [first]) : plan.invitees.filter((_, n) => picksUp(scripts[n]!.outcome, false));
-    this.afterRinging(call, longestRing(scripts), [
+    if (first?.replacesCallId !== undefined) this.moveIn(call, operation, first, participantIds[0]!);
+    else {
+      const scripts = plan.invitees.map((i) => this.scriptOf(i));
+      const invitation: Invitation = { callId: call.id, operation, participantIds, scripts, ringing: new Set(participantIds), cancelled: new Set() };
+      participantIds.forEach((id) => this.invitations.set(id, invitation));
+      participantIds.forEach((id, n) => this.whenRung(call, scripts[n]!.ringsForMs, () => this.stoppedRinging(call, invitation, id)));
+    }
+    return inviteOperationResponse(operation.id, operation.clientContext, plan.invitees, participantIds);
+  }
+
+  /** A move takes someone already in a call: nothing rings. */
+  private moveIn(call: SimulatedCall, operation: Operation, invitee: Invitee, participantId: string): void {
+    const { failure, follow } = this.moveInto(call, invitee);
+    this.delivery.enqueue(call.id, () => call, [
       { build: () => [operationNotification(call, operation, failure)] },
-      ...(joined.length > 0 ? [this.rosterStep(call, () => ({ changed: joined.map((i) => this.addInvitee(call, i)), removed: [] }))] : []),
+      ...(failure ? [] : [this.rosterStep(call, () => ({ changed: [this.addInvitee(call, invitee, participantId)], removed: [] }))]),
     ]);
     follow?.();
-    return inviteOperationResponse(operation.id, operation.clientContext, plan.invitees);
+  }
+
+  /**
+   * One of an invitation's people stopped ringing (their ring ended, or the bot cancelled it). Once none rings, it
+   * settles: its operation completes when everyone not cancelled answered, else fails with the first refusal (or as
+   * cancelled), and whoever picked up joins the roster.
+   */
+  private stoppedRinging(call: SimulatedCall, invitation: Invitation, participantId: string): void {
+    if (!invitation.ringing.delete(participantId) || invitation.ringing.size > 0) return;
+    invitation.participantIds.forEach((id) => this.invitations.delete(id));
+    const rang = invitation.operation.invitees.flatMap((invitee, n) => {
+      const id = invitation.participantIds[n]!;
+      return invitation.cancelled.has(id) ? [] : [{ invitee, id, script: invitation.scripts[n]! }];
+    });
+    const failure = this.firstRefusal(rang.map((r) => r.script), false) ?? (invitation.cancelled.size > 0 ? requestTerminated() : null);
+    const joined = rang.filter((r) => picksUp(r.script.outcome, false));
+    this.delivery.enqueue(call.id, () => call, [
+      { build: () => [operationNotification(call, invitation.operation, failure)] },
+      ...(joined.length > 0 ? [this.rosterStep(call, () => ({ changed: joined.map((r) => this.addInvitee(call, r.invitee, r.id)), removed: [] }))] : []),
+    ]);
+  }
+
+  /** `participant: mute`: a server mute, group calls and meetings only; every participant gets a roster update. */
+  mute(callId: string, participantId: string): void {
+    const call = this.find(callId);
+    // Graph documents the refusal but not its words: these are the simulator's.
+    if (call.kind === 'peerToPeer' || call.kind === 'pstn') throw badRequest('Muting a participant is only supported for group calls.');
+    const entry = this.participant(call, participantId);
+    entry.muted = true;
+    this.delivery.enqueue(call.id, () => call, [this.rosterStep(call, () => ({ changed: [entry], removed: [] }))]);
+  }
+
+  /**
+   * `DELETE …/participants/{id}`: someone still being invited has their invite cancelled (the invitation settles once
+   * nobody else of it rings); someone in the call leaves it, as the roster shows. A one-to-one call has nobody else: it ends.
+   */
+  removeParticipant(callId: string, participantId: string): void {
+    const call = this.find(callId);
+    const invitation = this.invitations.get(participantId);
+    if (invitation?.callId === call.id) {
+      this.invitations.delete(participantId);
+      invitation.cancelled.add(participantId);
+      this.stoppedRinging(call, invitation, participantId);
+      return;
+    }
+    const entry = this.participant(call, participantId);
+    if (call.kind === 'peerToPeer' || call.kind === 'pstn') return this.end(call.id, everyoneLeft());
+    call.roster = call.roster.filter((e) => e !== entry);
+    this.delivery.enqueue(call.id, () => call, [this.rosterStep(call, () => ({ changed: [], removed: [entry] }))]);
+  }
+
+  /** Someone in the call's roster, or Graph's 404 (the wording is the simulator's). */
+  private participant(call: SimulatedCall, participantId: string): RosterEntry {
+    const entry = call.roster.find((e) => e.id === participantId);
+    if (!entry) throw new GraphError(404, 'itemNotFound', `The participant ${participantId} is not in the call ${call.id}.`);
+    return entry;
   }
 
   private scriptOf(invitee: Invitee): TargetScript {
@@ -194,8 +273,9 @@ export class CallEngine {
       this.ringThen(call, ringsForMs, [this.stateStep(call, 'establishing')], [this.terminate(call, result)]);
       return;
     }
+    // Someone who answers a ring joins unmuted; a meeting's attendees were there before, muted as 001 shows them.
     const joinRoster = (): RosterChange => ({
-      changed: [addToRoster(call, call.myParticipantId, 'bot', call.botIdentity), ...answered.map((t) => addToRoster(call, randomUUID(), 'attendee', this.identityOf(t)))],
+      changed: [addToRoster(call, call.myParticipantId, 'bot', call.botIdentity), ...answered.map((t) => addToRoster(call, randomUUID(), 'attendee', this.identityOf(t), { muted: false }))],
       removed: [],
     });
     // 001: a peer-to-peer call only reports state changes; group calls and meetings also report the roster.
@@ -217,12 +297,17 @@ export class CallEngine {
    * minute never keeps a process alive; `stopRinging` (a hang-up, the end of the call, closing) drops it.
    */
   private afterRinging(call: SimulatedCall, ms: number, steps: DeliveryStep[]): void {
-    if (ms === 0) return this.delivery.enqueue(call.id, () => call, steps);
+    this.whenRung(call, ms, () => this.delivery.enqueue(call.id, () => call, steps));
+  }
+
+  /** Runs `rung` once the phone has rung for `ms` (at once for 0), on a ring timer as `afterRinging` describes. */
+  private whenRung(call: SimulatedCall, ms: number, rung: () => void): void {
+    if (ms === 0) return rung();
     const timers = this.ringing.get(call.id) ?? new Set<NodeJS.Timeout>();
     const timer = setTimeout(() => {
       timers.delete(timer);
       if (timers.size === 0) this.ringing.delete(call.id);
-      this.delivery.enqueue(call.id, () => call, steps);
+      rung();
     }, ms);
     timer.unref();
     timers.add(timer);
@@ -245,7 +330,7 @@ export class CallEngine {
       ];
     }
     // 001: a guest waits in the lobby and sees only itself until admitted.
-    const inLobby = this.rosterStep(call, () => ({ changed: [addToRoster(call, call.myParticipantId, 'bot', call.botIdentity, true)], removed: [] }));
+    const inLobby = this.rosterStep(call, () => ({ changed: [addToRoster(call, call.myParticipantId, 'bot', call.botIdentity, { inLobby: true })], removed: [] }));
     if (this.options.autoAdmitFromLobby) return [...this.opening(call), inLobby, this.admitStep(call, attendees)];
     this.lobby.set(call.id, attendees);
     return [...this.opening(call), inLobby];
@@ -299,8 +384,8 @@ export class CallEngine {
     };
   }
 
-  private addInvitee(call: SimulatedCall, invitee: Invitee): RosterEntry {
-    return addToRoster(call, randomUUID(), 'invitee', this.identityOf(invitee));
+  private addInvitee(call: SimulatedCall, invitee: Invitee, participantId: string): RosterEntry {
+    return addToRoster(call, participantId, 'invitee', this.identityOf(invitee));
   }
 
   /** The identitySet a roster shows for someone the bot called: as sent, with the directory's display name. */

@@ -18,8 +18,8 @@ import type { CreatedMeeting, MeetingAccessPolicy } from './onlineMeetings.js';
 import { NotificationDelivery } from './notificationDelivery.js';
 import type { DeliveryRecord } from './notificationDelivery.js';
 import { NotificationSigner } from './notificationSigner.js';
-import { callObject, userObject } from './payloads.js';
-import { DEFAULT_PERMISSIONS, checkCreateCall, checkInvite, checkPlayPrompt, checkSubscribeToTone } from './requestChecks.js';
+import { callObject, muteParticipantOperationResponse, userObject } from './payloads.js';
+import { DEFAULT_PERMISSIONS, checkCreateCall, checkInvite, checkMuteParticipant, checkPlayPrompt, checkSubscribeToTone } from './requestChecks.js';
 import type { Permission } from './requestChecks.js';
 
 export interface GraphSimulatorOptions {
@@ -116,6 +116,8 @@ const VERSIONED = /^\/(v1\.0|beta)(\/.*)$/;
 const CALL = /^\/communications\/calls\/([^/]+)$/;
 const INVITE = /^\/communications\/calls\/([^/]+)\/participants\/invite$/;
 const MEDIA_ACTION = /^\/communications\/calls\/([^/]+)\/(playPrompt|subscribeToTone)$/;
+const PARTICIPANT = /^\/communications\/calls\/([^/]+)\/participants\/([^/]+)$/;
+const MUTE = /^\/communications\/calls\/([^/]+)\/participants\/([^/]+)\/mute$/;
 const USER = /^\/users\/([^/]+)$/;
 const MEETINGS = /^\/users\/([^/]+)\/onlineMeetings(\/createOrGet)?$/;
 const METADATA_PATH = '/.well-known/openid-configuration';
@@ -187,6 +189,25 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
         operation = media.subscribeToTone(callId, checkSubscribeToTone(body));
       }
       return { status: 200, body: operation, headers: { location: `${origin}/${version}/communications/calls/${callId}/operations/${String(operation.id)}` } };
+    }
+    // Graph's participant mute and delete documents name Calls.JoinGroupCall.All for both.
+    const mute = MUTE.exec(path);
+    if (method === 'POST' && mute) {
+      const callId = decodeURIComponent(mute[1] ?? '');
+      engine.find(callId);
+      requirePermission('Calls.JoinGroupCall.All');
+      const { clientContext } = checkMuteParticipant(body);
+      engine.mute(callId, decodeURIComponent(mute[2] ?? ''));
+      const operation = { id: randomUUID(), clientContext };
+      return { status: 200, body: muteParticipantOperationResponse(operation), headers: { location: `${origin}/${version}/communications/calls/${callId}/operations/${operation.id}` } };
+    }
+    const participant = PARTICIPANT.exec(path);
+    if (method === 'DELETE' && participant) {
+      const callId = decodeURIComponent(participant[1] ?? '');
+      engine.find(callId);
+      requirePermission('Calls.JoinGroupCall.All');
+      engine.removeParticipant(callId, decodeURIComponent(participant[2] ?? ''));
+      return { status: 204 };
     }
     const call = CALL.exec(path);
     if (call && method === 'GET') return { status: 200, body: callObject(engine.find(decodeURIComponent(call[1] ?? '')), origin) };

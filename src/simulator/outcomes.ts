@@ -47,6 +47,9 @@ export const hungUpByPeer = (): ResultInfo => result(200, 4521, 'Call ended by t
 /** A peer-to-peer call replaced by an invitation into a group call (`replacesCallId`): its leg moved away. */
 export const replacedByGroupCall = (): ResultInfo => result(200, 7015, 'Call ended as the transfer completed successfully.');
 
+/** An invitation whose every ringing invitee the bot cancelled (`DELETE` of their participant): SIP's "Request terminated". */
+export const requestTerminated = (): ResultInfo => result(487, 0, 'Request terminated.');
+
 /** `participantId` / `replacesCallId` named something the simulator does not know. */
 export const notFoundResult = (message: string): ResultInfo => result(404, 0, message);
 

@@ -56,19 +56,22 @@ export function callObject(call: SimulatedCall, origin: string): JsonObject {
   };
 }
 
-/** The `200 OK` body of an invitation (000): the participants as sent, with Graph's nulls. */
-export function inviteOperationResponse(operationId: string, clientContext: string | null, invitees: Invitee[]): JsonObject {
+/**
+ * The `200 OK` body of an invitation (000): the participants as sent, with Graph's nulls, and `id`, the participant each
+ * invitee becomes (the documents print it null, as they print every participant id).
+ */
+export function inviteOperationResponse(operationId: string, clientContext: string | null, invitees: Invitee[], participantIds: string[]): JsonObject {
   return {
     '@odata.type': '#microsoft.graph.inviteParticipantsOperation',
     id: operationId,
     status: 'Running',
     clientContext,
     resultInfo: null,
-    participants: invitees.map(({ sent, replacesCallId, participantId }) => {
+    participants: invitees.map(({ sent, replacesCallId, participantId }, n) => {
       const identity = (sent.identity ?? {}) as JsonObject;
       return {
         endpointType: null,
-        id: null,
+        id: participantIds[n] ?? null,
         replacesCallId: replacesCallId ?? null,
         ...(participantId === undefined ? {} : { participantId }),
         identity: {
@@ -131,7 +134,7 @@ function participant(entry: RosterEntry): JsonObject {
     '@odata.type': '#microsoft.graph.participant',
     info,
     mediaStreams,
-    isMuted: entry.style === 'attendee',
+    isMuted: entry.muted,
     isInLobby: entry.inLobby,
     id: entry.id,
   };
@@ -189,6 +192,11 @@ export function operationNotification(
       id: operation.id,
     },
   };
+}
+
+/** The `200 OK` body of `participant: mute`: the operation, completed at once (Graph's participant-mute example). */
+export function muteParticipantOperationResponse(operation: { id: string; clientContext: string | null }): JsonObject {
+  return { '@odata.type': '#microsoft.graph.muteParticipantOperation', id: operation.id, status: 'completed', clientContext: operation.clientContext };
 }
 
 /** `GET /users/{id | userPrincipalName}`. */

@@ -229,3 +229,6 @@ export function checkPlayPrompt(value: unknown): PlayPromptPlan {
 export function checkSubscribeToTone(value: unknown): SubscribeToTonePlan {
   return { clientContext: clientContextOf(object(value, 'The request body')) };
 }
+
+/** `participant: mute` takes what subscribeToTone does: an optional clientContext. */
+export const checkMuteParticipant: (value: unknown) => { clientContext: string | null } = checkSubscribeToTone;

@@ -17,6 +17,8 @@ export interface RosterEntry {
   /** An identitySet: `{ '@odata.type', user | phone | application | ... }`. */
   identity: JsonObject;
   inLobby: boolean;
+  /** `isMuted`: a server mute (`participant: mute`) sets it. */
+  muted: boolean;
   /** Media stream source ids, allocated per call. */
   sourceIds: string[];
 }
@@ -59,10 +61,17 @@ export function advance(call: SimulatedCall, state: CallState): void {
   if (STATE_ORDER.indexOf(state) > STATE_ORDER.indexOf(call.state)) call.state = state;
 }
 
-export function addToRoster(call: SimulatedCall, id: string, style: RosterStyle, identity: JsonObject, inLobby = false): RosterEntry {
+/** `muted` by default for attendees, whom 001's roster shows muted. */
+export function addToRoster(
+  call: SimulatedCall,
+  id: string,
+  style: RosterStyle,
+  identity: JsonObject,
+  { inLobby = false, muted = style === 'attendee' }: { inLobby?: boolean; muted?: boolean } = {},
+): RosterEntry {
   const streams = style === 'attendee' ? 3 : 1;
   const sourceIds = Array.from({ length: streams }, () => String(call.nextSourceId++));
-  const entry: RosterEntry = { id, style, identity, inLobby, sourceIds };
+  const entry: RosterEntry = { id, style, identity, inLobby, muted, sourceIds };
   call.roster.push(entry);
   return entry;
 }

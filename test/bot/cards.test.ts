@@ -9,7 +9,8 @@ import type { PageRecord, PageStep } from '../../src/calling/paging/pageRecord.j
 import type { CallTarget } from '../../src/calling/targets/people.js';
 import type { AdaptiveCardJson } from '../../src/bot/cardTemplates.js';
 import type { BridgeMeeting } from '../../src/calling/bridges/bridgeMeeting.js';
-import { applyCallEvent, newCallRecord, withInvitees } from '../../src/calling/records/callRecord.js';
+import { applyCallEvent, newCallRecord, withInviteParticipants, withInvitees } from '../../src/calling/records/callRecord.js';
+import { targetKey } from '../../src/calling/targets/people.js';
 import type { CallRecord } from '../../src/calling/records/callRecord.js';
 import type { E164 } from '../../src/calling/targets/phoneNumber.js';
 
@@ -296,10 +297,82 @@ describe('cards', () => {
     });
   });
 
+  describe('buttons beside each person', () => {
+    const lee: CallTarget = { kind: 'user', id: 'lee', displayName: 'Lee Gu' };
+    const alex: CallTarget = { kind: 'user', id: 'alex', displayName: 'Alex Wilber' };
+    const person = (key: string, id: string, displayName: string, isMuted: boolean) => ({ key, participantId: key, identity: { kind: 'user' as const, id, displayName }, isMuted, isInLobby: false });
+    const bot = { key: 'p-bot', participantId: 'p-bot', identity: { kind: 'app' as const, id: 'rally', displayName: 'Rally' }, isMuted: false, isInLobby: false };
+
+    /** A group call with Adele (unmuted) and Alex (muted) in it, and Lee still ringing under an invite Graph named p-lee for. */
+    function groupCall(): CallRecord {
+      const placedGroup = newCallRecord({ callId: 'group-1', tenantId: 't', kind: 'group', chatKey: 'c', handle: '#2', placedBy: { id: 'u', name: 'Diego' }, targets: [adeleTarget, alex], at });
+      const up = applyCallEvent(placedGroup, { kind: 'callState', callId: 'group-1', changeType: 'updated', state: 'established' }, at).record;
+      const inCall = applyCallEvent(up, { kind: 'roster', callId: 'group-1', participants: [bot, person('p-adele', 'adele', 'Adele Vance', false), person('p-alex', 'alex', 'Alex Wilber', true)] }, at).record;
+      return withInviteParticipants(withInvitees(inCall, [lee], 'ctx-lee'), 'ctx-lee', new Map([[targetKey(lee), 'p-lee']]));
+    }
+
+    type Row = { columns: { items: { text?: string; actions?: { title: string; verb: string; data: Record<string, unknown> }[] }[] }[] };
+    /** Each person's line: name, label, and the buttons beside them as title → data. */
+    function rows(card: AdaptiveCardJson): { name: string; label: string; buttons: Record<string, { verb: string; data: Record<string, unknown> }> }[] {
+      const list = (card.body as { type: string; items?: Row[] }[]).find((b) => b.type === 'Container' && (b.items ?? []).some((i) => 'columns' in i));
+      return (list?.items ?? []).map((row) => ({
+        name: row.columns[0]!.items[0]!.text!,
+        label: row.columns[1]!.items[0]!.text!,
+        buttons: Object.fromEntries((row.columns[2]?.items[0]?.actions ?? []).map((a) => [a.title, { verb: a.verb, data: a.data }])),
+      }));
+    }
+
+    it('offers Mute and Remove beside each person in a group call, shows the muted one muted, and Cancel beside a ring', () => {
+      const card = renderCallCard(groupCall(), { pickerSupported: false, revision: 'rev-9' });
+      assert.deepEqual(validationProblems(card), []);
+      assert.doesNotMatch(cardText(card), /\$\{|\$when|\$data/, 'every binding and directive is expanded');
+      const data = (participantId: string) => ({ callId: 'group-1', rev: 'rev-9', participantId });
+      assert.deepEqual(rows(card), [
+        { name: 'Adele Vance', label: 'Joined', buttons: { Mute: { verb: 'muteParticipant', data: data('p-adele') }, Remove: { verb: 'removeParticipant', data: data('p-adele') } } },
+        { name: 'Alex Wilber', label: 'Joined · muted', buttons: { Remove: { verb: 'removeParticipant', data: data('p-alex') } } },
+        { name: 'Lee Gu', label: 'Ringing…', buttons: { Cancel: { verb: 'removeParticipant', data: data('p-lee') } } },
+      ]);
+      assert.deepEqual(readCardAction('muteParticipant', data('p-adele')), { verb: 'muteParticipant', ...data('p-adele') });
+      assert.deepEqual(readCardAction('removeParticipant', data('p-lee')), { verb: 'removeParticipant', ...data('p-lee') });
+    });
+
+    it('offers nothing beside a ring Graph named no participant for, nor anyone once the call has ended', () => {
+      const ringing = { ...groupCall(), invitees: groupCall().invitees.map((i) => ({ ...i, participantId: undefined })) };
+      assert.deepEqual(rows(renderCallCard(JSON.parse(JSON.stringify(ringing)), { pickerSupported: false, revision: 'r' })).map((r) => Object.keys(r.buttons)), [['Mute', 'Remove'], ['Remove'], []]);
+      const over = applyCallEvent(groupCall(), { kind: 'callState', callId: 'group-1', changeType: 'deleted', state: 'terminated' }, at).record;
+      const card = renderCallCard(over, { pickerSupported: false, revision: 'r' });
+      assert.deepEqual(validationProblems(card), []);
+      assert.deepEqual(rows(card).map((r) => [r.label.includes('muted'), Object.keys(r.buttons)]), [[false, []], [false, []], [false, []]]);
+    });
+
+    it('offers nothing beside the other party of a one-to-one call: Graph mutes no one there, and removing them is hanging up', () => {
+      const withRoster = applyCallEvent(established, { kind: 'roster', callId: 'call-1', participants: [bot, person('p-adele', 'adele', 'Adele Vance', false)] }, at).record;
+      assert.ok(rows(renderCallCard(withRoster, { pickerSupported: false, revision: 'r' })).every((r) => Object.keys(r.buttons).length === 0));
+    });
+
+    it('offers them beside each person of a meeting\'s roster, the muted shown muted', () => {
+      const meeting = newCallRecord({ callId: 'm', tenantId: 't', kind: 'meeting', chatKey: 'c', handle: '#3', placedBy: { id: 'u', name: 'Diego' }, at });
+      const up = applyCallEvent(meeting, { kind: 'callState', callId: 'm', changeType: 'updated', state: 'established' }, at).record;
+      const inMeeting = applyCallEvent(up, { kind: 'roster', callId: 'm', participants: [bot, person('p-adele', 'adele', 'Adele Vance', true), person('p-alex', 'alex', 'Alex Wilber', false)] }, at).record;
+      const card = renderCallCard(inMeeting, { pickerSupported: false, revision: 'r' });
+      assert.deepEqual(validationProblems(card), []);
+      assert.deepEqual(rows(card).map((r) => [r.name, r.label, Object.keys(r.buttons)]), [
+        ['Adele Vance', 'In the meeting · muted', ['Remove']],
+        ['Alex Wilber', 'In the meeting', ['Mute', 'Remove']],
+      ]);
+    });
+
+    it('refuses a person\'s button without the participant it is beside', () => {
+      refusedButton('muteParticipant', { callId: 'group-1', rev: 'r' });
+      refusedButton('removeParticipant', { callId: 'group-1', rev: 'r', participantId: '' });
+      refusedButton('removeParticipant', { callId: 'group-1', rev: 'r', participantId: 'p'.repeat(257) });
+    });
+  });
+
   it('renders a valid help card listing every command', () => {
     const card = renderHelpCard('Rally');
     assert.deepEqual(validationProblems(card), []);
-    for (const command of ['call', 'join', 'invite', 'escalate', 'move', 'calls', 'status', 'hangup', 'team', 'teams']) {
+    for (const command of ['call', 'bridge', 'join', 'invite', 'escalate', 'move', 'calls', 'status', 'hangup', 'mute', 'remove', 'team', 'teams']) {
       assert.match(cardText(card), new RegExp(`"title":"${command}\\b`));
     }
   });

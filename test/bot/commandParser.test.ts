@@ -71,6 +71,18 @@ describe('command parser', () => {
     refused('move bob@contoso.com carol@contoso.com from #1 to #2', /one person at a time/);
   });
 
+  it('mutes and removes one person, in this chat\'s call or a named one', () => {
+    assert.deepEqual(parseCommand(`mute ${alice.text}`, [alice]), { kind: 'mute', person: { kind: 'mention', teamsId: '29:alice', name: 'Alice Smith' } });
+    assert.deepEqual(parseCommand('Mute bob@contoso.com IN #2'), { kind: 'mute', person: { kind: 'userPrincipalName', value: 'bob@contoso.com' }, call: { kind: 'handle', number: 2 } });
+    assert.deepEqual(parseCommand('remove +1 425 555 0100 from #3'), { kind: 'remove', person: { kind: 'phone', raw: '+1 425 555 0100' }, call: { kind: 'handle', number: 3 } });
+    assert.deepEqual(parseCommand(`remove ${oid}`), { kind: 'remove', person: { kind: 'objectId', id: oid } });
+    refused('mute', /Who should I mute\? For example: "mute alexw@contoso\.com in #1"/);
+    refused('remove from #1', /Who should I remove\? For example: "remove alexw@contoso\.com from #1"/);
+    refused('mute bob@contoso.com carol@contoso.com', /I can mute one person at a time/);
+    refused('remove bob@contoso.com from', /Which call\? Put its number after "from"/);
+    refused('mute bob@contoso.com in #two', /"#two" is not a call/);
+  });
+
   it('joins by link, by meeting id with a passcode, and as a guest', () => {
     const link = 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0?context=%7b%7d';
     assert.deepEqual(parseCommand(`join ${link}`), { kind: 'join', meeting: { kind: 'link', url: link } });

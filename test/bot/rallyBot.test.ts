@@ -14,7 +14,9 @@ import { PeopleTeams } from '../../src/bot/peopleTeams.js';
 import type { PeopleTeamsRecord } from '../../src/bot/peopleTeams.js';
 import { RallyBot } from '../../src/bot/rallyBot.js';
 import { createLogger } from '../../src/log/logger.js';
-import { OPEN_POLICY, REQUESTER, TENANT_ID, buildCallDesk } from '../support/callDeskFixture.js';
+import { callOf } from '../../src/calling/records/callDocument.js';
+import { applyCallEvent } from '../../src/calling/records/callRecord.js';
+import { AT, OPEN_POLICY, REQUESTER, TENANT_ID, buildCallDesk } from '../support/callDeskFixture.js';
 import type { DeskFixture } from '../support/callDeskFixture.js';
 import { MemoryRecordStore } from '../support/memoryRecordStore.js';
 
@@ -247,6 +249,90 @@ describe('RallyBot through the TestAdapter', () => {
         invites[0]?.body.participants.map((p) => p.identity.user?.id ?? p.identity.phone?.id),
         [picked, 'pattif@contoso.com', '+14255550100'],
       );
+    });
+  });
+
+  describe('mute and remove', () => {
+    const person = (key: string, id: string, displayName: string) => ({ key, participantId: key, identity: { kind: 'user' as const, id, displayName }, isMuted: false, isInLobby: false });
+
+    /** Places a group call from the chat, and lets Graph say it is up with Adele and Alex in it (the fake looks people up as their UPN). */
+    async function groupCallUp(): Promise<string> {
+      const { card } = await placeCall('call adelev@contoso.com alexw@contoso.com');
+      const { callId } = buttonData(card, 'hangup') as { callId: string };
+      const stored = callOf(await r.calls.get(callId))!;
+      const up = applyCallEvent(stored, { kind: 'callState', callId, changeType: 'updated', state: 'established' }, AT).record;
+      const roster = applyCallEvent(up, { kind: 'roster', callId, participants: [person('p-adele', 'adelev@contoso.com', 'Adele Vance'), person('p-alex', 'alexw@contoso.com', 'Alex Wilber')] }, AT);
+      r.calls.put(callId, roster.record);
+      return callId;
+    }
+
+    it('"mute <person>" mutes them in the chat\'s call, and "remove <person> from #1" removes them, one line each', async () => {
+      const callId = await groupCallUp();
+      await r.adapter
+        .send(r.message('mute alexw@contoso.com'))
+        .assertReply('Muting Alex Wilber in #1…')
+        .send(r.message('remove adelev@contoso.com from #1'))
+        .assertReply('Removing Adele Vance from #1…')
+        .startTest();
+      assert.deepEqual(r.api.all('muteParticipant').map((q) => [q.callId, q.participantId]), [[callId, 'p-alex']]);
+      assert.deepEqual(r.api.all('removeParticipant').map((q) => [q.callId, q.participantId]), [[callId, 'p-adele']]);
+    });
+
+    it('answers bad input in one sentence and asks Graph for nothing more than who someone is', async () => {
+      await r.adapter
+        .send(r.message('mute alexw@contoso.com'))
+        .assertReply(NO_CALL)
+        .startTest();
+      await groupCallUp();
+      await r.adapter
+        .send(r.message('mute +14255550100'))
+        .assertReply('+14255550100 is not in #1 right now.')
+        .send(r.message('remove alexw@contoso.com from #7'))
+        .assertReply('This chat has no call #7. Say "calls" to see the live ones.')
+        .send(r.message('mute alexw@contoso.com meganb@contoso.com'))
+        .assertReply('I can mute one person at a time.')
+        .startTest();
+      const sent = r.api.requests.map((q) => q.method).filter((m) => m !== 'getUser' && m !== 'createCall');
+      assert.deepEqual(sent, []);
+    });
+
+    it('refuses to mute in a one-to-one call, and sends nothing', async () => {
+      await placeCall('call adelev@contoso.com');
+      await r.adapter
+        .send(r.message('mute adelev@contoso.com'))
+        .assertReply('#1 is a one-to-one call, and Microsoft Graph can mute people only in group calls and meetings.')
+        .startTest();
+      assert.deepEqual(r.api.all('muteParticipant'), []);
+    });
+
+    it('the card\'s Mute and Remove beside a person act on them, once however often one copy of the card is pressed', async () => {
+      const callId = await groupCallUp();
+      let card: Card = {};
+      await r.adapter.send(r.press('refresh', { callId })).assertReply((reply) => void (card = answerOf(reply).value as Card)).startTest();
+      const mute = buttonData(card, 'muteParticipant');
+      assert.deepEqual(mute, { callId, rev: buttonData(card, 'refresh').rev, participantId: 'p-adele' }, 'the first Mute is beside Adele');
+
+      await r.adapter
+        .send(r.press('muteParticipant', mute))
+        .assertReply('Muting Adele Vance in #1…')
+        .assertReply((reply) => assert.equal(answerOf(reply).type, ADAPTIVE_CARD))
+        .send(r.press('muteParticipant', mute))
+        .assertReply((reply) => assert.equal(answerOf(reply).type, ADAPTIVE_CARD))
+        .send(r.press('removeParticipant', { ...mute, participantId: 'p-alex' }))
+        .assertReply('Removing Alex Wilber from #1…')
+        .assertReply((reply) => assert.equal(answerOf(reply).type, ADAPTIVE_CARD))
+        .startTest();
+      assert.deepEqual(r.api.all('muteParticipant').map((q) => q.participantId), ['p-adele'], 'one mute for two presses');
+      assert.deepEqual(r.api.all('removeParticipant').map((q) => q.participantId), ['p-alex'], 'another person\'s button on the same card acts too');
+    });
+
+    it('answers a press beside someone who has left with the sentence, as a message response', async () => {
+      const callId = await groupCallUp();
+      await r.adapter
+        .send(r.press('removeParticipant', { callId, rev: 'old', participantId: 'p-gone' }))
+        .assertReply((reply) => assert.deepEqual(answerOf(reply), { statusCode: 200, type: MESSAGE_RESPONSE, value: 'That person is not in #1 right now.' }))
+        .startTest();
+      assert.deepEqual(r.api.all('removeParticipant'), []);
     });
   });
 

@@ -14,6 +14,7 @@ import type { CallState } from '../../src/calling/requests/graphTypes.js';
 import { meetingById } from '../../src/calling/targets/meetingLink.js';
 import type { E164 } from '../../src/calling/targets/phoneNumber.js';
 import type { UserTarget } from '../../src/calling/targets/people.js';
+import type { AuditRecord } from '../../src/calling/policy/auditTrail.js';
 import type { RallyError } from '../../src/errors/rallyError.js';
 import { AT, OPEN_POLICY, REQUESTER, TENANT_ID, buildCallDesk, chatRequest } from '../support/callDeskFixture.js';
 import type { DeskFixture } from '../support/callDeskFixture.js';
@@ -180,6 +181,33 @@ describe('CallDesk', () => {
       const call = await f.desk.callInChat(chatRequest(), handleRef(1));
       assert.deepEqual(call.invitees.map((i) => [i.target, i.outcome]), [[adele, 'ringing'], [alex, 'joined']]);
     });
+
+    it('keeps the participant Graph\'s answer names for each person it rings, so that ring can be cancelled', async () => {
+      await seedCall(f, 'group-call', 'group', { targets: [adele] });
+      const phone = { kind: 'phone' as const, number: '+14255550100' as E164 };
+      const send = f.api.inviteParticipants.bind(f.api);
+      f.api.inviteParticipants = async (tenantId, callId, body) => ({
+        ...(await send(tenantId, callId, body)),
+        participants: [
+          { id: 'p-alex', identity: { user: { id: alex.id.toUpperCase() } } },
+          { id: 'p-phone', identity: { phone: { id: '+14255550100' } } },
+        ],
+      });
+
+      const outcome = await f.desk.invite(chatRequest(), undefined, [alex, phone]);
+
+      const stored = await f.desk.callInChat(chatRequest(), handleRef(1));
+      const ids = stored.invitees.map((i) => [i.target, i.participantId]);
+      assert.deepEqual(ids, [[adele, undefined], [alex, 'p-alex'], [phone, 'p-phone']], 'the call\'s own targets have none');
+      assert.deepEqual(outcome.kind === 'invited' && outcome.call.invitees.map((i) => i.participantId), [undefined, 'p-alex', 'p-phone'], 'the card gets them at once');
+    });
+
+    it('writes nothing more when Graph\'s answer names no participant (the documents print null)', async () => {
+      await seedCall(f, 'group-call', 'group');
+      const writes = f.calls.writes;
+      await f.desk.invite(chatRequest(), undefined, [alex]);
+      assert.equal(f.calls.writes, writes + 1, 'only the ringing invitee, before the invite left');
+    });
   });
 
   describe('move', () => {
@@ -283,6 +311,146 @@ describe('CallDesk', () => {
         assert.equal(call.endedBy, undefined);
         assert.deepEqual(call.unreported, [{ kind: 'hangUpFailed', reason: 'Microsoft Graph refused: Rally may not change that call.' }]);
       });
+    });
+  });
+
+  describe('mute and remove', () => {
+    const lee: UserTarget = { kind: 'user', id: 'a1b2c3d4-0000-4000-8000-0000000001ee', displayName: 'Lee Gu' };
+    const adeleById: UserTarget = { kind: 'user', id: adele.id.toUpperCase() };
+    const person = (target: UserTarget) => ({ kind: 'person' as const, target });
+    const participant = (participantId: string) => ({ kind: 'participant' as const, participantId });
+
+    /** A group call #1 with Adele and Alex in it, and Lee still ringing under an invite Graph named `p-lee` for. */
+    async function groupCall(options: { kind?: CallKind; chatKey?: string } = {}): Promise<void> {
+      const record = await seedCall(f, 'group-call', options.kind ?? 'group', { targets: [adele, alex], roster: [inRoster(adele, 'p-adele'), inRoster(alex, 'p-alex')], ...(options.chatKey ? { chatKey: options.chatKey } : {}) });
+      record.invitees.push({ target: lee, outcome: 'ringing', clientContext: 'ctx-lee', participantId: 'p-lee' });
+      f.calls.put('group-call', record);
+    }
+
+    it('mutes someone in the chat\'s one group call by their participant id, and names them', async () => {
+      await seedCall(f, 'p2p-call', 'peerToPeer');
+      await groupCall();
+      const change = await f.desk.mute(chatRequest(), undefined, person(alex));
+      assert.deepEqual([change.kind, change.call.callId, change.name], ['muting', 'group-call', 'Alex Wilber']);
+      const sent = f.api.only('muteParticipant');
+      assert.deepEqual([sent.callId, sent.participantId, typeof sent.body.clientContext], ['group-call', 'p-alex', 'string']);
+    });
+
+    it('finds a person by object id in any case, named as the roster names them, and in a meeting', async () => {
+      await groupCall({ kind: 'meeting' });
+      const change = await f.desk.mute(chatRequest(), handleRef(1), person(adeleById));
+      assert.equal(change.name, 'Adele Vance');
+      assert.equal(f.api.only('muteParticipant').participantId, 'p-adele');
+    });
+
+    it('mutes by the participant id a card button carries', async () => {
+      await groupCall();
+      const change = await f.desk.mute(chatRequest(), callIdRef('group-call'), participant('p-adele'));
+      assert.equal(change.name, 'Adele Vance');
+      assert.equal(f.api.only('muteParticipant').participantId, 'p-adele');
+    });
+
+    it('removes someone in the call, and cancels the invite of someone still ringing', async () => {
+      await groupCall();
+      const removed = await f.desk.remove(chatRequest(), undefined, person(alex));
+      const cancelled = await f.desk.remove(chatRequest(), handleRef(1), participant('p-lee'));
+      assert.deepEqual([removed.kind, removed.name], ['removing', 'Alex Wilber']);
+      assert.deepEqual([cancelled.kind, cancelled.name], ['cancellingInvite', 'Lee Gu']);
+      assert.deepEqual(f.api.all('removeParticipant').map((r) => [r.callId, r.participantId]), [['group-call', 'p-alex'], ['group-call', 'p-lee']]);
+    });
+
+    const refusals: [string, () => Promise<unknown>, RegExp | string, (abstract new (...args: never[]) => RallyError)?][] = [
+      ['mute on a one-to-one call', async () => {
+        await seedCall(f, 'p2p-call', 'peerToPeer', { targets: [alex], roster: [inRoster(alex, 'p-alex')] });
+        return f.desk.mute(chatRequest(), undefined, person(alex));
+      }, '#1 is a one-to-one call, and Microsoft Graph can mute people only in group calls and meetings.'],
+      ['mute on a phone call', async () => {
+        await seedCall(f, 'pstn-call', 'pstn');
+        return f.desk.mute(chatRequest(), handleRef(1), person(alex));
+      }, '#1 is a phone call, and Microsoft Graph can mute people only in group calls and meetings.'],
+      ['remove on a one-to-one call', async () => {
+        await seedCall(f, 'p2p-call', 'peerToPeer', { targets: [alex] });
+        return f.desk.remove(chatRequest(), undefined, person(alex));
+      }, '#1 is a one-to-one call: removing the other person would end it, so say "hangup #1" instead.'],
+      ['mute on someone not in the call', async () => {
+        await groupCall();
+        return f.desk.mute(chatRequest(), undefined, person({ kind: 'user', id: 'someone-else', displayName: 'Nestor Wilke' }));
+      }, 'Nestor Wilke is not in #1 right now.'],
+      ['mute on someone still ringing', async () => {
+        await groupCall();
+        return f.desk.mute(chatRequest(), undefined, person(lee));
+      }, 'Lee Gu is not in #1 right now.'],
+      ['mute on someone muted already', async () => {
+        await groupCall();
+        const record = callOf(await f.calls.get('group-call'))!;
+        f.calls.put('group-call', { ...record, roster: record.roster.map((e) => ({ ...e, muted: true })) });
+        return f.desk.mute(chatRequest(), undefined, person(alex));
+      }, 'Alex Wilber is already muted in #1.'],
+      ['remove on someone not in the call, or a stale button', async () => {
+        await groupCall();
+        return f.desk.remove(chatRequest(), undefined, participant('p-gone'));
+      }, 'That person is not in #1 right now.'],
+      ['remove on a ring Graph named no participant for', async () => {
+        await seedCall(f, 'group-call', 'group', { targets: [adele, lee], roster: [inRoster(adele, 'p-adele')] });
+        return f.desk.remove(chatRequest(), undefined, person(lee));
+      }, 'Microsoft Graph gave Rally no way to cancel the ring to Lee Gu; it stops by itself when they answer or it times out.'],
+      ['remove on an ended call', async () => {
+        await seedCall(f, 'group-call', 'group', { state: 'terminated', targets: [alex], roster: [inRoster(alex, 'p-alex')] });
+        return f.desk.remove(chatRequest(), handleRef(1), person(alex));
+      }, '#1 has ended.', CallNotFoundError],
+      ['remove with no call going on', async () => f.desk.remove(chatRequest(), undefined, person(alex)), /^This chat has no call going on/, CallNotFoundError],
+      ['mute in a call of another chat', async () => {
+        await groupCall({ chatKey: 'chat-2' });
+        return f.desk.mute(chatRequest(), callIdRef('group-call'), person(alex));
+      }, /^This chat has no call group-call\./, CallNotFoundError],
+    ];
+    for (const [what, attempt, sentence, type] of refusals) {
+      it(`refuses ${what} in one sentence, and asks Graph nothing`, async () => {
+        await assert.rejects(attempt(), refusedWith(sentence, type));
+        assert.deepEqual(f.api.requests, []);
+      });
+    }
+
+    it('asks which call when the chat has two group calls going on', async () => {
+      await groupCall();
+      await seedCall(f, 'meeting', 'meeting');
+      await assert.rejects(f.desk.remove(chatRequest(), undefined, person(alex)), refusedWith(/^This chat has 2 calls going on \(#1 and #2\): which one\? Say "remove … from #1"/, WhichCallError));
+      assert.deepEqual(f.api.requests, []);
+    });
+
+    it('takes the right to change calls', async () => {
+      f = buildCallDesk({ policy: { ...OPEN_POLICY, allowedCallers: ['00000000-0000-4000-8000-0000000000ff'] } });
+      await groupCall();
+      await assert.rejects(f.desk.mute(chatRequest(), undefined, person(alex)), refusedWith(/not allowed to place or change calls/, PolicyRefusedError));
+      await assert.rejects(f.desk.remove(chatRequest(), undefined, person(alex)), PolicyRefusedError);
+      assert.deepEqual(f.api.requests, []);
+    });
+
+    it('passes on Graph\'s refusal, and records nothing', async () => {
+      await groupCall();
+      const gone = new CallingApiError('participantNotFound', 'That person is no longer in the call; its card shows who is.', { status: 404 });
+      f.api.removeParticipant = async () => {
+        throw gone;
+      };
+      const writes = f.calls.writes;
+      await assert.rejects(f.desk.remove(chatRequest(), undefined, person(alex)), (error) => error === gone);
+      assert.equal(f.calls.writes, writes);
+    });
+
+    it('audits each request, with whom the chat named', async () => {
+      const records: AuditRecord[] = [];
+      f = buildCallDesk({ audit: { record: (entry) => records.push(entry) } });
+      await groupCall();
+      await f.desk.mute(chatRequest(), undefined, person(alex));
+      await assert.rejects(f.desk.remove(chatRequest(), undefined, person(lee)).then(() => f.desk.remove(chatRequest(), undefined, participant('p-gone'))));
+      assert.deepEqual(
+        records.map((r) => [r.audit, r.users, r.callId, r.outcome, r.code]),
+        [
+          ['participantMuted', [alex.id], 'group-call', 'accepted', undefined],
+          ['participantRemoved', [lee.id], 'group-call', 'accepted', undefined],
+          ['participantRemoved', [], 'group-call', 'refused', 'notInCall'],
+        ],
+      );
     });
   });
 

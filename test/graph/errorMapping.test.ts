@@ -65,6 +65,23 @@ describe('Graph errors become CallingApiErrors with a sentence for the chat', ()
     assert.match(error.message, new RegExp(`Graph 404 itemNotFound: Call not found\\. \\(request-id ${REQUEST_ID}\\)`));
   });
 
+  it('404 on muting or removing someone says they are no longer in the call, not that the call ended', async () => {
+    const notThere = (res: ServerResponse) => sendJson(res, 404, graphError('itemNotFound', 'The participant p-1 is not in the call c1.'));
+    for (const request of [(api: CallingApi) => api.muteParticipant('t', 'c1', 'p-1', { clientContext: 'ctx' }), (api: CallingApi) => api.removeParticipant('t', 'c1', 'p-1')]) {
+      const error = await failureOf(notThere, request);
+      assert.equal(error.code, 'participantNotFound');
+      assert.equal(error.userMessage, 'That person is no longer in the call; its card shows who is.');
+    }
+  });
+
+  it('403 on muting names Calls.JoinGroupCall.All; on removing, also the tenant setting Graph asks for', async () => {
+    const forbidden = (res: ServerResponse) => sendJson(res, 403, graphError('7504', 'Insufficient enterprise tenant permissions, cannot access this API.'));
+    assert.match((await failureOf(forbidden, (api) => api.muteParticipant('t', 'c1', 'p-1', { clientContext: 'ctx' }))).userMessage, /permission Calls\.JoinGroupCall\.All;/);
+    const removal = await failureOf(forbidden, (api) => api.removeParticipant('t', 'c1', 'p-1'));
+    assert.equal(removal.code, 'graphForbidden');
+    assert.match(removal.userMessage, /Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds .*Calls\.JoinGroupCall\.All\.$/);
+  });
+
   it('404 on a user lookup says no such user', async () => {
     const error = await failureOf((res) => sendJson(res, 404, graphError('Request_ResourceNotFound', 'No user.')), (api) => api.getUser('t', 'nobody@contoso.com'));
     assert.equal(error.code, 'userNotFound');

@@ -19,6 +19,8 @@ describe('GraphCallingApi requests', () => {
       if (request.method === 'DELETE') {
         res.writeHead(204);
         res.end();
+      } else if (request.url.endsWith('/mute')) {
+        sendJson(res, 200, { '@odata.type': '#microsoft.graph.muteParticipantOperation', id: 'op-2', status: 'completed', clientContext: JSON.parse(request.body).clientContext });
       } else if (request.url.endsWith('/participants/invite')) {
         sendJson(res, 200, { id: 'op-1', status: 'Running', clientContext: JSON.parse(request.body).clientContext });
       } else if (request.url.includes('/users/') || request.url.includes('/users(')) {
@@ -60,6 +62,19 @@ describe('GraphCallingApi requests', () => {
       server.requests.map((r) => `${r.method} ${r.url}`),
       [`GET /v1.0/communications/calls/${callCreated.id}`, `DELETE /v1.0/communications/calls/${callCreated.id}`],
     );
+  });
+
+  it('mutes with POST …/participants/{id}/mute and removes with DELETE …/participants/{id}, both ids URL-encoded', async () => {
+    const api = apiFor(server);
+    const operation = await api.muteParticipant('tenant-a', 'call/1', 'p 1', { clientContext: 'ctx-mute' });
+    assert.equal(await api.removeParticipant('tenant-a', 'call/1', 'p/2'), undefined);
+
+    assert.deepEqual(operation, { '@odata.type': '#microsoft.graph.muteParticipantOperation', id: 'op-2', status: 'completed', clientContext: 'ctx-mute' });
+    assert.deepEqual(
+      server.requests.map((r) => `${r.method} ${r.url}`),
+      ['POST /v1.0/communications/calls/call%2F1/participants/p%201/mute', 'DELETE /v1.0/communications/calls/call%2F1/participants/p%2F2'],
+    );
+    assert.deepEqual(JSON.parse(server.requests[0]!.body), { clientContext: 'ctx-mute' });
   });
 
   it('looks users up by id or user principal name, URL-encoded', async () => {

@@ -19,7 +19,7 @@ interface Bot {
 
 // Typed so that a new command kind fails the typecheck until the manifest's command list is looked at.
 // `false`: kept out of the command menu by design (admin-only commands are not offered to everyone; Teams shows at
-// most 10, so the rarer ones are in the help card only).
+// most 10, so the rarer ones stay in the help card, `calls` and `status` one press away as its "My calls" and "Status").
 const EVERY_COMMAND: Record<CommandKind, boolean> = {
   call: true,
   bridge: true,
@@ -30,6 +30,8 @@ const EVERY_COMMAND: Record<CommandKind, boolean> = {
   calls: false,
   status: false,
   hangup: true,
+  mute: true,
+  remove: true,
   page: true,
   team: true,
   // Listed under "team", which names it.

@@ -8,6 +8,8 @@ import type { GraphSimulatorOptions } from '../../src/simulator/index.js';
 type Seed = any;
 const seed = (name: string): Seed => JSON.parse(readFileSync(new URL(`./seedExamples/${name}.json`, import.meta.url), 'utf8'));
 const assertSameShape = (actual: unknown, expected: unknown): void => assert.deepEqual(normalizeShape(actual), normalizeShape(expected));
+/** 000 prints every participant id as null; the simulator's invite answer names the participant each invitee becomes. */
+const withParticipantIds = (response: Seed): Seed => ({ ...response, participants: response.participants.map((p: Seed) => ({ ...p, id: 'any' })) });
 
 describe('simulator: shapes of the seed examples', () => {
   let h: Harness;
@@ -86,7 +88,7 @@ describe('simulator: shapes of the seed examples', () => {
       request.participants[0].replacesCallId = peer.id;
       const reply = await h.graph('POST', `/communications/calls/${callId}/participants/invite`, request);
       assert.equal(reply.status, 200);
-      assertSameShape(reply.body, seed('000-example1-response'));
+      assertSameShape(reply.body, withParticipantIds(seed('000-example1-response')));
 
       await h.sim.idle();
       const completed = envelopes().find((e) => e.value[0].resourceUrl.includes('/operations/'));
@@ -98,7 +100,7 @@ describe('simulator: shapes of the seed examples', () => {
       const callId = await groupCallId();
       const reply = await h.graph('POST', `/communications/calls/${callId}/participants/invite`, seed('000-example4-request'));
       assert.equal(reply.status, 200);
-      assertSameShape(reply.body, seed('000-example4-response'));
+      assertSameShape(reply.body, withParticipantIds(seed('000-example4-response')));
 
       await h.sim.idle();
       const later = envelopes().slice(-2);

@@ -12,6 +12,7 @@ import type { PageRecord } from '../../src/calling/paging/pageRecord.js';
 import { createLogger } from '../../src/log/logger.js';
 import type { ChatRequest, DeskJobs } from '../../src/calling/vocabulary.js';
 import type { CallIntent, IntentStep } from '../../src/calling/intents/callIntent.js';
+import type { AuditTrail } from '../../src/calling/policy/auditTrail.js';
 import { CallPolicy } from '../../src/calling/policy/callPolicy.js';
 import type { ChatCalls } from '../../src/calling/records/callHandles.js';
 import type { CallDocument } from '../../src/calling/records/callDocument.js';
@@ -124,7 +125,7 @@ export interface DeskFixture {
  * The one place tests build a CallDesk: a real calling service over the recording Graph fake and in-memory stores.
  * Options the desk gains go here, so no suite has to change for them.
  */
-export function buildCallDesk(options: { policy?: PolicySettings; api?: RecordingCallingApi; deadlineAfterMs?: number } = {}): DeskFixture {
+export function buildCallDesk(options: { policy?: PolicySettings; api?: RecordingCallingApi; deadlineAfterMs?: number; audit?: AuditTrail } = {}): DeskFixture {
   const api = options.api ?? new RecordingCallingApi();
   const stores = {
     calls: new MemoryRecordStore<CallDocument>(),
@@ -148,7 +149,7 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
   const protocol = new IntentProtocol({ service, policy, ...stores, calls, jobs, now: at, ...(options.deadlineAfterMs === undefined ? {} : { deadlineAfterMs: options.deadlineAfterMs }) });
   const invites = new Invites({ service, calls, operations: stores.operations, jobs, now: at });
   const escalation = new EscalationStep({ calls, operations: stores.operations, invites, service, jobs, now: at });
-  const desk = new CallDesk({ calls, chats: stores.chats, intents: protocol, invites, service, policy, jobs, now: at });
+  const desk = new CallDesk({ calls, chats: stores.chats, intents: protocol, invites, service, policy, jobs, now: at, ...(options.audit ? { audit: options.audit } : {}) });
   const pages = new MemoryRecordStore<PageRecord>();
   const pageJobs = new MemoryRecordStore<JobRecord>();
   const scheduler = new JobScheduler({ store: pageJobs, now: clock.now });

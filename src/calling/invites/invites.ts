@@ -11,7 +11,7 @@ import type { CallRecord } from '../records/callRecord.js';
 import { newOperationRecord } from '../records/operationRecord.js';
 import type { OperationKind, OperationRecord } from '../records/operationRecord.js';
 import type { RecordStore } from '../records/recordStore.js';
-import type { CallingService } from '../requests/callingService.js';
+import type { CallingService, InviteSent } from '../requests/callingService.js';
 import { randomClientContext } from '../requests/clientContext.js';
 import type { NewClientContext } from '../requests/clientContext.js';
 import type { CallTarget } from '../targets/people.js';
@@ -63,7 +63,7 @@ export class Invites {
     call: CallRecord,
     kind: OperationKind,
     participants: readonly CallTarget[],
-    send: (clientContext: string) => Promise<unknown>,
+    send: (clientContext: string) => Promise<InviteSent>,
     replacesCallId?: string,
   ): Promise<{ call: CallRecord; operation: OperationRecord }> {
     // Recorded before the request leaves: Graph's result notification may arrive before its answer does. An activity's
@@ -87,8 +87,9 @@ export class Invites {
     }, { likelyAbsent: true });
     if (!first && recorded) return { call, operation: recorded };
     const updated = (await this.options.calls.ringing(call.callId, participants, clientContext)) ?? call;
+    let sent: InviteSent;
     try {
-      await settlingGone(this.options.calls, this.options.jobs, this.now(), call.callId, () => send(clientContext));
+      sent = await settlingGone(this.options.calls, this.options.jobs, this.now(), call.callId, () => send(clientContext));
     } catch (error) {
       // An invite that may have reached Graph keeps its record, so a redelivery of the activity never sends it again
       // (Graph has no idempotency key), and its result notification still finds the operation if Graph did send it.
@@ -98,7 +99,9 @@ export class Invites {
       await this.options.calls.inviteLost(call.callId, clientContext, uncertain);
       throw error;
     }
-    return { call: updated, operation };
+    // Only Graph's answer names the participants an invite made, and only they let a ring still going be cancelled.
+    if (sent.participantIds.size === 0) return { call: updated, operation };
+    return { call: (await this.options.calls.invitedAs(call.callId, clientContext, sent.participantIds)) ?? updated, operation };
   }
 }
 

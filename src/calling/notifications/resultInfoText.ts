@@ -83,7 +83,9 @@ function byCode(info: ResultSummary, permission: string | undefined): Explanatio
   if (code === 0 || code === 200) return ended('The call ended.');
   if (code === 603) return explained('declined', 'They declined the call.');
   if (code === 486) return explained('busy', 'They are busy on another call.');
-  if (code === 408 || code === 487) return explained('noAnswer', 'No one answered.');
+  if (code === 408) return explained('noAnswer', 'No one answered.');
+  // SIP's "Request terminated": the caller, which for an invite can only be Rally, stopped the ring.
+  if (code === 487) return { category: 'noAnswer', callEnded: 'No one answered.', notJoined: 'The ring was cancelled before they answered.' };
   if (code === 480) return explained('unavailable', 'They are not available right now.');
   if (code === 404) return explained('notFound', 'Teams could not find that call or person; the call may already have ended.');
   if (code === 484) return explained('invalidNumber', 'The phone number is incomplete or not valid.');

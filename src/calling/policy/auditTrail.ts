@@ -1,6 +1,6 @@
-// One record per request that rings someone or ends a call: who asked, from which chat, for whom, and what became of
-// it, for an operator to ship to their audit store. The domain builds the record; where it is written is the edge's
-// choice (src/log/auditLog.ts writes it as a pino line).
+// One record per request that rings someone, ends a call, or mutes or removes someone in one: who asked, from which
+// chat, for whom, and what became of it, for an operator to ship to their audit store. The domain builds the record;
+// where it is written is the edge's choice (src/log/auditLog.ts writes it as a pino line).
 //
 // Phone numbers keep their country code and last two digits only ("+44********58"): enough to match a complaint or a
 // bill line to the record, not enough to be a directory of who rang whom; the callId leads to Graph's full call record.
@@ -14,7 +14,7 @@ import type { OperationKind } from '../records/operationRecord.js';
 import type { CallTarget } from '../targets/people.js';
 import { parsePhoneNumber } from '../targets/phoneNumber.js';
 
-export type AuditAction = 'callPlaced' | 'inviteSent' | 'hangUp';
+export type AuditAction = 'callPlaced' | 'inviteSent' | 'hangUp' | 'participantMuted' | 'participantRemoved';
 
 /** `refused`: Rally did not send it (policy, bad request); `failed`: Graph refused it or could not be reached. */
 export type AuditOutcome = 'accepted' | 'refused' | 'failed';
@@ -24,9 +24,9 @@ export interface AuditRecord {
   requestedBy: Person;
   chatKey: string;
   tenantId: string;
-  /** Entra object ids of the Teams users rung, invited or moved. */
+  /** Entra object ids of the Teams users rung, invited or moved (or muted or removed, when the chat named them). */
   users: string[];
-  /** Phone numbers rung or invited, masked (see above). */
+  /** Phone numbers rung, invited or removed, masked (see above). */
   phones: string[];
   /** The meeting joined, for a `callPlaced` of kind meeting or guestMeeting. */
   meeting?: { threadId: string } | { meetingId: string };

@@ -7,7 +7,7 @@ import type { ResultSummary } from '../notifications/notificationEvents.js';
 import type { CallTarget, Person } from '../targets/people.js';
 import { adopt, applyEvents, callOf, reported, withNews } from './callDocument.js';
 import type { CallDocument, CallNews, EarlyEvent, StoredCall } from './callDocument.js';
-import { applyCallEvent, withInvitees } from './callRecord.js';
+import { applyCallEvent, withInviteParticipants, withInvitees } from './callRecord.js';
 import type { CallChange, Invitee } from './callRecord.js';
 import type { RecordStore } from './recordStore.js';
 
@@ -82,6 +82,11 @@ export class CallKeeper {
   /** Shows people ringing under an invite's clientContext, before the invite leaves; resolves to the call as it is. */
   async ringing(callId: string, participants: readonly CallTarget[], clientContext: string): Promise<StoredCall | undefined> {
     return this.change(callId, (record) => withInvitees(record, participants, clientContext));
+  }
+
+  /** Keeps the participant ids Graph's answer to an invite gave its people (by targetKey); resolves to the call as it is. */
+  async invitedAs(callId: string, clientContext: string, participantIds: ReadonlyMap<string, string>): Promise<StoredCall | undefined> {
+    return this.change(callId, (record) => withInviteParticipants(record, clientContext, participantIds));
   }
 
   /**

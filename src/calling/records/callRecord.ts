@@ -32,6 +32,8 @@ export interface Invitee {
   reason?: string;
   /** The invite that asked them; absent for the targets the call itself rang. */
   clientContext?: string;
+  /** The participant Graph's answer to that invite made for them: how a ring still going is cancelled. */
+  participantId?: string;
   /** When they joined and left (ISO 8601), for the call's summary. */
   joinedAt?: string;
   leftAt?: string;
@@ -182,6 +184,17 @@ export function withInvitees(record: CallRecord, targets: readonly CallTarget[],
   const invited = new Map(targets.map((target) => [targetKey(target), ringing(target)]));
   const kept = record.invitees.filter((i) => !invited.has(targetKey(i.target)));
   return { ...record, invitees: [...kept, ...invited.values()] };
+}
+
+/** Graph's answer to an invite named the participant each of its people became (by targetKey): each invitee keeps theirs. */
+export function withInviteParticipants(record: CallRecord, clientContext: string, participantIds: ReadonlyMap<string, string>): CallRecord {
+  const idOf = (invitee: Invitee) => (invitee.clientContext === clientContext && invitee.participantId === undefined ? participantIds.get(targetKey(invitee.target)) : undefined);
+  if (!record.invitees.some((i) => idOf(i) !== undefined)) return record;
+  const invitees = record.invitees.map((invitee) => {
+    const participantId = idOf(invitee);
+    return participantId === undefined ? invitee : { ...invitee, participantId };
+  });
+  return { ...record, invitees };
 }
 
 /** The sentence for why a terminated call ended; an escalated call "ended" by moving. */

@@ -7,6 +7,8 @@ import type {
   InviteParticipantsRequest,
   MediaOperation,
   OnlineMeeting,
+  MuteParticipantOperation,
+  MuteParticipantRequest,
   PlayPromptRequest,
   SubscribeToToneRequest,
 } from './graphTypes.js';
@@ -33,6 +35,10 @@ export interface CallingApi {
    * `language` (a BCP 47 tag) is sent as Accept-Language: Graph writes the meeting's join information in it.
    */
   createOrGetMeeting(tenantId: string, organizerId: string, body: CreateOrGetOnlineMeetingRequest, language?: string): Promise<OnlineMeeting>;
+  /** `POST /communications/calls/{id}/participants/{participantId}/mute` → 200; group calls and meetings only. */
+  muteParticipant(tenantId: string, callId: string, participantId: string, body: MuteParticipantRequest): Promise<MuteParticipantOperation>;
+  /** `DELETE /communications/calls/{id}/participants/{participantId}` → 204; for someone still ringing, cancels the invite. */
+  removeParticipant(tenantId: string, callId: string, participantId: string): Promise<void>;
   /** `GET /users/{id | userPrincipalName}`. */
   getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser>;
 }

@@ -6,11 +6,11 @@ import { groupCall, meetingJoin, peerToPeerCall, pstnCall } from './createCallRe
 import { accessPolicySentence, bridgeMeetingOf } from '../bridges/bridgeMeeting.js';
 import type { BridgeAsk, BridgeMeeting } from '../bridges/bridgeMeeting.js';
 import { CallingApiError, InvalidRequestError, NotConfiguredError } from '../errors.js';
-import type { Call, InviteParticipantsOperation, InviteParticipantsRequest } from './graphTypes.js';
+import type { Call, IdentitySet, InviteParticipantsOperation, InviteParticipantsRequest } from './graphTypes.js';
 import { escalationRequest, inviteRequest, moveParticipantRequest } from './inviteParticipants.js';
 import { playPromptRequest, subscribeToToneRequest } from './mediaRequests.js';
 import type { MeetingToJoin } from '../targets/meetingLink.js';
-import { distinctTargets } from '../targets/people.js';
+import { distinctTargets, targetKey } from '../targets/people.js';
 import type { CallTarget, UserTarget } from '../targets/people.js';
 import type { E164 } from '../targets/phoneNumber.js';
 
@@ -35,6 +35,8 @@ export const CALLBACK_ID_PARAMETER = 'rally';
 export interface InviteSent {
   clientContext: string;
   operation: InviteParticipantsOperation;
+  /** By targetKey: the participant id Graph's answer gave each person the invite rings, where it gave one. */
+  participantIds: ReadonlyMap<string, string>;
 }
 
 /**
@@ -202,6 +204,16 @@ export class CallingService {
     await this.api.playPrompt(tenantId, callId, playPromptRequest({ uri: promptUri, clientContext: `${clientContext}-prompt` }));
   }
 
+  /** A server mute: Graph drops their audio until they unmute themselves; the roster update shows them muted. */
+  async muteParticipant(tenantId: string, callId: string, participantId: string): Promise<void> {
+    await this.api.muteParticipant(tenantId, callId, participantId, { clientContext: this.newClientContext() });
+  }
+
+  /** Drops someone from the call; for someone still ringing, cancels their invite. */
+  async removeParticipant(tenantId: string, callId: string, participantId: string): Promise<void> {
+    return this.api.removeParticipant(tenantId, callId, participantId);
+  }
+
   /** Ends Rally's leg of the call; in a group call or meeting, the others carry on. */
   async hangUp(tenantId: string, callId: string): Promise<void> {
     return this.api.hangUp(tenantId, callId);
@@ -219,7 +231,7 @@ export class CallingService {
   ): Promise<InviteSent> {
     const body = build(tracking.clientContext ?? this.newClientContext());
     const operation = await this.api.inviteParticipants(tenantId, callId, body);
-    return { clientContext: body.clientContext, operation };
+    return { clientContext: body.clientContext, operation, participantIds: participantIdsOf(operation) };
   }
 
   private requirePstn(): { id: string; displayName: string } {
@@ -231,4 +243,20 @@ export class CallingService {
     }
     return { id: applicationInstanceId, displayName: applicationInstanceName ?? this.application.displayName };
   }
+}
+
+function participantIdsOf(operation: InviteParticipantsOperation): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const participant of operation.participants ?? []) {
+    const key = keyOf(participant.identity);
+    if (key !== undefined && participant.id) ids.set(key, participant.id);
+  }
+  return ids;
+}
+
+/** The targetKey of the user or phone an identitySet names. */
+function keyOf(identity: IdentitySet | null | undefined): string | undefined {
+  if (identity?.user?.id) return targetKey({ kind: 'user', id: identity.user.id });
+  if (identity?.phone?.id) return targetKey({ kind: 'phone', number: identity.phone.id as E164 });
+  return undefined;
 }

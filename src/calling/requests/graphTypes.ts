@@ -181,7 +181,34 @@ export interface InviteParticipantsOperation {
   status: string;
   clientContext?: string | null;
   resultInfo?: ResultInfo | null;
-  participants?: InvitationParticipantInfo[] | null;
+  participants?: InvitedParticipant[] | null;
+}
+
+/**
+ * A participant as an invite's answer lists it: the invitation as sent, and `id`, the participant Graph made for them,
+ * by which a ring still going is cancelled (`DELETE …/participants/{id}`). The documents print it `null`, as they
+ * print every participant id in their examples.
+ */
+export interface InvitedParticipant {
+  id?: string | null;
+  identity?: IdentitySet | null;
+  replacesCallId?: string | null;
+  participantId?: string | null;
+  endpointType?: string | null;
+}
+
+/** Body of `POST /communications/calls/{id}/participants/{participantId}/mute`. */
+export interface MuteParticipantRequest {
+  clientContext: string;
+}
+
+/** What `participant: mute` answers; the roster update that follows shows the person muted. */
+export interface MuteParticipantOperation {
+  '@odata.type'?: '#microsoft.graph.muteParticipantOperation';
+  id: string | null;
+  status: string;
+  clientContext?: string | null;
+  resultInfo?: ResultInfo | null;
 }
 
 export interface MediaStream {

@@ -37,6 +37,7 @@ export type CallingRequest =
   | { kind: 'inviteParticipants' }
   | { kind: 'getCall' | 'hangUp' | 'playPrompt' }
   | { kind: 'subscribeToTone' }
+  | { kind: 'muteParticipant' | 'removeParticipant' }
   | { kind: 'getUser' }
   | { kind: 'createMeeting' };
 
@@ -52,6 +53,10 @@ export function requiredPermission(request: CallingRequest): GraphPermission {
       return 'Calls.Initiate.All';
     case 'subscribeToTone':
       return 'Calls.AccessMedia.All';
+    // Graph's participant mute and delete documents name this one, whichever permission placed the call.
+    case 'muteParticipant':
+    case 'removeParticipant':
+      return 'Calls.JoinGroupCall.All';
     case 'getUser':
       return 'User.Read.All';
     case 'createMeeting':

@@ -52,6 +52,11 @@ describe('resultInfoText', () => {
     it('an invalid phone number', () => {
       assert.match(notJoinedText({ code: 484 }), /phone number/);
     });
+
+    it('a ring Rally cancelled ("Request terminated") is not "no one answered"', () => {
+      assert.equal(notJoinedText({ code: 487, subcode: 0, message: 'Request terminated.' }), 'The ring was cancelled before they answered.');
+      assert.equal(resultCategory({ code: 487 }), 'noAnswer');
+    });
   });
 
   it('resultCategory tells a decline from a failure', () => {

@@ -60,6 +60,7 @@ describe('requiredPermission', () => {
       'Calls.InitiateGroupCall.All',
       'Calls.JoinGroupCall.All',
       'Calls.JoinGroupCallAsGuest.All',
+      'OnlineMeetings.ReadWrite.All',
       'User.Read.All',
     ]);
   });

@@ -8,6 +8,8 @@ import type {
   InviteParticipantsRequest,
   MediaOperation,
   OnlineMeeting,
+  MuteParticipantOperation,
+  MuteParticipantRequest,
   PlayPromptRequest,
   SubscribeToToneRequest,
 } from '../../../src/calling/requests/graphTypes.js';
@@ -19,6 +21,8 @@ export type RecordedRequest =
   | { method: 'subscribeToTone'; tenantId: string; callId: string; body: SubscribeToToneRequest }
   | { method: 'getCall'; tenantId: string; callId: string }
   | { method: 'hangUp'; tenantId: string; callId: string }
+  | { method: 'muteParticipant'; tenantId: string; callId: string; participantId: string; body: MuteParticipantRequest }
+  | { method: 'removeParticipant'; tenantId: string; callId: string; participantId: string }
   | { method: 'getUser'; tenantId: string; idOrUserPrincipalName: string }
   | { method: 'createOrGetMeeting'; tenantId: string; organizerId: string; body: CreateOrGetOnlineMeetingRequest; language?: string };
 
@@ -53,6 +57,15 @@ export class RecordingCallingApi implements CallingApi {
 
   async hangUp(tenantId: string, callId: string): Promise<void> {
     this.requests.push({ method: 'hangUp', tenantId, callId });
+  }
+
+  async muteParticipant(tenantId: string, callId: string, participantId: string, body: MuteParticipantRequest): Promise<MuteParticipantOperation> {
+    this.requests.push({ method: 'muteParticipant', tenantId, callId, participantId, body });
+    return { id: `operation-${this.requests.length}`, status: 'completed', clientContext: body.clientContext };
+  }
+
+  async removeParticipant(tenantId: string, callId: string, participantId: string): Promise<void> {
+    this.requests.push({ method: 'removeParticipant', tenantId, callId, participantId });
   }
 
   async getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser> {
