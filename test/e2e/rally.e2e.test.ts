@@ -184,6 +184,39 @@ describe('Rally in the Agents Playground (browser)', function () {
     await chat.screenshot(`${SCREENSHOTS}/hang-up.png`);
   });
 
+  it('opens a bridge: one card with Join, the meeting id and passcode; the roster fills in; Mute and Remove work from the card', async function () {
+    const card = await chat.sendAndWaitForCard('bridge Sev1: checkout down');
+    await card.getByText('Sev1: checkout down', { exact: true }).waitFor();
+    await card.getByText(/ · Bridge$/).waitFor();
+    await card.getByText('Connected', { exact: true }).waitFor();
+    // An Action.OpenUrl: the Playground draws it as a link, not a button (it is not pressed here: it leaves loopback).
+    const join = card.getByRole('link', { name: 'Join', exact: true }).or(card.getByText('Join', { exact: true }));
+    await join.first().waitFor();
+    await card.getByText(/^Meeting ID \d{3} \d{3} \d{3} \d{3} · Passcode \w+$/).waitFor();
+    assert.equal(await cardButton(card, 'End bridge').count(), 1);
+
+    await cardTextField(card, PEOPLE_FIELD).fill('adelev@contoso.com, alexw@contoso.com');
+    await cardButton(card, 'Invite').click();
+    // Teams renders {{TIME()}} as the reader's local time: "In since 11:05 PM".
+    await card.getByText(/^In since \d/).nth(1).waitFor();
+    assert.match(await card.innerText(), /Adele Vance[\s\S]*In since[\s\S]*Alex Wilber[\s\S]*In since/);
+    // The README's picture of a bridge (docs/bridge-card.png is a copy of this one).
+    await chat.screenshot(`${SCREENSHOTS}/bridge-card.png`, card);
+
+    // Beside each person: Mute, then Remove. Alex's row is the second.
+    await cardButton(card, 'Mute').nth(1).click();
+    await card.getByText(/^In since .* · muted$/).waitFor();
+    assert.equal(await cardButton(card, 'Mute').count(), 1, 'no Mute beside someone muted already');
+    await cardButton(card, 'Remove').nth(1).click();
+    await card.getByText(/^Was there for /).waitFor();
+    assert.doesNotMatch(await card.innerText(), /Alex Wilber\s+In since/);
+    await chat.screenshot(`${SCREENSHOTS}/bridge-controls.png`, card);
+
+    await cardButton(card, 'End bridge').click();
+    await card.getByText('Ended', { exact: true }).waitFor();
+    assert.equal(await card.getByText('Join', { exact: true }).count(), 0, 'an ended bridge offers no Join');
+  });
+
   it('pages a ladder: a decline, an answer without a 1, then an acceptance moved into the meeting, all on one live card', async function () {
     const meeting = await chat.sendAndWaitForCard('join 1234567 passcode psw123');
     await meeting.getByText('Connected', { exact: true }).waitFor();
