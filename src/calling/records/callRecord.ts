@@ -320,12 +320,13 @@ function applyRoster(record: CallRecord, event: RosterEvent | RosterDeltaEvent, 
   return then({ record: next, changes: update.changes }, (r) => inviteesFromRoster(r, update.changes));
 }
 
-/** When each person now in the call came in: set as they join, dropped as they leave. */
+/** When each person now in the call came in (out of the lobby, if they waited there): set as they do, dropped as they leave. */
 function rosterSinceAfter(record: CallRecord, changes: readonly RosterChange[], at: string): Pick<CallRecord, 'rosterSince'> {
-  if (!changes.some((c) => c.kind !== 'participantUpdated')) return record.rosterSince === undefined ? {} : { rosterSince: record.rosterSince };
+  const cameIn = (c: RosterChange): boolean => c.kind === 'participantJoined' ? !c.participant.inLobby : c.kind === 'participantUpdated' && c.previous.inLobby && !c.participant.inLobby;
+  if (!changes.some((c) => c.kind === 'participantLeft' || cameIn(c))) return record.rosterSince === undefined ? {} : { rosterSince: record.rosterSince };
   const since = { ...record.rosterSince };
   for (const change of changes) {
-    if (change.kind === 'participantJoined') since[change.participant.key] ??= at;
+    if (cameIn(change)) since[change.participant.key] ??= at;
     else if (change.kind === 'participantLeft') delete since[change.participant.key];
   }
   return { rosterSince: since };

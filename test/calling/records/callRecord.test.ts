@@ -299,6 +299,13 @@ describe('call record', () => {
       assert.deepEqual(muted.rosterSince, { 'p-a': T1, 'p-b': T2 });
     });
 
+    it('counts someone who waited in the lobby as in from when they were let in', () => {
+      const waiting = applyCallEvent(record('meeting'), full(a, { ...b, isInLobby: true }), T1).record;
+      assert.deepEqual(waiting.rosterSince, { 'p-a': T1 });
+      const admitted = applyCallEvent(waiting, full(a, b), T3).record;
+      assert.deepEqual(admitted.rosterSince, { 'p-a': T1, 'p-b': T3 });
+    });
+
     it('drops the time of whoever leaves, and sets a new one when they come back', () => {
       const both = run(record('meeting'), [full(a, b)]).record;
       const aliceLeft = applyCallEvent(both, full(b), T2).record;
