@@ -13,6 +13,8 @@ import { applyCallEvent, newCallRecord, withInviteParticipants, withInvitees } f
 import { targetKey } from '../../src/calling/targets/people.js';
 import type { CallRecord } from '../../src/calling/records/callRecord.js';
 import type { E164 } from '../../src/calling/targets/phoneNumber.js';
+import { LANGUAGES } from '../../src/i18n/languages.js';
+import type { Language } from '../../src/i18n/languages.js';
 import { Translator } from '../../src/i18n/translator.js';
 
 // The package's main entry does not load in Node 20 (shared/spec/local-e2e.md); its browser bundle parses without a DOM.
@@ -543,5 +545,54 @@ describe('cards', () => {
         for (const step of ['', ' ', null, false, true, []]) refusedButton('skipPageStep', { pageId: 'page-1', step, rev: '7' });
       });
     });
+  });
+});
+
+describe('cards in each language', () => {
+  const hungUp = applyCallEvent({ ...established, endedBy: { id: 'u', name: 'Diego' } }, { kind: 'callState', callId: 'call-1', changeType: 'deleted', state: 'terminated' }, '2026-11-23T20:04:12.000Z').record;
+  /** What each language's call card, page card and help card say for a few texts every reader sees. */
+  const expected: Record<Language, { connected: string; hangUp: string; summary: RegExp; paging: string; help: string }> = {
+    en: { connected: 'Connected', hangUp: 'Hang up', summary: /Lasted 4 min 12 s · hung up by Diego/, paging: 'Paging Adele Vance, then Lee Gu, then +14255550100', help: 'Rally gets people on a call' },
+    fr: { connected: 'Connecté', hangUp: 'Raccrocher', summary: /Durée : 4 min 12 s · raccroché par Diego/, paging: 'Alerte : Adele Vance, puis Lee Gu, puis +14255550100', help: 'Rally réunit les gens en appel' },
+    de: { connected: 'Verbunden', hangUp: 'Auflegen', summary: /Dauer: 4 Min\. 12 Sek\. · aufgelegt von Diego/, paging: 'Alarmierung: Adele Vance, dann Lee Gu, dann +14255550100', help: 'Rally holt Leute in einen Anruf' },
+    es: { connected: 'Conectada', hangUp: 'Colgar', summary: /Duró 4 min 12 s · colgó Diego/, paging: 'Avisando a Adele Vance, luego Lee Gu, luego +14255550100', help: 'Rally reúne a la gente en una llamada' },
+    'pt-BR': { connected: 'Conectada', hangUp: 'Desligar', summary: /Durou 4 min 12 s · encerrada por Diego/, paging: 'Acionando Adele Vance, depois Lee Gu, depois +14255550100', help: 'Rally coloca as pessoas em uma chamada' },
+    ja: { connected: '接続済み', hangUp: '切断', summary: /通話時間 4分12秒 · Diego が終了/, paging: 'Adele Vance、次に Lee Gu、次に +14255550100 を呼び出し中', help: 'Rally で通話にメンバーを集めましょう' },
+    'zh-Hans': { connected: '已连接', hangUp: '挂断', summary: /持续 4分12秒 · 由 Diego 挂断/, paging: '正在呼叫 Adele Vance，然后 Lee Gu，然后 +14255550100', help: 'Rally 帮你把人拉进通话' },
+  };
+
+  for (const language of LANGUAGES) {
+    const t = new Translator({ locale: language });
+
+    it(`${language}: every call, page and help card is a valid Adaptive Card 1.5, every binding expanded`, () => {
+      const cards = [
+        ...[placed, established, ended, hungUp].map((record) => renderCallCard(record, { pickerSupported: false, revision: 'r' }, t)),
+        ...Object.values(pages).map((page) => renderPageCard(page, t)),
+        renderHelpCard(t, 'Rally', { inMeetingChat: true }),
+      ];
+      for (const card of cards) {
+        assert.deepEqual(validationProblems(card), []);
+        assert.doesNotMatch(cardText(card), /\$\{|\$when|\$data/, 'every template directive is expanded');
+      }
+    });
+
+    it(`${language}: the cards speak ${language}, and keep Adaptive Cards' DATE() and TIME() for the reader's zone`, () => {
+      const { connected, hangUp, summary, paging, help } = expected[language];
+      const live = renderCallCard(established, { pickerSupported: false, revision: 'r' }, t);
+      assert.ok(cardText(live).includes(`"${connected}"`), cardText(live));
+      assert.equal(actions(live).at(-2), hangUp);
+      assert.match(cardText(live), /\{\{DATE\(2026-11-23T20:00:00Z, SHORT\)\}\} \{\{TIME\(2026-11-23T20:00:00Z\)\}\}/);
+      assert.match(cardText(renderCallCard(hungUp, { pickerSupported: false, revision: 'r' }, t)), summary);
+      const page = renderPageCard(pages.paging, t);
+      assert.ok(cardText(page).includes(`"${paging}"`), cardText(page));
+      assert.match(cardText(page), /\{\{DATE\(2026-11-23T20:00:00Z, SHORT\)\}\} \{\{TIME\(2026-11-23T20:00:00Z\)\}\}/);
+      assert.equal((renderHelpCard(t, 'Rally').body as Block[])[0]!.text, help);
+    });
+  }
+
+  it('keeps the help card\'s limits in its plural forms: 5 pages, 10 in a team', () => {
+    const facts = (t: Translator) => ((renderHelpCard(t, 'Rally').body as { facts?: { value: string }[] }[])[2]!.facts ?? []).map((f) => f.value);
+    assert.ok(facts(EN).includes('Rings up to 5 people or numbers in turn until one presses 1, then brings them into this chat\'s call'));
+    assert.ok(facts(new Translator({ locale: 'fr' })).some((v) => v.startsWith('Nomme une fois, dans l’ordre, jusqu’à 10 personnes ou numéros')));
   });
 });
