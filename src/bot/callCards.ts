@@ -12,7 +12,7 @@ export function callCards(store: RecordStore<CardRecord>, peoplePicker: boolean)
   return new PostedCards<CallRecord>({
     store,
     keyOf: (call) => call.callId,
-    render: (call) => renderCallCard(call, { pickerSupported: peoplePicker, revision: cardRevision(call) }),
+    render: (call, t) => renderCallCard(call, { pickerSupported: peoplePicker, revision: cardRevision(call) }, t),
   });
 }
 

@@ -7,6 +7,9 @@ export type ConversationRecord = Partial<ConversationReference> & {
   lastSeenAt?: string;
   /** The chat's people Rally has heard from (Bot Framework ids), most recent first: whom its cards refresh for. */
   people?: string[];
+  /** The language and time zone last seen in the chat: a card first posted by a report (no activity) speaks it. */
+  locale?: string;
+  timeZone?: string;
 };
 
 /** Where the chat surface remembers how to reach chats and which message shows which call. */

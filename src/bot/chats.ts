@@ -4,8 +4,11 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { TurnContext } from 'botbuilder';
 import type { TeamsChannelData } from 'botbuilder';
+import { languageFields } from '../i18n/translator.js';
+import type { RequestLanguage } from '../i18n/translator.js';
 import type { Logger } from '../log/logger.js';
 import type { ChatRecords, ConversationRecord } from './chatRecords.js';
+import { localeOf } from './locale.js';
 
 /** The chat key of a turn: one conversation (personal chat, group chat, or channel thread root). */
 export function chatKeyOf(context: TurnContext): string {
@@ -37,16 +40,30 @@ export function refreshAudience(context: TurnContext): string[] {
   return speaker ? [speaker] : [];
 }
 
+/** Where a proactive turn keeps the language last seen in its chat (see turnLanguage). */
+const CHAT_LANGUAGE = Symbol('rally.chatLanguage');
+
+/**
+ * The language of what a turn posts: its activity's, or in a report (a proactive turn, whose activity names none) the
+ * one last seen in the chat; English when neither says.
+ */
+export function turnLanguage(context: TurnContext): RequestLanguage {
+  const own = localeOf(context.activity);
+  if (own.locale !== undefined) return own;
+  return (context.turnState.get(CHAT_LANGUAGE) as RequestLanguage | undefined) ?? own;
+}
+
 /** How long a chat's record may say it was last seen before a message writes it again (retention counts from it). */
 const SEEN_AGAIN_AFTER_MS = 3_600_000;
 
-/** Whether the stored record already holds this turn's reference and speaker, and was seen recently enough. */
-function isCurrent(known: ConversationRecord, reference: Partial<ConversationReference>, speaker: string | undefined, now: number): boolean {
-  const { lastSeenAt, people = [], activityId: _knownActivity, ...knownReference } = known;
+/** Whether the stored record already holds this turn's reference, speaker and language, and was seen recently enough. */
+function isCurrent(known: ConversationRecord, reference: Partial<ConversationReference>, speaker: string | undefined, language: RequestLanguage, now: number): boolean {
+  const { lastSeenAt, people = [], activityId: _knownActivity, locale: _locale, timeZone: _timeZone, ...knownReference } = known;
   const { activityId: _thisActivity, ...turnReference } = reference;
   return (
     now - Date.parse(lastSeenAt ?? '') < SEEN_AGAIN_AFTER_MS &&
     (speaker === undefined || people.includes(speaker)) &&
+    (language.locale === undefined || isDeepStrictEqual(languageFields(known), language)) &&
     isDeepStrictEqual(knownReference, JSON.parse(JSON.stringify(turnReference)))
   );
 }
@@ -68,22 +85,24 @@ export class Chats {
   constructor(private readonly options: ChatsOptions) {}
 
   /**
-   * Keeps the turn's conversation reference, so reports can be posted there later, and who spoke. A chat whose record
+   * Keeps the turn's conversation reference, so reports can be posted there later, who spoke, and in which language
+   * (a turn that names none leaves the last one seen). A chat whose record
    * already says so, and was seen within the hour, is not written again: a message costs no store request for it.
    */
   async remember(context: TurnContext): Promise<void> {
     const key = chatKeyOf(context);
     const reference = TurnContext.getConversationReference(context.activity);
     const speaker = context.activity.from?.id;
+    const language = localeOf(context.activity);
     const known = await this.options.records.conversations.peek(key);
-    if (known && isCurrent(known, reference, speaker, Date.now())) {
+    if (known && isCurrent(known, reference, speaker, language, Date.now())) {
       context.turnState.set(REFRESH_AUDIENCE, known.people ?? []);
       return;
     }
     await this.options.records.conversations.update(key, (current) => {
       const people = peopleSeen(current?.people, speaker);
       context.turnState.set(REFRESH_AUDIENCE, people);
-      return { ...reference, lastSeenAt: new Date().toISOString(), people };
+      return { ...reference, ...(language.locale === undefined ? languageFields(current) : language), lastSeenAt: new Date().toISOString(), people };
     });
   }
 
@@ -100,9 +119,10 @@ export class Chats {
       this.options.log.warn({ chatKey }, 'no conversation reference for the chat; report dropped');
       return;
     }
-    const { lastSeenAt: _seen, people = [], ...reference } = stored;
+    const { lastSeenAt: _seen, people = [], locale: _locale, timeZone: _timeZone, ...reference } = stored;
     await this.options.adapter.continueConversationAsync(this.options.botAppId, reference, async (context) => {
       context.turnState.set(REFRESH_AUDIENCE, people);
+      context.turnState.set(CHAT_LANGUAGE, languageFields(stored));
       await logic(context);
     });
   }

@@ -26,7 +26,7 @@ export class CommandError extends RallyError {
 const MAX_COMMAND_LENGTH = 2000;
 const MAX_PEOPLE = 10;
 /** A team is named where one request's people are, so it holds no more than one request may name. */
-const MAX_TEAM_SIZE = MAX_PEOPLE;
+export const MAX_TEAM_SIZE = MAX_PEOPLE;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL_LIKE = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;

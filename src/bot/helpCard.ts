@@ -1,33 +1,49 @@
+import { MAX_PAGE_STEPS } from '../calling/index.js';
+import type { Translator } from '../i18n/translator.js';
+import { MAX_TEAM_SIZE } from './commandParser.js';
 import { expandCard } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 
-// Rally's chat commands (see commands.ts), as the help card lists them.
-const COMMANDS: { usage: string; what: string }[] = [
-  { usage: 'call ‹person›', what: 'A one-to-one call, or a phone call to a number (call alice@contoso.com, call +14255550100)' },
-  { usage: 'call ‹person› ‹person› …', what: 'A group call with 2 to 5 people' },
-  { usage: 'bridge [title]', what: 'Opens an incident bridge: a Teams meeting for you that everyone in the chat can join, with Rally in it to invite and page people' },
-  { usage: 'join ‹meeting link›', what: 'Joins a scheduled or channel meeting' },
-  { usage: 'join ‹meeting id› passcode ‹code›', what: 'Joins by meeting id; add "as guest ‹name›" to join as a guest' },
-  { usage: 'join', what: 'In a meeting\'s own chat: joins that meeting' },
-  { usage: 'invite ‹person› … [to #1]', what: 'Invites people or phone numbers into this chat\'s call' },
-  { usage: 'escalate ‹person› … [from #1]', what: 'Turns a one-to-one call into a group call with more people' },
-  { usage: 'move ‹person› from #1 to #2', what: 'Moves someone between two meetings Rally is in' },
-  { usage: 'calls', what: 'The calls going on from this chat' },
-  { usage: 'status [#1]', what: 'State and people of a call' },
-  { usage: 'hangup [#1]', what: 'Ends a call' },
-  { usage: 'mute ‹person› [in #1]', what: 'Mutes someone in a group call or meeting; they can unmute themselves' },
-  { usage: 'remove ‹person› [from #1]', what: 'Drops someone from a group call or meeting, or cancels their invite while it rings' },
-  {
-    usage: 'page ‹person› then ‹person› … [into #1] [after 30s]',
-    what: 'Rings up to 5 people or numbers in turn until one presses 1, then brings them into this chat\'s call',
-  },
-  { usage: 'team ‹name› = ‹person› …', what: 'Names up to 10 people or numbers once, in order, for "call ‹name›", "invite ‹name›", "page ‹name›" and the rest' },
-  { usage: 'team ‹name› [delete]', what: 'Shows a team\'s people, or deletes the team' },
-  { usage: 'teams', what: 'This chat\'s teams (a channel shares its teams with every channel of its Teams team)' },
-  { usage: 'doctor', what: 'Checks Rally\'s setup: Graph token and permissions, public address, PSTN (admins only)' },
-];
+// Rally's chat commands (see commands.ts), as the help card lists them: each has `helpCard.<name>.usage` and `.what`.
+const COMMANDS = [
+  'call',
+  'groupCall',
+  'bridge',
+  'joinLink',
+  'joinId',
+  'joinHere',
+  'invite',
+  'escalate',
+  'move',
+  'calls',
+  'status',
+  'hangup',
+  'mute',
+  'remove',
+  'page',
+  'teamDefine',
+  'teamShow',
+  'teams',
+  'doctor',
+] as const;
+
+/** The most people some commands take, as the parser holds them to it. */
+const LIMIT_OF: Partial<Record<(typeof COMMANDS)[number], number>> = { page: MAX_PAGE_STEPS, teamDefine: MAX_TEAM_SIZE };
 
 /** `inMeetingChat`: the card is for a meeting's own chat, and offers to join that meeting. */
-export function renderHelpCard(botName: string, { hint = '', inMeetingChat = false }: { hint?: string; inMeetingChat?: boolean } = {}): AdaptiveCardJson {
-  return expandCard('helpCard', { botName, hint, commands: COMMANDS, inMeetingChat });
+export function renderHelpCard(t: Translator, botName: string, { hint = '', inMeetingChat = false }: { hint?: string; inMeetingChat?: boolean } = {}): AdaptiveCardJson {
+  const commands = COMMANDS.map((name) => ({
+    usage: t.t(`helpCard.${name}.usage`),
+    what: t.t(`helpCard.${name}.what`, { max: LIMIT_OF[name] ?? 0 }),
+  }));
+  const text = {
+    title: t.t('helpCard.title', { botName }),
+    naming: t.t('helpCard.naming'),
+    tryCommand: t.t('helpCard.tryCommand'),
+    run: t.t('helpCard.run'),
+    myCalls: t.t('helpCard.myCalls'),
+    status: t.t('helpCard.status'),
+    joinThisMeeting: t.t('helpCard.joinThisMeeting'),
+  };
+  return expandCard('helpCard', { hint, commands, inMeetingChat, text });
 }

@@ -2,17 +2,19 @@
 // and why, who did not answer, who accepted and where they went); the line, posted once the page ends, says it to the
 // chat in a sentence, which the card does not repeat.
 import type { PageRecord, PageState, PageStep, PageStepStatus } from '../calling/index.js';
-import { duration, inviteeName } from './callCardView.js';
+import type { MessageKey } from '../i18n/catalogs.js';
+import { Translator } from '../i18n/translator.js';
+import { inviteeName } from './callCardView.js';
 import { expandCard } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 
 type Color = 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent';
 
-const STATE_LABELS: Record<PageState, [string, Color]> = {
-  paging: ['Paging…', 'Accent'],
-  accepted: ['Accepted', 'Good'],
-  exhausted: ['Nobody accepted', 'Attention'],
-  stopped: ['Stopped', 'Warning'],
+const STATE_LABELS: Record<PageState, [MessageKey, Color]> = {
+  paging: ['pageCard.state.paging', 'Accent'],
+  accepted: ['pageCard.state.accepted', 'Good'],
+  exhausted: ['pageCard.state.exhausted', 'Attention'],
+  stopped: ['pageCard.state.stopped', 'Warning'],
 };
 
 const STEP_COLORS: Record<PageStepStatus, Color> = {
@@ -30,22 +32,24 @@ const STEP_COLORS: Record<PageStepStatus, Color> = {
   stopped: 'Default',
 };
 
-export function renderPageCard(page: PageRecord): AdaptiveCardJson {
-  const [stateLabel, stateColor] = STATE_LABELS[page.state];
+export function renderPageCard(page: PageRecord, t: Translator): AdaptiveCardJson {
+  const [stateKey, stateColor] = STATE_LABELS[page.state];
   const ringing = page.state === 'paging' ? page.steps[page.current] : undefined;
+  const duration = t.duration(page.waitMs);
+  const pagedAt = page.createdAt.replace(/\.\d+Z$/, 'Z');
   return expandCard('pageCard', {
     pageId: page.id,
-    title: `Paging ${page.steps.map(stepName).join(', then ')}`,
-    subtitle: `Each rings for ${duration(page.waitMs)}${page.into ? ` · the one who accepts joins ${page.into.handle ?? 'the call'}` : ''}`,
-    stateLabel,
+    title: t.t('pageCard.title', { steps: page.steps.map(stepName).reduce((before, next) => t.t('pageCard.title.then', { before, next })) }),
+    subtitle: page.into ? t.t('pageCard.subtitle.into', { duration, call: handleParam(page.into.handle) }) : t.t('pageCard.subtitle', { duration }),
+    stateLabel: t.t(stateKey),
     stateColor,
-    steps: page.steps.map((step, i) => ({ name: `${i + 1}. ${stepName(step)}`, label: stepLabel(page, step), color: STEP_COLORS[step.status] })),
-    pagedBy: page.requestedBy.name,
-    pagedAt: page.createdAt.replace(/\.\d+Z$/, 'Z'),
+    steps: page.steps.map((step, i) => ({ name: t.t('pageCard.step.name', { position: i + 1, name: stepName(step) }), label: stepLabel(page, step, t), color: STEP_COLORS[step.status] })),
+    pagedLine: t.t('pageCard.pagedBy', { name: page.requestedBy.name, date: `{{DATE(${pagedAt}, SHORT)}}`, time: `{{TIME(${pagedAt})}}` }),
     active: page.state === 'paging',
     step: page.current,
     canSkip: ringing !== undefined && page.current + 1 < page.steps.length,
     revision: String(page.revision),
+    text: { refresh: t.t('card.refresh'), skip: t.t('pageCard.skip'), stop: t.t('pageCard.stop') },
   });
 }
 
@@ -53,53 +57,66 @@ function stepName(step: PageStep): string {
   return inviteeName(step);
 }
 
+/**
+ * A call's handle as the catalogs' `select` reads it: `none` when it has none, and the messages then name it in
+ * words ("the call"), in the case their sentence needs. Handles are `#n`, never `none`.
+ */
+function handleParam(handle: string | undefined): string {
+  return handle ?? 'none';
+}
+
 /** How one step stands, in a few words. */
-function stepLabel(page: PageRecord, step: PageStep): string {
-  const why = step.reason ? `: ${step.reason}` : '';
+function stepLabel(page: PageRecord, step: PageStep, t: Translator): string {
+  const reason = step.reason;
   switch (step.status) {
     case 'waiting':
-      return page.state === 'paging' ? 'Not rung yet' : 'Not rung';
+      return t.t(page.state === 'paging' ? 'pageCard.step.notRungYet' : 'pageCard.step.notRung');
     case 'ringing':
-      return 'Ringing…';
+      return t.t('pageCard.step.ringing');
     case 'answered':
-      return 'Answered · waiting for them to press 1';
+      return t.t('pageCard.step.answered');
     case 'accepted':
-      return `Accepted${whereTheyWent(page, step)}`;
+      return whereTheyWent(page, step, t);
     case 'declined':
       // Graph's only decline (603) says no more than that.
-      return step.viaKeypad ? 'Declined · pressed 2' : 'Declined';
+      return t.t(step.viaKeypad ? 'pageCard.step.declinedOnKeypad' : 'pageCard.step.declined');
     case 'noAnswer':
-      return `No answer in ${duration(page.waitMs)}`;
+      return t.t('pageCard.step.noAnswer', { duration: t.duration(page.waitMs) });
     case 'noConfirm':
-      return `Answered, but did not press 1 in ${duration(page.waitMs)}`;
+      return t.t('pageCard.step.noConfirm', { duration: t.duration(page.waitMs) });
     case 'hungUp':
-      return 'Answered, then hung up without pressing 1';
+      return t.t('pageCard.step.hungUp');
     case 'failed':
       // Graph placed no call, or the call it placed failed (busy, unreachable, or the prompt to press 1 was refused).
-      return `${step.callId === undefined ? 'Could not be rung' : 'Call failed'}${why}`;
+      if (step.callId === undefined) return reason ? t.t('pageCard.step.couldNotBeRungBecause', { reason }) : t.t('pageCard.step.couldNotBeRung');
+      return reason ? t.t('pageCard.step.callFailedBecause', { reason }) : t.t('pageCard.step.callFailed');
     case 'refused':
-      return `Not rung${why}`;
+      return reason ? t.t('pageCard.step.notRungBecause', { reason }) : t.t('pageCard.step.notRung');
     case 'skipped':
       // The reason names who pressed Skip.
-      return step.reason ?? 'Skipped';
+      return reason ?? t.t('pageCard.step.skipped');
     case 'stopped':
-      return 'Stopped';
+      return t.t('pageCard.step.stopped');
   }
 }
 
-function whereTheyWent(page: PageRecord, step: PageStep): string {
-  const own = step.handle ?? 'their call';
+function whereTheyWent(page: PageRecord, step: PageStep, t: Translator): string {
+  const own = handleParam(step.handle);
+  const call = handleParam(page.move?.handle);
   switch (page.move?.status) {
     case 'pending':
-      return ` · moving into ${page.move.handle ?? 'the call'}`;
+      return t.t('pageCard.step.acceptedMoving', { call });
     case 'sent':
-      return ` · brought into ${page.move.handle ?? 'the call'}`;
+      return t.t('pageCard.step.acceptedBrought', { call });
     case 'failed':
-      return ` · on ${own} with Rally (could not be moved into ${page.move.handle ?? 'the call'})`;
+      return t.t('pageCard.step.acceptedNotMoved', { own, call });
     case undefined:
-      return ` · on ${own} with Rally`;
+      return t.t('pageCard.step.acceptedOnOwn', { own });
   }
 }
+
+// The chat's lines are not translated yet: they speak English whatever the chat's language.
+const CHAT_LINES = new Translator();
 
 /** The line the chat gets when a page ends: who accepted and where they are, or what became of everyone. */
 export function outcomeLine(page: PageRecord): string | undefined {
@@ -131,7 +148,7 @@ function stepPhrase(page: PageRecord, step: PageStep): string {
     case 'declined':
       return 'declined';
     case 'noAnswer':
-      return `did not answer in ${duration(page.waitMs)}`;
+      return `did not answer in ${CHAT_LINES.duration(page.waitMs)}`;
     case 'noConfirm':
       return 'answered but did not press 1';
     case 'hungUp':

@@ -10,8 +10,10 @@ import { ActivityTypes, CardFactory } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
 import { NotYetError } from '../calling/index.js';
 import type { RecordStore } from '../calling/index.js';
+import { Translator, languageFields } from '../i18n/translator.js';
+import type { RequestLanguage } from '../i18n/translator.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
-import { refreshAudience } from './chats.js';
+import { refreshAudience, turnLanguage } from './chats.js';
 
 /** The message that shows a call or a page, or (no `activityId` yet) a claim to post it. */
 export interface CardRecord {
@@ -20,6 +22,12 @@ export interface CardRecord {
   postedAt?: string;
   /** Who is posting the card now, since when (ISO 8601): a redelivered turn or a second instance then updates it instead. */
   claim?: { by: string; at: string };
+  /**
+   * The language and time zone the card was first posted in: every later drawing of it speaks them, whoever's turn (or
+   * report) it is. A card recorded before Rally spoke other languages has none, and stays English.
+   */
+  locale?: string;
+  timeZone?: string;
 }
 
 /**
@@ -36,7 +44,7 @@ export interface PostedCardsOptions<T> {
   /** By `keyOf`: the message that holds the card. */
   store: RecordStore<CardRecord>;
   keyOf(item: T): string;
-  render(item: T): AdaptiveCardJson;
+  render(item: T, t: Translator): AdaptiveCardJson;
   now?: () => number;
 }
 
@@ -49,9 +57,17 @@ export class PostedCards<T> {
     this.now = options.now ?? Date.now;
   }
 
-  /** The card as Teams should show it in this turn's chat, refreshing itself for the chat's people. */
-  render(context: TurnContext, item: T): AdaptiveCardJson {
-    const card = this.options.render(item);
+  /**
+   * The card as Teams should show it in this turn's chat, in the language it was posted in (the turn's own, for an item
+   * with no card yet), refreshing itself for the chat's people.
+   */
+  async render(context: TurnContext, item: T): Promise<AdaptiveCardJson> {
+    const card = await this.options.store.peek(this.options.keyOf(item));
+    return this.draw(context, item, card === undefined ? turnLanguage(context) : languageFields(card));
+  }
+
+  private draw(context: TurnContext, item: T, language: RequestLanguage): AdaptiveCardJson {
+    const card = this.options.render(item, new Translator(language));
     const refresh = card.refresh as { userIds?: string[] } | undefined;
     if (refresh) refresh.userIds = refreshAudience(context).slice(0, REFRESH_USERS_LIMIT);
     return card;
@@ -65,15 +81,16 @@ export class PostedCards<T> {
   async post(context: TurnContext, item: T): Promise<PostOutcome> {
     const key = this.options.keyOf(item);
     const claim = { by: randomUUID(), at: new Date(this.now()).toISOString() };
-    const slot = await this.options.store.update(key, (current) => (current === undefined || this.lapsed(current) ? { claim } : current), { likelyAbsent: true });
+    const language = turnLanguage(context);
+    const slot = await this.options.store.update(key, (current) => (current === undefined || this.lapsed(current) ? { claim, ...language } : current), { likelyAbsent: true });
     if (slot?.claim?.by !== claim.by) {
       if (slot?.activityId === undefined) return 'beingPosted';
-      await this.send(context, slot.activityId, item);
+      await this.send(context, slot, item);
       return 'updated';
     }
-    const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.render(context, item))] });
+    const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.draw(context, item, language))] });
     if (sent?.id) {
-      const posted: CardRecord = { activityId: sent.id, postedAt: new Date(this.now()).toISOString() };
+      const posted: CardRecord = { activityId: sent.id, postedAt: new Date(this.now()).toISOString(), ...language };
       // Only while the claim is still this post's: a post taken over as dead has left a copy that heals by refresh.
       await this.options.store.update(key, (current) => (current?.claim?.by === claim.by ? posted : current));
     }
@@ -84,7 +101,7 @@ export class PostedCards<T> {
   async update(context: TurnContext, item: T): Promise<void> {
     // A card's id, once recorded, never changes: what this process knows of it is as good as a read.
     const card = await this.options.store.peek(this.options.keyOf(item));
-    if (card?.activityId) await this.send(context, card.activityId, item);
+    if (card?.activityId) await this.send(context, card, item);
   }
 
   /**
@@ -94,7 +111,7 @@ export class PostedCards<T> {
    */
   async show(context: TurnContext, item: T): Promise<void> {
     const card = await this.options.store.peek(this.options.keyOf(item));
-    if (card?.activityId) return this.send(context, card.activityId, item);
+    if (card?.activityId) return this.send(context, card, item);
     if ((await this.post(context, item)) === 'beingPosted') throw new NotYetError(new Date(this.now() + LOOK_AGAIN_MS), 'another run is posting the card');
   }
 
@@ -102,7 +119,8 @@ export class PostedCards<T> {
     return card.activityId === undefined && this.now() - Date.parse(card.claim?.at ?? '') > CLAIM_LAPSES_MS;
   }
 
-  private async send(context: TurnContext, activityId: string, item: T): Promise<void> {
-    await context.updateActivity({ type: ActivityTypes.Message, id: activityId, attachments: [CardFactory.adaptiveCard(this.render(context, item))] });
+  private async send(context: TurnContext, card: CardRecord, item: T): Promise<void> {
+    const content = this.draw(context, item, languageFields(card));
+    await context.updateActivity({ type: ActivityTypes.Message, id: card.activityId, attachments: [CardFactory.adaptiveCard(content)] });
   }
 }

@@ -13,11 +13,12 @@ import { cardRevision } from './callCards.js';
 import { inviteeName, outcomeLabel, stateLabel } from './callCardView.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
-import { chatKeyOf, peopleTeamsScopeOf } from './chats.js';
+import { chatKeyOf, peopleTeamsScopeOf, turnLanguage } from './chats.js';
 import type { Chats } from './chats.js';
 import { CommandError, checkOneToMove, checkPageSteps, checkPeopleCount, parseCommand, parsePeopleList } from './commandParser.js';
 import type { MentionedPerson } from './commandParser.js';
 import type { Command, CommandKind, MeetingRef, PersonRef } from './commands.js';
+import { Translator } from '../i18n/translator.js';
 import { doctorReply } from './doctorCommand.js';
 import type { DoctorAccess } from './doctorCommand.js';
 import { renderHelpCard } from './helpCard.js';
@@ -216,7 +217,7 @@ export class RallyBot extends TeamsActivityHandler {
       // press on a stale copy of an ended call's card (one whose update was lost) is answered with the card as it is.
       const key = actionKey(request, action);
       if (action.verb !== 'refresh' && isLive(call)) await this.options.chats.actOnce(key, () => this.runButton(context, { ...request, activityKey: key }, action));
-      return cardResponse(this.options.cards.render(context, await this.options.desk.callInChat(request, ref)));
+      return cardResponse(await this.options.cards.render(context, await this.options.desk.callInChat(request, ref)));
     } catch (error) {
       // The answer to a button is the invoke response, shown to the person who pressed it: once, not also in the chat.
       this.logError(error);
@@ -232,7 +233,7 @@ export class RallyBot extends TeamsActivityHandler {
     if (action.verb !== 'refreshPage' && page.state === 'paging') {
       await this.options.chats.actOnce(key, () => (this.pageCardButtons[action.verb] as Turn<PageCardAction>)(context, { ...request, activityKey: key }, action));
     }
-    return cardResponse(this.options.pageCards.render(context, await this.options.pager.pageInChat(request, action.pageId)));
+    return cardResponse(await this.options.pageCards.render(context, await this.options.pager.pageInChat(request, action.pageId)));
   }
 
   /** Rally left the chat: what it kept to reach the chat and name its calls goes now, not at the retention's end. */
@@ -288,7 +289,7 @@ export class RallyBot extends TeamsActivityHandler {
 
   /** In a meeting's own chat the help card also offers to join that meeting. */
   private helpCard(context: TurnContext): AdaptiveCardJson {
-    return renderHelpCard(this.options.botName, { inMeetingChat: meetingIdOf(context) !== undefined });
+    return renderHelpCard(new Translator(turnLanguage(context)), this.options.botName, { inMeetingChat: meetingIdOf(context) !== undefined });
   }
 
   private async meetingToJoin(context: TurnContext, request: ChatRequest, meeting: MeetingRef): Promise<MeetingToJoin> {
@@ -416,8 +417,11 @@ function cardResponse(card: AdaptiveCardJson): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card };
 }
 
+// The chat's lines are not translated yet: they speak English whatever the chat's language.
+const CHAT_LINES = new Translator();
+
 /** One line per call for `calls`, in the card's own words. */
 function describe(call: CallRecord): string {
-  const people = call.invitees.map((i) => `${inviteeName(i)} (${outcomeLabel(i.outcome).toLowerCase()})`).join(', ');
-  return `${call.kind === 'meeting' || call.kind === 'guestMeeting' ? 'meeting' : 'call'}, ${stateLabel(call.state).toLowerCase()}${people ? `, ${people}` : ''}`;
+  const people = call.invitees.map((i) => `${inviteeName(i)} (${outcomeLabel(i.outcome, CHAT_LINES).toLowerCase()})`).join(', ');
+  return `${call.kind === 'meeting' || call.kind === 'guestMeeting' ? 'meeting' : 'call'}, ${stateLabel(call.state, CHAT_LINES).toLowerCase()}${people ? `, ${people}` : ''}`;
 }

@@ -15,6 +15,8 @@ export interface ChatRequest {
   activityKey?: string;
   /** The requester's language (a canonical BCP 47 tag) when their Teams client named one. */
   locale?: string;
+  /** The requester's time zone (IANA) when their Teams client named one. */
+  timeZone?: string;
   /** What the rate limit counts this request as, when not its activity: a page's steps count once, as the page. */
   countsAs?: string;
 }

@@ -13,6 +13,9 @@ import { applyCallEvent, newCallRecord, withInviteParticipants, withInvitees } f
 import { targetKey } from '../../src/calling/targets/people.js';
 import type { CallRecord } from '../../src/calling/records/callRecord.js';
 import type { E164 } from '../../src/calling/targets/phoneNumber.js';
+import { LANGUAGES } from '../../src/i18n/languages.js';
+import type { Language } from '../../src/i18n/languages.js';
+import { Translator } from '../../src/i18n/translator.js';
 
 // The package's main entry does not load in Node 20 (shared/spec/local-e2e.md); its browser bundle parses without a DOM.
 const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.min.js');
@@ -26,6 +29,9 @@ function validationProblems(card: AdaptiveCardJson): string[] {
   for (const event of parsed.validateProperties().validationEvents as { message: string }[]) problems.push(event.message);
   return problems;
 }
+
+/** A request that named no language: English, as every card spoke before Rally had other languages. */
+const EN = new Translator();
 
 const at = '2026-11-23T20:00:00.000Z';
 const placed = newCallRecord({
@@ -98,7 +104,7 @@ function stepLines(card: AdaptiveCardJson): [string, string][] {
 }
 
 function labels(page: PageRecord): string[] {
-  return stepLines(renderPageCard(page)).map(([, label]) => label);
+  return stepLines(renderPageCard(page, EN)).map(([, label]) => label);
 }
 
 type PageButton = { title: string; verb: string; data: Record<string, unknown> };
@@ -122,7 +128,7 @@ describe('cards', () => {
   for (const [name, record] of records) {
     it(`renders a valid Adaptive Card 1.5 for a ${name} call`, () => {
       for (const pickerSupported of [true, false]) {
-        const card = renderCallCard(record, { pickerSupported, revision: 'r1' });
+        const card = renderCallCard(record, { pickerSupported, revision: 'r1' }, EN);
         // The renderer predates Teams' dynamic typeahead (`choices.data` with Data.Query), so it wants static choices.
         const expected = pickerSupported && record.state !== 'terminated' ? ['An Input.ChoiceSet must have at least one choice defined.'] : [];
         assert.deepEqual(validationProblems(card), expected);
@@ -133,11 +139,11 @@ describe('cards', () => {
   }
 
   it('shows state and each person\'s outcome, and offers buttons only while the call is live', () => {
-    const live = renderCallCard(established, { pickerSupported: false, revision: 'r1' });
+    const live = renderCallCard(established, { pickerSupported: false, revision: 'r1' }, EN);
     assert.match(cardText(live), /"Connected"/);
     assert.match(cardText(live), /Adele Vance.*Joined/);
     assert.deepEqual(actions(live), ['Invite', 'Escalate', 'Hang up', 'Refresh']);
-    const over = renderCallCard(ended, { pickerSupported: false, revision: 'r2' });
+    const over = renderCallCard(ended, { pickerSupported: false, revision: 'r2' }, EN);
     assert.match(cardText(over), /"Ended"/);
     assert.deepEqual(actions(over), ['Refresh']);
   });
@@ -149,11 +155,11 @@ describe('cards', () => {
       { kind: 'callState', callId: 'call-1', changeType: 'deleted', state: 'terminated' },
       '2026-11-23T20:04:22.000Z',
     ).record;
-    const text = cardText(renderCallCard(hungUp, { pickerSupported: false, revision: 'r3' }));
+    const text = cardText(renderCallCard(hungUp, { pickerSupported: false, revision: 'r3' }, EN));
     assert.match(text, /Lasted 4 min 12 s · hung up by Diego/);
     assert.match(text, /Adele Vance.*Joined for 4 min 12 s/);
-    assert.deepEqual(validationProblems(renderCallCard(hungUp, { pickerSupported: false, revision: 'r3' })), []);
-    assert.doesNotMatch(cardText(renderCallCard(connected, { pickerSupported: false, revision: 'r4' })), /Lasted/, 'a live call has no summary');
+    assert.deepEqual(validationProblems(renderCallCard(hungUp, { pickerSupported: false, revision: 'r3' }, EN)), []);
+    assert.doesNotMatch(cardText(renderCallCard(connected, { pickerSupported: false, revision: 'r4' }, EN)), /Lasted/, 'a live call has no summary');
   });
 
   it('shows the people in a meeting from Graph\'s roster, since Rally rang nobody there', () => {
@@ -166,21 +172,21 @@ describe('cards', () => {
         { key: 'p2', participantId: 'p2', identity: { kind: 'user', id: 'megan', displayName: 'Megan Bowen' }, isMuted: false, isInLobby: true },
       ],
     }, at).record;
-    const text = cardText(renderCallCard(withRoster, { pickerSupported: false, revision: 'r5' }));
+    const text = cardText(renderCallCard(withRoster, { pickerSupported: false, revision: 'r5' }, EN));
     assert.match(text, /Alex Wilber.*In the meeting/);
     assert.match(text, /Megan Bowen.*In the lobby/);
   });
 
   it('offers the Graph people picker only where the client supports it, and always a plain field', () => {
-    const withPicker = cardText(renderCallCard(placed, { pickerSupported: true, revision: 'r' }));
-    const without = cardText(renderCallCard(placed, { pickerSupported: false, revision: 'r' }));
+    const withPicker = cardText(renderCallCard(placed, { pickerSupported: true, revision: 'r' }, EN));
+    const without = cardText(renderCallCard(placed, { pickerSupported: false, revision: 'r' }, EN));
     assert.match(withPicker, /graph\.microsoft\.com\/users/);
     assert.doesNotMatch(without, /Data\.Query/);
     for (const card of [withPicker, without]) assert.match(card, /"id":"people"/);
   });
 
   it('uses Action.Execute with the call id and card revision on every button', () => {
-    const card = renderCallCard(established, { pickerSupported: false, revision: 'rev-7' });
+    const card = renderCallCard(established, { pickerSupported: false, revision: 'rev-7' }, EN);
     for (const action of card.actions as { type: string; data: { callId: string; rev: string } }[]) {
       assert.equal(action.type, 'Action.Execute');
       assert.deepEqual(action.data, { callId: 'call-1', rev: 'rev-7' });
@@ -188,13 +194,13 @@ describe('cards', () => {
   });
 
   it('offers "Join this meeting" on the help card of a meeting\'s chat only, as a button the bot reads as "join"', () => {
-    const card = renderHelpCard('Rally', { inMeetingChat: true });
+    const card = renderHelpCard(EN, 'Rally', { inMeetingChat: true });
     assert.deepEqual(validationProblems(card), []);
     assert.doesNotMatch(cardText(card), /\$when|\$\{/, 'every template directive is expanded');
     assert.deepEqual(actions(card), ['Run', 'My calls', 'Status', 'Join this meeting']);
     const join = (card.actions as { title: string; verb: string; data: unknown }[]).at(-1)!;
     assert.deepEqual(readCardAction(join.verb, join.data), { verb: 'runCommand', preset: 'join' });
-    assert.deepEqual(actions(renderHelpCard('Rally')), ['Run', 'My calls', 'Status']);
+    assert.deepEqual(actions(renderHelpCard(EN, 'Rally')), ['Run', 'My calls', 'Status']);
   });
 
   describe('bridge card', () => {
@@ -225,16 +231,16 @@ describe('cards', () => {
     ).record;
     const over = applyCallEvent(live, { kind: 'callState', callId: 'bridge-1', changeType: 'deleted', state: 'terminated' }, '2026-11-23T20:30:00.000Z').record;
     type Action = { type: string; title: string; url?: string; verb?: string };
-    const actionsOf = (record: CallRecord) => renderCallCard(record, { pickerSupported: false, revision: 'r9' }).actions as Action[];
+    const actionsOf = (record: CallRecord) => renderCallCard(record, { pickerSupported: false, revision: 'r9' }, EN).actions as Action[];
     const peopleOf = (record: CallRecord): [string, string][] => {
-      const list = (renderCallCard(record, { pickerSupported: false, revision: 'r9' }).body as Block[]).find((b) => b.type === 'Container' && b.items?.[0]?.type === 'ColumnSet');
+      const list = (renderCallCard(record, { pickerSupported: false, revision: 'r9' }, EN).body as Block[]).find((b) => b.type === 'Container' && b.items?.[0]?.type === 'ColumnSet');
       return (list?.items ?? []).map((row) => [row.columns![0]!.items![0]!.text!, row.columns![1]!.items![0]!.text!]);
     };
 
     for (const [name, record] of [['opening', opened], ['live', live], ['ended', over]] as const) {
       it(`renders a valid Adaptive Card 1.5 for a bridge that is ${name}, every binding expanded`, () => {
         for (const pickerSupported of [true, false]) {
-          const card = renderCallCard(record, { pickerSupported, revision: 'r9' });
+          const card = renderCallCard(record, { pickerSupported, revision: 'r9' }, EN);
           const expected = pickerSupported && record.state !== 'terminated' ? ['An Input.ChoiceSet must have at least one choice defined.'] : [];
           assert.deepEqual(validationProblems(card), expected);
           assert.equal(card.version, '1.5');
@@ -244,15 +250,15 @@ describe('cards', () => {
     }
 
     it('is titled by its subject, labelled Bridge, and gives the meeting id and passcode as Teams prints them', () => {
-      const card = renderCallCard(live, { pickerSupported: false, revision: 'r9' });
+      const card = renderCallCard(live, { pickerSupported: false, revision: 'r9' }, EN);
       const texts = JSON.stringify(card.body);
       assert.match(texts, /"text":"Sev1: checkout, payments down"/);
       assert.match(texts, /"text":"#3 · Bridge"/);
       assert.match(texts, /"text":"Meeting ID 123 456 789 012 · Passcode Ab12Cd"/);
       const { passcode: _passcode, ...noPasscode } = meeting;
-      assert.match(cardText(renderCallCard({ ...live, bridge: noPasscode }, { pickerSupported: false, revision: 'r9' })), /"text":"Meeting ID 123 456 789 012"/);
+      assert.match(cardText(renderCallCard({ ...live, bridge: noPasscode }, { pickerSupported: false, revision: 'r9' }, EN)), /"text":"Meeting ID 123 456 789 012"/);
       const { joinMeetingId: _id, ...noId } = meeting;
-      assert.doesNotMatch(cardText(renderCallCard({ ...live, bridge: noId }, { pickerSupported: false, revision: 'r9' })), /Meeting ID/, 'no dial-in line without an id');
+      assert.doesNotMatch(cardText(renderCallCard({ ...live, bridge: noId }, { pickerSupported: false, revision: 'r9' }, EN)), /Meeting ID/, 'no dial-in line without an id');
     });
 
     it('offers Join (opening the join link), Invite, Page and End bridge while live', () => {
@@ -265,13 +271,13 @@ describe('cards', () => {
 
     it('an ended bridge offers no Join, nor anything but Refresh', () => {
       assert.deepEqual(actionsOf(over).map((a) => a.title), ['Refresh']);
-      assert.doesNotMatch(cardText(renderCallCard(over, { pickerSupported: false, revision: 'r9' })), /Action\.OpenUrl/);
+      assert.doesNotMatch(cardText(renderCallCard(over, { pickerSupported: false, revision: 'r9' }, EN)), /Action\.OpenUrl/);
     });
 
     it('a call that is not a bridge has no Join, no Page and no dial-in line, and hangs up as a call', () => {
       const meetingCall = applyCallEvent(newCallRecord({ ...opened, callId: 'm', bridge: undefined, at }), { kind: 'callState', callId: 'm', changeType: 'updated', state: 'established' }, at).record;
       assert.deepEqual(actionsOf(meetingCall).map((a) => a.title), ['Invite', 'Hang up', 'Refresh']);
-      assert.doesNotMatch(cardText(renderCallCard(meetingCall, { pickerSupported: false, revision: 'r9' })), /Bridge|Meeting ID/);
+      assert.doesNotMatch(cardText(renderCallCard(meetingCall, { pickerSupported: false, revision: 'r9' }, EN)), /Bridge|Meeting ID/);
     });
 
     it('lists who is in since when (in each reader\'s time), who waits in the lobby, then who was rung and is not in', () => {
@@ -323,7 +329,7 @@ describe('cards', () => {
     }
 
     it('offers Mute and Remove beside each person in a group call, shows the muted one muted, and Cancel beside a ring', () => {
-      const card = renderCallCard(groupCall(), { pickerSupported: false, revision: 'rev-9' });
+      const card = renderCallCard(groupCall(), { pickerSupported: false, revision: 'rev-9' }, EN);
       assert.deepEqual(validationProblems(card), []);
       assert.doesNotMatch(cardText(card), /\$\{|\$when|\$data/, 'every binding and directive is expanded');
       const data = (participantId: string) => ({ callId: 'group-1', rev: 'rev-9', participantId });
@@ -338,23 +344,23 @@ describe('cards', () => {
 
     it('offers nothing beside a ring Graph named no participant for, nor anyone once the call has ended', () => {
       const ringing = { ...groupCall(), invitees: groupCall().invitees.map((i) => ({ ...i, participantId: undefined })) };
-      assert.deepEqual(rows(renderCallCard(JSON.parse(JSON.stringify(ringing)), { pickerSupported: false, revision: 'r' })).map((r) => Object.keys(r.buttons)), [['Mute', 'Remove'], ['Remove'], []]);
+      assert.deepEqual(rows(renderCallCard(JSON.parse(JSON.stringify(ringing)), { pickerSupported: false, revision: 'r' }, EN)).map((r) => Object.keys(r.buttons)), [['Mute', 'Remove'], ['Remove'], []]);
       const over = applyCallEvent(groupCall(), { kind: 'callState', callId: 'group-1', changeType: 'deleted', state: 'terminated' }, at).record;
-      const card = renderCallCard(over, { pickerSupported: false, revision: 'r' });
+      const card = renderCallCard(over, { pickerSupported: false, revision: 'r' }, EN);
       assert.deepEqual(validationProblems(card), []);
       assert.deepEqual(rows(card).map((r) => [r.label.includes('muted'), Object.keys(r.buttons)]), [[false, []], [false, []], [false, []]]);
     });
 
     it('offers nothing beside the other party of a one-to-one call: Graph mutes no one there, and removing them is hanging up', () => {
       const withRoster = applyCallEvent(established, { kind: 'roster', callId: 'call-1', participants: [bot, person('p-adele', 'adele', 'Adele Vance', false)] }, at).record;
-      assert.ok(rows(renderCallCard(withRoster, { pickerSupported: false, revision: 'r' })).every((r) => Object.keys(r.buttons).length === 0));
+      assert.ok(rows(renderCallCard(withRoster, { pickerSupported: false, revision: 'r' }, EN)).every((r) => Object.keys(r.buttons).length === 0));
     });
 
     it('offers them beside each person of a meeting\'s roster, the muted shown muted', () => {
       const meeting = newCallRecord({ callId: 'm', tenantId: 't', kind: 'meeting', chatKey: 'c', handle: '#3', placedBy: { id: 'u', name: 'Diego' }, at });
       const up = applyCallEvent(meeting, { kind: 'callState', callId: 'm', changeType: 'updated', state: 'established' }, at).record;
       const inMeeting = applyCallEvent(up, { kind: 'roster', callId: 'm', participants: [bot, person('p-adele', 'adele', 'Adele Vance', true), person('p-alex', 'alex', 'Alex Wilber', false)] }, at).record;
-      const card = renderCallCard(inMeeting, { pickerSupported: false, revision: 'r' });
+      const card = renderCallCard(inMeeting, { pickerSupported: false, revision: 'r' }, EN);
       assert.deepEqual(validationProblems(card), []);
       assert.deepEqual(rows(card).map((r) => [r.name, r.label, Object.keys(r.buttons)]), [
         ['Adele Vance', 'In the meeting · muted', ['Remove']],
@@ -370,7 +376,7 @@ describe('cards', () => {
   });
 
   it('renders a valid help card listing every command', () => {
-    const card = renderHelpCard('Rally');
+    const card = renderHelpCard(EN, 'Rally');
     assert.deepEqual(validationProblems(card), []);
     for (const command of ['call', 'bridge', 'join', 'invite', 'escalate', 'move', 'calls', 'status', 'hangup', 'mute', 'remove', 'team', 'teams']) {
       assert.match(cardText(card), new RegExp(`"title":"${command}\\b`));
@@ -379,7 +385,7 @@ describe('cards', () => {
   describe('page card', () => {
     for (const [name, page] of Object.entries(pages)) {
       it(`renders a valid Adaptive Card 1.5 for a page that is ${name}, every binding expanded`, () => {
-        const card = renderPageCard(page);
+        const card = renderPageCard(page, EN);
         assert.deepEqual(validationProblems(card), []);
         assert.equal(card.version, '1.5');
         assert.doesNotMatch(cardText(card), /\$\{/, 'every template binding is expanded');
@@ -388,21 +394,21 @@ describe('cards', () => {
     }
 
     it('offers Skip only while a next step exists, Stop while paging, and Refresh always', () => {
-      assert.deepEqual(actions(renderPageCard(pages.paging)), ['Skip to next', 'Stop paging', 'Refresh']);
-      assert.deepEqual(actions(renderPageCard(pages.pagingTheLast)), ['Stop paging', 'Refresh']);
+      assert.deepEqual(actions(renderPageCard(pages.paging, EN)), ['Skip to next', 'Stop paging', 'Refresh']);
+      assert.deepEqual(actions(renderPageCard(pages.pagingTheLast, EN)), ['Stop paging', 'Refresh']);
       for (const ended of [pages.accepted, pages.acceptedMoving, pages.exhausted, pages.stopped]) {
-        assert.deepEqual(actions(renderPageCard(ended)), ['Refresh'], ended.state);
+        assert.deepEqual(actions(renderPageCard(ended, EN)), ['Refresh'], ended.state);
       }
     });
 
     it('names who is paged, how long each rings, and where the one who accepts goes', () => {
-      const text = cardText(renderPageCard(pages.paging));
+      const text = cardText(renderPageCard(pages.paging, EN));
       assert.match(text, /"Paging Adele Vance, then Lee Gu, then \+14255550100"/);
       assert.match(text, /"Each rings for 30 s"/);
       assert.match(text, /"Paging…"/);
       assert.match(text, /Paged by Diego · \{\{DATE\(2026-11-23T20:00:00Z, SHORT\)\}\} \{\{TIME\(2026-11-23T20:00:00Z\)\}\}/);
-      assert.match(cardText(renderPageCard({ ...pages.acceptedMoving, waitMs: 120_000 })), /"Each rings for 2 min · the one who accepts joins #2"/);
-      assert.deepEqual(stepLines(renderPageCard(pages.paging)).map(([name]) => name), ['1. Adele Vance', '2. Lee Gu', '3. +14255550100']);
+      assert.match(cardText(renderPageCard({ ...pages.acceptedMoving, waitMs: 120_000 }, EN)), /"Each rings for 2 min · the one who accepts joins #2"/);
+      assert.deepEqual(stepLines(renderPageCard(pages.paging, EN)).map(([name]) => name), ['1. Adele Vance', '2. Lee Gu', '3. +14255550100']);
     });
 
     it('labels each step as a person would say it', () => {
@@ -440,13 +446,13 @@ describe('cards', () => {
     });
 
     it('shows the state, and leaves the outcome sentence to the chat line', () => {
-      const stateOf = (page: PageRecord) => cardText(renderPageCard(page));
+      const stateOf = (page: PageRecord) => cardText(renderPageCard(page, EN));
       assert.match(stateOf(pages.accepted), /"text":"Accepted","color":"Good"/);
       assert.match(stateOf(pages.exhausted), /"text":"Nobody accepted","color":"Attention"/);
       assert.match(stateOf(pages.stopped), /"text":"Stopped","color":"Warning"/);
       assert.doesNotMatch(stateOf(pages.accepted), /accepted the page/, 'the outcome is the chat line\'s, not repeated on the card');
       assert.doesNotMatch(stateOf(pages.exhausted), /"text":"Nobody accepted the page/, 'the steps say what became of each person');
-      const textBlocks = (page: PageRecord) => (renderPageCard(page).body as Block[]).filter((b) => b.type === 'TextBlock').map((b) => b.text);
+      const textBlocks = (page: PageRecord) => (renderPageCard(page, EN).body as Block[]).filter((b) => b.type === 'TextBlock').map((b) => b.text);
       assert.deepEqual(textBlocks(pages.paging), ['Paged by Diego · {{DATE(2026-11-23T20:00:00Z, SHORT)}} {{TIME(2026-11-23T20:00:00Z)}}'], 'no outcome while paging');
       assert.equal(textBlocks(pages.stopped).length, 1, 'a stopped page has no outcome line');
       assert.equal(textBlocks(pages.accepted).length, 1, 'nor an accepted one: the steps say it');
@@ -488,7 +494,7 @@ describe('cards', () => {
         const line = outcomeLine(exhausted)!;
         assert.doesNotMatch(line, /\.[;.]/, line);
         assert.match(line, /Lee Gu could not be reached/, line);
-        assert.match(cardText(renderPageCard(exhausted)), /"text":"Could not be rung: Rally could not place the call\."/);
+        assert.match(cardText(renderPageCard(exhausted, EN)), /"text":"Could not be rung: Rally could not place the call\."/);
       });
 
       it('a stopped page, or one still paging, has no outcome line', () => {
@@ -499,19 +505,19 @@ describe('cards', () => {
 
     describe('buttons', () => {
       it('Skip carries the page, the step it showed ringing and the revision; the button reads it back', () => {
-        const card = renderPageCard(pages.paging);
+        const card = renderPageCard(pages.paging, EN);
         const skip = button(card, 'Skip to next');
         assert.equal(skip.verb, 'skipPageStep');
         assert.deepEqual(skip.data, { pageId: 'page-1', step: 1, rev: '7' });
         assert.deepEqual(readCardAction('skipPageStep', skip.data), { verb: 'skipPageStep', pageId: 'page-1', step: 1, rev: '7' });
         // As Teams may send it: every value a string.
         assert.deepEqual(readCardAction('skipPageStep', { pageId: 'page-1', step: '1', rev: '7' }), { verb: 'skipPageStep', pageId: 'page-1', step: 1, rev: '7' });
-        const first = button(renderPageCard(pageOf([{ status: 'ringing' }])), 'Skip to next');
+        const first = button(renderPageCard(pageOf([{ status: 'ringing' }]), EN), 'Skip to next');
         assert.deepEqual(readCardAction('skipPageStep', first.data), { verb: 'skipPageStep', pageId: 'page-1', step: 0, rev: '7' });
       });
 
       it('Stop and Refresh carry the page and the revision, and read back', () => {
-        const card = renderPageCard(pages.paging);
+        const card = renderPageCard(pages.paging, EN);
         assert.deepEqual(readCardAction('stopPage', button(card, 'Stop paging').data), { verb: 'stopPage', pageId: 'page-1', rev: '7' });
         assert.deepEqual(readCardAction('refreshPage', button(card, 'Refresh').data), { verb: 'refreshPage', pageId: 'page-1', rev: '7' });
         const refresh = (card.refresh as { action: PageButton }).action;
@@ -539,5 +545,54 @@ describe('cards', () => {
         for (const step of ['', ' ', null, false, true, []]) refusedButton('skipPageStep', { pageId: 'page-1', step, rev: '7' });
       });
     });
+  });
+});
+
+describe('cards in each language', () => {
+  const hungUp = applyCallEvent({ ...established, endedBy: { id: 'u', name: 'Diego' } }, { kind: 'callState', callId: 'call-1', changeType: 'deleted', state: 'terminated' }, '2026-11-23T20:04:12.000Z').record;
+  /** What each language's call card, page card and help card say for a few texts every reader sees. */
+  const expected: Record<Language, { connected: string; hangUp: string; summary: RegExp; paging: string; help: string }> = {
+    en: { connected: 'Connected', hangUp: 'Hang up', summary: /Lasted 4 min 12 s · hung up by Diego/, paging: 'Paging Adele Vance, then Lee Gu, then +14255550100', help: 'Rally gets people on a call' },
+    fr: { connected: 'Connecté', hangUp: 'Raccrocher', summary: /Durée : 4 min 12 s · raccroché par Diego/, paging: 'Alerte : Adele Vance, puis Lee Gu, puis +14255550100', help: 'Rally réunit les gens en appel' },
+    de: { connected: 'Verbunden', hangUp: 'Auflegen', summary: /Dauer: 4 Min\. 12 Sek\. · aufgelegt von Diego/, paging: 'Alarmierung: Adele Vance, dann Lee Gu, dann +14255550100', help: 'Rally holt Leute in einen Anruf' },
+    es: { connected: 'Conectada', hangUp: 'Colgar', summary: /Duró 4 min 12 s · colgó Diego/, paging: 'Avisando a Adele Vance, luego Lee Gu, luego +14255550100', help: 'Rally reúne a la gente en una llamada' },
+    'pt-BR': { connected: 'Conectada', hangUp: 'Desligar', summary: /Durou 4 min 12 s · encerrada por Diego/, paging: 'Acionando Adele Vance, depois Lee Gu, depois +14255550100', help: 'Rally coloca as pessoas em uma chamada' },
+    ja: { connected: '接続済み', hangUp: '切断', summary: /通話時間 4分12秒 · Diego が終了/, paging: 'Adele Vance、次に Lee Gu、次に +14255550100 を呼び出し中', help: 'Rally で通話にメンバーを集めましょう' },
+    'zh-Hans': { connected: '已连接', hangUp: '挂断', summary: /持续 4分12秒 · 由 Diego 挂断/, paging: '正在呼叫 Adele Vance，然后 Lee Gu，然后 +14255550100', help: 'Rally 帮你把人拉进通话' },
+  };
+
+  for (const language of LANGUAGES) {
+    const t = new Translator({ locale: language });
+
+    it(`${language}: every call, page and help card is a valid Adaptive Card 1.5, every binding expanded`, () => {
+      const cards = [
+        ...[placed, established, ended, hungUp].map((record) => renderCallCard(record, { pickerSupported: false, revision: 'r' }, t)),
+        ...Object.values(pages).map((page) => renderPageCard(page, t)),
+        renderHelpCard(t, 'Rally', { inMeetingChat: true }),
+      ];
+      for (const card of cards) {
+        assert.deepEqual(validationProblems(card), []);
+        assert.doesNotMatch(cardText(card), /\$\{|\$when|\$data/, 'every template directive is expanded');
+      }
+    });
+
+    it(`${language}: the cards speak ${language}, and keep Adaptive Cards' DATE() and TIME() for the reader's zone`, () => {
+      const { connected, hangUp, summary, paging, help } = expected[language];
+      const live = renderCallCard(established, { pickerSupported: false, revision: 'r' }, t);
+      assert.ok(cardText(live).includes(`"${connected}"`), cardText(live));
+      assert.equal(actions(live).at(-2), hangUp);
+      assert.match(cardText(live), /\{\{DATE\(2026-11-23T20:00:00Z, SHORT\)\}\} \{\{TIME\(2026-11-23T20:00:00Z\)\}\}/);
+      assert.match(cardText(renderCallCard(hungUp, { pickerSupported: false, revision: 'r' }, t)), summary);
+      const page = renderPageCard(pages.paging, t);
+      assert.ok(cardText(page).includes(`"${paging}"`), cardText(page));
+      assert.match(cardText(page), /\{\{DATE\(2026-11-23T20:00:00Z, SHORT\)\}\} \{\{TIME\(2026-11-23T20:00:00Z\)\}\}/);
+      assert.equal((renderHelpCard(t, 'Rally').body as Block[])[0]!.text, help);
+    });
+  }
+
+  it('keeps the help card\'s limits in its plural forms: 5 pages, 10 in a team', () => {
+    const facts = (t: Translator) => ((renderHelpCard(t, 'Rally').body as { facts?: { value: string }[] }[])[2]!.facts ?? []).map((f) => f.value);
+    assert.ok(facts(EN).includes('Rings up to 5 people or numbers in turn until one presses 1, then brings them into this chat\'s call'));
+    assert.ok(facts(new Translator({ locale: 'fr' })).some((v) => v.startsWith('Nomme une fois, dans l’ordre, jusqu’à 10 personnes ou numéros')));
   });
 });

@@ -7,7 +7,7 @@ import { localeOf } from '../../src/bot/locale.js';
 type Read = Parameters<typeof localeOf>[0];
 /** An activity as a Teams client (or anyone posting to the bot) may send it, whatever the types say. */
 const activity = (fields: Record<string, unknown>): Read => fields as Pick<Partial<Activity>, 'locale' | 'entities'>;
-const clientInfo = (locale: unknown) => ({ type: 'clientInfo', locale, country: 'FR', platform: 'Web', timezone: 'Europe/Paris' });
+const clientInfo = (locale: unknown, timezone?: unknown) => ({ type: 'clientInfo', locale, country: 'FR', platform: 'Web', ...(timezone === undefined ? {} : { timezone }) });
 
 describe('localeOf', () => {
   it("names the activity's locale, canonicalized", () => {
@@ -52,15 +52,29 @@ describe('localeOf', () => {
     assert.deepEqual(localeOf(activity({ locale: ['fr-FR'] })), {});
   });
 
+  it("names the clientInfo entity's time zone as Intl names it, whichever locale is read", () => {
+    assert.deepEqual(localeOf(activity({ locale: 'fr-FR', entities: [clientInfo('de-DE', 'Europe/Paris')] })), { locale: 'fr-FR', timeZone: 'Europe/Paris' });
+    assert.deepEqual(localeOf(activity({ entities: [clientInfo('ja-JP', 'asia/tokyo')] })), { locale: 'ja-JP', timeZone: 'Asia/Tokyo' });
+    assert.deepEqual(localeOf(activity({ entities: [clientInfo(undefined, 'America/New_York')] })), { timeZone: 'America/New_York' });
+  });
+
+  it('names no time zone for one Intl does not know, one that is not a string, or one far too long', () => {
+    for (const timezone of ['Mars/Olympus_Mons', '../../etc', '', 'Europe/Paris'.repeat(30), 60, { id: 'Europe/Paris' }, ['Europe/Paris'], null, true]) {
+      assert.deepEqual(localeOf(activity({ entities: [clientInfo('fr-FR', timezone)] })), { locale: 'fr-FR' }, JSON.stringify(timezone));
+    }
+  });
+
   it('never throws, and names either nothing or a tag Intl canonicalizes to itself', () => {
     // Strings shaped like tags too, so that the tags Intl reads (and rewrites) are a good part of the runs.
     const tagLike = fc.stringMatching(/^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8}){0,4}$/);
     const value = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.jsonValue(), tagLike, fc.constantFrom('en-us', 'EN-us', 'i-klingon', 'x-private', 'und', 'sgn-BE-FR'));
-    const entity = fc.oneof(value, fc.record({ type: fc.constantFrom('clientInfo', 'mention'), locale: value }, { requiredKeys: ['type'] }));
+    const zone = fc.oneof(value, fc.constantFrom('Europe/Paris', 'asia/tokyo', 'UTC', 'Etc/GMT+5', 'Mars/Base'));
+    const entity = fc.oneof(value, fc.record({ type: fc.constantFrom('clientInfo', 'mention'), locale: value, timezone: zone }, { requiredKeys: ['type'] }));
     let named = 0;
     fc.assert(
       fc.property(fc.option(value), fc.oneof(value, fc.array(entity, { maxLength: 4 })), (locale, entities) => {
-        const read = localeOf(activity({ locale, entities }));
+        const { timeZone, ...read } = localeOf(activity({ locale, entities }));
+        if (timeZone !== undefined) assert.equal(new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone, timeZone);
         if (read.locale === undefined) return assert.deepEqual(read, {});
         named++;
         assert.deepEqual(Object.keys(read), ['locale']);

@@ -45,13 +45,14 @@ describe('bridge over HTTP', function () {
     const card = h.connector.latestCard(h.connector.cardPosts()[0]!.id);
     const text = cardText(card);
     assert.match(text, /Sev1: checkout, payments down/);
-    assert.match(text, /#1 · Bridge/);
-    assert.match(text, /Connected/);
+    // The card speaks the requester's French too.
+    assert.match(text, /#1 · Pont/);
+    assert.match(text, /Connecté/);
     const spacedId = String(meeting.joinMeetingIdSettings.joinMeetingId).replace(/(\d{3})(?=\d)/g, '$1 ');
-    assert.match(text, new RegExp(`Meeting ID ${spacedId} · Passcode ${meeting.joinMeetingIdSettings.passcode}`));
+    assert.match(text, new RegExp(`ID de réunion ${spacedId} · Code secret ${meeting.joinMeetingIdSettings.passcode}`));
     const joinButton = actionsOf(card).find((a) => a.type === 'Action.OpenUrl');
-    assert.deepEqual([joinButton?.title, joinButton?.url], ['Join', meeting.joinWebUrl]);
-    assert.deepEqual(actionsOf(card).map((a) => a.title), ['Join', 'Invite', 'Page', 'End bridge', 'Refresh']);
+    assert.deepEqual([joinButton?.title, joinButton?.url], ['Rejoindre', meeting.joinWebUrl]);
+    assert.deepEqual(actionsOf(card).map((a) => a.title), ['Rejoindre', 'Inviter', 'Alerter', 'Fermer le pont', 'Actualiser']);
     assert.deepEqual(h.connector.lines(), [], 'the card is the answer');
   });
 

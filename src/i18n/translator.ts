@@ -1,0 +1,94 @@
+// What one request's words are in: the person's language, fixed when the request arrives, and their time zone.
+import { IntlMessageFormat } from 'intl-messageformat';
+import { CATALOGS } from './catalogs.js';
+import type { MessageKey } from './catalogs.js';
+import { supportedLanguage } from './languages.js';
+import type { Language } from './languages.js';
+
+/** The language a request travels with: a canonical BCP 47 tag and an IANA time zone, each when one was named. */
+export interface RequestLanguage {
+  locale?: string;
+  timeZone?: string;
+}
+
+/** Only the language fields of a record that holds them among others (a card's, a chat's). */
+export function languageFields(record: RequestLanguage | undefined): RequestLanguage {
+  return { ...(record?.locale === undefined ? {} : { locale: record.locale }), ...(record?.timeZone === undefined ? {} : { timeZone: record.timeZone }) };
+}
+
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+// Compiled messages never change, so one per language and key serves every request.
+const compiled = new Map<string, IntlMessageFormat>();
+
+function message(language: Language, key: MessageKey): IntlMessageFormat {
+  const id = `${language}\u0000${key}`;
+  let format = compiled.get(id);
+  if (format === undefined) {
+    format = new IntlMessageFormat(CATALOGS[language][key], language);
+    compiled.set(id, format);
+  }
+  return format;
+}
+
+/** A request's words: built once per request, from what it named, and never switched to another language. */
+export class Translator {
+  readonly language: Language;
+  /** Where times are read: the person's zone, or UTC when their client named none. */
+  readonly timeZone: string;
+  /** Times are written as the person's region writes them (`en-GB` says 14:05), when Rally speaks its language. */
+  private readonly timeLocale: string;
+  private lists?: Intl.ListFormat;
+
+  constructor({ locale, timeZone }: RequestLanguage = {}) {
+    this.language = supportedLanguage(locale);
+    this.timeZone = knownTimeZone(timeZone) ?? 'UTC';
+    this.timeLocale = locale !== undefined && supportedLanguage(locale) === this.language && isTag(locale) ? locale : this.language;
+  }
+
+  t(key: MessageKey, params?: MessageParams): string {
+    return String(message(this.language, key).format(params));
+  }
+
+  /** `Adele Vance, Lee Gu` as the language lists names (`A、B`), with no "and" added to English. */
+  list(items: readonly string[]): string {
+    this.lists ??= new Intl.ListFormat(this.language, { type: 'conjunction', style: 'narrow' });
+    return this.lists.format(items);
+  }
+
+  /** `45 s`, `4 min 12 s`, `1 h 5 min`: whole units, the smaller one dropped once it says little. */
+  duration(ms: number): string {
+    const seconds = Math.max(0, Math.round(ms / 1000));
+    if (seconds < 60) return this.t('duration.seconds', { seconds });
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return seconds % 60 === 0 || minutes >= 10 ? this.t('duration.minutes', { minutes }) : this.t('duration.minutesSeconds', { minutes, seconds: seconds % 60 });
+    const hours = Math.floor(minutes / 60);
+    return minutes % 60 === 0 ? this.t('duration.hours', { hours }) : this.t('duration.hoursMinutes', { hours, minutes: minutes % 60 });
+  }
+
+  /** The time of day of an ISO 8601 instant in the person's zone (`2:05 PM`, `14:05`). */
+  time(iso: string): string {
+    return new Intl.DateTimeFormat(this.timeLocale, { timeStyle: 'short', timeZone: this.timeZone }).format(new Date(iso));
+  }
+}
+
+/** Longer than any IANA zone name (`America/Argentina/ComodRivadavia` is 32). */
+const MAX_ZONE_LENGTH = 64;
+
+/** The zone as Intl names it, or nothing for a zone Intl does not know (a record written by hand, say). */
+export function knownTimeZone(zone: unknown): string | undefined {
+  if (typeof zone !== 'string' || zone === '' || zone.length > MAX_ZONE_LENGTH) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+function isTag(locale: string): boolean {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0;
+  } catch {
+    return false;
+  }
+}
