@@ -187,6 +187,76 @@ describe('RallyBot through the TestAdapter', () => {
     });
   });
 
+  describe("in the person's language", () => {
+    /** The card's hang-up button and kind, as each language titles them. */
+    const SPOKEN: [locale: string, hangUp: string, kind: string][] = [
+      ['en-US', 'Hang up', 'One-to-one call'],
+      ['fr-FR', 'Raccrocher', 'Appel individuel'],
+      ['de-DE', 'Auflegen', 'Einzelanruf'],
+      ['es-ES', 'Colgar', 'Llamada individual'],
+      ['pt-BR', 'Desligar', 'Chamada individual'],
+      ['ja-JP', '切断', '1 対 1 の通話'],
+      ['zh-CN', '挂断', '一对一通话'],
+    ];
+    const titles = (card: Card) => ((card.actions ?? []) as { title: string }[]).map((a) => a.title);
+
+    async function cardFor(activity: Reply): Promise<Card> {
+      let reply: Reply = {};
+      await r.adapter.send(activity).assertReply((a) => void (reply = a)).startTest();
+      return cardOf(reply);
+    }
+
+    for (const [locale, hangUp, kind] of SPOKEN) {
+      it(`a ${locale} "call" gets its card in that language`, async () => {
+        const card = await cardFor({ ...r.message('call adelev@contoso.com'), locale });
+        assert.equal(titles(card).at(-2), hangUp);
+        assert.ok(JSON.stringify(card.body).includes(`"#1 · ${kind}"`), JSON.stringify(card.body));
+      });
+    }
+
+    it("reads the clientInfo entity's locale when the activity names none", async () => {
+      const card = await cardFor({ ...r.message('call adelev@contoso.com'), entities: [{ type: 'clientInfo', locale: 'de-DE', timezone: 'Europe/Berlin' }] });
+      assert.equal(titles(card).at(-2), 'Auflegen');
+      const { callId } = buttonData(card, 'hangup') as { callId: string };
+      const kept = await r.records.callCards.get(callId);
+      assert.deepEqual([kept?.locale, kept?.timeZone], ['de-DE', 'Europe/Berlin'], 'the card record keeps the language it was posted in');
+    });
+
+    it('answers a button with the card in the language it was posted in, whoever presses it', async () => {
+      const card = await cardFor({ ...r.message('call adelev@contoso.com'), locale: 'fr-FR' });
+      await r.adapter
+        .send({ ...r.press('refresh', buttonData(card, 'refresh')), locale: 'ja-JP' })
+        .assertReply((reply) => assert.equal(titles(answerOf(reply).value as Card).at(-2), 'Raccrocher'))
+        .startTest();
+    });
+
+    it('shows the help card in the language of the one who asked', async () => {
+      const card = await cardFor({ ...r.message('help'), locale: 'es-MX' });
+      assert.equal((card.body as { text?: string }[])[0]?.text, 'Rally reúne a la gente en una llamada');
+    });
+
+    const BAD: [string, Record<string, unknown>][] = [
+      ['no locale', {}],
+      ['an empty locale', { locale: '' }],
+      ['a 300-character locale', { locale: 'a'.repeat(300) }],
+      ['a path for a locale', { locale: '../../etc' }],
+      ['a language Rally does not speak', { locale: 'it-IT' }],
+      ['clientInfo with values of the wrong types', { entities: [{ type: 'clientInfo', locale: 1036, timezone: { zone: 'Europe/Paris' } }] }],
+      ['clientInfo naming a path and an unknown zone', { entities: [{ type: 'clientInfo', locale: '../../etc/passwd', timezone: 'Mars/Olympus_Mons' }] }],
+    ];
+    for (const [what, fields] of BAD) {
+      it(`falls back to English for ${what}, and places the call`, async () => {
+        const card = await cardFor({ ...r.message('call adelev@contoso.com'), locale: undefined, ...fields });
+        assert.equal(titles(card).at(-2), 'Hang up');
+        assert.equal(r.api.all('createCall').length, 1);
+      });
+    }
+
+    it('reads EN-us as English', async () => {
+      assert.equal(titles(await cardFor({ ...r.message('call adelev@contoso.com'), locale: 'EN-us' })).at(-2), 'Hang up');
+    });
+  });
+
   describe('call card buttons', () => {
     it('"Hang up" hangs up the card\'s call and answers with its card', async () => {
       const { card } = await placeCall('call adelev@contoso.com');
