@@ -195,8 +195,9 @@ describe('Rally in the Agents Playground (browser)', function () {
     await card.getByText(/^Meeting ID \d{3} \d{3} \d{3} \d{3} · Passcode \w+$/).waitFor();
     assert.equal(await cardButton(card, 'End bridge').count(), 1);
 
-    await cardTextField(card, PEOPLE_FIELD).fill('adelev@contoso.com, alexw@contoso.com');
-    await cardButton(card, 'Invite').click();
+    // By command, naming the bridge: the card is redrawn as Graph's first roster comes in, which would empty its
+    // people field under a typing test (the Invite button is tried on the group call's card above).
+    await chat.send(`invite adelev@contoso.com alexw@contoso.com to ${await handleOf(card)}`);
     // Teams renders {{TIME()}} as the reader's local time: "In since 11:05 PM".
     await card.getByText(/^In since \d/).nth(1).waitFor();
     assert.match(await card.innerText(), /Adele Vance[\s\S]*In since[\s\S]*Alex Wilber[\s\S]*In since/);
