@@ -32,6 +32,11 @@ export function activityShapeProblem(body: unknown, options: ActivityShapeOption
   if (typeof from !== 'object' || from === null || typeof from.id !== 'string') return 'the activity has no sender';
   if (!isAbsentOrString(from.aadObjectId)) return 'the sender\'s aadObjectId is not a string';
   if (!isAbsentOrString(activity.locale)) return 'the activity\'s locale is not a string';
+  // botbuilder reads each entity's fields (mentions, clientInfo) without a check: a null or a number throws mid-turn.
+  const { entities } = activity;
+  if (entities !== undefined && entities !== null && (!Array.isArray(entities) || !entities.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e)))) {
+    return 'the activity\'s entities are not a list of objects';
+  }
   return undefined;
 }
 

@@ -110,7 +110,7 @@ describe('Rally on bad input over HTTP', function () {
     await stillHealthy();
   });
 
-  it('refuses activities whose ids, sender, locale or serviceUrl would fail later with 400 and one log line', async () => {
+  it('refuses activities whose ids, sender, locale, entities or serviceUrl would fail later with 400 and one log line', async () => {
     const message = { ...h.activityBase(), type: 'message', text: 'help' };
     const withConversationId = (id: string) => ({ ...message, id: `bad-${randomUUID()}`, conversation: { ...message.conversation, id } });
     const withFrom = (aadObjectId: unknown) => ({ ...message, id: `bad-${randomUUID()}`, from: { ...message.from, aadObjectId } });
@@ -134,6 +134,8 @@ describe('Rally on bad input over HTTP', function () {
       'locale an object': withLocale({ language: 'en' }),
       'locale a number': withLocale(1033),
       'locale an array': withLocale(['en-US']),
+      'a null among the entities': { ...message, id: `bad-${randomUUID()}`, entities: [null] },
+      'entities a string': { ...message, id: `bad-${randomUUID()}`, entities: 'clientInfo' },
       'http serviceUrl on a public host': withServiceUrl('http://rally.invalid/'),
       'http serviceUrl on a host named like loopback': withServiceUrl('http://127.0.0.1.rally.invalid/'),
       'javascript: serviceUrl': withServiceUrl('javascript:alert(1)'),

@@ -81,6 +81,18 @@ describe('activityShapeProblem', () => {
     });
   }
 
+  for (const entities of [[null], [42], ['mention'], [[]], { type: 'mention' }, 'clientInfo']) {
+    it(`refuses entities that are ${JSON.stringify(entities)}`, () => {
+      assert.match(activityShapeProblem({ ...TEAMS_MESSAGE, entities }, LOCAL) ?? '', /entities are not a list of objects/);
+    });
+  }
+
+  it('accepts entities that are objects, or none', () => {
+    for (const entities of [undefined, null, [], [{ type: 'clientInfo', locale: 42, timezone: {} }]]) {
+      assert.equal(activityShapeProblem({ ...TEAMS_MESSAGE, entities }, LOCAL), undefined, JSON.stringify(entities));
+    }
+  });
+
   it('accepts an https serviceUrl, loopback or not', () => {
     assert.equal(activityShapeProblem(withServiceUrl('https://smba.trafficmanager.net/emea/'), STRICT), undefined);
     assert.equal(activityShapeProblem(withServiceUrl('https://127.0.0.1:8443/'), STRICT), undefined);
