@@ -6,6 +6,7 @@
 //   that Graph never confirmed the call.
 import type { Logger } from '../log/logger.js';
 import { RallyError } from '../errors/rallyError.js';
+import { languageFields } from '../i18n/translator.js';
 import { joinLine } from './bridges/bridgeMeeting.js';
 import type { BridgeMeeting } from './bridges/bridgeMeeting.js';
 import { CallingApiError } from './errors.js';
@@ -95,7 +96,7 @@ export class CallFollowUps {
       await this.options.intentProtocol.continueBridge(intent);
     } catch (error) {
       if (!(error instanceof RallyError)) throw error;
-      await this.options.reports.tell(intent.chatKey, error.userMessage);
+      await this.options.reports.tell(intent.chatKey, error.sentence, languageFields(intent));
     }
     return DONE;
   }
@@ -132,13 +133,14 @@ export class CallFollowUps {
     // A page's step says itself what became of its call, once its wait runs out.
     if (expired?.step !== 'expired' || intent.page !== undefined) return DONE;
     if (meeting) {
-      await this.options.reports.tell(intent.chatKey, `I made the bridge “${meeting.subject}”, but Microsoft Graph never confirmed that I joined it. ${joinLine(meeting)}`);
+      await this.options.reports.tell(intent.chatKey, `I made the bridge “${meeting.subject}”, but Microsoft Graph never confirmed that I joined it. ${joinLine(meeting)}`, languageFields(intent));
       return DONE;
     }
     const who = intent.targets.length > 0 ? ` to ${intent.targets.length === 1 ? 'the person you named' : 'the people you named'}` : '';
     await this.options.reports.tell(
       intent.chatKey,
       `Rally could not confirm the call${who}: Microsoft Graph never said whether it placed it. If a phone rang, the person can hang up there; ask again to place a new call.`,
+      languageFields(intent),
     );
     return DONE;
   }

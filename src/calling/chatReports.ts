@@ -2,6 +2,8 @@
 // calling layer decides when and what, and keeps what is not yet told in the call's record until this resolves.
 import type { CallNews, StoredCall } from './records/callDocument.js';
 import type { PageRecord } from './paging/pageRecord.js';
+import type { Words } from '../i18n/sentence.js';
+import type { RequestLanguage } from '../i18n/translator.js';
 
 export interface ChatReports {
   /**
@@ -14,6 +16,6 @@ export interface ChatReports {
    * Resolves once the chat has it; a rejection leaves it to be told again.
    */
   reportPage(page: PageRecord, options: { outcome: boolean }): Promise<void>;
-  /** One line into a chat, for what no call card can show. */
-  tell(chatKey: string, line: string): Promise<void>;
+  /** One line into a chat, for what no call card can show, in the language of the request it is about. */
+  tell(chatKey: string, line: Words, language: RequestLanguage): Promise<void>;
 }

@@ -1,19 +1,38 @@
-// Every failure Rally reports is a RallyError: a stable code for logs and tests, the cause for operators,
-// and one sentence a person in the chat can act on.
+// Every failure Rally reports is a RallyError: a stable code for logs and tests, the cause for operators, and one
+// sentence a person in the chat can act on. The sentence is not in any language yet: the edge that tells the person
+// says it in theirs, and the log reads it in English.
+import { sentence } from '../i18n/sentence.js';
+import type { Sentence, Words } from '../i18n/sentence.js';
+import { Translator } from '../i18n/translator.js';
+
+const LOG_LANGUAGE = new Translator();
 
 export abstract class RallyError extends Error {
   abstract readonly code: string;
   /** One sentence, safe to show in chat: no secrets, no stack, tells the person what to do. */
-  readonly userMessage: string;
+  readonly sentence: Words;
 
-  constructor(userMessage: string, options?: { cause?: unknown; detail?: string }) {
-    super(options?.detail ?? userMessage, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(said: Words, options?: { cause?: unknown; detail?: string }) {
+    super(options?.detail ?? LOG_LANGUAGE.say(said), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    this.userMessage = userMessage;
+    this.sentence = said;
+  }
+
+  /** The sentence in English, as the log and the tests read it. */
+  get userMessage(): string {
+    return LOG_LANGUAGE.say(this.sentence);
   }
 }
 
-/** The sentence to show a person for any failure: a RallyError's own, or the fallback for the unforeseen. */
+/** The sentence to tell a person for any failure: a RallyError's own, or `fallback` for the unforeseen. */
+export function sentenceOf(error: unknown, fallback: Sentence): Words {
+  return error instanceof RallyError ? error.sentence : fallback;
+}
+
+/** Nothing was placed, and nothing says why: the sentence for a failure Rally did not foresee. */
+export const SOMETHING_WENT_WRONG: Sentence = sentence('error.somethingWentWrong');
+
+/** The sentence for any failure, in English: for the log, and for the tests that read it. */
 export function userMessageOf(error: unknown, fallback: string): string {
   return error instanceof RallyError ? error.userMessage : fallback;
 }

@@ -2,6 +2,7 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { CATALOGS } from './catalogs.js';
 import type { MessageKey } from './catalogs.js';
+import type { SentenceParam, Words } from './sentence.js';
 import { supportedLanguage } from './languages.js';
 import type { Language } from './languages.js';
 
@@ -50,6 +51,31 @@ export class Translator {
     return String(message(this.language, key).format(params));
   }
 
+  /**
+   * A sentence in this language (text is said as it is). Sentences come back from records, which a person or an
+   * older release may have written: one whose key Rally no longer has, or whose placeholders do not fit, is said
+   * as the sentence that something went wrong rather than thrown at the chat.
+   */
+  say(words: Words): string {
+    if (typeof words === 'string') return words;
+    try {
+      if (!isSentence(words) || !Object.hasOwn(CATALOGS.en, words.key)) return this.t('sentence.unreadable');
+      const params: Record<string, string | number> = {};
+      for (const [name, value] of Object.entries(words.params ?? {})) params[name] = this.param(value);
+      return this.t(words.key, params);
+    } catch {
+      return this.t('sentence.unreadable');
+    }
+  }
+
+  private param(value: SentenceParam): string | number {
+    if (typeof value === 'string' || typeof value === 'number') return value;
+    if ('list' in value && Array.isArray(value.list) && value.list.every((item) => typeof item === 'string')) return this.list(value.list);
+    if ('durationMs' in value && Number.isFinite(value.durationMs)) return this.duration(value.durationMs);
+    if ('key' in value) return this.say(value);
+    throw new TypeError('not a placeholder value');
+  }
+
   /** `Adele Vance, Lee Gu` as the language lists names (`A、B`), with no "and" added to English. */
   list(items: readonly string[]): string {
     this.lists ??= new Intl.ListFormat(this.language, { type: 'conjunction', style: 'narrow' });
@@ -83,6 +109,12 @@ export function knownTimeZone(zone: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function isSentence(value: unknown): value is { key: MessageKey; params?: Record<string, SentenceParam> } {
+  if (typeof value !== 'object' || value === null) return false;
+  const { key, params } = value as { key?: unknown; params?: unknown };
+  return typeof key === 'string' && (params === undefined || (typeof params === 'object' && params !== null && !Array.isArray(params)));
 }
 
 function isTag(locale: string): boolean {

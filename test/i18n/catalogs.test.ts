@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { TYPE, parse } from '@formatjs/icu-messageformat-parser';
 import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
-import { CATALOGS } from '../../src/i18n/catalogs.js';
+import { CATALOGS, CATALOG_PARTS } from '../../src/i18n/catalogs.js';
 import type { MessageKey } from '../../src/i18n/catalogs.js';
 import { LANGUAGES } from '../../src/i18n/languages.js';
 import { Translator } from '../../src/i18n/translator.js';
@@ -44,6 +44,18 @@ describe('catalogs', () => {
     const folders = await readdir(new URL('../../src/i18n/catalogs/', import.meta.url));
     assert.deepEqual(folders.sort(), [...LANGUAGES].sort());
     assert.deepEqual(Object.keys(CATALOGS).sort(), [...LANGUAGES].sort());
+  });
+
+  it('keeps each message in one part of its catalog only, so that no part silently overrides another', () => {
+    for (const language of LANGUAGES) {
+      const seen = new Set<string>();
+      for (const part of CATALOG_PARTS[language]) {
+        for (const key of Object.keys(part)) {
+          assert.ok(!seen.has(key), `${language}: ${key} is in two parts`);
+          seen.add(key);
+        }
+      }
+    }
   });
 
   for (const language of LANGUAGES) {

@@ -19,6 +19,9 @@ export interface CallIntent {
   chatKey: string;
   tenantId: string;
   requestedBy: Person;
+  /** The requester's language and time zone, for every later word about this request. */
+  locale?: string;
+  timeZone?: string;
   /** What it asks Graph for, in Rally's terms (the request body is built from it). */
   kind: CallKind;
   targets: CallTarget[];
