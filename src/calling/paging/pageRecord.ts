@@ -61,6 +61,9 @@ export interface PageRecord {
   tenantId: string;
   requestedBy: Person;
   steps: PageStep[];
+  /** The requester's language and time zone, for every later word about this request. */
+  locale?: string;
+  timeZone?: string;
   /** The step being rung (or next to ring); equal to `steps.length` once every step was tried. */
   current: number;
   /** How long each step rings before the next (ms). */

@@ -48,6 +48,9 @@ export interface CallRecord {
   /** The short name the chat shows, e.g. `#3`. */
   handle?: string;
   placedBy: Person;
+  /** The requester's language and time zone, for every later word about this request. */
+  locale?: string;
+  timeZone?: string;
   /** ISO 8601. */
   createdAt: string;
   state: CallState;

@@ -21,6 +21,9 @@ export interface OperationRecord {
   /** For `escalate` and `move`: the call the participant is taken from. */
   replacesCallId?: string;
   requestedBy: Person;
+  /** The requester's language and time zone, for every later word about this request. */
+  locale?: string;
+  timeZone?: string;
   /** ISO 8601. */
   createdAt: string;
   status: TrackedOperationStatus;
