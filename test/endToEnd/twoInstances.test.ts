@@ -27,12 +27,21 @@ describe('Two Rally instances on one Blob Storage container (Azurite)', function
   after(async () => {
     await azurite.stop();
   });
-  beforeEach(async () => {
+  const startPair = async (options: { conversationType?: 'groupChat'; env?: Record<string, string> } = {}): Promise<RallyHarness> => {
     container = `rally-${randomUUID().slice(0, 8)}`;
-    h = await RallyHarness.start({
+    return RallyHarness.start({
       instances: 2,
-      env: { RALLY_STORE: 'blob', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, RALLY_BLOB_CONTAINER: container },
+      ...(options.conversationType ? { conversationType: options.conversationType } : {}),
+      env: { RALLY_STORE: 'blob', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, RALLY_BLOB_CONTAINER: container, ...options.env },
     });
+  };
+  /** A bridge is a group chat's: the pair started for the other tests is swapped for one in a group chat. */
+  const startPairInGroupChat = async (env?: Record<string, string>): Promise<void> => {
+    await h.close();
+    h = await startPair({ conversationType: 'groupChat', ...(env ? { env } : {}) });
+  };
+  beforeEach(async () => {
+    h = await startPair();
   });
   afterEach(async () => {
     await h.close();
@@ -156,6 +165,51 @@ describe('Two Rally instances on one Blob Storage container (Azurite)', function
     await h.connector.until((c) => c.cardPosts().length === 2, 'the card of the call Adele stays on', 20_000);
     assert.equal(h.connector.cardPosts().length, 2, h.connector.summary().join('\n'));
     assert.match(cardSays(h.connector.cardPosts()[0]!.id), /1\. Lee Gu \| No answer in 5 s/);
+  });
+
+  it('a bridge opened through A is invited into and ended through B: one meeting, one join, one card that ends as its summary', async () => {
+    await startPairInGroupChat();
+    await h.say('bridge Sev2: search slow', { instance: 0 });
+    await h.connector.until((c) => c.cardPosts().length === 1 && /Connected/.test(cardText(c.latestCard(c.cardPosts()[0]!.id))), 'the bridge card, connected', 20_000);
+    const cardId = h.connector.cardPosts()[0]!.id;
+    const callId = h.callIdOfCard(cardId);
+
+    await h.say('invite adelev@contoso.com', { instance: 1 });
+    await h.connector.until(() => /Adele Vance \| In since/.test(cardSays(cardId)), 'Adele in the bridge, told by either', 20_000);
+    assert.ok(h.inviteRequests()[0]?.url.includes(callId), 'B invites into the bridge A opened');
+    await h.say('hangup', { instance: 1 });
+    await h.connector.until(() => /Ended/.test(cardSays(cardId)), 'the bridge card showing the end', 20_000);
+    await h.sim.idle();
+
+    assert.equal(h.sim.meetingsCreated.length, 1, 'one meeting');
+    assert.equal(h.createCallRequests().length, 1, 'one join');
+    assert.equal(h.inviteRequests().length, 1, 'one invite');
+    assert.equal(h.graph('DELETE', /^\/communications\/calls\//).length, 1, 'one hang-up');
+    assert.equal(h.connector.cardPosts().length, 1, h.connector.summary().join('\n'));
+    assert.match(cardSays(cardId), /Sev2: search slow/);
+  });
+
+  it("A killed between the bridge's meeting and its join: B takes the bridge over, joins that meeting once, and posts its card", async () => {
+    // The meeting is made at Graph, but its answer comes only after A is dead; B takes over once A's answer could no
+    // longer come (the 1 s request limit and 5 s), and asks again under the same externalId: the same meeting.
+    await startPairInGroupChat({ GRAPH_TIMEOUT_MS: '1000', GRAPH_MAX_RETRIES: '0' });
+    h.sim.failNext({ method: 'POST', path: /\/onlineMeetings\/createOrGet$/, answerAfterMs: 60_000 });
+    const said = h.say('bridge Sev1: checkout down', { instance: 0 }).catch(() => 0);
+    await waitFor(() => h.sim.meetingsCreated.length === 1, 'the meeting made at Graph');
+    await h.crash(0);
+    await said;
+    h.pin(1);
+
+    await h.connector.until((c) => c.cardPosts().length === 1 && /Connected/.test(cardText(c.latestCard(c.cardPosts()[0]!.id))), 'the bridge card, posted by B', 40_000);
+    const asked = h.graph('POST', /\/onlineMeetings\/createOrGet$/).map((r) => (r.body as { externalId: string }).externalId);
+    assert.deepEqual([asked.length, new Set(asked).size], [2, 1], 'asked again under the same externalId');
+    assert.equal(h.sim.meetingsCreated.length, 1, 'no second meeting');
+    await h.sim.idle();
+    assert.equal(h.createCallRequests().length, 1, 'joined once');
+    const meeting = h.sim.meetingsCreated[0]!.body as { joinWebUrl: string };
+    const card = h.connector.latestCard(h.connector.cardPosts()[0]!.id);
+    assert.ok((card.actions as { url?: string }[]).some((a) => a.url === meeting.joinWebUrl), "its Join button is the meeting's link");
+    assert.equal(h.connector.cardPosts().length, 1, h.connector.summary().join('\n'));
   });
 });
 
