@@ -3,7 +3,7 @@
 // then uses its default), a zone Intl does not know is no zone, and a tag is only ever canonicalized by Intl, never
 // used to build a path.
 import type { Activity } from 'botbuilder';
-import { MAX_TAG_LENGTH } from '../i18n/languages.js';
+import { canonicalTag } from '../i18n/languages.js';
 import { knownTimeZone } from '../i18n/translator.js';
 import type { RequestLanguage } from '../i18n/translator.js';
 
@@ -17,13 +17,4 @@ export function localeOf(activity: Pick<Partial<Activity>, 'locale' | 'entities'
   const tag = canonicalTag(activity.locale) ?? canonicalTag(clientInfo?.locale);
   const timeZone = knownTimeZone(clientInfo?.timezone);
   return { ...(tag === undefined ? {} : { locale: tag }), ...(timeZone === undefined ? {} : { timeZone }) };
-}
-
-function canonicalTag(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value === '' || value.length > MAX_TAG_LENGTH) return undefined;
-  try {
-    return Intl.getCanonicalLocales(value)[0];
-  } catch {
-    return undefined;
-  }
 }

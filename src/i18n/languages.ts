@@ -38,11 +38,20 @@ export function supportedLanguage(tag: string | undefined): Language {
   return DEFAULT_LANGUAGE;
 }
 
-function parsed(tag: unknown): Intl.Locale | undefined {
+/**
+ * The tag as BCP 47 spells it (`EN-us` → `en-US`), or nothing for what is not a well-formed tag: the one reader of a
+ * language tag, for what Rally keeps and for which language it answers in.
+ */
+export function canonicalTag(tag: unknown): string | undefined {
   if (typeof tag !== 'string' || tag === '' || tag.length > MAX_TAG_LENGTH) return undefined;
   try {
-    return new Intl.Locale(tag);
+    return Intl.getCanonicalLocales(tag)[0];
   } catch {
     return undefined;
   }
+}
+
+function parsed(tag: unknown): Intl.Locale | undefined {
+  const canonical = canonicalTag(tag);
+  return canonical === undefined ? undefined : new Intl.Locale(canonical);
 }
