@@ -6,7 +6,8 @@ export const LOCAL_BOT_NAME = 'Rally';
 
 const PLAYGROUND_USERS = 5;
 
-const currentUser = {
+/** The person using the Playground: every message and card action it writes comes from them. */
+export const PLAYGROUND_CURRENT_USER = {
   id: 'user-id-0',
   name: 'Diego Siciliani',
   alias: 'diegos',
@@ -36,7 +37,7 @@ export function playgroundConfig(): string {
     '  id: rally-local',
     `  name: ${LOCAL_BOT_NAME}`,
     'currentUser:',
-    ...user(currentUser.id, currentUser.name, `${currentUser.alias}@contoso.com`, currentUser.aadObjectId, '  '),
+    ...user(PLAYGROUND_CURRENT_USER.id, PLAYGROUND_CURRENT_USER.name, `${PLAYGROUND_CURRENT_USER.alias}@contoso.com`, PLAYGROUND_CURRENT_USER.aadObjectId, '  '),
     'users:',
     ...people.flatMap((p, i) => {
       const [first, ...rest] = user(`user-id-${i + 1}`, p.displayName, p.userPrincipalName ?? `${p.id}@contoso.com`, p.id, '    ');

@@ -27,14 +27,18 @@ export class PlaygroundPage {
     readonly page: Page,
   ) {}
 
-  /** A fresh browser profile on the Playground's personal chat, with the log panel hidden. */
-  static async open(url: string): Promise<PlaygroundPage> {
+  /**
+   * A fresh browser profile on the Playground's personal chat, with the log panel hidden. `client` sets the browser's
+   * language and time zone, which is how a card's {{DATE()}} and {{TIME()}} read to the person.
+   */
+  static async open(url: string, client: { locale?: string; timezoneId?: string } = {}): Promise<PlaygroundPage> {
     assertChromiumInstalled();
     const profileDir = await makeTempDirectory('rally-e2e-chromium-');
     const context = await chromium.launchPersistentContext(profileDir.path, {
       executablePath: CHROMIUM_PATH,
       headless: true,
       viewport: { width: 1280, height: 900 },
+      ...client,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     // Nothing leaves loopback: the page only loses CDN fonts and icons, which fall back.
@@ -87,6 +91,34 @@ export class PlaygroundPage {
   }
 
   /**
+   * Sends an activity through the Playground's "Mock an Activity › Custom activity" dialog: `edit` turns the template
+   * the dialog opens with (the activity's id, serviceUrl, conversation, sender and recipient) into the one to send.
+   * It is the Playground's only way to send what its own activities never carry, such as a locale other than en-US.
+   */
+  async sendCustomActivity(edit: (template: ActivityJson) => ActivityJson): Promise<void> {
+    await this.page.getByRole('button', { name: 'Mock an Activity' }).click();
+    await this.page.getByRole('menuitem', { name: 'Custom activity', exact: true }).click();
+    const dialog = this.page.getByRole('dialog');
+    const editor = dialog.locator('.monaco-editor');
+    const activity = JSON.stringify(edit(JSON.parse(await this.editorText(editor)) as ActivityJson));
+    // On one line, so the editor indents nothing; what it closes by itself after the cursor goes.
+    await this.page.keyboard.insertText(activity);
+    await this.page.keyboard.press('Shift+Control+End');
+    await this.page.keyboard.press('Delete');
+    const typed = await this.editorText(editor);
+    if (typed !== activity) throw new Error(`The custom activity editor holds ${typed}, not ${activity}`);
+    await dialog.getByRole('button', { name: 'Send activity', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+
+  /** All of a Monaco editor's text, selected: the editor keeps its selection in its hidden textarea, as for a copy. */
+  private async editorText(editor: Locator): Promise<string> {
+    await editor.click();
+    await this.page.keyboard.press('Control+A');
+    return editor.locator('textarea').inputValue();
+  }
+
+  /**
    * Starts keeping the text of every version of every card the page shows, so a test can see states that the bot
    * replaced before the test looked (a card goes from "Connecting…" to "Connected" in a fraction of a second).
    * A reload would lose the record, so reading it back also shows the updates arrived live.
@@ -123,6 +155,9 @@ export class PlaygroundPage {
     await this.profileDir.remove();
   }
 }
+
+/** An activity as JSON, as the Playground's custom activity dialog shows it. */
+export type ActivityJson = Record<string, unknown>;
 
 interface RecorderWindow {
   rallyCardVersions?: string[];

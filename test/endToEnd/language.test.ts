@@ -24,7 +24,7 @@ describe('the person\'s language over HTTP', function () {
     await h.settle();
     const ended = cardText(h.connector.latestCard(posted.id));
     assert.match(ended, /Terminé/, ended);
-    assert.match(ended, /Adele Vance \| A rejoint pendant \d+ s|Adele Vance \| Était présent/, ended);
+    assert.match(ended, /Adele Vance \| (A rejoint \(\d+ s\)|A participé)/, ended);
     assert.doesNotMatch(ended, /Ended|Hang up|Refresh/, ended);
     assert.equal(h.connector.cardPosts().length, 1, 'the same card, updated in place');
   });
