@@ -154,7 +154,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     desk,
     pager,
     pageCards: pageCardsOfChats,
-    people: new PeopleResolver(cachedUserLookup(api)),
+    people: new PeopleResolver(cachedUserLookup(api), chats),
     teams: new PeopleTeams({ store: records.peopleTeams, retentionMs }),
     chats,
     cards,

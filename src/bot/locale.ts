@@ -19,7 +19,8 @@ export function localeOf(activity: Pick<Partial<Activity>, 'locale' | 'entities'
   return { ...(tag === undefined ? {} : { locale: tag }), ...(timeZone === undefined ? {} : { timeZone }) };
 }
 
-function canonicalTag(value: unknown): string | undefined {
+/** The canonical form of a well-formed BCP 47 tag (`EN-us` → `en-US`); undefined for anything else. */
+export function canonicalTag(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '' || value.length > MAX_TAG_LENGTH) return undefined;
   try {
     return Intl.getCanonicalLocales(value)[0];

@@ -51,14 +51,15 @@ function rally(tenantId: string | null = TENANT_ID, policy = OPEN_POLICY): Rally
   };
   const log = createLogger('silent');
   const adapter = new TestAdapter(async (context) => bot.run(context));
+  // Proactive posts are the reporter's business; a turn only remembers the chat and dedupes.
+  const chats = new Chats({ adapter: sinon.createStubInstance(CloudAdapter), botAppId: '', records, log });
   const bot = new RallyBot({
     desk: fixture.desk,
     pager: fixture.pager,
     pageCards: pageCards(records.pageCards),
-    people: new PeopleResolver(fixture.api),
+    people: new PeopleResolver(fixture.api, chats),
     teams: new PeopleTeams({ store: records.peopleTeams, retentionMs: 7 * 86_400_000 }),
-    // Proactive posts are the reporter's business; a turn only remembers the chat and dedupes.
-    chats: new Chats({ adapter: sinon.createStubInstance(CloudAdapter), botAppId: '', records, log }),
+    chats,
     cards: callCards(records.callCards, true),
     log,
     botName: 'Rally',
