@@ -565,6 +565,15 @@ describe('RallyBot through the TestAdapter', () => {
       assert.ok((await r.records.pageCards.get(pageId))?.activityId, 'the card is tracked for updates in place');
     });
 
+    it('records the locale last seen from a paged person in this chat as the language of their step, the requester\'s for the others', async () => {
+      // The recording Graph fake answers a look-up with the name as the object id.
+      const adele = { id: '29:adele', name: 'Adele Vance', aadObjectId: 'adelev@contoso.com' };
+      await r.adapter.send({ ...r.message('help'), from: adele, locale: 'fr-FR' }).assertReply((reply) => void cardOf(reply)).startTest();
+      const card = await startPage('page adelev@contoso.com then alexw@contoso.com');
+      const { pageId } = buttonData(card, 'stopPage') as { pageId: string };
+      assert.deepEqual((await r.pages.get(pageId))?.steps.map((s) => s.language), ['fr', 'en']);
+    });
+
     it('a page of more than five steps is refused in one line and rings nobody', async () => {
       await r.adapter
         .send(r.message('page a@contoso.com then b@contoso.com then c@contoso.com then d@contoso.com then e@contoso.com then f@contoso.com'))
