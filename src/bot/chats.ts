@@ -56,7 +56,7 @@ export function turnLanguage(context: TurnContext): RequestLanguage {
 /** How long a chat's record may say it was last seen before a message writes it again (retention counts from it). */
 const SEEN_AGAIN_AFTER_MS = 3_600_000;
 
-/** The turn's speaker: their Bot Framework id, and their Entra object id, which page targets name. */
+/** The turn's speaker: their Bot Framework id, and their Entra object id (lower case), which page targets name. */
 interface Speaker {
   id?: string;
   entraId?: string;
@@ -124,7 +124,8 @@ export class Chats {
     const key = chatKeyOf(context);
     const reference = TurnContext.getConversationReference(context.activity);
     const { id, aadObjectId } = context.activity.from ?? {};
-    const speaker: Speaker = { ...(id ? { id } : {}), ...(typeof aadObjectId === 'string' && aadObjectId !== '' ? { entraId: aadObjectId } : {}) };
+    // Object ids are GUIDs, which Teams and Graph may spell in either case.
+    const speaker: Speaker = { ...(id ? { id } : {}), ...(typeof aadObjectId === 'string' && aadObjectId !== '' ? { entraId: aadObjectId.toLowerCase() } : {}) };
     const language = localeOf(context.activity);
     const known = await this.options.records.conversations.peek(key);
     if (known && isCurrent(known, reference, speaker, language, Date.now())) {
@@ -145,7 +146,7 @@ export class Chats {
    * message anyway.
    */
   async localeSeenFrom(context: TurnContext, entraId: string): Promise<string | undefined> {
-    return localeIn(await this.options.records.conversations.peek(chatKeyOf(context)), entraId);
+    return localeIn(await this.options.records.conversations.peek(chatKeyOf(context)), entraId.toLowerCase());
   }
 
   /** Rally was removed from the chat: it can no longer post there, so it keeps nothing about it. */

@@ -174,6 +174,7 @@ describe('Chats', () => {
       assert.deepEqual((await records.conversations.get(GROUP_CHAT))?.locales, { '29:adele-oid': 'de-DE', '29:megan-oid': 'fr-FR' });
       const context = await hear(message('29:adele', GROUP_CHAT, { locale: 'de-DE' }));
       assert.equal(await chats.localeSeenFrom(context, '29:megan-oid'), 'fr-FR');
+      assert.equal(await chats.localeSeenFrom(context, '29:MEGAN-OID'), 'fr-FR', 'an object id in either case');
       assert.equal(await chats.localeSeenFrom(context, '29:lee-oid'), undefined, 'someone never heard from here');
 
       const writes = records.conversations.writes;
