@@ -19,7 +19,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 # Adaptive Card templates are read at run time from <app>/cards.
 COPY cards ./cards
-# The page prompt WAV Rally serves at /media/page-prompt.wav, read at run time from <app>/assets.
+# The page prompt WAVs Rally serves under /media, one per language, read at run time from <app>/assets/prompts.
 COPY assets ./assets
 # The embedded file store (RALLY_STORE=file, one instance only) writes here; deploy/main.bicep runs several
 # replicas on Blob Storage instead (RALLY_STORE=blob), which leaves this directory unused.

@@ -33,14 +33,14 @@ import type { CallingApi } from './calling/requests/callingApi.js';
 import { CallingService } from './calling/requests/callingService.js';
 import { deadlinesFrom } from './config/deadlines.js';
 import { EVERYONE } from './config/policySettings.js';
-import { LOCAL_APP_ID, PAGE_PROMPT_PATH } from './config/settings.js';
+import { LOCAL_APP_ID } from './config/settings.js';
 import type { Settings } from './config/settings.js';
 import { doctorFor } from './doctor/doctor.js';
 import { createCallingApi } from './graph/createCallingApi.js';
 import { InboundBotAuthentication } from './http/botAuthentication.js';
 import { createCallingTokenValidator } from './http/callingAuth.js';
 import { createCallingRoute } from './http/callingRoute.js';
-import { pagePromptWav } from './http/pagePrompt.js';
+import { externalPagePrompt, servedPagePrompts } from './http/pagePrompt.js';
 import { startHttpServer } from './http/server.js';
 import type { RunningServer } from './http/server.js';
 import { pinoAuditTrail } from './log/auditLog.js';
@@ -123,7 +123,8 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   const invites = new Invites({ service, calls, operations: records.operations, jobs: callJobs, audit });
   const escalation = new EscalationStep({ calls, operations: records.operations, invites, service, jobs: callJobs, claimMs: deadlines.escalationClaimMs, audit });
   const desk = new CallDesk({ calls, chats: records.chats, intents, invites, service, policy, jobs: callJobs, audit });
-  const pager = new Pager({ pages: records.pages, calls, desk, invites, service, policy, reports, jobs: scheduler, callJobs, promptUri: settings.pagePromptUrl, hangUpClaimMs: deadlines.hangUpClaimMs, log });
+  const pagePrompts = settings.pagePromptUrl === undefined ? servedPagePrompts(settings.publicUrl) : externalPagePrompt(settings.pagePromptUrl);
+  const pager = new Pager({ pages: records.pages, calls, desk, invites, service, policy, reports, jobs: scheduler, callJobs, prompts: pagePrompts.prompts, hangUpClaimMs: deadlines.hangUpClaimMs, log });
   const followUps = new CallFollowUps({
     ...records,
     calls,
@@ -153,7 +154,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     desk,
     pager,
     pageCards: pageCardsOfChats,
-    people: new PeopleResolver(cachedUserLookup(api)),
+    people: new PeopleResolver(cachedUserLookup(api), chats),
     teams: new PeopleTeams({ store: records.peopleTeams, retentionMs }),
     chats,
     cards,
@@ -186,7 +187,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
       adapter,
       onTurn: tenantGate(settings.policy, log, bot),
       calling,
-      media: { [PAGE_PROMPT_PATH]: pagePromptWav() },
+      media: pagePrompts.media,
       store: documents,
       log,
       allowLoopbackHttpServiceUrl: settings.localMode || parts.loopbackBotConnector === true,

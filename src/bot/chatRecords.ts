@@ -10,6 +10,11 @@ export type ConversationRecord = Partial<ConversationReference> & {
   /** The language and time zone last seen in the chat: a card first posted by a report (no activity) speaks it. */
   locale?: string;
   timeZone?: string;
+  /**
+   * By Entra object id, the locale last seen from each of the chat's people, most recent first and as many as
+   * `people`: a page rung from the chat speaks its prompt to them in it (see Chats.remember).
+   */
+  locales?: Record<string, string>;
 };
 
 /** Where the chat surface remembers how to reach chats and which message shows which call. */

@@ -56,14 +56,22 @@ export function turnLanguage(context: TurnContext): RequestLanguage {
 /** How long a chat's record may say it was last seen before a message writes it again (retention counts from it). */
 const SEEN_AGAIN_AFTER_MS = 3_600_000;
 
+/** The turn's speaker: their Bot Framework id, and their Entra object id (lower case), which page targets name. */
+interface Speaker {
+  id?: string;
+  entraId?: string;
+}
+
 /** Whether the stored record already holds this turn's reference, speaker and language, and was seen recently enough. */
-function isCurrent(known: ConversationRecord, reference: Partial<ConversationReference>, speaker: string | undefined, language: RequestLanguage, now: number): boolean {
-  const { lastSeenAt, people = [], activityId: _knownActivity, locale: _locale, timeZone: _timeZone, ...knownReference } = known;
-  const { activityId: _thisActivity, ...turnReference } = reference;
+function isCurrent(known: ConversationRecord, reference: Partial<ConversationReference>, speaker: Speaker, language: RequestLanguage, now: number): boolean {
+  const { lastSeenAt, people = [], activityId: _knownActivity, locale: _locale, timeZone: _timeZone, locales: _locales, ...knownReference } = known;
+  // The reference carries the activity's own locale tag; the record keeps the canonical one, compared on its own below.
+  const { activityId: _thisActivity, locale: _turnLocale, ...turnReference } = reference;
   return (
     now - Date.parse(lastSeenAt ?? '') < SEEN_AGAIN_AFTER_MS &&
-    (speaker === undefined || people.includes(speaker)) &&
+    (speaker.id === undefined || people.includes(speaker.id)) &&
     (language.locale === undefined || isDeepStrictEqual(languageFields(known), language)) &&
+    (language.locale === undefined || speaker.entraId === undefined || localeIn(known, speaker.entraId) === language.locale) &&
     isDeepStrictEqual(knownReference, JSON.parse(JSON.stringify(turnReference)))
   );
 }
@@ -71,6 +79,25 @@ function isCurrent(known: ConversationRecord, reference: Partial<ConversationRef
 function peopleSeen(before: readonly string[] | undefined, speaker: string | undefined): string[] {
   const kept = (before ?? []).filter((id) => typeof id === 'string' && id !== speaker);
   return (speaker ? [speaker, ...kept] : kept).slice(0, PEOPLE_KEPT);
+}
+
+/** The record's locales by Entra object id; none when it holds something else. */
+function localesOf(record: ConversationRecord | undefined): Readonly<Record<string, unknown>> {
+  const locales: unknown = record?.locales;
+  return typeof locales === 'object' && locales !== null && !Array.isArray(locales) ? (locales as Record<string, unknown>) : {};
+}
+
+function localeIn(record: ConversationRecord | undefined, entraId: string): string | undefined {
+  const locales = localesOf(record);
+  const locale = Object.hasOwn(locales, entraId) ? locales[entraId] : undefined;
+  return typeof locale === 'string' ? locale : undefined;
+}
+
+/** The speaker's locale first (a turn that names none leaves theirs where it was), then the others', at most as many as `people`. */
+function localesSeen(before: ConversationRecord | undefined, speaker: Speaker, locale: string | undefined): Record<string, string> {
+  const kept = Object.entries(localesOf(before)).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && (locale === undefined || entry[0] !== speaker.entraId));
+  const own: [string, string][] = speaker.entraId !== undefined && locale !== undefined ? [[speaker.entraId, locale]] : [];
+  return Object.fromEntries([...own, ...kept].slice(0, PEOPLE_KEPT));
 }
 
 export interface ChatsOptions {
@@ -86,13 +113,19 @@ export class Chats {
 
   /**
    * Keeps the turn's conversation reference, so reports can be posted there later, who spoke, and in which language
-   * (a turn that names none leaves the last one seen). A chat whose record
+   * (a turn that names none leaves the last one seen), the chat's and the speaker's own. A chat whose record
    * already says so, and was seen within the hour, is not written again: a message costs no store request for it.
+   *
+   * The speaker's locale is kept here, in the record every message reads already and writes when someone new speaks,
+   * rather than in a record per person: that would cost each message a read, and each person's first message a write
+   * of its own. A page names people in the chat it is typed in, and those it rings are mostly that chat's people.
    */
   async remember(context: TurnContext): Promise<void> {
     const key = chatKeyOf(context);
     const reference = TurnContext.getConversationReference(context.activity);
-    const speaker = context.activity.from?.id;
+    const { id, aadObjectId } = context.activity.from ?? {};
+    // Object ids are GUIDs, which Teams and Graph may spell in either case.
+    const speaker: Speaker = { ...(id ? { id } : {}), ...(typeof aadObjectId === 'string' && aadObjectId !== '' ? { entraId: aadObjectId.toLowerCase() } : {}) };
     const language = localeOf(context.activity);
     const known = await this.options.records.conversations.peek(key);
     if (known && isCurrent(known, reference, speaker, language, Date.now())) {
@@ -100,10 +133,20 @@ export class Chats {
       return;
     }
     await this.options.records.conversations.update(key, (current) => {
-      const people = peopleSeen(current?.people, speaker);
+      const people = peopleSeen(current?.people, speaker.id);
+      const locales = localesSeen(current, speaker, language.locale);
       context.turnState.set(REFRESH_AUDIENCE, people);
-      return { ...reference, ...(language.locale === undefined ? languageFields(current) : language), lastSeenAt: new Date().toISOString(), people };
+      return { ...reference, ...(language.locale === undefined ? languageFields(current) : language), lastSeenAt: new Date().toISOString(), people, ...(Object.keys(locales).length === 0 ? {} : { locales }) };
     });
+  }
+
+  /**
+   * The locale Rally last saw from a person (by Entra object id) in the turn's chat: what a page rung from there speaks
+   * to them in. Read from the chat's record as this process last read or wrote it, which `remember` does on every
+   * message anyway.
+   */
+  async localeSeenFrom(context: TurnContext, entraId: string): Promise<string | undefined> {
+    return localeIn(await this.options.records.conversations.peek(chatKeyOf(context)), entraId.toLowerCase());
   }
 
   /** Rally was removed from the chat: it can no longer post there, so it keeps nothing about it. */
@@ -119,7 +162,7 @@ export class Chats {
       this.options.log.warn({ chatKey }, 'no conversation reference for the chat; report dropped');
       return;
     }
-    const { lastSeenAt: _seen, people = [], locale: _locale, timeZone: _timeZone, ...reference } = stored;
+    const { lastSeenAt: _seen, people = [], locale: _locale, timeZone: _timeZone, locales: _locales, ...reference } = stored;
     await this.options.adapter.continueConversationAsync(this.options.botAppId, reference, async (context) => {
       context.turnState.set(REFRESH_AUDIENCE, people);
       context.turnState.set(CHAT_LANGUAGE, languageFields(stored));

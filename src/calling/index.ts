@@ -25,6 +25,7 @@ export type { CallParticipant, ParticipantRef } from './records/participants.js'
 export type { RecordStore } from './records/recordStore.js';
 export type { CallingApi } from './requests/callingApi.js';
 export type { CallState, GraphUser } from './requests/graphTypes.js';
+export type { PromptMedia } from './requests/mediaRequests.js';
 export { meetingById, meetingOfItsChat, parseMeetingLink } from './targets/meetingLink.js';
 export type { MeetingToJoin, OrganizerMeeting } from './targets/meetingLink.js';
 export type { CallTarget, UserTarget } from './targets/people.js';

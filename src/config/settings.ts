@@ -102,8 +102,11 @@ export interface Settings {
   publicUrl: string;
   /** `${BOT_PUBLIC_URL}/api/calling`: Graph's callbackUri. */
   callbackUri: string;
-  /** The "press 1 to accept" WAV Graph downloads and plays to a paged person: Rally's own, or RALLY_PAGE_PROMPT_URL. */
-  pagePromptUrl: string;
+  /**
+   * RALLY_PAGE_PROMPT_URL: one "press 1 to accept" WAV Graph downloads and plays to every paged person, in place of
+   * Rally's own recordings (one per language, served under publicUrl: http/pagePrompt.ts).
+   */
+  pagePromptUrl?: string;
   graph: {
     /** Undefined means "not set": local mode then starts the simulator, otherwise the public Graph. */
     baseUrl?: string;
@@ -132,9 +135,6 @@ export interface Settings {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
-/** Where Rally serves its own page prompt (see http/mediaRoute.ts). */
-export const PAGE_PROMPT_PATH = '/media/page-prompt.wav';
-
 export const PUBLIC_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 
 export { SettingsError };
@@ -155,7 +155,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     },
     publicUrl,
     callbackUri: `${publicUrl}/api/calling`,
-    pagePromptUrl: s.RALLY_PAGE_PROMPT_URL ?? `${publicUrl}${PAGE_PROMPT_PATH}`,
+    pagePromptUrl: s.RALLY_PAGE_PROMPT_URL,
     graph: {
       baseUrl: s.GRAPH_BASE_URL,
       authority: s.GRAPH_TOKEN_AUTHORITY,

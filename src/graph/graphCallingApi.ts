@@ -127,7 +127,7 @@ export class GraphCallingApi implements CallingApi {
   async getUser(tenantId: string, idOrUserPrincipalName: string): Promise<GraphUser> {
     return this.send<GraphUser>({
       tenantId,
-      path: userPath(idOrUserPrincipalName),
+      path: `${userPath(idOrUserPrincipalName)}?$select=${USER_PROPERTIES}`,
       expectsBody: true,
       operation: { method: 'GET', target: 'user', permission: requiredPermission({ kind: 'getUser' }) },
     });
@@ -183,6 +183,9 @@ function callPath(callId: string): string {
 function participantPath(callId: string, participantId: string): string {
   return `${callPath(callId)}/participants/${encodeURIComponent(participantId)}`;
 }
+
+/** What Rally reads of a user (GraphUser): preferredLanguage is what the page prompt speaks to them in. */
+const USER_PROPERTIES = 'id,displayName,userPrincipalName,mail,preferredLanguage';
 
 /** Graph reads a user principal name that starts with `$` only in the key form `/users('$name@contoso.com')`. */
 function userPath(idOrUserPrincipalName: string): string {

@@ -25,8 +25,16 @@ const SUPPORTED: ReadonlySet<string> = new Set(LANGUAGES);
  * else its language alone (`fr-CA` → `fr`), else English; a tag that is missing or malformed gets English.
  */
 export function supportedLanguage(tag: string | undefined): Language {
+  return matchedLanguage(tag) ?? DEFAULT_LANGUAGE;
+}
+
+/**
+ * The one of Rally's languages a tag means, as supportedLanguage matches it, or undefined when it means none (or is
+ * missing or malformed): for a caller that has another tag to try before falling back to English.
+ */
+export function matchedLanguage(tag: string | undefined): Language | undefined {
   const locale = parsed(tag);
-  if (locale === undefined) return DEFAULT_LANGUAGE;
+  if (locale === undefined) return undefined;
   const { language, script, region } = locale;
   const candidates = [script && `${language}-${script}`, region && `${language}-${region}`, language];
   for (const candidate of candidates) {
@@ -35,7 +43,7 @@ export function supportedLanguage(tag: string | undefined): Language {
     const meant = Object.hasOwn(MEANS, candidate) ? MEANS[candidate] : undefined;
     if (meant !== undefined) return meant;
   }
-  return DEFAULT_LANGUAGE;
+  return undefined;
 }
 
 /**

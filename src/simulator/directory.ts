@@ -30,6 +30,8 @@ export interface SimulatedPerson extends CallScript {
   displayName: string;
   userPrincipalName?: string;
   mail?: string;
+  /** Their profile's preferred language and region as Graph gives it (`fr-FR`); `null` in Graph when absent. */
+  preferredLanguage?: string;
 }
 
 export interface SimulatedPhone extends CallScript {

@@ -231,7 +231,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       const wanted = decodeURIComponent(user[1] ?? '');
       const person = directory.findPerson(wanted);
       if (!person) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${wanted}' does not exist or one of its queried reference-property objects are not present.`);
-      return { status: 200, body: userObject(person, origin, version) };
+      const select = new URL(request.url, origin).searchParams.get('$select');
+      return { status: 200, body: userObject(person, origin, version, select === null ? undefined : select.split(',').map((name) => name.trim())) };
     }
     throw new GraphError(404, 'NotFound', `The simulator does not serve ${method} ${path}.`);
   }

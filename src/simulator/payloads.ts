@@ -199,10 +199,12 @@ export function muteParticipantOperationResponse(operation: { id: string; client
   return { '@odata.type': '#microsoft.graph.muteParticipantOperation', id: operation.id, status: 'completed', clientContext: operation.clientContext };
 }
 
-/** `GET /users/{id | userPrincipalName}`. */
-export function userObject(person: SimulatedPerson, origin: string, version: string): JsonObject {
-  return {
-    '@odata.context': `${origin}/${version}/$metadata#users/$entity`,
+/**
+ * `GET /users/{id | userPrincipalName}`: the user's default properties, or with `$select` only the ones it names (of
+ * those the simulator keeps; Graph has more), and an `@odata.context` that names them, as Graph answers.
+ */
+export function userObject(person: SimulatedPerson, origin: string, version: string, select?: readonly string[]): JsonObject {
+  const properties: JsonObject = {
     id: person.id,
     displayName: person.displayName,
     userPrincipalName: person.userPrincipalName ?? null,
@@ -211,8 +213,11 @@ export function userObject(person: SimulatedPerson, origin: string, version: str
     jobTitle: null,
     mobilePhone: null,
     officeLocation: null,
-    preferredLanguage: null,
+    preferredLanguage: person.preferredLanguage ?? null,
   };
+  if (select === undefined) return { '@odata.context': `${origin}/${version}/$metadata#users/$entity`, ...properties };
+  const selected = Object.fromEntries(select.filter((name) => Object.hasOwn(properties, name)).map((name) => [name, properties[name]]));
+  return { '@odata.context': `${origin}/${version}/$metadata#users(${select.join(',')})/$entity`, ...selected };
 }
 
 const toneInfo = ({ sequenceId, tone }: { sequenceId: number; tone: Tone }): JsonObject => ({ '@odata.type': '#microsoft.graph.toneInfo', sequenceId, tone });

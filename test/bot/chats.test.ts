@@ -167,6 +167,57 @@ describe('Chats', () => {
       assert.deepEqual(refreshAudience(context), ['29:adele', '29:megan']);
     });
 
+    it("keeps each person's last locale by Entra object id, for the page prompt, and writes again only when theirs changes", async () => {
+      const { records, chats, hear } = build();
+      await hear(message('29:megan', GROUP_CHAT, { locale: 'fr-FR' }));
+      await hear(message('29:adele', GROUP_CHAT, { locale: 'de-DE' }));
+      assert.deepEqual((await records.conversations.get(GROUP_CHAT))?.locales, { '29:adele-oid': 'de-DE', '29:megan-oid': 'fr-FR' });
+      const context = await hear(message('29:adele', GROUP_CHAT, { locale: 'de-DE' }));
+      assert.equal(await chats.localeSeenFrom(context, '29:megan-oid'), 'fr-FR');
+      assert.equal(await chats.localeSeenFrom(context, '29:MEGAN-OID'), 'fr-FR', 'an object id in either case');
+      assert.equal(await chats.localeSeenFrom(context, '29:lee-oid'), undefined, 'someone never heard from here');
+
+      const writes = records.conversations.writes;
+      await hear(message('29:megan', GROUP_CHAT, { locale: 'fr-FR' }));
+      assert.equal(records.conversations.writes, writes + 1, "the chat's language changed back to French");
+      await hear(message('29:adele', GROUP_CHAT, { locale: 'de-DE' }));
+      await hear(message('29:adele', GROUP_CHAT, { locale: 'de-DE' }));
+      assert.equal(records.conversations.writes, writes + 2, 'a message that changes nothing writes nothing');
+      await hear(message('29:adele', GROUP_CHAT, { locale: 'ja-JP' }));
+      assert.equal(await chats.localeSeenFrom(context, '29:adele-oid'), 'ja-JP');
+    });
+
+    it("writes once for a known speaker whose own locale it does not have yet, though the chat's language is the same", async () => {
+      const { records, chats, hear } = build();
+      const stored = { ...(asStored(message('29:megan')) as ConversationRecord), lastSeenAt: AT, people: ['29:megan'], locale: 'fr-FR' };
+      records.conversations.put(GROUP_CHAT, stored);
+      const context = await hear(message('29:megan', GROUP_CHAT, { locale: 'fr-FR' }));
+      assert.equal(await chats.localeSeenFrom(context, '29:megan-oid'), 'fr-FR');
+      assert.equal(records.conversations.writes, 2, 'the put, and the one write that added her locale');
+      await hear(message('29:megan', GROUP_CHAT, { locale: 'fr-FR' }));
+      assert.equal(records.conversations.writes, 2);
+    });
+
+    it('keeps the locale a person was last seen with when a message of theirs names none, and keeps none without an Entra id', async () => {
+      const { records, chats, hear } = build();
+      await hear(message('29:megan', GROUP_CHAT, { locale: 'es-MX' }));
+      const context = await hear(message('29:megan'));
+      assert.equal(await chats.localeSeenFrom(context, '29:megan-oid'), 'es-MX');
+      await hear({ ...message('29:guest', GROUP_CHAT, { locale: 'pt-BR' }), from: { id: '29:guest', name: 'Guest' } });
+      assert.deepEqual((await records.conversations.get(GROUP_CHAT))?.locales, { '29:megan-oid': 'es-MX' });
+    });
+
+    it('reads stored locales that are not a map of strings as none, never throwing', async () => {
+      const { records, chats, hear } = build();
+      for (const junk of [null, 'fr-FR', ['fr-FR'], { '29:megan-oid': 42, __proto__: 'x' }]) {
+        records.conversations.put(GROUP_CHAT, { ...(asStored(message('29:megan')) as ConversationRecord), locales: junk as unknown as Record<string, string> });
+        const context = await hear(message('29:lee', GROUP_CHAT, { locale: 'fr-FR' }));
+        assert.equal(await chats.localeSeenFrom(context, '29:megan-oid'), undefined, JSON.stringify(junk));
+        assert.equal(await chats.localeSeenFrom(context, '__proto__'), undefined);
+        assert.equal(await chats.localeSeenFrom(context, '29:lee-oid'), 'fr-FR');
+      }
+    });
+
     it('keeps each chat apart', async () => {
       const { records, hear } = build();
       await hear(message('29:megan'));

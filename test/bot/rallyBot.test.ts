@@ -51,14 +51,15 @@ function rally(tenantId: string | null = TENANT_ID, policy = OPEN_POLICY): Rally
   };
   const log = createLogger('silent');
   const adapter = new TestAdapter(async (context) => bot.run(context));
+  // Proactive posts are the reporter's business; a turn only remembers the chat and dedupes.
+  const chats = new Chats({ adapter: sinon.createStubInstance(CloudAdapter), botAppId: '', records, log });
   const bot = new RallyBot({
     desk: fixture.desk,
     pager: fixture.pager,
     pageCards: pageCards(records.pageCards),
-    people: new PeopleResolver(fixture.api),
+    people: new PeopleResolver(fixture.api, chats),
     teams: new PeopleTeams({ store: records.peopleTeams, retentionMs: 7 * 86_400_000 }),
-    // Proactive posts are the reporter's business; a turn only remembers the chat and dedupes.
-    chats: new Chats({ adapter: sinon.createStubInstance(CloudAdapter), botAppId: '', records, log }),
+    chats,
     cards: callCards(records.callCards, true),
     log,
     botName: 'Rally',
@@ -562,6 +563,15 @@ describe('RallyBot through the TestAdapter', () => {
       const { pageId } = buttonData(card, 'stopPage') as { pageId: string };
       assert.equal((await r.pages.get(pageId))?.waitMs, 45_000);
       assert.ok((await r.records.pageCards.get(pageId))?.activityId, 'the card is tracked for updates in place');
+    });
+
+    it('records the locale last seen from a paged person in this chat as the language of their step, the requester\'s for the others', async () => {
+      // The recording Graph fake answers a look-up with the name as the object id.
+      const adele = { id: '29:adele', name: 'Adele Vance', aadObjectId: 'adelev@contoso.com' };
+      await r.adapter.send({ ...r.message('help'), from: adele, locale: 'fr-FR' }).assertReply((reply) => void cardOf(reply)).startTest();
+      const card = await startPage('page adelev@contoso.com then alexw@contoso.com');
+      const { pageId } = buttonData(card, 'stopPage') as { pageId: string };
+      assert.deepEqual((await r.pages.get(pageId))?.steps.map((s) => s.language), ['fr', 'en']);
     });
 
     it('a page of more than five steps is refused in one line and rings nobody', async () => {

@@ -23,8 +23,8 @@ describe('settings', () => {
     assert.equal(s.graph.baseUrl, 'http://127.0.0.1:9000/v1.0');
   });
 
-  it('serves the page prompt under BOT_PUBLIC_URL unless RALLY_PAGE_PROMPT_URL names another, and refuses a bad one by name', () => {
-    assert.equal(loadSettings({ BOT_PUBLIC_URL: 'https://rally.contoso.com/' }).pagePromptUrl, 'https://rally.contoso.com/media/page-prompt.wav');
+  it('takes the page prompt from RALLY_PAGE_PROMPT_URL only when it is set (else Rally serves its own), and refuses a bad one by name', () => {
+    assert.equal(loadSettings({ BOT_PUBLIC_URL: 'https://rally.contoso.com/' }).pagePromptUrl, undefined);
     assert.equal(loadSettings({ RALLY_PAGE_PROMPT_URL: 'https://cdn.contoso.com/page.wav' }).pagePromptUrl, 'https://cdn.contoso.com/page.wav');
     assert.throws(() => loadSettings({ RALLY_PAGE_PROMPT_URL: 'page.wav' }), (error: unknown) => error instanceof SettingsError && /RALLY_PAGE_PROMPT_URL/.test(error.message));
   });

@@ -1,11 +1,13 @@
 // `page` end to end: Teams-shaped messages and button presses in, one-to-one calls, prompts, key presses, hang-ups and
 // invites at the Graph simulator, the page's one card and its outcome line at the Connector stand-in.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { pagePromptAsset, promptResourceId } from '../../src/http/pagePrompt.js';
 import { DEFAULT_PERMISSIONS, demoDirectory } from '../../src/simulator/index.js';
 import type { DirectoryContents, RecordedRequest } from '../../src/simulator/index.js';
 import { waitFor } from '../support/waitFor.js';
 import { cardText } from './connectorStandIn.js';
-import { RallyHarness } from './rallyHarness.js';
+import { ADELE_MEMBER, RallyHarness } from './rallyHarness.js';
 
 const ADELE_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a01';
 const LEE_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a04';
@@ -13,14 +15,21 @@ const MEGAN_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a03';
 const JOHANNA_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a07';
 const ISAIAH_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a09';
 const DIEGO_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a10';
+const CAMILLE_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a21';
+const MINJUN_ID = '6e1f3a52-1b0c-4e8b-9d1e-0a1d2c3b4a22';
 
-/** The demo cast, plus a second person who lets it ring out (Lee Gu rings for 45 s in the demo), and one who picks up and presses 2. */
+/**
+ * The demo cast, plus a second person who lets it ring out (Lee Gu rings for 45 s in the demo), one who picks up and
+ * presses 2, one whose Graph profile prefers French, and one whose profile prefers a language Rally does not speak.
+ */
 const DIRECTORY: DirectoryContents = {
   ...demoDirectory,
   people: [
     ...(demoDirectory.people ?? []),
     { id: ISAIAH_ID, displayName: 'Isaiah Langer', userPrincipalName: 'isaiahl@contoso.com', mail: 'isaiahl@contoso.com', outcome: 'noAnswer', ringsForMs: 60_000 },
     { id: DIEGO_ID, displayName: 'Diego Siciliani', userPrincipalName: 'diegos@contoso.com', mail: 'diegos@contoso.com', outcome: 'answer', presses: '2' },
+    { id: CAMILLE_ID, displayName: 'Camille Dubois', userPrincipalName: 'camilled@contoso.com', outcome: 'answer', preferredLanguage: 'fr-FR' },
+    { id: MINJUN_ID, displayName: 'Min-jun Kim', userPrincipalName: 'minjunk@contoso.com', outcome: 'answer', preferredLanguage: 'ko-KR' },
   ],
 };
 
@@ -74,6 +83,48 @@ describe('Paging the on-call over HTTP', function () {
     assert.match(pageCard(), /1\. Adele Vance \| Accepted · on #1 with Rally/);
     assert.match(pageCard(), /2\. Alex Wilber \| Not rung/);
     assert.doesNotMatch(pageCard(), /Stop paging|Skip to next/, 'no buttons once the page is over');
+  });
+
+  /** What Graph was asked to play on the one prompt it was asked for. */
+  const playedMedia = (): { uri: string; resourceId?: string } => {
+    const prompts = h.graph('POST', /\/playPrompt$/);
+    assert.equal(prompts.length, 1);
+    return (prompts[0]!.body as Json).prompts[0].mediaInfo;
+  };
+
+  it("speaks the prompt in a person's Graph preferredLanguage: Graph gets the French prompt's URI and resourceId, and that URI serves the French WAV", async () => {
+    await h.say('page camilled@contoso.com');
+    await h.connector.lineContaining('Camille Dubois accepted the page');
+    await h.settle();
+    const { uri, resourceId } = playedMedia();
+    assert.match(uri, /\/media\/page-prompt\.fr\.wav$/);
+    const french = readFileSync(pagePromptAsset('fr'));
+    assert.equal(resourceId, promptResourceId('fr', french));
+
+    const served = await fetch(uri);
+    assert.equal(served.status, 200);
+    assert.equal(served.headers.get('content-type'), 'audio/wav');
+    assert.ok(Buffer.from(await served.arrayBuffer()).equals(french), 'the French recording');
+    const english = await fetch(uri.replace(/\.fr\.wav$/, '.wav'));
+    assert.ok(!Buffer.from(await english.arrayBuffer()).equals(french), 'English is a recording of its own');
+  });
+
+  it('speaks the locale last seen from the person in this chat, though the requester writes in English and Graph names no language', async () => {
+    const { id, name, aadObjectId } = ADELE_MEMBER;
+    await h.say('help', { from: { id, name, aadObjectId }, locale: 'fr-FR' });
+    await h.say('page adelev@contoso.com');
+    await h.connector.lineContaining('Adele Vance accepted the page');
+    await h.settle();
+    const { uri, resourceId } = playedMedia();
+    assert.match(uri, /\/media\/page-prompt\.fr\.wav$/);
+    assert.equal(resourceId, promptResourceId('fr', readFileSync(pagePromptAsset('fr'))));
+  });
+
+  it("falls back to the requester's language when the person's preferredLanguage is one Rally does not speak", async () => {
+    await h.say('page minjunk@contoso.com', { locale: 'de-DE' });
+    await waitFor(() => h.graph('POST', /\/playPrompt$/).length === 1, 'the prompt was played');
+    await h.settle();
+    assert.match(playedMedia().uri, /\/media\/page-prompt\.de\.wav$/);
   });
 
   it('first declines, second accepts: the decline and its reason on the card, then the second one rung', async () => {

@@ -61,6 +61,8 @@ export interface SayOptions {
   mentions?: { id: string; name: string }[];
   /** The `locale` the person's Teams client names. */
   locale?: string;
+  /** Someone else in the chat than ME says it (a member's Bot Framework id, name and Entra object id). */
+  from?: { id: string; name: string; aadObjectId?: string };
   /** Added to the activity's channelData (a meeting chat's `meeting`, say). */
   channelData?: Record<string, unknown>;
 }
@@ -176,6 +178,7 @@ export class RallyHarness {
     const mentions = options.mentions ?? [];
     const response = await this.postActivity({
       ...this.activityFrom(options),
+      ...(options.from === undefined ? {} : { from: options.from }),
       type: 'message',
       ...(options.locale === undefined ? {} : { locale: options.locale }),
       id: options.id ?? `msg-${randomUUID()}`,

@@ -77,17 +77,18 @@ describe('GraphCallingApi requests', () => {
     assert.deepEqual(JSON.parse(server.requests[0]!.body), { clientContext: 'ctx-mute' });
   });
 
-  it('looks users up by id or user principal name, URL-encoded', async () => {
+  it('looks users up by id or user principal name, URL-encoded, selecting what Rally reads (their preferred language too)', async () => {
     const api = apiFor(server);
     await api.getUser('tenant-a', '8b081ef6-4792-4def-b2c9-c363a1bf41d5');
     await api.getUser('tenant-a', 'bob_fabrikam.com#EXT#@contoso.onmicrosoft.com');
     await api.getUser('tenant-a', "$o'neil@contoso.com");
 
+    const select = '?$select=id,displayName,userPrincipalName,mail,preferredLanguage';
     assert.deepEqual(server.requests.map((r) => r.url), [
-      '/v1.0/users/8b081ef6-4792-4def-b2c9-c363a1bf41d5',
-      '/v1.0/users/bob_fabrikam.com%23EXT%23%40contoso.onmicrosoft.com',
+      `/v1.0/users/8b081ef6-4792-4def-b2c9-c363a1bf41d5${select}`,
+      `/v1.0/users/bob_fabrikam.com%23EXT%23%40contoso.onmicrosoft.com${select}`,
       // A leading `$` needs the key form, with the quote doubled.
-      "/v1.0/users('%24o''neil%40contoso.com')",
+      `/v1.0/users('%24o''neil%40contoso.com')${select}`,
     ]);
   });
 

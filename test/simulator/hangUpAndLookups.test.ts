@@ -64,6 +64,20 @@ describe('simulator: hang up, get, users, errors and the request record', () => 
     assert.equal(stranger.body.error.code, 'Request_ResourceNotFound');
   });
 
+  it("answers a person's preferredLanguage, null when the directory gives none, and only the properties $select names", async () => {
+    await h.close();
+    h = await Harness.start({ directory: { people: [{ ...people.alice, preferredLanguage: 'fr-FR' }, people.erin] } });
+    const whole = await h.graph('GET', `/users/${people.alice.id}`);
+    assertIncludes(whole.body, { id: people.alice.id, preferredLanguage: 'fr-FR', jobTitle: null });
+    assert.equal((await h.graph('GET', `/users/${people.erin.id}`)).body.preferredLanguage, null);
+
+    const selected = await h.graph('GET', `/users/${people.alice.id}?$select=id,preferredLanguage`);
+    assert.equal(selected.status, 200);
+    const { '@odata.context': context, ...properties } = selected.body;
+    assert.deepEqual(properties, { id: people.alice.id, preferredLanguage: 'fr-FR' });
+    assert.match(context, /\$metadata#users\(id,preferredLanguage\)\/\$entity$/);
+  });
+
   it('needs User.Read.All for person look-ups', async () => {
     h.sim.setGrantedPermissions(['Calls.Initiate.All']);
     const reply = await h.graph('GET', `/users/${people.alice.id}`);

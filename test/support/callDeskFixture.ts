@@ -19,6 +19,8 @@ import type { CallDocument } from '../../src/calling/records/callDocument.js';
 import type { OperationRecord } from '../../src/calling/records/operationRecord.js';
 import { CallingService } from '../../src/calling/requests/callingService.js';
 import { DEFAULT_NUMBER_TYPES, EVERYONE } from '../../src/config/policySettings.js';
+import { LANGUAGES } from '../../src/i18n/languages.js';
+import type { Language } from '../../src/i18n/languages.js';
 import type { PolicySettings } from '../../src/config/policySettings.js';
 import { RecordingCallingApi } from '../calling/requests/recordingCallingApi.js';
 import { MemoryRecordStore } from './memoryRecordStore.js';
@@ -26,6 +28,10 @@ import { MemoryRecordStore } from './memoryRecordStore.js';
 export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const REQUESTER = { id: '5b1f0f8c-2d6e-4c55-9a61-0a1b2c3d4e5f', name: 'Megan Bowen' };
 export const AT = '2026-11-23T20:00:00.000Z';
+/** The page prompt of each language, as the pager is handed them: English at the path it always had. */
+export const PROMPTS = Object.fromEntries(
+  LANGUAGES.map((language) => [language, { uri: `https://rally.contoso.com/media/page-prompt${language === 'en' ? '' : `.${language}`}.wav`, resourceId: `prompt-${language}` }]),
+) as Record<Language, { uri: string; resourceId: string }>;
 
 /** Everyone may ring anyone, with no rate limit: the tests that are about the policy pass their own. */
 export const OPEN_POLICY: PolicySettings = {
@@ -165,7 +171,7 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
     reports,
     jobs: scheduler,
     callJobs: jobs,
-    promptUri: 'https://rally.contoso.com/media/page-prompt.wav',
+    prompts: PROMPTS,
     log,
     now: () => new Date(now),
   });

@@ -2,6 +2,7 @@
 // stands: every step change is a compare-and-swap guarded by the step number (`current`), so an answer and a timeout
 // that race settle one way, whichever instance sees them. The functions here are pure; they return the very record
 // they were given when the change no longer applies, which lets the store skip the write.
+import type { Language } from '../../i18n/languages.js';
 import type { CallTarget, Person } from '../targets/people.js';
 
 /**
@@ -26,6 +27,11 @@ export type PageStepStatus =
 export interface PageStep {
   target: CallTarget;
   status: PageStepStatus;
+  /**
+   * The language the step's prompt speaks (see promptLanguage.ts), chosen when the page starts: every prompt of the
+   * step, on any instance and after any retry, is the same recording.
+   */
+  language?: Language;
   /** One plain sentence for a decline, a failure or a refusal. */
   reason?: string;
   /** Declined from the keypad (2 after the prompt) rather than by declining the call. */

@@ -7,6 +7,8 @@
 // Every step change is a compare-and-swap on the page record guarded by the step number (see pageRecord.ts); what
 // Graph is asked for is recorded first and keyed by the page and step, so nothing is sent twice.
 import { createHash, randomBytes } from 'node:crypto';
+import type { Language } from '../../i18n/languages.js';
+import { languageFields } from '../../i18n/translator.js';
 import type { Logger } from '../../log/logger.js';
 import { RallyError, userMessageOf } from '../../errors/rallyError.js';
 import type { CallDesk } from '../callDesk.js';
@@ -29,6 +31,7 @@ import type { CallRef } from '../records/callHandles.js';
 import type { CallRecord } from '../records/callRecord.js';
 import type { RecordStore } from '../records/recordStore.js';
 import type { CallingService } from '../requests/callingService.js';
+import type { PromptMedia } from '../requests/mediaRequests.js';
 import type { CallTarget } from '../targets/people.js';
 import {
   MAX_PAGE_STEPS,
@@ -46,6 +49,7 @@ import {
   withCall,
 } from './pageRecord.js';
 import type { PageMove, PageRecord, PageStep } from './pageRecord.js';
+import { promptLanguage, stepLanguage } from './promptLanguage.js';
 
 export interface PagerOptions {
   pages: RecordStore<PageRecord>;
@@ -59,8 +63,8 @@ export interface PagerOptions {
   jobs: Pick<JobScheduler, 'schedule' | 'runNow'>;
   /** Starts a call's follow-up (its card and news), for the call of an accepted person who stays on it. */
   callJobs: Pick<DeskJobs, 'followUp'>;
-  /** The WAV Graph plays to a person who picks up: "press 1 to accept". */
-  promptUri: string;
+  /** The WAV Graph plays to a person who picks up, "press 1 to accept", in each language. */
+  prompts: Readonly<Record<Language, PromptMedia>>;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** See CallFollowUpsOptions.reportLeaseMs. */
   reportLeaseMs?: number;
@@ -132,7 +136,8 @@ export class Pager {
       chatKey: request.chatKey,
       tenantId: request.tenantId,
       requestedBy: request.requestedBy,
-      steps: targets.map((target) => ({ target, status: 'waiting' })),
+      ...languageFields(request),
+      steps: targets.map((target) => ({ target, status: 'waiting', language: promptLanguage(target, request) })),
       current: 0,
       waitMs,
       ...(into ? { into: { callId: into.callId, ...(into.handle === undefined ? {} : { handle: into.handle }) } } : {}),
@@ -181,7 +186,7 @@ export class Pager {
     const page = await this.options.pages.update(pageId, (current) => withCall(current, step, call));
     // A call found only after its step was passed by (its create answer was lost) is hung up, not prompted.
     const ringing = page?.state === 'paging' && page.current === step;
-    if (ringing && call.pendingKeyPrompt && call.state === 'established') await this.askForKeyPress(call);
+    if (ringing && call.pendingKeyPrompt && call.state === 'established') await this.askForKeyPress(call, stepLanguage(page, step));
     await this.options.calls.shownByPage(call.callId);
     // A page removed by retention has nothing left to drive.
     if (page) await this.driveNow(pageId);
@@ -343,11 +348,11 @@ export class Pager {
     return { callId: only.callId, ...(only.handle === undefined ? {} : { handle: only.handle }) };
   }
 
-  /** Once per call, claimed before it is sent: the person hears the prompt and Rally hears their key. */
-  private async askForKeyPress(call: StoredCall): Promise<void> {
+  /** Once per call, claimed before it is sent: the person hears the prompt, in the step's language, and Rally hears their key. */
+  private async askForKeyPress(call: StoredCall, language: Language): Promise<void> {
     if (!(await this.options.calls.claimKeyPrompt(call.callId)) || call.page === undefined) return;
     try {
-      await this.options.service.askForKeyPress(call.tenantId, call.callId, this.options.promptUri, `page-${call.page.pageId}-${call.page.step}`);
+      await this.options.service.askForKeyPress(call.tenantId, call.callId, this.options.prompts[language], `page-${call.page.pageId}-${call.page.step}`);
     } catch (error) {
       // Without the prompt the person cannot accept: the step is over, with the reason on the card.
       this.options.log.warn({ err: error, callId: call.callId, pageId: call.page.pageId }, 'could not ask a paged person to press 1');

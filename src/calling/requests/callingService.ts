@@ -9,6 +9,7 @@ import { CallingApiError, InvalidRequestError, NotConfiguredError } from '../err
 import type { Call, IdentitySet, InviteParticipantsOperation, InviteParticipantsRequest } from './graphTypes.js';
 import { escalationRequest, inviteRequest, moveParticipantRequest } from './inviteParticipants.js';
 import { playPromptRequest, subscribeToToneRequest } from './mediaRequests.js';
+import type { PromptMedia } from './mediaRequests.js';
 import type { MeetingToJoin } from '../targets/meetingLink.js';
 import { distinctTargets, targetKey } from '../targets/people.js';
 import type { CallTarget, UserTarget } from '../targets/people.js';
@@ -197,11 +198,11 @@ export class CallingService {
 
   /**
    * Asks the other party of a call to press a key: subscribes to their key presses first (so a press during the
-   * prompt is heard), then plays the prompt at `promptUri`. Each press then comes as a notification of the call.
+   * prompt is heard), then plays `prompt`. Each press then comes as a notification of the call.
    */
-  async askForKeyPress(tenantId: string, callId: string, promptUri: string, clientContext: string): Promise<void> {
+  async askForKeyPress(tenantId: string, callId: string, prompt: PromptMedia, clientContext: string): Promise<void> {
     await this.api.subscribeToTone(tenantId, callId, subscribeToToneRequest(`${clientContext}-tones`));
-    await this.api.playPrompt(tenantId, callId, playPromptRequest({ uri: promptUri, clientContext: `${clientContext}-prompt` }));
+    await this.api.playPrompt(tenantId, callId, playPromptRequest({ ...prompt, clientContext: `${clientContext}-prompt` }));
   }
 
   /** A server mute: Graph drops their audio until they unmute themselves; the roster update shows them muted. */

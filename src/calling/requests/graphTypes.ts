@@ -257,6 +257,8 @@ export interface GraphUser {
   displayName?: string | null;
   userPrincipalName?: string | null;
   mail?: string | null;
+  /** The user's preferred language and region, e.g. `en-US`, when their profile names one. */
+  preferredLanguage?: string | null;
 }
 
 /**

@@ -13,6 +13,12 @@ export interface UserTarget {
   displayName?: string;
   /** Only for a user of another tenant. */
   tenantId?: string;
+  /**
+   * What Rally knows of the language they speak, for what it says to them (a page's spoken prompt): the locale it last
+   * saw from them in the chat that names them, and their `preferredLanguage` in Graph. Tags as given, to be matched
+   * against Rally's languages (never used to build a path).
+   */
+  languages?: { lastSeen?: string; preferred?: string };
 }
 
 export interface PhoneTarget {

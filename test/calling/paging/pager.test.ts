@@ -10,7 +10,7 @@ import type { CallStateEvent } from '../../../src/calling/notifications/notifica
 import type { PageRecord } from '../../../src/calling/paging/pageRecord.js';
 import { PolicyRefusedError } from '../../../src/calling/policy/callPolicy.js';
 import type { UserTarget } from '../../../src/calling/targets/people.js';
-import { AT, OPEN_POLICY, buildCallDesk, chatRequest } from '../../support/callDeskFixture.js';
+import { AT, OPEN_POLICY, PROMPTS, buildCallDesk, chatRequest } from '../../support/callDeskFixture.js';
 import type { DeskFixture } from '../../support/callDeskFixture.js';
 
 const alice: UserTarget = { kind: 'user', id: 'a11ce000-0000-4000-8000-000000000001', displayName: 'Alice' };
@@ -111,6 +111,35 @@ describe('Pager', () => {
     assert.ok(f.jobs.followUps.includes(callId), 'whose follow-up posts it');
     assert.deepEqual(created(), [alice.id], 'Bob is never rung');
     assert.equal(f.reports.pages.at(-1)!.outcome, true, 'the chat is told the outcome');
+  });
+
+  it("records each step's prompt language when the page starts, and plays that language's prompt with its own resourceId", async () => {
+    const french = { ...alice, languages: { preferred: 'fr-FR' } };
+    const started = await f.pager.start({ ...request(), locale: 'de-DE', timeZone: 'Europe/Berlin' }, [french, bob], { waitMs: WAIT_MS });
+    await f.runner.idle();
+    const stored = await page(started.id);
+    assert.deepEqual(stored.steps.map((s) => s.language), ['fr', 'de'], "Alice's own language, then the requester's for Bob");
+    assert.equal(stored.locale, 'de-DE', "the requester's language is kept on the page");
+
+    const first = (await stepCall(started.id, 0)).callId;
+    await notify(first, { state: 'established' });
+    await notify(first, { state: 'established', keyPress: { tone: 'tone2', sequenceId: 1 } });
+    const second = (await stepCall(started.id, 1)).callId;
+    await notify(second, { state: 'established' });
+    const played = f.api.all('playPrompt').map((r) => r.body.prompts[0]!.mediaInfo);
+    assert.deepEqual(played, [
+      { '@odata.type': '#microsoft.graph.mediaInfo', ...PROMPTS.fr },
+      { '@odata.type': '#microsoft.graph.mediaInfo', ...PROMPTS.de },
+    ]);
+  });
+
+  it('prompts in the language recorded on the step, whatever the person\'s languages say by then', async () => {
+    const id = await start([{ ...alice, languages: { lastSeen: 'ja-JP' } }]);
+    // The step as an earlier release, or an earlier run, recorded it.
+    await f.pages.update(id, (current) => current && { ...current, steps: current.steps.map((s) => ({ ...s, language: 'es' as const })) });
+    const { callId } = await stepCall(id, 0);
+    await notify(callId, { state: 'established' });
+    assert.equal(f.api.all('playPrompt')[0]!.body.prompts[0]!.mediaInfo.uri, PROMPTS.es.uri);
   });
 
   it('declines on 2 at once: the step is shown declined from the keypad, its call hung up, and the next one rung', async () => {
