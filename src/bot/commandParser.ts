@@ -19,9 +19,9 @@ export interface MentionedPerson {
 }
 
 /**
- * The message could not be read as a command. Its words are a sentence, said in the reader's language; the parser's
- * own are all sentences, and the few strings left are the bot's (rallyBot, cardActions, meetingChat) until chat.json
- * has them.
+ * The message could not be read as a command, and a sentence saying why, said in the reader's language. Every one
+ * the parser throws is a sentence; a string is taken only while the bot's own few refusals (rallyBot, cardActions,
+ * meetingChat) are still English text.
  */
 export class CommandError extends RallyError {
   constructor(
@@ -72,13 +72,13 @@ export const EXAMPLES = {
 /**
  * Reads one chat message as a command. Throws `CommandError` with a sentence for the person when it can't.
  * Hand-written rather than a CLI argument library: the grammar is natural-language-ish (`invite … to #2`), people
- * names contain spaces inside mentions, and phone numbers arrive spelt with spaces.
+ * names contain spaces inside mentions, and phone numbers arrive spelt with spaces. It takes no locale: the command
+ * words of every language are read in every chat (commandWords.ts), and only the refusal is said in one.
  */
 export function parseCommand(text: string, mentions: readonly MentionedPerson[] = []): Command {
   if (text.length > MAX_COMMAND_LENGTH) throw refusal('command.error.tooLong', { max: MAX_COMMAND_LENGTH });
   const { words, mentioned } = tokenize(text, mentions);
   const [verb, ...args] = words;
-  // The verb in any language: see commandWords.ts.
   const kind = verb === undefined ? 'help' : verbOf(verb);
   switch (kind) {
     case 'help':
