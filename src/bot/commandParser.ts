@@ -1,7 +1,13 @@
 import { RallyError } from '../errors/rallyError.js';
 import { durationMs, isDuration } from '../config/duration.js';
 import { MAX_PAGE_STEPS } from '../calling/index.js';
-import type { CallRef, Command, MeetingRef, NamedPerson, PersonRef } from './commands.js';
+import type { MessageKey } from '../i18n/catalogs.js';
+import { sentence } from '../i18n/sentence.js';
+import type { Sentence, SentenceParam, SentenceParams, Words } from '../i18n/sentence.js';
+import { Translator } from '../i18n/translator.js';
+import type { CallRef, Command, CommandKind, MeetingRef, NamedPerson, PersonRef } from './commands.js';
+import { GUEST, isCommandWord, isKeyword, keywordWord, verbOf, verbWord } from './commandWords.js';
+import type { Keyword } from './commandWords.js';
 
 /** A mention Teams attached to the message (the bot's own mention is already removed). */
 export interface MentionedPerson {
@@ -12,14 +18,23 @@ export interface MentionedPerson {
   name: string;
 }
 
-/** The message could not be read as a command. */
+/**
+ * The message could not be read as a command, and a sentence saying why, said in the reader's language. Every one
+ * the parser throws is a sentence; a string is taken only while the bot's own few refusals (rallyBot, cardActions,
+ * meetingChat) are still English text.
+ */
 export class CommandError extends RallyError {
   constructor(
     readonly code: 'unknownCommand' | 'badCommand',
-    userMessage: string,
+    said: Words,
   ) {
-    super(userMessage);
+    super(said);
   }
+}
+
+/** A command that cannot be read, and the sentence that says why. */
+function refusal(key: MessageKey, params?: SentenceParams): CommandError {
+  return new CommandError('badCommand', sentence(key, params));
 }
 
 // Bounded input: a chat message is short; a huge one is refused before any work is done.
@@ -35,38 +50,52 @@ const PHONE_PART = /^[\d().\-/]+$/;
 const CALL_ID = /^[a-z0-9][a-z0-9-]{7,127}$/i;
 const MENTION_MARK = '\u0001';
 const TEAM_NAME = /^[a-z][a-z0-9_-]{0,31}$/i;
-/** The grammar's own words: a team of that name could never be told from the keyword. */
-const GRAMMAR_WORDS = new Set(['then', 'into', 'after', 'to', 'from', 'as', 'passcode', 'delete', 'guest']);
+
+/**
+ * The examples the parser's sentences give, each in the reader's language with that language's command words (a
+ * test reads each one back, in every language, as the same command as the English one).
+ */
+export const EXAMPLES = {
+  call: sentence('command.example.call'),
+  invite: sentence('command.example.invite'),
+  escalate: sentence('command.example.escalate'),
+  move: sentence('command.example.move'),
+  mute: sentence('command.example.mute'),
+  remove: sentence('command.example.remove'),
+  page: sentence('command.example.page'),
+  joinAsGuest: sentence('command.example.joinAsGuest'),
+  joinById: sentence('command.example.joinById'),
+  team: sentence('command.example.team'),
+  teamNamed: (name: string): Sentence => sentence('command.example.teamNamed', { name }),
+} as const;
 
 /**
  * Reads one chat message as a command. Throws `CommandError` with a sentence for the person when it can't.
  * Hand-written rather than a CLI argument library: the grammar is natural-language-ish (`invite … to #2`), people
- * names contain spaces inside mentions, and phone numbers arrive spelt with spaces.
+ * names contain spaces inside mentions, and phone numbers arrive spelt with spaces. It takes no locale: the command
+ * words of every language are read in every chat (commandWords.ts), and only the refusal is said in one.
  */
 export function parseCommand(text: string, mentions: readonly MentionedPerson[] = []): Command {
-  if (text.length > MAX_COMMAND_LENGTH) {
-    throw new CommandError('badCommand', `That message is too long for a command (at most ${MAX_COMMAND_LENGTH} characters).`);
-  }
+  if (text.length > MAX_COMMAND_LENGTH) throw refusal('command.error.tooLong', { max: MAX_COMMAND_LENGTH });
   const { words, mentioned } = tokenize(text, mentions);
   const [verb, ...args] = words;
-  switch (verb?.toLowerCase()) {
-    case undefined:
+  const kind = verb === undefined ? 'help' : verbOf(verb);
+  switch (kind) {
     case 'help':
-    case '?':
       return { kind: 'help' };
     case 'call':
-      return { kind: 'call', people: people(args, mentioned, 'call', 'call alice@contoso.com') };
+      return { kind: 'call', people: people(args, mentioned, 'call', EXAMPLES.call) };
     case 'join':
       return parseJoin(args);
     case 'bridge':
       return parseBridge(text);
     case 'invite': {
       const [who, target] = splitAt(args, 'to');
-      return withCall({ kind: 'invite', people: people(who, mentioned, 'invite', 'invite +14255550100 to #1') }, target, 'to');
+      return withCall({ kind: 'invite', people: people(who, mentioned, 'invite', EXAMPLES.invite) }, target, 'to');
     }
     case 'escalate': {
       const [who, source] = splitAt(args, 'from');
-      return withCall({ kind: 'escalate', people: people(who, mentioned, 'escalate', 'escalate bob@contoso.com') }, source, 'from');
+      return withCall({ kind: 'escalate', people: people(who, mentioned, 'escalate', EXAMPLES.escalate) }, source, 'from');
     }
     case 'move':
       return parseMove(args, mentioned);
@@ -75,22 +104,20 @@ export function parseCommand(text: string, mentions: readonly MentionedPerson[] 
     case 'team':
       return parseTeam(args, mentioned);
     case 'teams':
-      return noArguments({ kind: 'teams' }, args);
     case 'calls':
-      return noArguments({ kind: 'calls' }, args);
     case 'doctor':
-      return noArguments({ kind: 'doctor' }, args);
+      return noArguments({ kind }, args);
     case 'status':
-      return withCall({ kind: 'status' }, args, 'status');
+      return withTypedCall({ kind: 'status' }, args);
     case 'hangup':
-    case 'hang':
-      return withCall({ kind: 'hangup' }, verb.toLowerCase() === 'hang' && args[0]?.toLowerCase() === 'up' ? args.slice(1) : args, 'hangup');
+      // English also says it in two words: `hang up #1`.
+      return withTypedCall({ kind: 'hangup' }, verb!.toLowerCase() === 'hang' && args[0]?.toLowerCase() === 'up' ? args.slice(1) : args);
     case 'mute':
       return parseOnePerson('mute', args, mentioned, 'in');
     case 'remove':
       return parseOnePerson('remove', args, mentioned, 'from');
-    default:
-      throw new CommandError('unknownCommand', `I don't know "${clip(verb ?? "")}". Try "help" to see what I can do.`);
+    case undefined:
+      throw new CommandError('unknownCommand', sentence('command.error.unknown', { word: clip(verb ?? ''), help: verbWord('help') }));
   }
 }
 
@@ -98,7 +125,7 @@ export function parseCommand(text: string, mentions: readonly MentionedPerson[] 
  * The people typed into a card's text field, read as a command's list of people is: the field is a list, not a
  * command, so it is never glued to a verb and parsed again.
  */
-export function parsePeopleList(text: string, verb: string, example: string): PersonRef[] {
+export function parsePeopleList(text: string, verb: PeopleVerb, example: string): PersonRef[] {
   const { words, mentioned } = tokenize(text.slice(0, MAX_COMMAND_LENGTH), []);
   return people(words, mentioned, verb, example);
 }
@@ -132,32 +159,30 @@ function decodeEntities(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-function people(words: string[], mentioned: MentionedPerson[], verb: string, example: string): PersonRef[] {
+/** The commands that name people, as the sentence that asks who names them. */
+type PeopleVerb = Extract<CommandKind, 'call' | 'invite' | 'escalate' | 'move' | 'mute' | 'remove' | 'page'>;
+
+/** `example`: a command in the reader's language, or a list of people (a card's field takes only the people). */
+function people(words: string[], mentioned: MentionedPerson[], verb: PeopleVerb, example: SentenceParam): PersonRef[] {
   const found = readPeople(words, mentioned);
-  if (found.length === 0) {
-    throw new CommandError('badCommand', `Who should I ${verb}? For example: "${example}".`);
-  }
+  if (found.length === 0) throw refusal('command.error.who', { verb, example });
   checkPeopleCount(found);
   return found;
 }
 
 /** Refuses more people than one request may name: as typed, and again once the teams named in it are expanded. */
 export function checkPeopleCount(people: readonly PersonRef[]): void {
-  if (people.length > MAX_PEOPLE) {
-    throw new CommandError('badCommand', `That is too many people for one request (at most ${MAX_PEOPLE}).`);
-  }
+  if (people.length > MAX_PEOPLE) throw refusal('command.error.tooManyPeople', { max: MAX_PEOPLE });
 }
 
 /** Refuses a page of more steps than a page rings: as typed, and again once the teams named in it are expanded. */
 export function checkPageSteps(steps: readonly PersonRef[]): void {
-  if (steps.length > MAX_PAGE_STEPS) {
-    throw new CommandError('badCommand', `A page rings at most ${MAX_PAGE_STEPS} people or numbers in turn; you named ${steps.length}.`);
-  }
+  if (steps.length > MAX_PAGE_STEPS) throw refusal('command.error.tooManySteps', { max: MAX_PAGE_STEPS, count: steps.length });
 }
 
 /** Refuses more than one person to move: as typed, and again once a team named is expanded. */
 export function checkOneToMove(people: readonly PersonRef[]): void {
-  if (people.length > 1) throw new CommandError('badCommand', 'I can move one person at a time.');
+  if (people.length > 1) throw refusal('command.error.oneAtATime', { verb: 'move' });
 }
 
 function readPeople(words: string[], mentioned: MentionedPerson[]): PersonRef[] {
@@ -181,54 +206,47 @@ function person(word: string, mentioned: MentionedPerson[]): PersonRef {
   if (GUID.test(word)) return { kind: 'objectId', id: word.toLowerCase() };
   if (EMAIL_LIKE.test(word)) return { kind: 'userPrincipalName', value: word.replace(/^mailto:/i, '') };
   if (PHONE_START.test(word) && PHONE_PART.test(word.replace(/^\+/, ''))) return { kind: 'phone', raw: word };
-  if (TEAM_NAME.test(word) && !isReserved(word)) return { kind: 'team', name: word };
-  throw new CommandError(
-    'badCommand',
-    `I can't tell who "${clip(word)}" is. Name people with an @mention, their email or UPN, their Entra object id, or a phone number in international format (+14255550100).`,
-  );
+  // A command's words, in any language, are never a team's name: `call status` is a mistake, not a team.
+  if (TEAM_NAME.test(word) && !isCommandWord(word)) return { kind: 'team', name: word };
+  throw refusal('command.error.whoIs', { word: clip(word) });
 }
 
-function isReserved(word: string): boolean {
-  return GRAMMAR_WORDS.has(word.toLowerCase()) || isVerb(word);
-}
-
-/** Whether `word` alone reads as a command: the verbs are the cases of parseCommand, listed nowhere else. */
-function isVerb(word: string): boolean {
-  try {
-    parseCommand(word);
-    return true;
-  } catch (error) {
-    return !(error instanceof CommandError && error.code === 'unknownCommand');
-  }
-}
-
-function splitAt(words: string[], keyword: string): [string[], string[] | undefined] {
-  const at = words.findIndex((w) => w.toLowerCase() === keyword);
+/** The words before the first `keyword` (in any language), and those after it if it is there. */
+function splitAt(words: string[], keyword: Keyword): [string[], string[] | undefined] {
+  const at = words.findIndex((w) => isKeyword(w, keyword));
   return at < 0 ? [words, undefined] : [words.slice(0, at), words.slice(at + 1)];
 }
 
-function withCall<T extends Command & { call?: CallRef }>(command: T, words: string[] | undefined, keyword: string): T {
-  if (words === undefined || (words.length === 0 && keyword !== 'to' && keyword !== 'from')) return command;
-  return { ...command, call: callRef(words, keyword) };
+/** The call named after `keyword` (`to #2`), when the keyword was typed; with nothing after it, the sentence asks which. */
+function withCall<T extends Command & { call?: CallRef }>(command: T, words: string[] | undefined, keyword: Keyword): T {
+  return words === undefined ? command : { ...command, call: callRef(words, keyword) };
 }
 
-function callRef(words: string[], after: string): CallRef {
+/** `status #3`, `hangup #1`: the call is whatever follows the verb, if anything does. */
+function withTypedCall<T extends Command & { call?: CallRef }>(command: T, args: string[]): T {
+  const [word, ...extra] = args;
+  return word === undefined ? command : { ...command, call: namedCall(word, extra) };
+}
+
+function callRef(words: string[], after: Keyword): CallRef {
   const [word, ...extra] = words;
-  if (word === undefined) throw new CommandError('badCommand', `Which call? Put its number after "${after}", like #1.`);
-  if (extra.length > 0) throw new CommandError('badCommand', `I didn't understand "${clip(extra.join(' '))}" after the call "${clip(word)}".`);
+  if (word === undefined) throw refusal('command.error.whichCall', { keyword: keywordWord(after) });
+  return namedCall(word, extra);
+}
+
+function namedCall(word: string, extra: string[]): CallRef {
+  if (extra.length > 0) throw refusal('command.error.afterCall', { extra: clip(extra.join(' ')), call: clip(word) });
   const handle = /^#(\d{1,6})$/.exec(word);
   if (handle) return { kind: 'handle', number: Number(handle[1]) };
   if (CALL_ID.test(word)) return { kind: 'callId', id: word };
-  throw new CommandError('badCommand', `"${clip(word)}" is not a call: use the number on a call card (like #1) or a Graph call id.`);
+  throw refusal('command.error.notACall', { word: clip(word) });
 }
 
 function parseJoin(args: string[]): Command {
   const [beforeGuest, guestWords] = splitAt(args, 'as');
   const [meetingWords, passcodeWords] = splitAt(beforeGuest, 'passcode');
-  const guestName = guestWords?.filter((w, i) => !(i === 0 && w.toLowerCase() === 'guest')).join(' ');
-  if (guestWords !== undefined && !guestName) {
-    throw new CommandError('badCommand', 'Give the guest a name, like: join 123 456 789 as guest Rally Helpdesk.');
-  }
+  const guestName = guestWords?.filter((w, i) => !(i === 0 && w.toLowerCase() === GUEST)).join(' ');
+  if (guestWords !== undefined && !guestName) throw refusal('command.error.guestName', { example: EXAMPLES.joinAsGuest });
   const meeting = meetingRef(meetingWords, passcodeWords);
   return guestName ? { kind: 'join', meeting, guestName: guestName.slice(0, 256) } : { kind: 'join', meeting };
 }
@@ -236,19 +254,15 @@ function parseJoin(args: string[]): Command {
 function meetingRef(words: string[], passcodeWords: string[] | undefined): MeetingRef {
   if (words.length === 0 && passcodeWords === undefined) return { kind: 'thisChat' };
   const [first] = words;
-  if (first === undefined) {
-    throw new CommandError('badCommand', 'Which meeting? Paste its Teams join link, or its meeting id (join 123 456 789 012 passcode AbC123).');
-  }
+  if (first === undefined) throw refusal('command.error.whichMeeting', { example: EXAMPLES.joinById });
   if (/^https?:\/\//i.test(first)) {
-    if (words.length > 1 || passcodeWords) throw new CommandError('badCommand', 'Paste only the meeting link after "join".');
+    if (words.length > 1 || passcodeWords) throw refusal('command.error.onlyTheLink', { join: verbWord('join') });
     return { kind: 'link', url: first };
   }
   const id = words.join('');
-  if (!/^\d{6,20}$/.test(id)) {
-    throw new CommandError('badCommand', `"${clip(words.join(' '))}" is not a meeting id: it should be the digits shown under "Meeting ID" in the invitation.`);
-  }
+  if (!/^\d{6,20}$/.test(id)) throw refusal('command.error.notAMeetingId', { words: clip(words.join(' ')) });
   if (passcodeWords === undefined) return { kind: 'meetingId', id };
-  if (passcodeWords.length !== 1) throw new CommandError('badCommand', 'Put the passcode after "passcode", as one word.');
+  if (passcodeWords.length !== 1) throw refusal('command.error.passcodeOneWord', { passcode: keywordWord('passcode') });
   return { kind: 'meetingId', id, passcode: passcodeWords[0]! };
 }
 
@@ -264,34 +278,30 @@ function parseBridge(text: string): Command {
 function parseMove(args: string[], mentioned: MentionedPerson[]): Command {
   const [who, rest] = splitAt(args, 'from');
   const [source, destination] = rest ? splitAt(rest, 'to') : [undefined, undefined];
-  if (!source || !destination) {
-    throw new CommandError('badCommand', 'Say who to move and between which calls, like: move @Alice from #1 to #2.');
-  }
-  const found = people(who, mentioned, 'move', 'move @Alice from #1 to #2');
+  if (!source || !destination) throw refusal('command.error.moveWhoWhere', { example: EXAMPLES.move });
+  const found = people(who, mentioned, 'move', EXAMPLES.move);
   checkOneToMove(found);
   return { kind: 'move', person: found[0]!, from: callRef(source, 'from'), to: callRef(destination, 'to') };
 }
 
 /** `mute <person> [in <call>]`, `remove <person> [from <call>]`: one person at a time. */
-function parseOnePerson(kind: 'mute' | 'remove', args: string[], mentioned: MentionedPerson[], keyword: string): Command {
+function parseOnePerson(kind: 'mute' | 'remove', args: string[], mentioned: MentionedPerson[], keyword: Keyword): Command {
   const [who, callWords] = splitAt(args, keyword);
-  const [person, ...others] = people(who, mentioned, kind, `${kind} alexw@contoso.com ${keyword} #1`);
-  if (others.length > 0) throw new CommandError('badCommand', `I can ${kind} one person at a time.`);
+  const [person, ...others] = people(who, mentioned, kind, EXAMPLES[kind]);
+  if (others.length > 0) throw refusal('command.error.oneAtATime', { verb: kind });
   return callWords === undefined ? { kind, person: person! } : { kind, person: person!, call: callRef(callWords, keyword) };
 }
-
-const PAGE_EXAMPLE = 'page alice@contoso.com then bob@contoso.com then +14255550100 after 30s';
 
 /** `page <person> [then <person> ...] [into <call>] [after <duration>]`: one person or number per step. */
 function parsePage(args: string[], mentioned: MentionedPerson[]): Command {
   const [beforeAfter, afterWords] = splitAt(args, 'after');
   const [ladder, intoWords] = splitAt(beforeAfter, 'into');
-  if (ladder.length === 0) throw new CommandError('badCommand', `Who should I page? For example: "${PAGE_EXAMPLE}".`);
+  if (ladder.length === 0) throw refusal('command.error.who', { verb: 'page', example: EXAMPLES.page });
   const steps: PersonRef[] = [];
   for (const words of splitAll(ladder, 'then')) {
-    if (words.length === 0) throw new CommandError('badCommand', `Name one person or number between each "then", like: "${PAGE_EXAMPLE}".`);
-    const found = people(words, mentioned, 'page', PAGE_EXAMPLE);
-    if (found.length > 1) throw new CommandError('badCommand', `Page one person or number at each step, with "then" between them, like: "${PAGE_EXAMPLE}".`);
+    if (words.length === 0) throw refusal('command.error.emptyStep', { then: keywordWord('then'), example: EXAMPLES.page });
+    const found = people(words, mentioned, 'page', EXAMPLES.page);
+    if (found.length > 1) throw refusal('command.error.onePerStep', { then: keywordWord('then'), example: EXAMPLES.page });
     steps.push(found[0]!);
   }
   checkPageSteps(steps);
@@ -305,26 +315,21 @@ function pageWait(words: string[]): number {
   const text = words.join('').toLowerCase();
   // "after 0s" is read, and refused by the page with the bounds a wait must keep.
   if (/^0+[smh]$/.test(text)) return 0;
-  if (!isDuration(text, ['s', 'm', 'h'])) {
-    throw new CommandError('badCommand', `"${clip(words.join(' '))}" is not a wait: write seconds or minutes after "after", like "after 30s" or "after 2m".`);
-  }
+  if (!isDuration(text, ['s', 'm', 'h'])) throw refusal('command.error.notAWait', { words: clip(words.join(' ')), after: keywordWord('after') });
   return durationMs(text);
 }
 
-export const TEAM_EXAMPLE = 'team sre = alice@contoso.com @Bob +14255550100';
+/** The team example in English, for the lines that do not say it in the reader's language yet (`EXAMPLES.team` does). */
+export const TEAM_EXAMPLE = new Translator().say(EXAMPLES.team);
 
 /** `team <name> = <person> ...`, `team <name>` or `team <name> delete`. */
 function parseTeam(args: string[], mentioned: MentionedPerson[]): Command {
   const [word, ...rest] = apartAtEquals(args);
-  if (word === undefined || word === '=') {
-    throw new CommandError('badCommand', `Which team? Define one like "${TEAM_EXAMPLE}", or say "teams" to list this chat's teams.`);
-  }
+  if (word === undefined || word === '=') throw refusal('command.error.whichTeam', { example: EXAMPLES.team, teams: verbWord('teams') });
   const name = teamName(word, mentioned);
   if (rest.length === 0) return { kind: 'team', name, action: 'show' };
-  if (rest.length === 1 && rest[0]!.toLowerCase() === 'delete') return { kind: 'team', name, action: 'delete' };
-  if (rest[0] !== '=') {
-    throw new CommandError('badCommand', `To define team ${name}, put "=" and its people after its name, like: "team ${name} = alice@contoso.com @Bob".`);
-  }
+  if (rest.length === 1 && isKeyword(rest[0]!, 'delete')) return { kind: 'team', name, action: 'delete' };
+  if (rest[0] !== '=') throw refusal('command.error.defineTeam', { name, example: EXAMPLES.teamNamed(name) });
   return { kind: 'team', name, action: 'define', people: teamMembers(name, rest.slice(1), mentioned) };
 }
 
@@ -343,52 +348,45 @@ function teamName(word: string, mentioned: MentionedPerson[]): string {
   const shown = mention ? `@${mention.name}` : word;
   const reason = teamNameProblem(shown);
   if (reason === undefined) return word;
-  throw new CommandError(
-    'badCommand',
-    `"${clip(shown)}" can't be a team's name, as ${reason}: use 1 to 32 letters, digits, - and _, starting with a letter (like sre or db-oncall).`,
-  );
+  throw refusal('command.error.teamName', { name: clip(shown), reason });
 }
 
-function teamNameProblem(word: string): string | undefined {
-  if (word.startsWith('@')) return 'it reads as an @mention';
-  if (EMAIL_LIKE.test(word) || word.includes('@')) return 'it reads as an email address';
-  if (GUID.test(word)) return 'it reads as an Entra object id';
-  if (/^#\d/.test(word)) return "it reads as a call's number";
-  if (PHONE_START.test(word)) return 'it reads as a phone number';
-  if (isReserved(word)) return "it is a word Rally's commands use";
-  if (!TEAM_NAME.test(word)) return 'it has characters or a length a name cannot have';
+/** Why a word cannot name a team, as the sentence's choice of reason names it. */
+type TeamNameProblem = 'mention' | 'email' | 'objectId' | 'callNumber' | 'phone' | 'commandWord' | 'shape';
+
+function teamNameProblem(word: string): TeamNameProblem | undefined {
+  if (word.startsWith('@')) return 'mention';
+  if (EMAIL_LIKE.test(word) || word.includes('@')) return 'email';
+  if (GUID.test(word)) return 'objectId';
+  if (/^#\d/.test(word)) return 'callNumber';
+  if (PHONE_START.test(word)) return 'phone';
+  if (isCommandWord(word)) return 'commandWord';
+  if (!TEAM_NAME.test(word)) return 'shape';
   return undefined;
 }
 
 function teamMembers(name: string, words: string[], mentioned: MentionedPerson[]): NamedPerson[] {
   const found = readPeople(words, mentioned);
-  if (found.length === 0) {
-    throw new CommandError('badCommand', `Who is in team ${name}? Name up to ${MAX_TEAM_SIZE} people or numbers after "=", like: "${TEAM_EXAMPLE}".`);
-  }
-  if (found.length > MAX_TEAM_SIZE) {
-    throw new CommandError('badCommand', `A team holds at most ${MAX_TEAM_SIZE} people or numbers; you named ${found.length}.`);
-  }
+  if (found.length === 0) throw refusal('command.error.whoIsInTeam', { name, max: MAX_TEAM_SIZE, example: EXAMPLES.team });
+  if (found.length > MAX_TEAM_SIZE) throw refusal('command.error.teamTooBig', { max: MAX_TEAM_SIZE, count: found.length });
   return found.map((person) => {
     if (person.kind !== 'team') return person;
-    throw new CommandError(
-      'badCommand',
-      `I can't tell who "${clip(person.name)}" is: a team holds people and numbers, named with an @mention, their email or UPN, their Entra object id, or a phone number in international format (+14255550100).`,
-    );
+    throw refusal('command.error.teamOfTeams', { word: clip(person.name) });
   });
 }
 
 /** The words between each `keyword`. */
-function splitAll(words: string[], keyword: string): string[][] {
+function splitAll(words: string[], keyword: Keyword): string[][] {
   const parts: string[][] = [[]];
   for (const word of words) {
-    if (word.toLowerCase() === keyword) parts.push([]);
+    if (isKeyword(word, keyword)) parts.push([]);
     else parts.at(-1)!.push(word);
   }
   return parts;
 }
 
 function noArguments<T extends Command>(command: T, args: string[]): T {
-  if (args.length > 0) throw new CommandError('badCommand', `"${command.kind}" takes nothing after it.`);
+  if (args.length > 0) throw refusal('command.error.takesNothing', { command: verbWord(command.kind) });
   return command;
 }
 

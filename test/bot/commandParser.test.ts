@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CommandError, parseCommand } from '../../src/bot/commandParser.js';
+import { CommandError, EXAMPLES, parseCommand } from '../../src/bot/commandParser.js';
 import type { MentionedPerson } from '../../src/bot/commandParser.js';
+import { keywordIn, verbIn } from '../../src/bot/commandWords.js';
+import type { Keyword } from '../../src/bot/commandWords.js';
+import type { CommandKind } from '../../src/bot/commands.js';
 import { MAX_PAGE_STEPS } from '../../src/calling/paging/pageRecord.js';
+import { LANGUAGES } from '../../src/i18n/languages.js';
+import type { Language } from '../../src/i18n/languages.js';
+import type { Sentence } from '../../src/i18n/sentence.js';
+import { Translator } from '../../src/i18n/translator.js';
 
 const alice: MentionedPerson = { text: '<at>Alice Smith</at>', id: '29:alice', name: 'Alice Smith' };
 const bob: MentionedPerson = { text: '<at>Bob</at>', id: '29:bob', name: 'Bob' };
@@ -322,6 +329,93 @@ describe('command parser', () => {
     it('never reads a keyword or a verb as a team where people are named', () => {
       refused('call delete', /can't tell who "delete" is/);
       refused('call status', /can't tell who "status" is/);
+    });
+  });
+
+  describe('in every language', () => {
+    // Each command with arguments that use every grammar word it takes: `{to}` stands for the language's word for "to".
+    const SAMPLES: [CommandKind, string][] = [
+      ['help', ''],
+      ['call', 'alice@contoso.com +1 425 555 0100 sre'],
+      ['bridge', 'Sev1: checkout down'],
+      ['join', '123 456 789 {passcode} AbC123 {as} Rally Helpdesk'],
+      ['join', ''],
+      ['invite', 'bob@contoso.com +14255550100 {to} #2'],
+      ['escalate', 'bob@contoso.com {from} #1'],
+      ['move', '@Alice {from} #1 {to} #2'],
+      ['calls', ''],
+      ['status', '#3'],
+      ['hangup', '#1'],
+      ['mute', 'bob@contoso.com {in} #2'],
+      ['remove', '+1 425 555 0100 {from} #3'],
+      ['page', '@Alice {then} bob@contoso.com {then} +14255550100 {into} #2 {after} 45s'],
+      ['team', 'sre = alice@contoso.com @Alice'],
+      ['team', 'sre'],
+      ['team', 'sre {delete}'],
+      ['teams', ''],
+      ['doctor', ''],
+    ];
+    const alias: MentionedPerson = { text: '@Alice', id: '29:alice', name: 'Alice Smith' };
+    const say = (language: Language, kind: CommandKind, args: string) =>
+      `${verbIn(language, kind)} ${args.replace(/\{(\w+)\}/g, (_, keyword: string) => keywordIn(language, keyword as Keyword))}`.trim();
+
+    for (const language of LANGUAGES.filter((l) => l !== 'en')) {
+      it(`reads ${language}'s words as the English command, with the same arguments`, () => {
+        for (const [kind, args] of SAMPLES) {
+          const english = parseCommand(say('en', kind, args), [alias]);
+          assert.equal(english.kind, kind, say('en', kind, args));
+          assert.deepEqual(parseCommand(say(language, kind, args), [alias]), english, say(language, kind, args));
+        }
+      });
+    }
+
+    it('reads the examples its sentences give, in every language, as the English example\'s command', () => {
+      const mentions = [alias, { text: '@Bob', id: '29:bob', name: 'Bob' }];
+      const examples: Sentence[] = [...Object.values(EXAMPLES).filter((e): e is Sentence => typeof e !== 'function'), EXAMPLES.teamNamed('db-oncall')];
+      for (const example of examples) {
+        const english = parseCommand(new Translator().say(example), mentions);
+        for (const language of LANGUAGES) {
+          const text = new Translator({ locale: language }).say(example);
+          assert.deepEqual(parseCommand(text, mentions), english, `${language}: ${text}`);
+        }
+      }
+    });
+
+    it('reads the words in any case and with or without accents, and mixes languages in one command', () => {
+      const move = parseCommand('move bob@contoso.com from #1 to #2');
+      for (const text of ['DÉPLACER bob@contoso.com DE #1 À #2', 'deplacer bob@contoso.com de #1 a #2', 'Verschieben bob@contoso.com Von #1 Zu #2', 'déplacer bob@contoso.com from #1 zu #2', '移动 bob@contoso.com 从 #1 to #2']) {
+        assert.deepEqual(parseCommand(text), move, text);
+      }
+      assert.deepEqual(parseCommand('team sre LÖSCHEN'), { kind: 'team', name: 'sre', action: 'delete' });
+      assert.deepEqual(parseCommand('team sre loschen'), { kind: 'team', name: 'sre', action: 'delete' });
+      assert.deepEqual(parseCommand('ＣＡＬＬ bob@contoso.com'), parseCommand('call bob@contoso.com'), 'full-width letters from a Japanese keyboard');
+    });
+
+    it('never reads another language\'s grammar word as a team where people are named', () => {
+      refused('call puis', /can't tell who "puis" is/);
+      refused('appeler de', /can't tell who "de" is/);
+      refused('team dann = alice@contoso.com', /"dann" can't be a team's name, as it is a word Rally's commands use/);
+      refused('team equipe = alice@contoso.com', /"equipe" can't be a team's name, as it is a word Rally's commands use/);
+    });
+
+    it('says why it cannot read a command in the reader\'s language, with that language\'s words', () => {
+      const said = (text: string, locale: string) => {
+        try {
+          parseCommand(text);
+        } catch (error) {
+          assert.ok(error instanceof CommandError, String(error));
+          return new Translator({ locale }).say(error.sentence);
+        }
+        assert.fail(`${text} was read`);
+      };
+      assert.equal(said('appeler', 'fr-FR'), 'Qui dois-je appeler ? Par exemple : « appeler alice@contoso.com ».');
+      assert.equal(said('call', 'fr-FR'), 'Qui dois-je appeler ? Par exemple : « appeler alice@contoso.com ».', 'English typed in a French chat is answered in French');
+      assert.equal(said('einladen bob@contoso.com zu', 'de'), 'Welcher Anruf? Geben Sie seine Nummer nach „zu“ an, etwa #1.');
+      assert.equal(said('tanzen', 'de'), '„tanzen“ kenne ich nicht. Mit „hilfe“ sehen Sie, was ich kann.');
+      assert.equal(said('团队列表 sre', 'zh-CN'), '“团队列表”后面不能跟任何内容。');
+      assert.equal(said('呼び出し a@contoso.com b@contoso.com', 'ja'), '各ステップで呼び出すユーザーまたは番号は 1 つだけにして、間に「次に」を入れてください。例:「呼び出し alice@contoso.com 次に bob@contoso.com 次に +14255550100 間隔 30s」');
+      assert.equal(said('appeler', 'en-GB'), 'Who should I call? For example: "call alice@contoso.com".', 'French typed in an English chat is answered in English');
+      assert.match(said(`equipo sre = ${Array.from({ length: 11 }, (_, i) => `p${i}@contoso.com`).join(' ')}`, 'es'), /^Un equipo tiene como máximo 10 personas o números; usted nombró 11\.$/);
     });
   });
 

@@ -29,15 +29,16 @@ function runCli(env: Record<string, string>, output: string): Promise<CliRun> {
 }
 
 describe('Teams app package', () => {
-  it('zips exactly the filled manifest and the two icons, at the root', async () => {
+  it('zips exactly the filled manifest, the two icons and the localization files it names, at the root', async () => {
     const { manifest, zip } = await buildAppPackage(settings);
     const archive = await JSZip.loadAsync(zip);
     const files = Object.values(archive.files).filter((f) => !f.dir);
-    assert.deepEqual(files.map((f) => f.name).sort(), ['color.png', 'manifest.json', 'outline.png']);
+    const languageFiles = ['de.json', 'es.json', 'fr.json', 'ja.json', 'pt-br.json', 'zh-cn.json'];
+    assert.deepEqual(files.map((f) => f.name).sort(), ['color.png', ...languageFiles, 'manifest.json', 'outline.png'].sort());
     assert.deepEqual(JSON.parse(await archive.file('manifest.json')!.async('string')), manifest);
-    for (const icon of ['color.png', 'outline.png']) {
-      const packed = await archive.file(icon)!.async('nodebuffer');
-      assert.ok(packed.equals(readFileSync(path.join(MANIFEST_DIR, icon))), `${icon} is packed unchanged`);
+    for (const file of ['color.png', 'outline.png', ...languageFiles]) {
+      const packed = await archive.file(file)!.async('nodebuffer');
+      assert.ok(packed.equals(readFileSync(path.join(MANIFEST_DIR, file))), `${file} is packed unchanged`);
     }
   });
 
