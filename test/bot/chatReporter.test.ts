@@ -401,7 +401,7 @@ describe('ChatReporter', () => {
     it('posts the one line, and no card', async () => {
       const { adapter, callCardStore, reporter, hear } = build();
       await hear();
-      await reporter.tell(CHAT, 'Rally is back: calls placed while it was away are shown again.');
+      await reporter.tell(CHAT, 'Rally is back: calls placed while it was away are shown again.', {});
       assert.deepEqual(story(adapter), ['say Rally is back: calls placed while it was away are shown again.']);
       assert.equal(adapter.deliveries[0]!.activity.type, ActivityTypes.Message);
       assert.equal(adapter.deliveries[0]!.activity.conversation?.id, CHAT, 'into the chat it was told for');
@@ -416,7 +416,7 @@ describe('ChatReporter', () => {
       const { call, news } = notified(oneToOne(), state('call-1', 'terminated', { code: 603 }));
       await reporter.reportCall(call, news);
       await reporter.reportPage(accepted(), { outcome: true });
-      await reporter.tell(CHAT, 'A line.');
+      await reporter.tell(CHAT, 'A line.', {});
       assert.deepEqual(adapter.deliveries, []);
       assert.equal(await callCardStore.get('call-1'), undefined, 'no claim is left behind');
       assert.equal(await pageCardStore.get('page-1'), undefined);
@@ -458,7 +458,7 @@ describe('ChatReporter', () => {
       const failure = new Error('Bot Connector answered 502');
       adapter.connectorFailure = failure;
       await assert.rejects(reporter.reportPage(accepted(), { outcome: true }), (error) => error === failure);
-      await assert.rejects(reporter.tell(CHAT, 'A line.'), (error) => error === failure);
+      await assert.rejects(reporter.tell(CHAT, 'A line.', {}), (error) => error === failure);
     });
   });
 });

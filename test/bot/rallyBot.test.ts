@@ -635,9 +635,9 @@ describe('RallyBot through the TestAdapter', () => {
       await defineSre();
       await say('team dba = +14255550101', 'Team dba: +1 425 555 0101 (1 person). Use it as "call dba" or "page dba".');
       await say('team SRE', 'Team sre: adelev@contoso.com, alexw@contoso.com (2 people).');
-      await say('teams', 'Teams in this chat: sre (2 people), dba (1 person).');
+      await say('teams', 'This chat\'s teams: sre (2 people), dba (1 person).');
       await say('team sre delete', 'Team sre is deleted.');
-      await say('teams', 'Teams in this chat: dba (1 person).');
+      await say('teams', 'This chat\'s teams: dba (1 person).');
       await say('team sre', 'No team in this chat is called "sre"; say "teams" to see this chat\'s teams.');
     });
 
@@ -683,7 +683,7 @@ describe('RallyBot through the TestAdapter', () => {
       assert.equal(await r.records.peopleTeams.get(SCOPE), undefined);
       await r.records.peopleTeams.update(SCOPE, () => ({ teams: [{ name: 'sre', people: [upn('adelev@contoso.com')] }], touchedAt: new Date().toISOString() }));
       await say('team sre delete', NOT_ALLOWED);
-      await say('teams', 'Teams in this chat: sre (1 person).');
+      await say('teams', 'This chat\'s teams: sre (1 person).');
       await say('team sre', 'Team sre: adelev@contoso.com (1 person).');
       assert.deepEqual(r.api.requests.map((q) => q.method), ['getUser'], 'only the look-up that shows the team');
     });
