@@ -1,8 +1,8 @@
 import { TeamsInfo } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
+import { sentence } from '../i18n/sentence.js';
 import { CallingApiError, InvalidRequestError, parsePhoneNumber } from '../calling/index.js';
 import type { CallTarget, CallingApi } from '../calling/index.js';
-import { sentence } from '../i18n/sentence.js';
 import type { NamedPerson, PersonRef } from './commands.js';
 
 /**
