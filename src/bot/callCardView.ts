@@ -90,6 +90,14 @@ export function outcomeLabel(outcome: InviteeOutcome, t: Translator): string {
   return t.t(OUTCOME_LABELS[outcome][0]);
 }
 
+/**
+ * A call's handle as the catalogs' `select` reads it: `none` when it has none, and the messages then name it in
+ * words ("the call"), in the case their sentence needs. Handles are `#n`, never `none`.
+ */
+export function handleParam(handle: string | undefined): string {
+  return handle ?? 'none';
+}
+
 export function inviteeName(invitee: Pick<Invitee, 'target'>): string {
   return targetName(invitee.target);
 }

@@ -1,7 +1,8 @@
 // The data each Action.Execute button carries, read once into a typed action. The buttons are defined in cards/
 // (callCard.json, pageCard.json, helpCard.json); Teams adds the card's input fields to the data, so those are read here too.
 import { z } from 'zod';
-import { CommandError } from './commandParser.js';
+import { InvalidRequestError } from '../calling/index.js';
+import { sentence } from '../i18n/sentence.js';
 
 const callButton = z.object({
   callId: z.string().min(1).max(256),
@@ -52,14 +53,16 @@ export function isPageAction(action: CardAction): action is PageCardAction {
   return action.verb === 'refreshPage' || action.verb === 'skipPageStep' || action.verb === 'stopPage';
 }
 
-const UNKNOWN_BUTTON = 'That button is not one I know. Say "help" to see what I can do.';
-
 /** The typed action of a button press; a verb or data no card of Rally's sends is refused with one sentence. */
 export function readCardAction(verb: unknown, data: unknown): CardAction {
-  if (typeof verb !== 'string' || !Object.hasOwn(schemas, verb)) throw new CommandError('badCommand', UNKNOWN_BUTTON);
+  if (typeof verb !== 'string' || !Object.hasOwn(schemas, verb)) throw unknownButton();
   const parsed = schemas[verb as CardVerb].safeParse(data ?? {});
-  if (!parsed.success) throw new CommandError('badCommand', UNKNOWN_BUTTON);
+  if (!parsed.success) throw unknownButton();
   return { verb, ...parsed.data } as CardAction;
+}
+
+function unknownButton(): InvalidRequestError {
+  return new InvalidRequestError('unknownButton', sentence('chat.error.unknownButton'));
 }
 
 /** The people a call card's Invite, Escalate or Page button names: the picker's choice first, then the typed ones. */

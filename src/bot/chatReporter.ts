@@ -1,8 +1,14 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { TurnContext } from 'botbuilder';
 import { callEndedText } from '../calling/index.js';
 import type { CallChange, CallNews, CallRecord, ChatReports, OperationRecord, PageRecord, StoredCall } from '../calling/index.js';
-import { inviteeName } from './callCardView.js';
+import { sentence } from '../i18n/sentence.js';
+import type { Sentence, Words } from '../i18n/sentence.js';
+import { Translator, languageFields } from '../i18n/translator.js';
+import type { RequestLanguage } from '../i18n/translator.js';
+import { handleParam, inviteeName } from './callCardView.js';
 import type { CallCards } from './callCards.js';
+import { reportLanguage } from './chats.js';
 import type { Chats } from './chats.js';
 import { outcomeLine } from './pageCardView.js';
 import type { PostedCards } from './postedCards.js';
@@ -11,6 +17,15 @@ export interface ChatReporterOptions {
   chats: Chats;
   cards: CallCards;
   pageCards: PostedCards<PageRecord>;
+}
+
+/**
+ * A line to post, and the language of the request it is about: a call's lines are said as its call was asked for, an
+ * invite's as the invite was, whoever asked for each.
+ */
+interface Line {
+  words: Words;
+  about: RequestLanguage;
 }
 
 /**
@@ -26,25 +41,25 @@ export class ChatReporter implements ChatReports {
     const lines = [...callReportLines(call, changes), ...news.flatMap((n) => stepLines(call, n))];
     await this.options.chats.post(call.chatKey, async (context) => {
       await this.options.cards.show(context, call);
-      await this.sendLines(context, lines);
+      await sendLines(context, lines);
     });
   }
 
   async reportPage(page: PageRecord, options: { outcome: boolean }): Promise<void> {
-    const line = options.outcome ? outcomeLine(page) : undefined;
     await this.options.chats.post(page.chatKey, async (context) => {
       await this.options.pageCards.show(context, page);
+      const line = options.outcome ? outcomeLine(page, new Translator(reportLanguage(context, page))) : undefined;
       if (line !== undefined) await context.sendActivity(line);
     });
   }
 
-  async tell(chatKey: string, line: string): Promise<void> {
-    await this.options.chats.post(chatKey, async (context) => this.sendLines(context, [line]));
+  async tell(chatKey: string, words: Words, language: RequestLanguage): Promise<void> {
+    await this.options.chats.post(chatKey, async (context) => sendLines(context, [{ words, about: language }]));
   }
+}
 
-  private async sendLines(context: TurnContext, lines: readonly string[]): Promise<void> {
-    for (const line of lines) await context.sendActivity(line);
-  }
+async function sendLines(context: TurnContext, lines: readonly Line[]): Promise<void> {
+  for (const { words, about } of lines) await context.sendActivity(new Translator(reportLanguage(context, about)).say(words));
 }
 
 /**
@@ -52,7 +67,7 @@ export class ChatReporter implements ChatReports {
  * reported by the decline, a call that moved into a group call by the group call's line about who moved in, and an
  * end that Graph's refusal of someone's request revealed by the answer to that request.
  */
-function callReportLines(call: CallRecord, changes: readonly CallChange[]): string[] {
+function callReportLines(call: CallRecord, changes: readonly CallChange[]): Line[] {
   // Only the one person of a one-to-one call ends it by declining or failing to join; in a group call someone still
   // ringing is marked failed because the call ended, which says nothing of why it did.
   const oneToOne = call.kind === 'peerToPeer' || call.kind === 'pstn';
@@ -60,21 +75,21 @@ function callReportLines(call: CallRecord, changes: readonly CallChange[]): stri
     (c) => c.kind === 'movedIntoGroupCall' || (oneToOne && c.kind === 'inviteeUpdated' && (c.invitee.outcome === 'declined' || c.invitee.outcome === 'failed')),
   );
   // The decline, or the group call's line about the move, already says why the call ended, and the card shows that it did.
-  return changes.flatMap((change) => (change.kind === 'ended' && (call.replacedBy !== undefined || saidWhy || change.answered) ? [] : callLines(call, change)));
+  const about = languageFields(call);
+  return changes.flatMap((change) => (change.kind === 'ended' && (call.replacedBy !== undefined || saidWhy || change.answered) ? [] : callLines(call, change)).map((words) => ({ words, about })));
 }
 
-function callLines(call: CallRecord, change: CallChange): string[] {
-  const name = call.handle ?? 'The call';
+function callLines(call: CallRecord, change: CallChange): Sentence[] {
+  const handle = handleParam(call.handle);
   switch (change.kind) {
     case 'ended':
       // "The call ended." says nothing more than "#3 ended.".
-      return [change.reason === callEndedText(undefined) ? `${name} ended.` : `${name} ended. ${change.reason}`];
+      return [isDeepStrictEqual(change.reason, callEndedText(undefined)) ? sentence('chat.call.ended', { call: handle }) : sentence('chat.call.endedBecause', { call: handle, reason: change.reason })];
     case 'inviteeUpdated': {
+      const { outcome, reason } = change.invitee;
       const who = inviteeName(change.invitee);
-      // Mid-sentence, a call without a handle is "the call".
-      const named = call.handle ?? 'the call';
-      if (change.invitee.outcome === 'declined') return [`${who} declined ${named}.${change.invitee.reason ? ` ${change.invitee.reason}` : ''}`];
-      if (change.invitee.outcome === 'failed') return [`${who} could not join ${named}. ${change.invitee.reason ?? ''}`.trimEnd()];
+      if (outcome === 'declined') return [reason ? sentence('chat.call.declinedBecause', { who, call: handle, reason }) : sentence('chat.call.declined', { who, call: handle })];
+      if (outcome === 'failed') return [reason ? sentence('chat.call.couldNotJoinBecause', { who, call: handle, reason }) : sentence('chat.call.couldNotJoin', { who, call: handle })];
       return [];
     }
     default:
@@ -85,37 +100,39 @@ function callLines(call: CallRecord, change: CallChange): string[] {
 /** News about a step Rally took on the call rather than about the call itself. */
 const STEP_NEWS = new Set<CallNews['kind']>(['operationFinished', 'escalationFailed', 'escalationUnknown', 'hangUpFailed']);
 
-function stepLines(call: CallRecord, news: CallNews): string[] {
-  const into = call.handle ?? 'the group call';
+function stepLines(call: CallRecord, news: CallNews): Line[] {
+  const about = languageFields(call);
+  const handle = handleParam(call.handle);
   switch (news.kind) {
     case 'operationFinished':
       return operationLines(call, news.operation);
     case 'escalationFailed':
-      return [`Could not move the one-to-one call into ${into}. ${news.reason}`];
+      return [{ words: sentence('chat.escalation.failed', { call: handle, reason: news.reason }), about }];
     case 'hangUpFailed':
-      return [`Could not hang up ${call.handle ?? 'the call'}, which you asked for while it was being confirmed. ${news.reason}`];
+      return [{ words: sentence('chat.hangup.failed', { call: handle, reason: news.reason }), about }];
     case 'escalationUnknown':
-      return [`Rally stopped while it was moving the one-to-one call into ${into}, so it cannot tell whether the move happened: the card of ${into} shows who is in it.`];
+      return [{ words: sentence('chat.escalation.unknown', { call: handle }), about }];
     default:
       return [];
   }
 }
 
-function operationLines(call: CallRecord, operation: OperationRecord): string[] {
-  const who = operation.participants.map((target) => inviteeName({ target })).join(', ');
+/** What became of an invite, escalation or move, in the language it was asked for in. */
+function operationLines(call: CallRecord, operation: OperationRecord): Line[] {
+  const who = { list: operation.participants.map((target) => inviteeName({ target })) };
+  const about = languageFields(operation);
   if (operation.status === 'completed') {
     // An escalation's group call, or the meeting an accepted page brought someone into.
-    if (operation.kind === 'escalate') return [`${who} moved into ${call.handle ?? 'the call'}.`];
-    if (operation.kind === 'move') return [`${who} moved into the other meeting.`];
-    return [`${who} joined the call.`];
+    if (operation.kind === 'escalate') return [{ words: sentence('chat.operation.escalated', { who, call: handleParam(call.handle) }), about }];
+    if (operation.kind === 'move') return [{ words: sentence('chat.operation.moved', { who }), about }];
+    return [{ words: sentence('chat.operation.joined', { who }), about }];
   }
   if (operation.status === 'failed') {
-    const verb = operation.kind === 'invite' ? 'add' : 'move';
-    return [`Could not ${verb} ${who}. ${operationFailure(operation)}`];
+    return [{ words: sentence(operation.kind === 'invite' ? 'chat.operation.couldNotAdd' : 'chat.operation.couldNotMove', { who, reason: operationFailure(operation) }), about }];
   }
   return [];
 }
 
-function operationFailure(operation: OperationRecord): string {
-  return operation.resultInfo?.message ? `Graph said: ${operation.resultInfo.message}` : 'Graph did not say why.';
+function operationFailure(operation: OperationRecord): Sentence {
+  return operation.resultInfo?.message ? sentence('chat.graph.said', { message: operation.resultInfo.message }) : sentence('chat.graph.saidNothing');
 }

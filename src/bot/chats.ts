@@ -53,6 +53,14 @@ export function turnLanguage(context: TurnContext): RequestLanguage {
   return (context.turnState.get(CHAT_LANGUAGE) as RequestLanguage | undefined) ?? own;
 }
 
+/**
+ * The language of a report about a request: the one it was made in, as its record keeps it; for a record written
+ * before Rally kept one, the chat's (see turnLanguage), else English.
+ */
+export function reportLanguage(context: TurnContext, record: RequestLanguage): RequestLanguage {
+  return record.locale === undefined ? turnLanguage(context) : languageFields(record);
+}
+
 /** How long a chat's record may say it was last seen before a message writes it again (retention counts from it). */
 const SEEN_AGAIN_AFTER_MS = 3_600_000;
 

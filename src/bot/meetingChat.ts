@@ -4,15 +4,13 @@ import { TeamsInfo } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
 import { InvalidRequestError, meetingOfItsChat } from '../calling/index.js';
 import type { OrganizerMeeting } from '../calling/index.js';
+import { sentence } from '../i18n/sentence.js';
 import { chatKeyOf } from './chats.js';
-import { CommandError } from './commandParser.js';
 
 // Teams' meeting ids are base64 text of a bounded size; anything else is not one, and is never sent on.
 const MEETING_ID = /^[A-Za-z0-9+/_=-]{1,512}$/;
 
-const NOT_A_MEETING_CHAT =
-  'This is not a meeting\'s chat, so tell me which meeting: paste its join link, or its meeting id and passcode (join 123 456 789 012 passcode AbC123), or say "join" in the meeting\'s own chat.';
-const NO_ORGANIZER = 'Teams did not tell me who organizes this meeting; paste its join link instead.';
+const NO_ORGANIZER = sentence('chat.error.noOrganizer');
 
 /** The meeting id of a meeting chat's activity; undefined in any other chat, or when the value is not a meeting id. */
 export function meetingIdOf(context: TurnContext): string | undefined {
@@ -27,7 +25,7 @@ export function meetingIdOf(context: TurnContext): string | undefined {
  */
 export async function meetingOfThisChat(context: TurnContext, chatTenantId: string): Promise<OrganizerMeeting> {
   const meetingId = meetingIdOf(context);
-  if (meetingId === undefined) throw new CommandError('badCommand', NOT_A_MEETING_CHAT);
+  if (meetingId === undefined) throw new InvalidRequestError('notAMeetingChat', sentence('chat.error.notAMeetingChat'));
   let organizer: unknown;
   try {
     organizer = field(await TeamsInfo.getMeetingInfo(context, meetingId), 'organizer');

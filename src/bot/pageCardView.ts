@@ -3,8 +3,9 @@
 // chat in a sentence, which the card does not repeat.
 import type { PageRecord, PageState, PageStep, PageStepStatus } from '../calling/index.js';
 import type { MessageKey } from '../i18n/catalogs.js';
-import { Translator } from '../i18n/translator.js';
-import { inviteeName } from './callCardView.js';
+import { sentence } from '../i18n/sentence.js';
+import type { Translator } from '../i18n/translator.js';
+import { handleParam, inviteeName } from './callCardView.js';
 import { expandCard } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 
@@ -57,14 +58,6 @@ function stepName(step: PageStep): string {
   return inviteeName(step);
 }
 
-/**
- * A call's handle as the catalogs' `select` reads it: `none` when it has none, and the messages then name it in
- * words ("the call"), in the case their sentence needs. Handles are `#n`, never `none`.
- */
-function handleParam(handle: string | undefined): string {
-  return handle ?? 'none';
-}
-
 /** How one step stands, in a few words. */
 function stepLabel(page: PageRecord, step: PageStep, t: Translator): string {
   const reason = step.reason;
@@ -115,51 +108,36 @@ function whereTheyWent(page: PageRecord, step: PageStep, t: Translator): string 
   }
 }
 
-// The chat's lines are not translated yet: they speak English whatever the chat's language.
-const CHAT_LINES = new Translator();
-
-/** The line the chat gets when a page ends: who accepted and where they are, or what became of everyone. */
-export function outcomeLine(page: PageRecord): string | undefined {
+/** The line the chat gets when a page ends, in `t`'s language: who accepted and where they are, or what became of everyone. */
+export function outcomeLine(page: PageRecord, t: Translator): string | undefined {
   const winner = page.steps.find((s) => s.status === 'accepted');
   if (page.state === 'accepted' && winner) {
     const who = stepName(winner);
-    const own = winner.handle ?? 'a call';
-    const target = page.move?.handle ?? 'the call';
+    const own = handleParam(winner.handle);
+    const call = handleParam(page.move?.handle);
     if (page.move?.status === 'failed') {
-      return `${who} accepted the page, but could not be brought into ${target}: ${page.move.failure ?? 'Graph did not say why.'} They are on ${own} with Rally.`;
+      return t.say(sentence('chat.page.acceptedNotMoved', { who, call, own, failure: page.move.failure ?? sentence('chat.graph.saidNothing') }));
     }
-    if (page.move) return `${who} accepted the page; Rally is bringing them into ${target}.`;
-    if (winner.target.kind === 'phone') {
-      return `${who} accepted the page and is on ${own} with Rally. Microsoft Graph cannot move a phone call into another call: invite the number where you need it.`;
-    }
-    return `${who} accepted the page and is on ${own} with Rally. Say "escalate" and a person to bring others in, or "hangup ${own}".`;
+    if (page.move) return t.t('chat.page.acceptedMoving', { who, call });
+    return t.t(winner.target.kind === 'phone' ? 'chat.page.acceptedPhone' : 'chat.page.accepted', { who, own });
   }
   if (page.state === 'exhausted') {
-    const each = page.steps.map((step) => `${stepName(step)} ${stepPhrase(page, step)}`);
-    const list = each.length === 1 ? each[0]! : `${each.slice(0, -1).join(', ')} and ${each.at(-1)!}`;
-    return `Nobody accepted the page: ${list}.`;
+    return t.t('chat.page.nobody', { steps: t.listInSentence(page.steps.map((step) => stepPhrase(page, step, t))) });
   }
   return undefined;
 }
 
-/** What became of a step, as the end of a sentence about the person; the card carries the reasons. */
-function stepPhrase(page: PageRecord, step: PageStep): string {
-  switch (step.status) {
-    case 'declined':
-      return 'declined';
-    case 'noAnswer':
-      return `did not answer in ${CHAT_LINES.duration(page.waitMs)}`;
-    case 'noConfirm':
-      return 'answered but did not press 1';
-    case 'hungUp':
-      return 'hung up without pressing 1';
-    case 'failed':
-      return 'could not be reached';
-    case 'refused':
-      return 'was not rung (not allowed)';
-    case 'skipped':
-      return 'was skipped';
-    default:
-      return 'was not rung';
-  }
+const STEP_PHRASES: Partial<Record<PageStepStatus, MessageKey>> = {
+  declined: 'chat.page.step.declined',
+  noAnswer: 'chat.page.step.noAnswer',
+  noConfirm: 'chat.page.step.noConfirm',
+  hungUp: 'chat.page.step.hungUp',
+  failed: 'chat.page.step.failed',
+  refused: 'chat.page.step.refused',
+  skipped: 'chat.page.step.skipped',
+};
+
+/** What became of a step, said of the person; the card carries the reasons. */
+function stepPhrase(page: PageRecord, step: PageStep, t: Translator): string {
+  return t.t(STEP_PHRASES[step.status] ?? 'chat.page.step.notRung', { who: stepName(step), duration: t.duration(page.waitMs) });
 }

@@ -1,5 +1,6 @@
 import { TeamsInfo } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
+import { sentence } from '../i18n/sentence.js';
 import { CallingApiError, InvalidRequestError, parsePhoneNumber } from '../calling/index.js';
 import type { CallTarget, CallingApi } from '../calling/index.js';
 import type { Chats } from './chats.js';
@@ -56,7 +57,7 @@ export class PeopleResolver {
       };
     } catch (error) {
       if (error instanceof CallingApiError && error.details.status === 404) {
-        throw new InvalidRequestError('unknownUser', `I couldn't find ${userPrincipalName} in your organization. Check the spelling, or @mention them.`, { cause: error });
+        throw new InvalidRequestError('unknownUser', sentence('chat.error.unknownUser', { name: userPrincipalName }), { cause: error });
       }
       throw error;
     }
@@ -67,10 +68,10 @@ export class PeopleResolver {
     try {
       member = await TeamsInfo.getMember(context, person.teamsId);
     } catch (error) {
-      throw new InvalidRequestError('unknownMember', `I couldn't look up ${person.name} in this chat. Try their email instead.`, { cause: error });
+      throw new InvalidRequestError('unknownMember', sentence('chat.error.unknownMember', { name: person.name }), { cause: error });
     }
     if (!member.aadObjectId) {
-      throw new InvalidRequestError('memberWithoutEntraId', `${person.name} has no Microsoft Entra account I can call. Try their email instead.`);
+      throw new InvalidRequestError('memberWithoutEntraId', sentence('chat.error.memberWithoutEntraId', { name: person.name }));
     }
     return { kind: 'user', id: member.aadObjectId, displayName: member.name || person.name };
   }

@@ -3,6 +3,7 @@
 // people defining teams at once both keep theirs.
 import { InvalidRequestError, atMost } from '../calling/index.js';
 import type { RecordStore } from '../calling/index.js';
+import { sentence } from '../i18n/sentence.js';
 import type { NamedPerson, PersonRef } from './commands.js';
 
 export interface PeopleTeam {
@@ -62,9 +63,7 @@ export class PeopleTeams {
       if (full) return current;
       return { teams: at < 0 ? [...teams, team] : teams.map((t, i) => (i === at ? team : t)), touchedAt: this.now().toISOString() };
     });
-    if (full) {
-      throw new InvalidRequestError('tooManyTeams', `This chat has ${MAX_TEAMS} teams already, the most it keeps: delete one first, like "team ${name} delete".`);
-    }
+    if (full) throw new InvalidRequestError('tooManyTeams', sentence('chat.error.tooManyTeams', { max: MAX_TEAMS, name }));
     return team;
   }
 
@@ -132,13 +131,10 @@ function sameName(team: PeopleTeam, name: string): boolean {
 }
 
 function notHere(name: string): InvalidRequestError {
-  return new InvalidRequestError('unknownTeam', `No team in this chat is called "${name}"; say "teams" to see this chat's teams.`);
+  return new InvalidRequestError('unknownTeam', sentence('chat.error.noSuchTeam', { name }));
 }
 
 /** A word in a list of people that names no team: it may have been meant as a person, so both ways are shown. */
 function unknownWhereNamed(name: string): InvalidRequestError {
-  return new InvalidRequestError(
-    'unknownTeam',
-    `No team in this chat is called "${name}": name people with an @mention, their email or UPN, their Entra object id or a phone number like +14255550100, or define the team first with "team ${name} = …".`,
-  );
+  return new InvalidRequestError('unknownTeam', sentence('chat.error.noSuchTeamOrPerson', { name }));
 }

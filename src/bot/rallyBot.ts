@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { ActivityEventNames, ActivityTypes, CardFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
-import { bridgeSubject, isLive, meetingById, parseMeetingLink } from '../calling/index.js';
-import type { CallDesk, CallRecord, CallRef, ChatRequest, MeetingToJoin, PageRecord, Pager, ParticipantChange, ParticipantRef, UserTarget } from '../calling/index.js';
-import { RallyError, userMessageOf } from '../errors/rallyError.js';
+import { InvalidRequestError, bridgeSubject, isLive, meetingById, parseMeetingLink } from '../calling/index.js';
+import type { CallDesk, CallRecord, CallRef, ChatRequest, MeetingToJoin, PageRecord, Pager, ParticipantRef, UserTarget } from '../calling/index.js';
+import { RallyError, SOMETHING_WENT_WRONG, sentenceOf } from '../errors/rallyError.js';
+import { sentence } from '../i18n/sentence.js';
 import type { Logger } from '../log/logger.js';
 import type { PostedCards } from './postedCards.js';
 import { isPageAction, namedPeople, readCardAction } from './cardActions.js';
 import type { CallCardAction, PageCardAction } from './cardActions.js';
 import type { CallCards } from './callCards.js';
 import { cardRevision } from './callCards.js';
-import { inviteeName, outcomeLabel, stateLabel } from './callCardView.js';
+import { callsReply, changeLine, hangUpLine, movingLine, statusLine } from './answerLines.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 import { chatKeyOf, peopleTeamsScopeOf, turnLanguage } from './chats.js';
@@ -43,9 +44,8 @@ export interface RallyBotOptions {
   doctor: DoctorAccess;
 }
 
-export const SOMETHING_WENT_WRONG = 'Something went wrong on my side; nothing was placed. Please try again in a moment.';
-
-type Turn<C> = (context: TurnContext, request: ChatRequest, command: C) => Promise<void>;
+/** What a turn does: `t` says its lines in the language of the person it answers, fixed for the turn. */
+type Turn<C> = (context: TurnContext, request: ChatRequest, command: C, t: Translator) => Promise<void>;
 type CommandTable = { [K in CommandKind]: Turn<Extract<Command, { kind: K }>> };
 type CallCardTable = { [V in CallCardAction['verb']]: Turn<Extract<CallCardAction, { verb: V }>> };
 type PageCardTable = { [V in PageCardAction['verb']]: Turn<Extract<PageCardAction, { verb: V }>> };
@@ -57,7 +57,7 @@ type PageCardTable = { [V in PageCardAction['verb']]: Turn<Extract<PageCardActio
 export class RallyBot extends TeamsActivityHandler {
   /** What each command does: one entry per command kind, so a new command cannot be parsed but not handled. */
   private readonly commands: CommandTable = {
-    help: async (context) => this.sendHelp(context),
+    help: async (context, _request, _command, t) => this.sendHelp(context, t),
     call: async (context, request, command) => {
       const targets = await this.resolve(context, request, command.people);
       await this.postCallCard(context, request, await this.options.desk.placeCall(request, targets));
@@ -82,43 +82,33 @@ export class RallyBot extends TeamsActivityHandler {
       const targets = await this.resolve(context, request, command.people);
       await this.postCallCard(context, request, await this.options.desk.escalate(request, command.call, targets));
     },
-    move: async (context, request, command) => {
+    move: async (context, request, command, t) => {
       const user = await this.singleUser(context, request, command.person);
       const { call } = await this.options.desk.move(request, user, command.from, command.to);
-      await context.sendActivity(`Moving ${user.displayName ?? 'them'} into ${call.handle ?? 'the other call'}…`);
+      await context.sendActivity(movingLine(user, call, t));
     },
-    calls: async (context, request) => {
-      const live = await this.options.desk.liveCalls(request);
-      await context.sendActivity(
-        live.length === 0 ? 'No calls are going on from this chat.' : live.map((c) => `${c.handle ?? c.callId}: ${describe(c)}`).join('\n\n'),
-      );
+    calls: async (context, request, _command, t) => {
+      await context.sendActivity(callsReply(await this.options.desk.liveCalls(request), t));
     },
     // A second copy of a card would go stale while the first one updates: `status` brings the call's one card up to
     // date (posting it only if it has none) and says where it is.
-    status: async (context, request, command) => {
+    status: async (context, request, command, t) => {
       const call = await this.options.desk.status(request, command.call);
-      if ((await this.options.cards.post(context, call)) === 'updated') {
-        await context.sendActivity(`${call.handle ?? 'The call'}: ${describe(call)}. Its card above shows it as it is now.`);
-      }
+      if ((await this.options.cards.post(context, call)) === 'updated') await context.sendActivity(statusLine(call, t));
     },
-    hangup: async (context, request, command) => {
-      const outcome = await this.options.desk.hangUp(request, command.call);
-      await context.sendActivity(
-        outcome.kind === 'whenConfirmed'
-          ? 'Microsoft Graph has not confirmed that call yet; I will hang it up the moment it does, and its card will show it.'
-          : `Hanging up ${outcome.call.handle ?? 'the call'}…`,
-      );
+    hangup: async (context, request, command, t) => {
+      await context.sendActivity(hangUpLine(await this.options.desk.hangUp(request, command.call), t));
     },
-    mute: async (context, request, command) => {
+    mute: async (context, request, command, t) => {
       const who = await this.participantNamed(context, request, command.person);
-      await context.sendActivity(changeLine(await this.options.desk.mute(request, command.call, who)));
+      await context.sendActivity(changeLine(await this.options.desk.mute(request, command.call, who), t));
     },
-    remove: async (context, request, command) => {
+    remove: async (context, request, command, t) => {
       const who = await this.participantNamed(context, request, command.person);
-      await context.sendActivity(changeLine(await this.options.desk.remove(request, command.call, who)));
+      await context.sendActivity(changeLine(await this.options.desk.remove(request, command.call, who), t));
     },
-    doctor: async (context, request) => {
-      await context.sendActivity(await doctorReply(this.options.doctor, request));
+    doctor: async (context, request, _command, t) => {
+      await context.sendActivity(await doctorReply(this.options.doctor, request, t));
     },
     // The page's card is the answer: it shows the ladder live, and the chat hears the outcome once it is known.
     page: async (context, request, command) => {
@@ -126,43 +116,43 @@ export class RallyBot extends TeamsActivityHandler {
       const page = await this.options.pager.start(request, targets, { ...(command.call ? { into: command.call } : {}), ...(command.waitMs === undefined ? {} : { waitMs: command.waitMs }) });
       await postFresh(context, this.options.pageCards, page, () => this.options.pager.pageInChat(request, page.id), (p) => p.revision);
     },
-    team: async (context, request, command) => {
+    team: async (context, request, command, t) => {
       const scope = peopleTeamsScopeOf(context);
       if (command.action === 'show') {
         const team = await this.options.teams.show(scope, command.name);
-        await context.sendActivity(teamLine(team, await this.resolve(context, request, team.people)));
+        await context.sendActivity(teamLine(team, await this.resolve(context, request, team.people), t));
         return;
       }
       // A team's people are rung by whoever names it: changing them takes the right to place calls.
       await this.options.desk.mayPlaceCalls(request);
       if (command.action === 'delete') {
-        await context.sendActivity(teamDeletedLine(await this.options.teams.delete(scope, command.name)));
+        await context.sendActivity(teamDeletedLine(await this.options.teams.delete(scope, command.name), t));
         return;
       }
       // Looked up before the team is saved, so that someone Rally cannot find is refused now rather than at each use.
       const targets = await this.resolve(context, request, command.people);
-      await context.sendActivity(teamSavedLine(await this.options.teams.define(scope, command.name, command.people), targets));
+      await context.sendActivity(teamSavedLine(await this.options.teams.define(scope, command.name, command.people), targets, t));
     },
-    teams: async (context) => {
-      await context.sendActivity(teamsLine(await this.options.teams.list(peopleTeamsScopeOf(context))));
+    teams: async (context, _request, _command, t) => {
+      await context.sendActivity(teamsLine(await this.options.teams.list(peopleTeamsScopeOf(context)), t));
     },
   };
 
   /** What each call card button does (Refresh only redraws, which every call card action ends with). */
   private readonly callCardButtons: CallCardTable = {
     refresh: async () => undefined,
-    hangup: async (context, request, action) => this.commands.hangup(context, request, { kind: 'hangup', call: callRefOf(action) }),
-    invite: async (context, request, action) =>
-      this.commands.invite(context, request, { kind: 'invite', call: callRefOf(action), people: parsePeopleList(namedPeople(action), 'invite', 'alice@contoso.com') }),
-    escalate: async (context, request, action) =>
-      this.commands.escalate(context, request, { kind: 'escalate', call: callRefOf(action), people: parsePeopleList(namedPeople(action), 'escalate', 'bob@contoso.com') }),
+    hangup: async (context, request, action, t) => this.commands.hangup(context, request, { kind: 'hangup', call: callRefOf(action) }, t),
+    invite: async (context, request, action, t) =>
+      this.commands.invite(context, request, { kind: 'invite', call: callRefOf(action), people: parsePeopleList(namedPeople(action), 'invite', 'alice@contoso.com') }, t),
+    escalate: async (context, request, action, t) =>
+      this.commands.escalate(context, request, { kind: 'escalate', call: callRefOf(action), people: parsePeopleList(namedPeople(action), 'escalate', 'bob@contoso.com') }, t),
     // The people typed are rung in the order given, one at a time, into the bridge.
-    pageInto: async (context, request, action) =>
-      this.commands.page(context, request, { kind: 'page', call: callRefOf(action), steps: parsePeopleList(namedPeople(action), 'page', 'alice@contoso.com, bob@contoso.com') }),
-    muteParticipant: async (context, request, action) =>
-      void (await context.sendActivity(changeLine(await this.options.desk.mute(request, callRefOf(action), participantOf(action))))),
-    removeParticipant: async (context, request, action) =>
-      void (await context.sendActivity(changeLine(await this.options.desk.remove(request, callRefOf(action), participantOf(action))))),
+    pageInto: async (context, request, action, t) =>
+      this.commands.page(context, request, { kind: 'page', call: callRefOf(action), steps: parsePeopleList(namedPeople(action), 'page', 'alice@contoso.com, bob@contoso.com') }, t),
+    muteParticipant: async (context, request, action, t) =>
+      void (await context.sendActivity(changeLine(await this.options.desk.mute(request, callRefOf(action), participantOf(action)), t))),
+    removeParticipant: async (context, request, action, t) =>
+      void (await context.sendActivity(changeLine(await this.options.desk.remove(request, callRefOf(action), participantOf(action)), t))),
   };
 
   /** What each page card button does (Refresh only redraws, which every page card action ends with). */
@@ -175,12 +165,13 @@ export class RallyBot extends TeamsActivityHandler {
   constructor(private readonly options: RallyBotOptions) {
     super();
     this.onMessage(async (context, next) => {
-      await answeringOnce(context, options.log, async () => {
+      const t = new Translator(turnLanguage(context));
+      await answeringOnce(context, options.log, t, async () => {
         // Remembering the chat is for reports after this turn: it need not hold up the command. Both are waited for,
         // so that a failure of one is answered only once the other has said what it had to say. A message delivered
         // again acts once without a record of its own: what each command asks for is keyed by the message (the
         // intent of a call, the operation of an invite, the page), so a redelivery finds it and sends nothing twice.
-        const [command, remembered] = await Promise.allSettled([this.handleMessage(context), options.chats.remember(context)]);
+        const [command, remembered] = await Promise.allSettled([this.handleMessage(context, t), options.chats.remember(context)]);
         for (const settled of [command, remembered]) if (settled.status === 'rejected') throw settled.reason;
       });
       await next();
@@ -195,43 +186,44 @@ export class RallyBot extends TeamsActivityHandler {
     });
     this.onInstallationUpdateAdd(async (context, next) => {
       await options.chats.remember(context);
-      await this.sendHelp(context);
+      await this.sendHelp(context, new Translator(turnLanguage(context)));
       await next();
     });
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const t = new Translator(turnLanguage(context));
     try {
       await this.options.chats.remember(context);
       const action = readCardAction(invokeValue.action?.verb, invokeValue.action?.data);
       const request = this.chatRequest(context);
       if (action.verb === 'runCommand') {
-        await this.runCommand(context, request, parseCommand(action.preset ?? action.command ?? ''));
-        return cardResponse(this.helpCard(context));
+        await this.runCommand(context, request, parseCommand(action.preset ?? action.command ?? ''), t);
+        return cardResponse(this.helpCard(context, t));
       }
-      if (isPageAction(action)) return await this.pressPageButton(context, request, action);
+      if (isPageAction(action)) return await this.pressPageButton(context, request, action, t);
       const ref = callRefOf(action);
       const call = await this.options.desk.callInChat(request, ref);
       // One press of one button on one version of the card acts once; a press whose turn was cut short (a crash) acts
       // when Teams delivers it again, and what it asks Graph for is keyed by the press, so nothing is sent twice. A
       // press on a stale copy of an ended call's card (one whose update was lost) is answered with the card as it is.
       const key = actionKey(request, action);
-      if (action.verb !== 'refresh' && isLive(call)) await this.options.chats.actOnce(key, () => this.runButton(context, { ...request, activityKey: key }, action));
+      if (action.verb !== 'refresh' && isLive(call)) await this.options.chats.actOnce(key, () => this.runButton(context, { ...request, activityKey: key }, action, t));
       return cardResponse(await this.options.cards.render(context, await this.options.desk.callInChat(request, ref)));
     } catch (error) {
       // The answer to a button is the invoke response, shown to the person who pressed it: once, not also in the chat.
       this.logError(error);
       // Universal Actions' message response carries the text itself as `value`; botbuilder types it as an object.
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: userMessage(error) as unknown as Record<string, unknown> };
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t.say(sentenceOf(error, SOMETHING_WENT_WRONG)) as unknown as Record<string, unknown> };
     }
   }
 
   /** A page card's button: acts once per press (as call card buttons do), and answers with the page as it is now. */
-  private async pressPageButton(context: TurnContext, request: ChatRequest, action: PageCardAction): Promise<AdaptiveCardInvokeResponse> {
+  private async pressPageButton(context: TurnContext, request: ChatRequest, action: PageCardAction, t: Translator): Promise<AdaptiveCardInvokeResponse> {
     const page = await this.options.pager.pageInChat(request, action.pageId);
     const key = `action/${request.chatKey}/page/${action.pageId}/${action.verb}/${action.rev ?? ''}`;
     if (action.verb !== 'refreshPage' && page.state === 'paging') {
-      await this.options.chats.actOnce(key, () => (this.pageCardButtons[action.verb] as Turn<PageCardAction>)(context, { ...request, activityKey: key }, action));
+      await this.options.chats.actOnce(key, () => (this.pageCardButtons[action.verb] as Turn<PageCardAction>)(context, { ...request, activityKey: key }, action, t));
     }
     return cardResponse(await this.options.pageCards.render(context, await this.options.pager.pageInChat(request, action.pageId)));
   }
@@ -243,26 +235,26 @@ export class RallyBot extends TeamsActivityHandler {
     await this.options.teams.forget(peopleTeamsScopeOf(context));
   }
 
-  private async handleMessage(context: TurnContext): Promise<void> {
+  private async handleMessage(context: TurnContext, t: Translator): Promise<void> {
     const { activity } = context;
     const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
     const mentions: MentionedPerson[] = TurnContext.getMentions(activity)
       .filter((m) => m.mentioned.id !== activity.recipient.id)
       .map((m) => ({ text: m.text, id: m.mentioned.id, name: m.mentioned.name }));
     try {
-      await this.runCommand(context, this.chatRequest(context), parseCommand(text.trim(), mentions));
+      await this.runCommand(context, this.chatRequest(context), parseCommand(text.trim(), mentions), t);
     } catch (error) {
-      await this.tellError(context, error);
-      if (error instanceof CommandError && error.code === 'unknownCommand') await this.sendHelp(context);
+      await answerError(context, this.options.log, error, t);
+      if (error instanceof CommandError && error.code === 'unknownCommand') await this.sendHelp(context, t);
     }
   }
 
-  private runCommand(context: TurnContext, request: ChatRequest, command: Command): Promise<void> {
-    return (this.commands[command.kind] as Turn<Command>)(context, request, command);
+  private runCommand(context: TurnContext, request: ChatRequest, command: Command, t: Translator): Promise<void> {
+    return (this.commands[command.kind] as Turn<Command>)(context, request, command, t);
   }
 
-  private runButton(context: TurnContext, request: ChatRequest, action: CallCardAction): Promise<void> {
-    return (this.callCardButtons[action.verb] as Turn<CallCardAction>)(context, request, action);
+  private runButton(context: TurnContext, request: ChatRequest, action: CallCardAction, t: Translator): Promise<void> {
+    return (this.callCardButtons[action.verb] as Turn<CallCardAction>)(context, request, action, t);
   }
 
   /** The people named, the teams among them expanded first and held to the command's bound (`check`), looked up. */
@@ -274,7 +266,7 @@ export class RallyBot extends TeamsActivityHandler {
 
   private async singleUser(context: TurnContext, request: ChatRequest, person: PersonRef): Promise<UserTarget> {
     const [target] = await this.resolve(context, request, [person], checkOneToMove);
-    if (target?.kind !== 'user') throw new CommandError('badCommand', 'Only Teams users can be moved between meetings.');
+    if (target?.kind !== 'user') throw new InvalidRequestError('moveNotAUser', sentence('chat.error.onlyUsersMove'));
     return target;
   }
 
@@ -283,13 +275,13 @@ export class RallyBot extends TeamsActivityHandler {
     return { kind: 'person', target: target! };
   }
 
-  private async sendHelp(context: TurnContext): Promise<void> {
-    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.helpCard(context))] });
+  private async sendHelp(context: TurnContext, t: Translator): Promise<void> {
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.helpCard(context, t))] });
   }
 
   /** In a meeting's own chat the help card also offers to join that meeting. */
-  private helpCard(context: TurnContext): AdaptiveCardJson {
-    return renderHelpCard(new Translator(turnLanguage(context)), this.options.botName, { inMeetingChat: meetingIdOf(context) !== undefined });
+  private helpCard(context: TurnContext, t: Translator): AdaptiveCardJson {
+    return renderHelpCard(t, this.options.botName, { inMeetingChat: meetingIdOf(context) !== undefined });
   }
 
   private async meetingToJoin(context: TurnContext, request: ChatRequest, meeting: MeetingRef): Promise<MeetingToJoin> {
@@ -310,7 +302,7 @@ export class RallyBot extends TeamsActivityHandler {
   private chatRequest(context: TurnContext): ChatRequest {
     const { activity } = context;
     const tenantId = tenantIdOf(context);
-    if (!tenantId) throw new CommandError('badCommand', 'I can only place calls from a Microsoft Teams chat in an organization.');
+    if (!tenantId) throw new InvalidRequestError('outsideOrganization', sentence('chat.error.notInOrganization'));
     return {
       chatKey: chatKeyOf(context),
       tenantId,
@@ -318,10 +310,6 @@ export class RallyBot extends TeamsActivityHandler {
       ...localeOf(activity),
       ...(activity.type === 'message' && activity.id ? { activityKey: messageKey(context) } : {}),
     };
-  }
-
-  private async tellError(context: TurnContext, error: unknown): Promise<void> {
-    await answerError(context, this.options.log, error);
   }
 
   private logError(error: unknown): void {
@@ -333,10 +321,11 @@ export class RallyBot extends TeamsActivityHandler {
  * The turn's one answer to a failure: a turn that has answered already (a card posted, then its record could not be
  * saved) keeps that answer, and the failure only reaches the log. A store that refuses every write would otherwise
  * get the chat two refusals for one message, one from the command and one from the write that marks it handled.
+ * `t`: the turn's words; the adapter's last resort has only the activity to read them from.
  */
-export async function answerError(context: TurnContext, log: Pick<Logger, 'error' | 'info'>, error: unknown): Promise<void> {
+export async function answerError(context: TurnContext, log: Pick<Logger, 'error' | 'info'>, error: unknown, t = new Translator(turnLanguage(context))): Promise<void> {
   logFailure(log, error);
-  if (!context.responded) await context.sendActivity(userMessage(error));
+  if (!context.responded) await context.sendActivity(t.say(sentenceOf(error, SOMETHING_WENT_WRONG)));
 }
 
 /**
@@ -351,11 +340,11 @@ export function answerTurnFailure(log: Pick<Logger, 'error' | 'info'>): (context
   };
 }
 
-async function answeringOnce(context: TurnContext, log: Pick<Logger, 'error' | 'info'>, work: () => Promise<void>): Promise<void> {
+async function answeringOnce(context: TurnContext, log: Pick<Logger, 'error' | 'info'>, t: Translator, work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {
-    await answerError(context, log, error);
+    await answerError(context, log, error, t);
   }
 }
 
@@ -396,32 +385,6 @@ function actionKey(request: ChatRequest, action: CallCardAction): string {
   return `action/${request.chatKey}/${action.callId}/${action.verb}/${String(action.rev)}/${digest}`;
 }
 
-/** The one line that answers `mute` and `remove`, and their buttons. */
-function changeLine(change: ParticipantChange): string {
-  const handle = change.call.handle ?? 'the call';
-  switch (change.kind) {
-    case 'muting':
-      return `Muting ${change.name} in ${handle}…`;
-    case 'removing':
-      return `Removing ${change.name} from ${handle}…`;
-    case 'cancellingInvite':
-      return `Cancelling the invite to ${change.name} in ${handle}…`;
-  }
-}
-
-function userMessage(error: unknown): string {
-  return userMessageOf(error, SOMETHING_WENT_WRONG);
-}
-
 function cardResponse(card: AdaptiveCardJson): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card };
-}
-
-// The chat's lines are not translated yet: they speak English whatever the chat's language.
-const CHAT_LINES = new Translator();
-
-/** One line per call for `calls`, in the card's own words. */
-function describe(call: CallRecord): string {
-  const people = call.invitees.map((i) => `${inviteeName(i)} (${outcomeLabel(i.outcome, CHAT_LINES).toLowerCase()})`).join(', ');
-  return `${call.kind === 'meeting' || call.kind === 'guestMeeting' ? 'meeting' : 'call'}, ${stateLabel(call.state, CHAT_LINES).toLowerCase()}${people ? `, ${people}` : ''}`;
 }

@@ -4,11 +4,11 @@ import { ActivityTypes } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
 import { isTenantAllowed } from '../calling/index.js';
 import type { PolicySettings } from '../config/policySettings.js';
+import { Translator } from '../i18n/translator.js';
 import type { Logger } from '../log/logger.js';
+import { turnLanguage } from './chats.js';
 
 export type TurnHandler = (context: TurnContext) => Promise<void>;
-
-const REFUSAL = 'Rally is not enabled for your organization.';
 
 /** The tenant a Teams activity comes from, where Teams puts it. */
 export function tenantIdOf(context: TurnContext): string | undefined {
@@ -26,14 +26,15 @@ export function tenantGate(policy: PolicySettings, log: Pick<Logger, 'warn'>, bo
     if (isTenantAllowed(policy, tenantId)) return bot.run(context);
     const { type } = context.activity;
     log.warn({ code: 'tenantNotAllowed', tenantId, requester: context.activity.from?.aadObjectId, activityType: type }, 'activity from a tenant not allowed');
+    const refusal = new Translator(turnLanguage(context)).t('chat.error.tenantNotAllowed');
     if (type === ActivityTypes.Message) {
-      await context.sendActivity(REFUSAL);
+      await context.sendActivity(refusal);
     } else if (type === ActivityTypes.Invoke) {
       // A card button waits for an invoke response; this one shows the sentence in place of the card, for the one who
       // pressed it. Nothing goes into the chat: Teams' own refreshes of a card are invokes too, and would each post it.
       await context.sendActivity({
         type: ActivityTypes.InvokeResponse,
-        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: REFUSAL } },
+        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: refusal } },
       });
     }
   };

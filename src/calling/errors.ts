@@ -1,12 +1,13 @@
 // The calling domain's failures. Each carries the sentence the chat shows (see RallyError).
 import { RallyError } from '../errors/rallyError.js';
+import type { Words } from '../i18n/sentence.js';
 import type { CallRecord } from './records/callRecord.js';
 
 /** The person asked for something Rally cannot build a request for (bad number, unreadable link, too many people). */
 export class InvalidRequestError extends RallyError {
   readonly code: string;
-  constructor(code: string, userMessage: string, options?: { cause?: unknown; detail?: string }) {
-    super(userMessage, options);
+  constructor(code: string, said: Words, options?: { cause?: unknown; detail?: string }) {
+    super(said, options);
     this.code = code;
   }
 }

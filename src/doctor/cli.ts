@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { loadSettings, SettingsError } from '../config/settings.js';
 import { tokenProviderFor } from '../graph/createCallingApi.js';
+import { Translator } from '../i18n/translator.js';
 import { anyFailed, formatReport } from './checkResult.js';
 import { doctorSubject, runDoctor } from './doctor.js';
 
@@ -14,7 +15,8 @@ async function main(): Promise<number> {
   try {
     const settings = loadSettings(process.env);
     const results = await runDoctor(doctorSubject(settings, values.tenant ?? settings.bot.appTenantId, values.organizer), { tokenProvider: tokenProviderFor(settings) });
-    console.log(formatReport(results));
+    // An operator's terminal has no Teams client to name a language: the report is in English, as the log is.
+    console.log(formatReport(results, new Translator()));
     return anyFailed(results) ? 1 : 0;
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;

@@ -3,6 +3,7 @@
 // organizer and with 403 "No application access policy found for this app" when it does not. Nothing is created.
 import { accessPolicyCommands } from '../calling/bridges/bridgeMeeting.js';
 import type { TokenProvider } from '../graph/tokenProvider.js';
+import { sentence } from '../i18n/sentence.js';
 import { fail, info, pass } from './checkResult.js';
 import type { CheckResult } from './checkResult.js';
 import type { HttpGet } from './httpGet.js';
@@ -24,7 +25,7 @@ const PROBE_JOIN_URL = 'https://teams.microsoft.com/l/meetup-join/rally-doctor-a
 export async function checkMeetingAccessPolicy(input: MeetingPolicyCheckInput): Promise<CheckResult> {
   const { organizerId, tenantId } = input;
   if (organizerId === undefined || tenantId === undefined) {
-    return info('Meeting access policy (for bridge): not checked; run doctor in chat, or with --organizer <Entra object id of an organizer>.');
+    return info(sentence('doctor.meetingPolicy.notChecked'));
   }
   const filter = encodeURIComponent(`JoinWebUrl eq '${PROBE_JOIN_URL}'`);
   const url = `${input.graphBaseUrl.replace(/\/$/, '')}/users/${encodeURIComponent(organizerId)}/onlineMeetings?$filter=${filter}`;
@@ -33,15 +34,11 @@ export async function checkMeetingAccessPolicy(input: MeetingPolicyCheckInput): 
     const token = await input.tokenProvider.getToken(tenantId);
     answer = await input.get(url, { authorization: `Bearer ${token}` });
   } catch (error) {
-    return fail(`Meeting access policy (for bridge): could not ask Graph (${unreachableReason(error)}).`, 'check that Rally reaches Microsoft Graph, then run doctor again.');
+    return fail(sentence('doctor.meetingPolicy.couldNotAsk', { reason: unreachableReason(error) }), sentence('doctor.meetingPolicy.askAgain.fix'));
   }
-  const fix = `a Teams admin runs, in Teams PowerShell: ${accessPolicyCommands(input.appId)} (or -Identity with each organizer instead of -Global).`;
-  if (answer.status === 200) return pass(`Meeting access policy (for bridge): Rally may make meetings for ${organizerId}.`);
-  if (answer.status === 403 && /application access policy/i.test(answer.body)) {
-    return fail(`Meeting access policy (for bridge): none covers ${organizerId}, so "bridge" is refused for them.`, fix);
-  }
-  if (answer.status === 403) {
-    return fail('Meeting access policy (for bridge): Graph refused the look (HTTP 403).', "grant Rally's app registration the Microsoft Graph application permission OnlineMeetings.ReadWrite.All with admin consent; then, if this still fails, " + fix);
-  }
-  return fail(`Meeting access policy (for bridge): Graph answered HTTP ${answer.status}.`, 'check the organizer id and that Rally reaches Microsoft Graph, then run doctor again.');
+  const fix = sentence('doctor.meetingPolicy.none.fix', { commands: accessPolicyCommands(input.appId) });
+  if (answer.status === 200) return pass(sentence('doctor.meetingPolicy.covered', { organizer: organizerId }));
+  if (answer.status === 403 && /application access policy/i.test(answer.body)) return fail(sentence('doctor.meetingPolicy.none', { organizer: organizerId }), fix);
+  if (answer.status === 403) return fail(sentence('doctor.meetingPolicy.refused'), sentence('doctor.meetingPolicy.refused.fix', { fix }));
+  return fail(sentence('doctor.meetingPolicy.status', { status: String(answer.status) }), sentence('doctor.meetingPolicy.status.fix'));
 }

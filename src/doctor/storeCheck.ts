@@ -6,6 +6,8 @@ import type { StoreSettings } from '../config/storeSettings.js';
 import { createLogger } from '../log/logger.js';
 import { tempName } from '../storage/fileKeyNames.js';
 import { openDocumentStore } from '../storage/openDocumentStore.js';
+import { sentence } from '../i18n/sentence.js';
+import type { Sentence } from '../i18n/sentence.js';
 import { fail, pass } from './checkResult.js';
 import type { CheckResult } from './checkResult.js';
 
@@ -33,45 +35,38 @@ export async function checkStore(store: StoreSettings, probe?: StoreProbe, optio
   try {
     if (probe !== undefined) {
       await withTimeout(probe(), timeoutMs);
-      return pass(`Store: Rally can read and write its ${where}.`);
+      return pass(sentence('doctor.store.rallyCan', { where }));
     }
     if (store.kind === 'blob') {
       await withTimeout(probeBlobContainer(store), timeoutMs);
-      return pass(`Store: the ${where} can be read and written.`);
+      return pass(sentence('doctor.store.readWrite', { where }));
     }
     const parent = await withTimeout(probeDirectory(store.dataDir), timeoutMs);
-    return parent === undefined
-      ? pass(`Store: the ${where} can be written (checked without its lock, which a running Rally holds).`)
-      : pass(`Store: the ${where} does not exist yet; Rally creates it in ${parent}, which can be written.`);
+    return parent === undefined ? pass(sentence('doctor.store.writable', { where })) : pass(sentence('doctor.store.toCreate', { where, parent }));
   } catch (error) {
-    return fail(`Store: the ${where} cannot be written (${reasonOf(error)}).`, fixFor(store));
+    return fail(sentence('doctor.store.failed', { where, reason: reasonOf(error) }), fixFor(store));
   }
 }
 
-function describe(store: StoreSettings): string {
-  if (store.kind === 'file') return `data directory ${store.dataDir}`;
-  if ('accountUrl' in store) return `Blob container ${store.container} at ${store.accountUrl}`;
+function describe(store: StoreSettings): Sentence {
+  if (store.kind === 'file') return sentence('doctor.store.where.directory', { directory: store.dataDir });
+  if ('accountUrl' in store) return sentence('doctor.store.where.blobAt', { container: store.container, account: store.accountUrl });
   // Only the account's name: the rest of a connection string is its key.
   const account = /(?:^|;)\s*AccountName=([^;]+)/i.exec(store.connectionString)?.[1]?.trim();
-  return `Blob container ${store.container} (AZURE_STORAGE_CONNECTION_STRING${account ? `, account ${account}` : ''})`;
+  return account
+    ? sentence('doctor.store.where.blobConnectionAccount', { container: store.container, account })
+    : sentence('doctor.store.where.blobConnection', { container: store.container });
 }
 
-function fixFor(store: StoreSettings): string {
-  if (store.kind === 'file') {
-    return `let the user Rally runs as create and write files in RALLY_DATA_DIR ${store.dataDir} (owner and permissions; in a container, the mount's options), `
-      + 'free space on its disk or remount it read-write, and check that RALLY_DATA_DIR is the directory you meant.';
-  }
-  const network = 'let Rally through the storage account\'s firewall and network rules';
-  const container = `RALLY_BLOB_CONTAINER (${store.container}) names the container you meant (Rally creates it when missing)`;
+function fixFor(store: StoreSettings): Sentence {
+  if (store.kind === 'file') return sentence('doctor.store.directory.fix', { directory: store.dataDir });
   if ('accountUrl' in store) {
     const identity = store.managedIdentityClientId === undefined
-      ? 'the system-assigned managed identity of the app Rally runs in'
-      : `the managed identity with client id ${store.managedIdentityClientId} (STORAGE_MANAGED_IDENTITY_CLIENT_ID, assigned to the app Rally runs in)`;
-    return `give ${identity} the role "Storage Blob Data Contributor" on the storage account or the container (a new assignment takes a few minutes to apply); `
-      + `${network}; check that AZURE_STORAGE_ACCOUNT_URL is the account's blob endpoint and that ${container}.`;
+      ? sentence('doctor.store.identity.system')
+      : sentence('doctor.store.identity.client', { clientId: store.managedIdentityClientId });
+    return sentence('doctor.store.identity.fix', { identity, container: store.container });
   }
-  return 'check AZURE_STORAGE_CONNECTION_STRING (account name, key, blob endpoint) and that the account allows shared-key access; '
-    + `${network}; check that ${container}.`;
+  return sentence('doctor.store.connectionString.fix', { container: store.container });
 }
 
 /** What Rally does at startup and on `/readyz`, in a store of its own that is closed again. */

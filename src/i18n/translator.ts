@@ -40,6 +40,7 @@ export class Translator {
   /** Times are written as the person's region writes them (`en-GB` says 14:05), when Rally speaks its language. */
   private readonly timeLocale: string;
   private lists?: Intl.ListFormat;
+  private sentenceLists?: Intl.ListFormat;
 
   constructor({ locale, timeZone }: RequestLanguage = {}) {
     this.language = supportedLanguage(locale);
@@ -80,6 +81,12 @@ export class Translator {
   list(items: readonly string[]): string {
     this.lists ??= new Intl.ListFormat(this.language, { type: 'conjunction', style: 'narrow' });
     return this.lists.format(items);
+  }
+
+  /** `A, B, and C`: a list inside a sentence, with the language's "and" (`A, B et C`, `A、B和C`). */
+  listInSentence(items: readonly string[]): string {
+    this.sentenceLists ??= new Intl.ListFormat(this.language, { type: 'conjunction', style: 'long' });
+    return this.sentenceLists.format(items);
   }
 
   /** `45 s`, `4 min 12 s`, `1 h 5 min`: whole units, the smaller one dropped once it says little. */

@@ -4,7 +4,7 @@ import { renderCallCard } from '../../src/bot/callCardView.js';
 import { renderHelpCard } from '../../src/bot/helpCard.js';
 import { outcomeLine, renderPageCard } from '../../src/bot/pageCardView.js';
 import { readCardAction } from '../../src/bot/cardActions.js';
-import { CommandError } from '../../src/bot/commandParser.js';
+import { InvalidRequestError } from '../../src/calling/errors.js';
 import type { PageRecord, PageStep } from '../../src/calling/paging/pageRecord.js';
 import type { CallTarget } from '../../src/calling/targets/people.js';
 import type { AdaptiveCardJson } from '../../src/bot/cardTemplates.js';
@@ -117,7 +117,7 @@ function button(card: AdaptiveCardJson, title: string): PageButton {
 
 function refusedButton(verb: unknown, data: unknown): void {
   assert.throws(() => readCardAction(verb, data), (e: unknown) => {
-    assert.ok(e instanceof CommandError, String(e));
+    assert.ok(e instanceof InvalidRequestError && e.code === 'unknownButton', String(e));
     assert.equal(e.userMessage, 'That button is not one I know. Say "help" to see what I can do.');
     return true;
   }, `refuses ${String(verb)} with ${JSON.stringify(data)}`);
@@ -461,45 +461,45 @@ describe('cards', () => {
     describe('outcome line', () => {
       it('accepted, nobody to move: where they are and what to say next', () => {
         assert.equal(
-          outcomeLine(pages.accepted),
+          outcomeLine(pages.accepted, EN),
           'Lee Gu accepted the page and is on #4 with Rally. Say "escalate" and a person to bring others in, or "hangup #4".',
         );
       });
 
       it('accepted with a move, pending or sent: Rally is bringing them in', () => {
-        assert.equal(outcomeLine(pages.acceptedMoving), 'Adele Vance accepted the page; Rally is bringing them into #2.');
+        assert.equal(outcomeLine(pages.acceptedMoving, EN), 'Adele Vance accepted the page; Rally is bringing them into #2.');
         const sent = { ...pages.acceptedMoving, move: { ...pages.acceptedMoving.move!, status: 'sent' as const } };
-        assert.equal(outcomeLine(sent), 'Adele Vance accepted the page; Rally is bringing them into #2.');
+        assert.equal(outcomeLine(sent, EN), 'Adele Vance accepted the page; Rally is bringing them into #2.');
       });
 
       it('a move that failed says why, and where they are instead', () => {
         const failed = { ...pages.acceptedMoving, move: { ...pages.acceptedMoving.move!, status: 'failed' as const, failure: '#2 has ended.' } };
-        assert.equal(outcomeLine(failed), 'Adele Vance accepted the page, but could not be brought into #2: #2 has ended. They are on #4 with Rally.');
+        assert.equal(outcomeLine(failed, EN), 'Adele Vance accepted the page, but could not be brought into #2: #2 has ended. They are on #4 with Rally.');
       });
 
       it('nobody accepted: what became of each person', () => {
-        const line = outcomeLine(pageOf([{ status: 'noAnswer' }, { status: 'noConfirm' }, { status: 'hungUp' }], { current: 3, state: 'exhausted' }));
+        const line = outcomeLine(pageOf([{ status: 'noAnswer' }, { status: 'noConfirm' }, { status: 'hungUp' }], { current: 3, state: 'exhausted' }), EN);
         assert.equal(
           line,
-          'Nobody accepted the page: Adele Vance did not answer in 30 s, Lee Gu answered but did not press 1 and +14255550100 hung up without pressing 1.',
+          'Nobody accepted the page: Adele Vance did not answer in 30 s, Lee Gu answered but did not press 1, and +14255550100 hung up without pressing 1.',
         );
         assert.equal(
-          outcomeLine(pages.exhausted),
-          'Nobody accepted the page: Adele Vance declined, Lee Gu did not answer in 30 s and +14255550100 answered but did not press 1.',
+          outcomeLine(pages.exhausted, EN),
+          'Nobody accepted the page: Adele Vance declined, Lee Gu did not answer in 30 s, and +14255550100 answered but did not press 1.',
         );
       });
 
       it('nobody accepted: the line has no doubled punctuation, and each reason stays on the card in its own words', () => {
         const exhausted = pageOf([DECLINED, { status: 'failed', reason: 'Rally could not place the call.' }, { status: 'noAnswer' }], { current: 3, state: 'exhausted' });
-        const line = outcomeLine(exhausted)!;
+        const line = outcomeLine(exhausted, EN)!;
         assert.doesNotMatch(line, /\.[;.]/, line);
         assert.match(line, /Lee Gu could not be reached/, line);
         assert.match(cardText(renderPageCard(exhausted, EN)), /"text":"Could not be rung: Rally could not place the call\."/);
       });
 
       it('a stopped page, or one still paging, has no outcome line', () => {
-        assert.equal(outcomeLine(pages.stopped), undefined);
-        assert.equal(outcomeLine(pages.paging), undefined);
+        assert.equal(outcomeLine(pages.stopped, EN), undefined);
+        assert.equal(outcomeLine(pages.paging, EN), undefined);
       });
     });
 

@@ -19,6 +19,7 @@ import { newOperationRecord } from '../../src/calling/records/operationRecord.js
 import type { OperationKind, OperationRecord } from '../../src/calling/records/operationRecord.js';
 import type { PageRecord } from '../../src/calling/paging/pageRecord.js';
 import type { CallTarget } from '../../src/calling/targets/people.js';
+import { sentence } from '../../src/i18n/sentence.js';
 import { LogCapture } from '../support/logCapture.js';
 import { MemoryRecordStore } from '../support/memoryRecordStore.js';
 import { ProactiveAdapter } from '../support/proactiveAdapter.js';
@@ -41,13 +42,14 @@ function build() {
   const pageCardStore = new MemoryRecordStore<CardRecord>();
   const chats = new Chats({ adapter, botAppId: 'rally-app', records: { conversations, handledRequests: new MemoryRecordStore() }, log: capture.log });
   const reporter = new ChatReporter({ chats, cards: callCards(callCardStore, true), pageCards: pageCards(pageCardStore) });
-  /** Someone speaks in the chat: Rally remembers it, as a turn does. */
-  const hear = (from = '29:megan', chatId = CHAT) =>
+  /** Someone speaks in the chat (in `locale`, when their client names one): Rally remembers it, as a turn does. */
+  const hear = (from = '29:megan', chatId = CHAT, locale?: string) =>
     chats.remember(
       new TurnContext(adapter, {
         type: ActivityTypes.Message,
         id: 'm-1',
         text: 'calls',
+        ...(locale === undefined ? {} : { locale }),
         channelId: 'msteams',
         serviceUrl: 'https://smba.trafficmanager.net/emea/',
         conversation: { id: chatId, isGroup: true, conversationType: 'groupChat', name: '', tenantId: TENANT },
@@ -401,11 +403,73 @@ describe('ChatReporter', () => {
     it('posts the one line, and no card', async () => {
       const { adapter, callCardStore, reporter, hear } = build();
       await hear();
-      await reporter.tell(CHAT, 'Rally is back: calls placed while it was away are shown again.');
+      await reporter.tell(CHAT, 'Rally is back: calls placed while it was away are shown again.', {});
       assert.deepEqual(story(adapter), ['say Rally is back: calls placed while it was away are shown again.']);
       assert.equal(adapter.deliveries[0]!.activity.type, ActivityTypes.Message);
       assert.equal(adapter.deliveries[0]!.activity.conversation?.id, CHAT, 'into the chat it was told for');
       assert.deepEqual([...(await collect(callCardStore.keys()))], []);
+    });
+  });
+
+  describe('in the language of the request each line is about', () => {
+    it("says a French call's lines in French, whatever the chat spoke last", async () => {
+      const { adapter, reporter, hear } = build();
+      await hear('29:megan', CHAT, 'de-DE');
+      const { call, news } = notified(oneToOne({ locale: 'fr-FR', timeZone: 'Europe/Paris' }), state('call-1', 'terminated', { code: 603 }));
+      await reporter.reportCall(call, news);
+      assert.deepEqual(adapter.lines(), ['Adele Vance a refusé #3. They declined the call.']);
+    });
+
+    it("says a call recorded before Rally kept languages in the chat's last language", async () => {
+      const { adapter, reporter, hear } = build();
+      await hear('29:megan', CHAT, 'de-DE');
+      await reporter.reportCall(oneToOne(), [{ kind: 'ended', reason: 'The other participant hung up.' }, { kind: 'escalationUnknown' }]);
+      assert.deepEqual(adapter.lines(), [
+        '#3 wurde beendet. The other participant hung up.',
+        'Rally wurde angehalten, während es den Einzelanruf in #3 verschob, und kann daher nicht sagen, ob das Verschieben geklappt hat: Die Karte von #3 zeigt, wer darin ist.',
+      ]);
+    });
+
+    it('says a reason kept as a sentence in the language of the line', async () => {
+      const { adapter, reporter, hear } = build();
+      await hear();
+      // Read back from a record: what the calling layer keeps for a person to read is a sentence, or older text.
+      const reason = sentence('error.somethingWentWrong') as unknown as string;
+      await reporter.reportCall(oneToOne({ locale: 'ja-JP' }), [{ kind: 'hangUpFailed', reason }]);
+      assert.deepEqual(adapter.lines(), ['確認中に依頼された #3 の切断ができませんでした。こちらで問題が発生したため、何も実行されませんでした。しばらくしてからもう一度お試しください。']);
+    });
+
+    it("says an invite's outcome in the language it was asked for in, not the call's", async () => {
+      const { adapter, reporter, hear } = build();
+      await hear();
+      const [completed, failed] = [operation('invite', 'completed', [LEE, ADELE]), operation('invite', 'failed', [LEE])] as Extract<CallNews, { kind: 'operationFinished' }>[];
+      await reporter.reportCall(groupCallInviting({ locale: 'fr-FR' }), [
+        { ...completed!, operation: { ...completed!.operation, locale: 'es-ES' } },
+        { ...failed!, operation: { ...failed!.operation, locale: 'zh-CN' } },
+      ]);
+      assert.deepEqual(adapter.lines(), ['Se unió a la llamada: Lee Gu y Adele Vance.', '无法添加 Lee Gu。Graph 没有说明原因。']);
+    });
+
+    it("says a page's outcome in the page's language, or in the chat's for a page recorded without one", async () => {
+      const { adapter, reporter, hear } = build();
+      await hear('29:megan', CHAT, 'pt-BR');
+      await reporter.reportPage({ ...accepted(), locale: 'de-DE' }, { outcome: true });
+      await reporter.reportPage({ ...accepted(), id: 'page-2' }, { outcome: true });
+      assert.deepEqual(adapter.lines(), [
+        'Lee Gu hat die Alarmierung angenommen und ist mit Rally in #4. Sagen Sie „escalate“ und eine Person, um weitere hinzuzuholen, oder „hangup #4“.',
+        'Lee Gu aceitou o acionamento e está em #4 com o Rally. Diga “escalate” e uma pessoa para trazer outras, ou “hangup #4”.',
+      ]);
+    });
+
+    it('tells a line in the language it is given, or else in the chat\'s', async () => {
+      const { adapter, reporter, hear } = build();
+      await hear('29:megan', CHAT, 'fr-CA');
+      await reporter.tell(CHAT, sentence('error.somethingWentWrong'), { locale: 'es-MX' });
+      await reporter.tell(CHAT, sentence('error.somethingWentWrong'), {});
+      assert.deepEqual(adapter.lines(), [
+        'Algo salió mal por mi parte; no se hizo nada. Vuelve a intentarlo en un momento.',
+        'Un problème est survenu de mon côté ; aucun appel n’a été passé. Réessayez dans un instant.',
+      ]);
     });
   });
 
@@ -416,7 +480,7 @@ describe('ChatReporter', () => {
       const { call, news } = notified(oneToOne(), state('call-1', 'terminated', { code: 603 }));
       await reporter.reportCall(call, news);
       await reporter.reportPage(accepted(), { outcome: true });
-      await reporter.tell(CHAT, 'A line.');
+      await reporter.tell(CHAT, 'A line.', {});
       assert.deepEqual(adapter.deliveries, []);
       assert.equal(await callCardStore.get('call-1'), undefined, 'no claim is left behind');
       assert.equal(await pageCardStore.get('page-1'), undefined);
@@ -458,7 +522,7 @@ describe('ChatReporter', () => {
       const failure = new Error('Bot Connector answered 502');
       adapter.connectorFailure = failure;
       await assert.rejects(reporter.reportPage(accepted(), { outcome: true }), (error) => error === failure);
-      await assert.rejects(reporter.tell(CHAT, 'A line.'), (error) => error === failure);
+      await assert.rejects(reporter.tell(CHAT, 'A line.', {}), (error) => error === failure);
     });
   });
 });

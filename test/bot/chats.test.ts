@@ -5,7 +5,8 @@ import { ActivityEventNames, ActivityTypes, TurnContext } from 'botbuilder';
 import type { Activity } from 'botbuilder';
 import sinon from 'sinon';
 import type { ConversationRecord } from '../../src/bot/chatRecords.js';
-import { Chats, chatKeyOf, peopleTeamsScopeOf, refreshAudience } from '../../src/bot/chats.js';
+import { Chats, chatKeyOf, peopleTeamsScopeOf, refreshAudience, reportLanguage, turnLanguage } from '../../src/bot/chats.js';
+import type { RequestLanguage } from '../../src/i18n/translator.js';
 import { LogCapture } from '../support/logCapture.js';
 import { MemoryRecordStore } from '../support/memoryRecordStore.js';
 import { ProactiveAdapter } from '../support/proactiveAdapter.js';
@@ -276,6 +277,25 @@ describe('Chats', () => {
       let audience: string[] | undefined;
       await chats.post(GROUP_CHAT, async (context) => void (audience = refreshAudience(context)));
       assert.deepEqual(audience, []);
+    });
+
+    it("gives the proactive turn the chat's last language, and a report about a request the request's own", async () => {
+      const { chats, hear } = build();
+      await hear(message('29:megan', GROUP_CHAT, { locale: 'FR-ca', entities: [{ type: 'clientInfo', timezone: 'America/Toronto' }] }));
+      await hear(message('29:adele'));
+      const seen: RequestLanguage[] = [];
+      await chats.post(GROUP_CHAT, async (context) => {
+        seen.push(turnLanguage(context), reportLanguage(context, {}), reportLanguage(context, { locale: 'ja-JP' }));
+      });
+      assert.deepEqual(seen, [{ locale: 'fr-CA', timeZone: 'America/Toronto' }, { locale: 'fr-CA', timeZone: 'America/Toronto' }, { locale: 'ja-JP' }]);
+    });
+
+    it('gives a chat stored before languages were kept no language: its reports are in English', async () => {
+      const { records, chats } = build();
+      records.conversations.put(GROUP_CHAT, { ...(asStored(message('29:megan')) as ConversationRecord), lastSeenAt: AT });
+      let language: RequestLanguage | undefined;
+      await chats.post(GROUP_CHAT, async (context) => void (language = reportLanguage(context, {})));
+      assert.deepEqual(language, {});
     });
 
     it('logs and skips a chat it never saw', async () => {

@@ -1,12 +1,16 @@
 // PostedCards at its own seam: turns of botbuilder's TestAdapter, whose sent and updated activities are what Teams
-// would show, over an in-memory record store.
+// would show, over an in-memory record store; a report's post runs in a real Chats' proactive turn (ProactiveAdapter).
 import assert from 'node:assert/strict';
 import { ActivityTypes, TestAdapter, TurnContext } from 'botbuilder';
 import type { Activity } from 'botbuilder';
+import { Chats } from '../../src/bot/chats.js';
+import type { ConversationRecord } from '../../src/bot/chatRecords.js';
 import { PostedCards } from '../../src/bot/postedCards.js';
 import type { CardRecord } from '../../src/bot/postedCards.js';
 import { NotYetError } from '../../src/calling/jobs/jobs.js';
+import { LogCapture } from '../support/logCapture.js';
 import { MemoryRecordStore } from '../support/memoryRecordStore.js';
+import { ProactiveAdapter } from '../support/proactiveAdapter.js';
 
 interface Item {
   id: string;
@@ -21,7 +25,8 @@ function build() {
   const cards = new PostedCards<Item>({
     store,
     keyOf: (item) => item.id,
-    render: (item) => ({ type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: item.says }], refresh: { action: { type: 'Action.Execute', verb: 'refresh' }, userIds: [] } }),
+    // The card names the language it was drawn in, as an Adaptive Card's `lang` does.
+    render: (item, t) => ({ type: 'AdaptiveCard', lang: t.language, body: [{ type: 'TextBlock', text: item.says }], refresh: { action: { type: 'Action.Execute', verb: 'refresh' }, userIds: [] } }),
     now: () => now,
   });
   const adapter = new TestAdapter();
@@ -34,10 +39,19 @@ function build() {
     return activities.map(() => ({ id: `activity-${nextId++}` }));
   };
   adapter.updateActivity = async (_context, activity) => void updated.push(activity);
-  const turn = (from = '29:pat') =>
-    new TurnContext(adapter, { type: ActivityTypes.Message, channelId: 'msteams', conversation: { id: 'chat-1', isGroup: true, conversationType: 'groupChat', name: '' }, from: { id: from, name: 'Pat' }, recipient: { id: '28:rally', name: 'Rally' }, serviceUrl: 'https://smba.trafficmanager.net/emea/' });
+  const turn = (from = '29:pat', locale?: string) =>
+    new TurnContext(adapter, {
+      type: ActivityTypes.Message,
+      channelId: 'msteams',
+      conversation: { id: 'chat-1', isGroup: true, conversationType: 'groupChat', name: '' },
+      from: { id: from, name: 'Pat' },
+      recipient: { id: '28:rally', name: 'Rally' },
+      serviceUrl: 'https://smba.trafficmanager.net/emea/',
+      ...(locale === undefined ? {} : { locale }),
+    });
   const shown = (activity: Partial<Activity>) => ((activity.attachments?.[0]?.content as { body: { text: string }[] }).body[0]!.text);
-  return { store, cards, sent, updated, turn, shown, advance: (ms: number) => (now += ms) };
+  const language = (activity: Partial<Activity>) => (activity.attachments?.[0]?.content as { lang: string }).lang;
+  return { store, cards, sent, updated, turn, shown, language, advance: (ms: number) => (now += ms) };
 }
 
 describe('PostedCards', () => {
@@ -117,5 +131,46 @@ describe('PostedCards', () => {
     release();
     await first;
     assert.equal((await store.get('call-1'))?.activityId, taken, 'later updates go to the card that was recorded first');
+  });
+
+  describe('languages', () => {
+    it('draws a card posted in French in French again, whoever updates or presses it', async () => {
+      const { store, cards, sent, updated, turn, language } = build();
+      await cards.post(turn('29:pat', 'fr-FR'), { id: 'call-1', says: 'Ringing' });
+      await cards.update(turn('29:alex', 'ja-JP'), { id: 'call-1', says: 'Connected' });
+      await cards.show(turn('29:alex'), { id: 'call-1', says: 'Ended' });
+      assert.deepEqual([...sent, ...updated].map(language), ['fr', 'fr', 'fr']);
+      assert.equal((await cards.render(turn('29:alex', 'de-DE'), { id: 'call-1', says: 'Ended' })).lang, 'fr');
+      assert.equal((await store.get('call-1'))?.locale, 'fr-FR', 'the record keeps the language it was posted in');
+    });
+
+    it('keeps a card recorded before Rally spoke languages in English', async () => {
+      const { store, cards, updated, turn, language } = build();
+      store.put('call-1', { activityId: 'activity-old', postedAt: new Date(START).toISOString() });
+      await cards.update(turn('29:pat', 'fr-FR'), { id: 'call-1', says: 'Ended' });
+      assert.deepEqual(updated.map(language), ['en']);
+    });
+
+    it("draws a card a report posts (no activity to read) in the chat's stored language, and keeps that language", async () => {
+      const adapter = new ProactiveAdapter();
+      const store = new MemoryRecordStore<CardRecord>();
+      const cards = new PostedCards<Item>({ store, keyOf: (item) => item.id, render: (item, t) => ({ type: 'AdaptiveCard', lang: t.language, body: [{ type: 'TextBlock', text: item.says }] }) });
+      const chats = new Chats({ adapter, botAppId: 'rally-app', records: { conversations: new MemoryRecordStore<ConversationRecord>(), handledRequests: new MemoryRecordStore() }, log: new LogCapture().log });
+      const said = (locale?: string) =>
+        new TurnContext(adapter, {
+          type: ActivityTypes.Message,
+          channelId: 'msteams',
+          serviceUrl: 'https://smba.trafficmanager.net/emea/',
+          conversation: { id: 'chat-1', isGroup: true, conversationType: 'groupChat', name: '' },
+          from: { id: '29:pat', name: 'Pat' },
+          recipient: { id: '28:rally', name: 'Rally' },
+          ...(locale === undefined ? {} : { locale }),
+        });
+      await chats.remember(said('de-AT'));
+      await chats.remember(said());
+      await chats.post('chat-1', (context) => cards.show(context, { id: 'page-1', says: 'Paging' }));
+      assert.deepEqual(adapter.deliveries.map((d) => (d.activity.attachments?.[0]?.content as { lang: string }).lang), ['de'], 'a message naming no language leaves the last one');
+      assert.equal((await store.get('page-1'))?.locale, 'de-AT');
+    });
   });
 });

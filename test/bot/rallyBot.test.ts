@@ -13,6 +13,10 @@ import { PeopleResolver } from '../../src/bot/peopleResolver.js';
 import { PeopleTeams } from '../../src/bot/peopleTeams.js';
 import type { PeopleTeamsRecord } from '../../src/bot/peopleTeams.js';
 import { RallyBot } from '../../src/bot/rallyBot.js';
+import { parseCommand } from '../../src/bot/commandParser.js';
+import { SOMETHING_WENT_WRONG, sentenceOf } from '../../src/errors/rallyError.js';
+import { CATALOGS } from '../../src/i18n/catalogs.js';
+import { Translator } from '../../src/i18n/translator.js';
 import { createLogger } from '../../src/log/logger.js';
 import { callOf } from '../../src/calling/records/callDocument.js';
 import { applyCallEvent } from '../../src/calling/records/callRecord.js';
@@ -256,6 +260,80 @@ describe('RallyBot through the TestAdapter', () => {
     it('reads EN-us as English', async () => {
       assert.equal(titles(await cardFor({ ...r.message('call adelev@contoso.com'), locale: 'EN-us' })).at(-2), 'Hang up');
     });
+  });
+
+  describe("chat lines in the person's language", () => {
+    /** What `calls` says with none and with one call ringing, and what `hangup` answers, in each language. */
+    const LINES: [locale: string, noCalls: string, oneCall: string, hangingUp: string][] = [
+      ['en-US', 'No calls are going on from this chat.', '#1: call, connecting…, adelev@contoso.com (ringing…)', 'Hanging up #1…'],
+      ['fr-FR', 'Aucun appel n’est en cours depuis ce chat.', '#1 : appel, connexion…, adelev@contoso.com (sonnerie…)', 'Raccrochage de #1…'],
+      ['de-DE', 'Aus diesem Chat laufen keine Anrufe.', '#1: Anruf, Verbindung wird hergestellt…, adelev@contoso.com (klingelt…)', '#1 wird aufgelegt…'],
+      ['es-ES', 'No hay llamadas en curso desde este chat.', '#1: llamada, conectando…, adelev@contoso.com (sonando…)', 'Colgando #1…'],
+      ['pt-BR', 'Nenhuma chamada em andamento neste chat.', '#1: chamada, conectando…, adelev@contoso.com (tocando…)', 'Desligando #1…'],
+      ['ja-JP', 'このチャットから行われている通話はありません。', '#1: 通話、接続中…、adelev@contoso.com (呼び出し中…)', '#1 を切断しています…'],
+      ['zh-CN', '此聊天中没有正在进行的通话。', '#1：通话，正在连接…，adelev@contoso.com（正在响铃…）', '正在挂断 #1…'],
+    ];
+
+    async function answerTo(activity: Reply): Promise<Reply> {
+      let reply: Reply = {};
+      await r.adapter.send(activity).assertReply((a) => void (reply = a)).startTest();
+      return reply;
+    }
+
+    for (const [locale, noCalls, oneCall, hangingUp] of LINES) {
+      const language = new Translator({ locale }).language;
+      const said = (text: string) => ({ ...r.message(text), locale });
+
+      it(`a ${locale} chat hears "calls" and "hangup" in ${language}`, async () => {
+        assert.equal((await answerTo(said('calls'))).text, noCalls);
+        assert.equal(noCalls, CATALOGS[language]['chat.calls.none'], 'the catalog text');
+        await answerTo(said('call adelev@contoso.com'));
+        assert.equal((await answerTo(said('calls'))).text, oneCall);
+        assert.equal((await answerTo(said('hangup'))).text, hangingUp);
+      });
+
+      it(`a ${locale} chat is refused in ${language}, an unknown command with the help card in ${language} after it`, async () => {
+        const t = new Translator({ locale });
+        const unknown = (() => {
+          try {
+            parseCommand('dance');
+          } catch (error) {
+            return error;
+          }
+          assert.fail('"dance" is no command');
+        })();
+        await r.adapter
+          .send(said('dance'))
+          .assertReply(t.say(sentenceOf(unknown, SOMETHING_WENT_WRONG)))
+          .assertReply((reply) => assert.equal((cardOf(reply).body as { text?: string }[])[0]?.text, t.t('helpCard.title', { botName: 'Rally' })))
+          .startTest();
+        assert.equal((await answerTo(said('move +14255550100 from #1 to #2'))).text, CATALOGS[language]['chat.error.onlyUsersMove']);
+        assert.equal((await answerTo(said('doctor'))).text, CATALOGS[language]['doctor.notAnAdmin']);
+        assert.deepEqual(answerOf(await answerTo({ ...r.press('dance', {}), locale })), { statusCode: 200, type: MESSAGE_RESPONSE, value: CATALOGS[language]['chat.error.unknownButton'] });
+        assert.deepEqual(r.api.requests, []);
+      });
+    }
+
+    it('refuses a chat outside any organization in its language', async () => {
+      r = rally(null);
+      assert.equal((await answerTo({ ...r.message('calls'), locale: 'de-DE' })).text, 'Ich kann Anrufe nur aus einem Microsoft Teams-Chat in einer Organisation tätigen.');
+    });
+
+    it("says the chat's teams in its language, with its plurals and lists", async () => {
+      await answerTo({ ...r.message('team sre = adelev@contoso.com alexw@contoso.com'), locale: 'fr-FR' });
+      assert.equal(
+        (await answerTo({ ...r.message('team sre'), locale: 'de-DE' })).text,
+        'Team sre: adelev@contoso.com und alexw@contoso.com (2 Personen).',
+      );
+      assert.equal((await answerTo({ ...r.message('teams'), locale: 'fr-FR' })).text, 'Équipes de ce chat : sre (2 personnes).');
+    });
+
+    for (const [what, locale] of [['a path', '../../etc'], ['an empty tag', ''], ['300 characters', 'x'.repeat(300)]] as const) {
+      it(`answers in English for a locale of ${what}`, async () => {
+        assert.equal((await answerTo({ ...r.message('calls'), locale })).text, NO_CALLS);
+        assert.equal((await answerTo({ ...r.message('move +14255550100 from #1 to #2'), locale })).text, 'Only Teams users can be moved between meetings.');
+      });
+    }
   });
 
   describe('call card buttons', () => {
@@ -645,9 +723,9 @@ describe('RallyBot through the TestAdapter', () => {
       await defineSre();
       await say('team dba = +14255550101', 'Team dba: +1 425 555 0101 (1 person). Use it as "call dba" or "page dba".');
       await say('team SRE', 'Team sre: adelev@contoso.com, alexw@contoso.com (2 people).');
-      await say('teams', 'Teams in this chat: sre (2 people), dba (1 person).');
+      await say('teams', 'This chat\'s teams: sre (2 people), dba (1 person).');
       await say('team sre delete', 'Team sre is deleted.');
-      await say('teams', 'Teams in this chat: dba (1 person).');
+      await say('teams', 'This chat\'s teams: dba (1 person).');
       await say('team sre', 'No team in this chat is called "sre"; say "teams" to see this chat\'s teams.');
     });
 
@@ -693,7 +771,7 @@ describe('RallyBot through the TestAdapter', () => {
       assert.equal(await r.records.peopleTeams.get(SCOPE), undefined);
       await r.records.peopleTeams.update(SCOPE, () => ({ teams: [{ name: 'sre', people: [upn('adelev@contoso.com')] }], touchedAt: new Date().toISOString() }));
       await say('team sre delete', NOT_ALLOWED);
-      await say('teams', 'Teams in this chat: sre (1 person).');
+      await say('teams', 'This chat\'s teams: sre (1 person).');
       await say('team sre', 'Team sre: adelev@contoso.com (1 person).');
       assert.deepEqual(r.api.requests.map((q) => q.method), ['getUser'], 'only the look-up that shows the team');
     });

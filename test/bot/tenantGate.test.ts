@@ -111,6 +111,14 @@ describe('tenantGate', () => {
       });
     });
 
+    it("is refused in the person's language, a message and a button alike", async () => {
+      const { deliver } = gated(onlyTenant());
+      const [said] = await deliver({ ...message({ conversationTenant: OTHER_TENANT }), locale: 'fr-FR' });
+      const [pressed] = await deliver({ ...invoke({ conversationTenant: OTHER_TENANT }), locale: 'ja-JP' });
+      assert.equal(said!.text, 'Rally n’est pas activé pour votre organisation.');
+      assert.equal((pressed!.value as { body: { value: string } }).body.value, 'Rally は、ご利用の組織では有効になっていません。');
+    });
+
     for (const type of [ActivityTypes.ConversationUpdate, ActivityTypes.InstallationUpdate, ActivityTypes.MessageReaction, ActivityTypes.Event]) {
       it(`gets nothing for ${type}, and the turn never runs`, async () => {
         const { ran, deliver } = gated(onlyTenant());

@@ -10,6 +10,7 @@ import type { GraphSimulator } from '../../src/simulator/index.js';
 import { loopbackCertificate } from '../graph/localAuthority.js';
 import type { LoopbackCertificate } from '../graph/localAuthority.js';
 import { LoopbackServer, sendJson } from '../support/loopbackServer.js';
+import { english } from '../support/english.js';
 
 /** What fetch does, trusting only the loopback certificate (fetch cannot be given a CA). */
 const trustingGet = (certificate: LoopbackCertificate): HttpGet => (url) =>
@@ -31,7 +32,7 @@ describe('doctor: BOT_PUBLIC_URL', () => {
   it('in local mode, says http is fine and that Rally answers at /healthz', async () => {
     server = await LoopbackServer.start(healthy);
     const results = await checkPublicUrl(server.url, true, fetchGet);
-    assert.deepEqual(results.map((r) => [r.status, r.text]), [
+    assert.deepEqual(results.map((r) => [r.status, english(r.text)]), [
       ['info', `BOT_PUBLIC_URL ${server.url} is http: local mode, http is fine here.`],
       ['pass', `Rally answers at ${server.url}/healthz.`],
     ]);
@@ -42,7 +43,7 @@ describe('doctor: BOT_PUBLIC_URL', () => {
     server = await LoopbackServer.start(healthy);
     const [scheme, reach] = await checkPublicUrl(server.url, false, fetchGet);
     assert.equal(scheme!.status, 'fail');
-    assert.match(scheme!.fix!, /https address/);
+    assert.match(english(scheme!.fix!), /https address/);
     assert.equal(reach!.status, 'pass');
   });
 
@@ -56,22 +57,22 @@ describe('doctor: BOT_PUBLIC_URL', () => {
   it('fails when /healthz answers something else, or nothing listens', async () => {
     server = await LoopbackServer.start((_request, res) => sendJson(res, 503, {}));
     const [, unhealthy] = await checkPublicUrl(server.url, true, fetchGet);
-    assert.deepEqual([unhealthy!.status, unhealthy!.text], ['fail', `${server.url}/healthz answered 503, not 200.`]);
+    assert.deepEqual([unhealthy!.status, english(unhealthy!.text)], ['fail', `${server.url}/healthz answered 503, not 200.`]);
 
     const closedUrl = server.url;
     await server.close();
     server = undefined;
     const [, unreachable] = await checkPublicUrl(closedUrl, true, fetchGet);
     assert.equal(unreachable!.status, 'fail');
-    assert.match(unreachable!.text, /cannot be reached \(.*ECONNREFUSED/);
-    assert.match(unreachable!.fix!, /ingress forwards it to Rally's PORT/);
+    assert.match(english(unreachable!.text), /cannot be reached \(.*ECONNREFUSED/);
+    assert.match(english(unreachable!.fix!), /ingress forwards it to Rally's PORT/);
   });
 });
 
 describe('doctor: PSTN', () => {
   it('is information, not a failure, when no application instance is set', () => {
     assert.equal(checkPstn(undefined).status, 'info');
-    assert.match(checkPstn(undefined).text, /^PSTN off/);
+    assert.match(english(checkPstn(undefined).text), /^PSTN off/);
     assert.equal(checkPstn('3d913abb-aec0-4964-8fa6-3c6850c4f278').status, 'pass');
   });
 });
@@ -87,21 +88,21 @@ describe('doctor: calling OpenID metadata', () => {
 
   it('passes when the metadata answers with its jwks_uri (the simulator\'s)', async () => {
     const result = await checkOpenIdMetadata(sim.openIdMetadataUrl, fetchGet);
-    assert.deepEqual([result.status, result.text], ['pass', `Calling OpenID metadata ${sim.openIdMetadataUrl} answers.`]);
+    assert.deepEqual([result.status, english(result.text)], ['pass', `Calling OpenID metadata ${sim.openIdMetadataUrl} answers.`]);
   });
 
   it('fails on a wrong URL, an answer without keys, and no answer', async () => {
-    assert.match((await checkOpenIdMetadata(`${sim.origin}/no-such-metadata`, fetchGet)).text, /answered 404, not 200/);
+    assert.match(english((await checkOpenIdMetadata(`${sim.origin}/no-such-metadata`, fetchGet)).text), /answered 404, not 200/);
 
     server = await LoopbackServer.start((_request, res) => sendJson(res, 200, { issuer: 'someone' }));
-    assert.match((await checkOpenIdMetadata(server.url, fetchGet)).text, /without a jwks_uri/);
+    assert.match(english((await checkOpenIdMetadata(server.url, fetchGet)).text), /without a jwks_uri/);
 
     const closedUrl = server.url;
     await server.close();
     server = undefined;
     const unreachable = await checkOpenIdMetadata(closedUrl, fetchGet);
     assert.equal(unreachable.status, 'fail');
-    assert.match(unreachable.fix!, /CALLING_OPENID_METADATA_URL/);
+    assert.match(english(unreachable.fix!), /CALLING_OPENID_METADATA_URL/);
   });
 
   it('has nothing to check in local mode before the simulator runs', async () => {

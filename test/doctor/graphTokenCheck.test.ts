@@ -12,6 +12,8 @@ import { checkGraphToken } from '../../src/doctor/graphTokenCheck.js';
 import type { LoopbackServer } from '../support/loopbackServer.js';
 import { loopbackCertificate, startLocalAuthority } from '../graph/localAuthority.js';
 import type { AccessTokenFor, LoopbackCertificate } from '../graph/localAuthority.js';
+import { Translator } from '../../src/i18n/translator.js';
+import { english } from '../support/english.js';
 
 const APP_ID = '5f8a1c2e-3b4d-4e6f-8a9b-0c1d2e3f4a5b';
 const TENANT = '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
@@ -50,40 +52,40 @@ describe('doctor: Graph token and permissions', () => {
     const tokens = await tokensFrom(appOnlyToken(['Calls.Initiate.All', 'Calls.InitiateGroupCall.All', 'Calls.JoinGroupCall.All', 'Chat.Read.All']));
     const results = await checkGraphToken({ tokenProvider: tokens, tenantId: TENANT, localMode: false });
     const failed = results.filter((r) => r.status === 'fail');
-    assert.deepEqual(failed.map((r) => r.text), [
+    assert.deepEqual(failed.map((r) => english(r.text)), [
       'Graph permission Calls.JoinGroupCallAsGuest.All: missing.',
       'Graph permission Calls.AccessMedia.All: missing.',
       'Graph permission User.Read.All: missing.',
       'Graph permission OnlineMeetings.ReadWrite.All: missing.',
     ]);
-    assert.match(failed[2]!.fix!, /application permission User\.Read\.All .* admin consent/);
-    assert.match(formatReport(results), /^✔ Graph token for tenant .*: obtained\.$/m);
-    assert.match(formatReport(results), /^✘ Graph permission User\.Read\.All: missing\. Fix: in Entra/m);
+    assert.match(english(failed[2]!.fix!), /application permission User\.Read\.All .* admin consent/);
+    assert.match(formatReport(results, new Translator()), /^✔ Graph token for tenant .*: obtained\.$/m);
+    assert.match(formatReport(results, new Translator()), /^✘ Graph permission User\.Read\.All: missing\. Fix: in Entra/m);
   });
 
   it('fails with Entra\'s reason when no token can be had', async () => {
     const [result, ...rest] = await checkGraphToken({ tokenProvider: await tokensFrom(() => undefined), tenantId: TENANT, localMode: false });
     assert.equal(rest.length, 0);
     assert.equal(result!.status, 'fail');
-    assert.match(result!.text, /could not get one \(.*AADSTS7000215/);
-    assert.match(result!.fix!, /MicrosoftAppId and its credential/);
+    assert.match(english(result!.text), /could not get one \(.*AADSTS7000215/);
+    assert.match(english(result!.fix!), /MicrosoftAppId and its credential/);
   });
 
   it('fails when the token is not a JWT whose roles can be read', async () => {
     const results = await checkGraphToken({ tokenProvider: await tokensFrom((tenant) => `token-for-${tenant}`), tenantId: TENANT, localMode: false });
     assert.deepEqual(results.map((r) => r.status), ['pass', 'fail']);
-    assert.match(results[1]!.text, /not a JWT/);
+    assert.match(english(results[1]!.text), /not a JWT/);
   });
 
   it('asks for a tenant when nothing names one', async () => {
     const [result] = await checkGraphToken({ tokenProvider: localTokenProvider, tenantId: undefined, localMode: false });
     assert.equal(result!.status, 'fail');
-    assert.match(result!.fix!, /MicrosoftAppTenantId.*--tenant/);
+    assert.match(english(result!.fix!), /MicrosoftAppTenantId.*--tenant/);
   });
 
   it('in local mode takes the simulator\'s dev token and does not read roles it cannot carry', async () => {
     const results = await checkGraphToken({ tokenProvider: localTokenProvider, tenantId: TENANT, localMode: true });
     assert.deepEqual(results.map((r) => r.status), ['pass', 'info']);
-    assert.match(formatReport(results), /local dev token[\s\S]*not checked in local mode/);
+    assert.match(formatReport(results, new Translator()), /local dev token[\s\S]*not checked in local mode/);
   });
 });

@@ -16,6 +16,8 @@ import { startAzurite } from '../support/azurite.js';
 import type { Azurite } from '../support/azurite.js';
 import { freePort } from '../support/freePort.js';
 import { useTempDirectory } from '../support/tempDirectory.js';
+import { Translator } from '../../src/i18n/translator.js';
+import { english } from '../support/english.js';
 
 const CLIENT_ID = '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
 const ACCOUNT_URL = 'https://rallyabcdef.blob.core.windows.net';
@@ -36,55 +38,56 @@ describe('doctor: the store', () => {
   describe('with Rally\'s own store', () => {
     it('passes when the store\'s probe resolves, naming the store', async () => {
       const result = await checkStore(managedIdentityBlob, async () => {});
-      assert.deepEqual([result.status, result.text], ['pass', `Store: Rally can read and write its Blob container rally at ${ACCOUNT_URL}.`]);
+      assert.deepEqual([result.status, english(result.text)], ['pass', `Store: Rally can read and write its Blob container rally at ${ACCOUNT_URL}.`]);
     });
 
     it('fails a Blob store with Azure\'s status and code, and says to assign the role, open the firewall and check the container', async () => {
       const result = await checkStore(managedIdentityBlob, () => Promise.reject(roleMissing()));
       assert.equal(result.status, 'fail');
       assert.equal(
-        result.text,
+        english(result.text),
         `Store: the Blob container rally at ${ACCOUNT_URL} cannot be written (403 AuthorizationPermissionMismatch: This request is not authorized to perform this operation using this permission.).`,
       );
-      assert.match(result.fix!, /"Storage Blob Data Contributor"/);
-      assert.match(result.fix!, new RegExp(`client id ${CLIENT_ID}`));
-      assert.match(result.fix!, /firewall and network rules/);
-      assert.match(result.fix!, /RALLY_BLOB_CONTAINER \(rally\)/);
-      assert.equal(formatReport([result]).split('\n').length, 1, 'one line');
+      assert.match(english(result.fix!), /"Storage Blob Data Contributor"/);
+      assert.match(english(result.fix!), new RegExp(`client id ${CLIENT_ID}`));
+      assert.match(english(result.fix!), /firewall and network rules/);
+      assert.match(english(result.fix!), /RALLY_BLOB_CONTAINER \(rally\)/);
+      assert.equal(formatReport([result], new Translator()).split('\n').length, 1, 'one line');
     });
 
     it('names the system-assigned identity when no client id is set', async () => {
       const result = await checkStore({ kind: 'blob', container: 'rally', accountUrl: ACCOUNT_URL }, () => Promise.reject(roleMissing()));
-      assert.match(result.fix!, /the system-assigned managed identity/);
+      assert.match(english(result.fix!), /the system-assigned managed identity/);
     });
 
     it('never prints a connection string\'s key, only its account', async () => {
       const key = 'c2VjcmV0LWtleS1ub3QtcmVhbA==';
       const store: StoreSettings = { kind: 'blob', container: 'rally', connectionString: `DefaultEndpointsProtocol=https;AccountName=rallydev;AccountKey=${key};EndpointSuffix=core.windows.net` };
       const result = await checkStore(store, () => Promise.reject(new Error('boom')));
-      assert.equal(result.text, 'Store: the Blob container rally (AZURE_STORAGE_CONNECTION_STRING, account rallydev) cannot be written (boom).');
-      assert.doesNotMatch(formatReport([result]), new RegExp(key.slice(0, 10)));
-      assert.match(result.fix!, /AZURE_STORAGE_CONNECTION_STRING/);
-      assert.doesNotMatch(result.fix!, /Storage Blob Data Contributor/, 'a key needs no role');
+      assert.equal(english(result.text), 'Store: the Blob container rally (AZURE_STORAGE_CONNECTION_STRING, account rallydev) cannot be written (boom).');
+      assert.doesNotMatch(formatReport([result], new Translator()), new RegExp(key.slice(0, 10)));
+      assert.match(english(result.fix!), /AZURE_STORAGE_CONNECTION_STRING/);
+      assert.doesNotMatch(english(result.fix!), /Storage Blob Data Contributor/, 'a key needs no role');
     });
 
     it('fails a probe that does not answer in time', async () => {
       const result = await checkStore(managedIdentityBlob, () => new Promise(() => {}), { timeoutMs: 50 });
       assert.equal(result.status, 'fail');
-      assert.match(result.text, /\(no answer within 50 ms\)/);
+      assert.match(english(result.text), /\(no answer within 50 ms\)/);
     });
 
     it('asks the file store Rally holds, and fails it once it is closed, saying what to fix in the data directory', async () => {
       const directory = path.join(tempDirectory(), 'data');
       const store = await FileDocumentStore.open(directory);
       const settings: StoreSettings = { kind: 'file', dataDir: directory };
-      assert.deepEqual(await checkStore(settings, () => store.checkReady()), { status: 'pass', text: `Store: Rally can read and write its data directory ${directory}.` });
+      const open = await checkStore(settings, () => store.checkReady());
+      assert.deepEqual([open.status, english(open.text), open.fix], ['pass', `Store: Rally can read and write its data directory ${directory}.`, undefined]);
       await store.close();
       const closed = await checkStore(settings, () => store.checkReady());
       assert.equal(closed.status, 'fail');
-      assert.match(closed.text, /cannot be written \(the store is closed\)/);
-      assert.match(closed.fix!, new RegExp(`RALLY_DATA_DIR ${directory} \\(owner and permissions`));
-      assert.match(closed.fix!, /disk/);
+      assert.match(english(closed.text), /cannot be written \(the store is closed\)/);
+      assert.match(english(closed.fix!), new RegExp(`RALLY_DATA_DIR ${directory} \\(owner and permissions`));
+      assert.match(english(closed.fix!), /disk/);
     });
   });
 
@@ -92,7 +95,7 @@ describe('doctor: the store', () => {
     it('writes and removes a probe in the data directory, leaving nothing behind', async () => {
       const directory = tempDirectory();
       const result = await checkStore({ kind: 'file', dataDir: directory });
-      assert.deepEqual([result.status, result.text], ['pass', `Store: the data directory ${directory} can be written (checked without its lock, which a running Rally holds).`]);
+      assert.deepEqual([result.status, english(result.text)], ['pass', `Store: the data directory ${directory} can be written (checked without its lock, which a running Rally holds).`]);
       assert.deepEqual(await readdir(directory), []);
     });
 
@@ -115,7 +118,7 @@ describe('doctor: the store', () => {
     it('when the directory does not exist yet, checks where Rally would create it, and creates nothing', async () => {
       const directory = path.join(tempDirectory(), 'not', 'yet');
       const result = await checkStore({ kind: 'file', dataDir: directory });
-      assert.deepEqual([result.status, result.text], ['pass', `Store: the data directory ${directory} does not exist yet; Rally creates it in ${tempDirectory()}, which can be written.`]);
+      assert.deepEqual([result.status, english(result.text)], ['pass', `Store: the data directory ${directory} does not exist yet; Rally creates it in ${tempDirectory()}, which can be written.`]);
       await assert.rejects(stat(path.dirname(directory)), { code: 'ENOENT' });
     });
 
@@ -125,8 +128,8 @@ describe('doctor: the store', () => {
       for (const dataDir of [file, path.join(file, 'data')]) {
         const result = await checkStore({ kind: 'file', dataDir });
         assert.equal(result.status, 'fail', dataDir);
-        assert.match(result.text, /cannot be written \(ENOTDIR: not a directory/);
-        assert.match(result.fix!, /RALLY_DATA_DIR/);
+        assert.match(english(result.text), /cannot be written \(ENOTDIR: not a directory/);
+        assert.match(english(result.fix!), /RALLY_DATA_DIR/);
       }
     });
   });
@@ -142,14 +145,14 @@ describe('doctor: the store', () => {
     it('opens the container as Rally does (creating it), writes and deletes a probe blob', async () => {
       const store: StoreSettings = { kind: 'blob', container: 'doctor-check', connectionString: azurite.connectionString };
       const result = await checkStore(store);
-      assert.deepEqual([result.status, result.text], ['pass', 'Store: the Blob container doctor-check (AZURE_STORAGE_CONNECTION_STRING, account devstoreaccount1) can be read and written.']);
+      assert.deepEqual([result.status, english(result.text)], ['pass', 'Store: the Blob container doctor-check (AZURE_STORAGE_CONNECTION_STRING, account devstoreaccount1) can be read and written.']);
     });
 
     it('fails when Blob Storage does not answer', async () => {
       const nobody = azurite.connectionString.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${await freePort()}`);
       const result = await checkStore({ kind: 'blob', container: 'rally', connectionString: nobody });
       assert.equal(result.status, 'fail');
-      assert.match(result.text, /^Store: the Blob container rally \(AZURE_STORAGE_CONNECTION_STRING, account devstoreaccount1\) cannot be written \(.*ECONNREFUSED/);
+      assert.match(english(result.text), /^Store: the Blob container rally \(AZURE_STORAGE_CONNECTION_STRING, account devstoreaccount1\) cannot be written \(.*ECONNREFUSED/);
     });
   });
 
@@ -159,16 +162,16 @@ describe('doctor: the store', () => {
       const get = () => Promise.resolve({ status: 200, body: '' });
       const deps = { tokenProvider: new StaticTokenProvider('dev'), get };
       const without = await runDoctor(subject, deps);
-      assert.ok(!without.some((r) => r.text.startsWith('Store:')));
+      assert.ok(!without.some((r) => english(r.text).startsWith('Store:')));
       const withStore = await runDoctor({ ...subject, store: managedIdentityBlob }, { ...deps, storeProbe: async () => {} });
-      assert.deepEqual(withStore.map((r) => r.text.split(' ')[0]), ['Graph', 'Graph', 'Store:', 'BOT_PUBLIC_URL', 'Rally', 'PSTN', 'Calling']);
+      assert.deepEqual(withStore.map((r) => english(r.text).split(' ')[0]), ['Graph', 'Graph', 'Store:', 'BOT_PUBLIC_URL', 'Rally', 'PSTN', 'Calling']);
     });
   });
 
   describe('doctorFor (the chat doctor)', () => {
     it('has a store line only when Rally hands it its store\'s probe', async () => {
       const settings = loadSettings({ RALLY_DATA_DIR: tempDirectory(), BOT_PUBLIC_URL: `http://127.0.0.1:${await freePort()}` });
-      const storeLines = (results: CheckResult[]) => results.filter((r) => r.text.startsWith('Store:')).map((r) => [r.status, r.text]);
+      const storeLines = (results: CheckResult[]) => results.filter((r) => english(r.text).startsWith('Store:')).map((r) => [r.status, english(r.text)]);
       assert.deepEqual(storeLines(await doctorFor(settings)('contoso')), []);
       let asked = 0;
       const probe = async () => {

@@ -2,6 +2,7 @@
 // metadata, its own /healthz) and tells only admins.
 import assert from 'node:assert/strict';
 import { NOT_AN_ADMIN } from '../../src/bot/doctorCommand.js';
+import { english } from '../support/english.js';
 import { ME, RallyHarness } from './rallyHarness.js';
 
 describe('doctor in chat', function () {
@@ -40,6 +41,6 @@ describe('doctor in chat', function () {
   it('refuses anyone not named in ADMINS', async () => {
     h = await RallyHarness.start({ env: { ADMINS: '0b0b0b0b-0000-4000-8000-000000000000' } });
     await h.say('doctor');
-    assert.deepEqual(h.connector.lines(), [NOT_AN_ADMIN]);
+    assert.deepEqual(h.connector.lines(), [english(NOT_AN_ADMIN)]);
   });
 });

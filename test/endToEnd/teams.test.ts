@@ -70,7 +70,7 @@ describe('Teams of people over HTTP', function () {
     // The mention is kept as Teams named her, and looked up again in the channel that uses the team.
     assert.match(await answerTo('team sre = @Adele alexw@contoso.com', GENERAL), /^Team sre: Adele Vance, Alex Wilber \(2 people\)\./);
 
-    assert.equal(await answerTo('teams', INCIDENTS), 'Teams in this chat: sre (2 people).');
+    assert.equal(await answerTo('teams', INCIDENTS), 'This chat\'s teams: sre (2 people).');
     assert.match(await answerTo('call sre', INCIDENTS), /Call with Adele Vance, Alex Wilber/);
     assert.deepEqual(userTargets(h.createCallRequests()[0]!.body), [ADELE_ID, ALEX_ID]);
 
