@@ -112,7 +112,7 @@ describe('Paging the on-call over HTTP', function () {
   it('speaks the locale last seen from the person in this chat, though the requester writes in English and Graph names no language', async () => {
     const { id, name, aadObjectId } = ADELE_MEMBER;
     await h.say('help', { from: { id, name, aadObjectId }, locale: 'fr-FR' });
-    await h.say('page adelev@contoso.com');
+    await h.say('page adelev@contoso.com', { locale: 'en-US' });
     await h.connector.lineContaining('Adele Vance accepted the page');
     await h.settle();
     const { uri, resourceId } = playedMedia();
