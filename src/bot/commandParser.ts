@@ -4,7 +4,6 @@ import { MAX_PAGE_STEPS } from '../calling/index.js';
 import type { MessageKey } from '../i18n/catalogs.js';
 import { sentence } from '../i18n/sentence.js';
 import type { Sentence, SentenceParam, SentenceParams, Words } from '../i18n/sentence.js';
-import { Translator } from '../i18n/translator.js';
 import type { CallRef, Command, CommandKind, MeetingRef, NamedPerson, PersonRef } from './commands.js';
 import { GUEST, isCommandWord, isKeyword, keywordWord, verbOf, verbWord } from './commandWords.js';
 import type { Keyword } from './commandWords.js';
@@ -318,9 +317,6 @@ function pageWait(words: string[]): number {
   if (!isDuration(text, ['s', 'm', 'h'])) throw refusal('command.error.notAWait', { words: clip(words.join(' ')), after: keywordWord('after') });
   return durationMs(text);
 }
-
-/** The team example in English, for the lines that do not say it in the reader's language yet (`EXAMPLES.team` does). */
-export const TEAM_EXAMPLE = new Translator().say(EXAMPLES.team);
 
 /** `team <name> = <person> ...`, `team <name>` or `team <name> delete`. */
 function parseTeam(args: string[], mentioned: MentionedPerson[]): Command {

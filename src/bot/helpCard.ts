@@ -1,10 +1,12 @@
 import { MAX_PAGE_STEPS } from '../calling/index.js';
 import type { Translator } from '../i18n/translator.js';
-import { MAX_TEAM_SIZE } from './commandParser.js';
+import { EXAMPLES, MAX_TEAM_SIZE } from './commandParser.js';
 import { expandCard } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 
 // Rally's chat commands (see commands.ts), as the help card lists them: each has `helpCard.<name>.usage` and `.what`.
+// Each language writes its usage lines in its own command words (its commands.json), so what the card shows is what
+// the parser reads; a test reads every line back, in every language, as the English line's command.
 const COMMANDS = [
   'call',
   'groupCall',
@@ -44,6 +46,8 @@ export function renderHelpCard(t: Translator, botName: string, { hint = '', inMe
     myCalls: t.t('helpCard.myCalls'),
     status: t.t('helpCard.status'),
     joinThisMeeting: t.t('helpCard.joinThisMeeting'),
+    // The field's example is typed in the reader's words; the buttons' presets are verbs, read alike in every language.
+    example: t.say(EXAMPLES.call),
   };
   return expandCard('helpCard', { hint, commands, inMeetingChat, text });
 }

@@ -4,7 +4,7 @@ import { displayPhoneNumber } from '../calling/index.js';
 import type { CallTarget } from '../calling/index.js';
 import { sentence } from '../i18n/sentence.js';
 import type { Translator } from '../i18n/translator.js';
-import { TEAM_EXAMPLE } from './commandParser.js';
+import { EXAMPLES } from './commandParser.js';
 import type { NamedPerson } from './commands.js';
 import type { PeopleTeam } from './peopleTeams.js';
 
@@ -23,7 +23,7 @@ export function teamDeletedLine(team: PeopleTeam, t: Translator): string {
 }
 
 export function teamsLine(teams: readonly PeopleTeam[], t: Translator): string {
-  if (teams.length === 0) return t.t('chat.teams.none', { example: TEAM_EXAMPLE });
+  if (teams.length === 0) return t.say(sentence('chat.teams.none', { example: EXAMPLES.team }));
   const items = teams.map((team) => t.t('chat.teams.item', { name: team.name, count: team.people.length }));
   return t.say(sentence('chat.teams.list', { teams: { list: items } }));
 }

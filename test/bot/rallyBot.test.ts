@@ -320,6 +320,11 @@ describe('RallyBot through the TestAdapter', () => {
     });
 
     it("says the chat's teams in its language, with its plurals and lists", async () => {
+      assert.equal(
+        (await answerTo({ ...r.message('teams'), locale: 'fr-FR' })).text,
+        'Ce chat n’a pas encore d’équipe : créez-en une comme « équipe sre = alice@contoso.com @Bob +14255550100 ».',
+        'the example in French words',
+      );
       await answerTo({ ...r.message('team sre = adelev@contoso.com alexw@contoso.com'), locale: 'fr-FR' });
       assert.equal(
         (await answerTo({ ...r.message('team sre'), locale: 'de-DE' })).text,
