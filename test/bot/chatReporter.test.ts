@@ -456,8 +456,8 @@ describe('ChatReporter', () => {
       await reporter.reportPage({ ...accepted(), locale: 'de-DE' }, { outcome: true });
       await reporter.reportPage({ ...accepted(), id: 'page-2' }, { outcome: true });
       assert.deepEqual(adapter.lines(), [
-        'Lee Gu hat die Alarmierung angenommen und ist mit Rally in #4. Sagen Sie „escalate“ und eine Person, um weitere hinzuzuholen, oder „hangup #4“.',
-        'Lee Gu aceitou o acionamento e está em #4 com o Rally. Diga “escalate” e uma pessoa para trazer outras, ou “hangup #4”.',
+        'Lee Gu hat die Alarmierung angenommen und ist mit Rally in #4. Sagen Sie „erweitern“ und eine Person, um weitere hinzuzuholen, oder „auflegen #4“.',
+        'Lee Gu aceitou o acionamento e está em #4 com o Rally. Diga “ampliar” e uma pessoa para trazer outras, ou “desligar #4”.',
       ]);
     });
 
