@@ -1,6 +1,9 @@
 import type { TurnContext } from 'botbuilder';
-import { callEndedText } from '../calling/index.js';
+import { isBareEnd } from '../calling/index.js';
 import type { CallChange, CallNews, CallRecord, ChatReports, OperationRecord, PageRecord, StoredCall } from '../calling/index.js';
+import type { Words } from '../i18n/sentence.js';
+import { Translator } from '../i18n/translator.js';
+import type { RequestLanguage } from '../i18n/translator.js';
 import { inviteeName } from './callCardView.js';
 import type { CallCards } from './callCards.js';
 import type { Chats } from './chats.js';
@@ -38,14 +41,17 @@ export class ChatReporter implements ChatReports {
     });
   }
 
-  async tell(chatKey: string, line: string): Promise<void> {
-    await this.options.chats.post(chatKey, async (context) => this.sendLines(context, [line]));
+  async tell(chatKey: string, line: Words, language: RequestLanguage): Promise<void> {
+    await this.options.chats.post(chatKey, async (context) => this.sendLines(context, [new Translator(language).say(line)]));
   }
 
   private async sendLines(context: TurnContext, lines: readonly string[]): Promise<void> {
     for (const line of lines) await context.sendActivity(line);
   }
 }
+
+// The chat's lines are not translated yet: they speak English whatever the chat's language.
+const CHAT_LINES = new Translator();
 
 /**
  * One line per outcome, without saying a thing twice: a one-to-one call that ends because the person declined is
@@ -68,13 +74,14 @@ function callLines(call: CallRecord, change: CallChange): string[] {
   switch (change.kind) {
     case 'ended':
       // "The call ended." says nothing more than "#3 ended.".
-      return [change.reason === callEndedText(undefined) ? `${name} ended.` : `${name} ended. ${change.reason}`];
+      return [isBareEnd(change.reason) ? `${name} ended.` : `${name} ended. ${CHAT_LINES.say(change.reason)}`];
     case 'inviteeUpdated': {
       const who = inviteeName(change.invitee);
       // Mid-sentence, a call without a handle is "the call".
       const named = call.handle ?? 'the call';
-      if (change.invitee.outcome === 'declined') return [`${who} declined ${named}.${change.invitee.reason ? ` ${change.invitee.reason}` : ''}`];
-      if (change.invitee.outcome === 'failed') return [`${who} could not join ${named}. ${change.invitee.reason ?? ''}`.trimEnd()];
+      const reason = change.invitee.reason === undefined ? undefined : CHAT_LINES.say(change.invitee.reason);
+      if (change.invitee.outcome === 'declined') return [`${who} declined ${named}.${reason ? ` ${reason}` : ''}`];
+      if (change.invitee.outcome === 'failed') return [`${who} could not join ${named}. ${reason ?? ''}`.trimEnd()];
       return [];
     }
     default:
@@ -91,9 +98,9 @@ function stepLines(call: CallRecord, news: CallNews): string[] {
     case 'operationFinished':
       return operationLines(call, news.operation);
     case 'escalationFailed':
-      return [`Could not move the one-to-one call into ${into}. ${news.reason}`];
+      return [`Could not move the one-to-one call into ${into}. ${CHAT_LINES.say(news.reason)}`];
     case 'hangUpFailed':
-      return [`Could not hang up ${call.handle ?? 'the call'}, which you asked for while it was being confirmed. ${news.reason}`];
+      return [`Could not hang up ${call.handle ?? 'the call'}, which you asked for while it was being confirmed. ${CHAT_LINES.say(news.reason)}`];
     case 'escalationUnknown':
       return [`Rally stopped while it was moving the one-to-one call into ${into}, so it cannot tell whether the move happened: the card of ${into} shows who is in it.`];
     default:

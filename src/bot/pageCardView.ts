@@ -67,7 +67,7 @@ function handleParam(handle: string | undefined): string {
 
 /** How one step stands, in a few words. */
 function stepLabel(page: PageRecord, step: PageStep, t: Translator): string {
-  const reason = step.reason;
+  const reason = step.reason === undefined ? undefined : t.say(step.reason);
   switch (step.status) {
     case 'waiting':
       return t.t(page.state === 'paging' ? 'pageCard.step.notRungYet' : 'pageCard.step.notRung');
@@ -126,7 +126,7 @@ export function outcomeLine(page: PageRecord): string | undefined {
     const own = winner.handle ?? 'a call';
     const target = page.move?.handle ?? 'the call';
     if (page.move?.status === 'failed') {
-      return `${who} accepted the page, but could not be brought into ${target}: ${page.move.failure ?? 'Graph did not say why.'} They are on ${own} with Rally.`;
+      return `${who} accepted the page, but could not be brought into ${target}: ${page.move.failure === undefined ? 'Graph did not say why.' : CHAT_LINES.say(page.move.failure)} They are on ${own} with Rally.`;
     }
     if (page.move) return `${who} accepted the page; Rally is bringing them into ${target}.`;
     if (winner.target.kind === 'phone') {

@@ -19,6 +19,7 @@ import { newOperationRecord } from '../../src/calling/records/operationRecord.js
 import type { OperationKind, OperationRecord } from '../../src/calling/records/operationRecord.js';
 import type { PageRecord } from '../../src/calling/paging/pageRecord.js';
 import type { CallTarget } from '../../src/calling/targets/people.js';
+import { sentence } from '../../src/i18n/sentence.js';
 import { LogCapture } from '../support/logCapture.js';
 import { MemoryRecordStore } from '../support/memoryRecordStore.js';
 import { ProactiveAdapter } from '../support/proactiveAdapter.js';
@@ -401,11 +402,18 @@ describe('ChatReporter', () => {
     it('posts the one line, and no card', async () => {
       const { adapter, callCardStore, reporter, hear } = build();
       await hear();
-      await reporter.tell(CHAT, 'Rally is back: calls placed while it was away are shown again.');
+      await reporter.tell(CHAT, 'Rally is back: calls placed while it was away are shown again.', {});
       assert.deepEqual(story(adapter), ['say Rally is back: calls placed while it was away are shown again.']);
       assert.equal(adapter.deliveries[0]!.activity.type, ActivityTypes.Message);
       assert.equal(adapter.deliveries[0]!.activity.conversation?.id, CHAT, 'into the chat it was told for');
       assert.deepEqual([...(await collect(callCardStore.keys()))], []);
+    });
+
+    it('says a sentence in the language of the request it is about', async () => {
+      const { adapter, reporter, hear } = build();
+      await hear();
+      await reporter.tell(CHAT, sentence('calling.intent.refused'), { locale: 'fr-FR' });
+      assert.deepEqual(story(adapter), ['say Microsoft Graph a refusé cet appel ; aucun appel n’a été passé.']);
     });
   });
 
@@ -416,7 +424,7 @@ describe('ChatReporter', () => {
       const { call, news } = notified(oneToOne(), state('call-1', 'terminated', { code: 603 }));
       await reporter.reportCall(call, news);
       await reporter.reportPage(accepted(), { outcome: true });
-      await reporter.tell(CHAT, 'A line.');
+      await reporter.tell(CHAT, 'A line.', {});
       assert.deepEqual(adapter.deliveries, []);
       assert.equal(await callCardStore.get('call-1'), undefined, 'no claim is left behind');
       assert.equal(await pageCardStore.get('page-1'), undefined);
@@ -458,7 +466,7 @@ describe('ChatReporter', () => {
       const failure = new Error('Bot Connector answered 502');
       adapter.connectorFailure = failure;
       await assert.rejects(reporter.reportPage(accepted(), { outcome: true }), (error) => error === failure);
-      await assert.rejects(reporter.tell(CHAT, 'A line.'), (error) => error === failure);
+      await assert.rejects(reporter.tell(CHAT, 'A line.', {}), (error) => error === failure);
     });
   });
 });

@@ -86,7 +86,7 @@ export class EscalationStep {
     } catch (error) {
       // Anything but Graph's answer (the store failing) leaves the step claimed, for the look-again to take over.
       if (!(error instanceof CallingApiError)) throw error;
-      await this.options.calls.escalationTaken(groupCall.callId, { kind: 'escalationFailed', reason: error.userMessage });
+      await this.options.calls.escalationTaken(groupCall.callId, { kind: 'escalationFailed', reason: error.sentence });
       return undefined;
     }
   }
