@@ -106,6 +106,14 @@ describe('CallDesk', () => {
       assert.deepEqual(f.api.requests, []);
     });
 
+    it("keeps the requester's locale and time zone on the invite's operation", async () => {
+      await seedCall(f, 'group-call', 'group');
+      const outcome = await f.desk.invite({ ...chatRequest(), locale: 'ja-JP', timeZone: 'Asia/Tokyo' }, undefined, [alex]);
+      const { operation } = outcome as Extract<typeof outcome, { kind: 'invited' }>;
+      const stored = await f.operations.get(operation.clientContext);
+      assert.deepEqual([stored?.locale, stored?.timeZone], ['ja-JP', 'Asia/Tokyo']);
+    });
+
     it('records the operation and the ringing invitee before the invite leaves for Graph', async () => {
       await seedCall(f, 'group-call', 'group', { targets: [adele] });
       // Graph's result notification can overtake its answer, so what it refers to must be stored by then.
@@ -225,6 +233,14 @@ describe('CallDesk', () => {
       await seedCall(f, 'meeting-b', 'meeting');
       await assert.rejects(f.desk.move(chatRequest(), adele, handleRef(1), handleRef(2)), refusedWith('Adele Vance is not in #1 right now.'));
       assert.deepEqual(f.api.requests, []);
+    });
+
+    it("keeps the requester's locale and time zone on the move's operation", async () => {
+      await seedCall(f, 'meeting-a', 'meeting', { roster: [inRoster(adele, 'p-adele')] });
+      await seedCall(f, 'meeting-b', 'meeting');
+      const { operation } = await f.desk.move({ ...chatRequest(), locale: 'es-MX', timeZone: 'America/Mexico_City' }, adele, handleRef(1), handleRef(2));
+      const stored = await f.operations.get(operation.clientContext);
+      assert.deepEqual([stored?.kind, stored?.locale, stored?.timeZone], ['move', 'es-MX', 'America/Mexico_City']);
     });
 
     it('invites the person into the second call by their participant id in the first', async () => {
@@ -685,6 +701,15 @@ describe('CallDesk', () => {
         assert.deepEqual(reasonsInEnglish(after.unreported?.at(-1)), { kind: 'escalationFailed', reason: 'That call no longer exists; it may have ended already.' });
         assert.deepEqual(asked, [adele.id], 'the number is not invited without the party');
       });
+    });
+
+    it("keeps the requester's language on the group call, and on the move its escalation sends later", async () => {
+      await seedCall(f, 'p2p-call', 'peerToPeer', { targets: [adele] });
+      const group = await f.desk.escalate({ ...chatRequest(), locale: 'de-DE', timeZone: 'Europe/Berlin' }, undefined, [alex]);
+      const established = callOf(await f.calls.update(group.callId, (d) => d && { ...callOf(d)!, state: 'established' }));
+      assert.deepEqual([established?.locale, established?.timeZone], ['de-DE', 'Europe/Berlin']);
+      const operation = await f.escalation.continue(established!);
+      assert.deepEqual([operation?.kind, operation?.locale, operation?.timeZone], ['escalate', 'de-DE', 'Europe/Berlin']);
     });
 
     it('escalate starts a group call ringing the new people, then moves the one-to-one party in', async () => {

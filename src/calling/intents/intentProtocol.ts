@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { RallyError } from '../../errors/rallyError.js';
 import { sentence } from '../../i18n/sentence.js';
 import type { Sentence, Words } from '../../i18n/sentence.js';
+import { languageFields } from '../../i18n/translator.js';
 import { joinLine, meetingToJoin } from '../bridges/bridgeMeeting.js';
 import type { BridgeAsk, BridgeMeeting } from '../bridges/bridgeMeeting.js';
 import { AlreadyUnderWayError, CallingApiError, CallUnconfirmedError, InvalidRequestError } from '../errors.js';
@@ -121,6 +122,7 @@ export class IntentProtocol {
       chatKey: request.chatKey,
       tenantId: request.tenantId,
       requestedBy: request.requestedBy,
+      ...languageFields(request),
       ...what,
       targets: [...what.targets],
       step: 'sending',
@@ -267,6 +269,7 @@ export class IntentProtocol {
         chatKey: intent.chatKey,
         ...(chat ? { handle: handleText(chat, callId) } : {}),
         placedBy: intent.requestedBy,
+        ...languageFields(intent),
         ...(bridge ? { bridge } : {}),
         targets: intent.targets,
         ...(state ? { state } : {}),

@@ -11,6 +11,7 @@ import type { Logger } from '../../log/logger.js';
 import { RallyError, sentenceOf } from '../../errors/rallyError.js';
 import { sentence } from '../../i18n/sentence.js';
 import type { Words } from '../../i18n/sentence.js';
+import { languageFields } from '../../i18n/translator.js';
 import { callEnded } from '../callDesk.js';
 import type { CallDesk } from '../callDesk.js';
 import type { Invites } from '../invites/invites.js';
@@ -136,6 +137,7 @@ export class Pager {
       chatKey: request.chatKey,
       tenantId: request.tenantId,
       requestedBy: request.requestedBy,
+      ...languageFields(request),
       steps: targets.map((target) => ({ target, status: 'waiting' })),
       current: 0,
       waitMs,
@@ -391,6 +393,7 @@ export class Pager {
       chatKey: page.chatKey,
       tenantId: page.tenantId,
       requestedBy: page.requestedBy,
+      ...languageFields(page),
       ...(part === undefined ? {} : { activityKey: `page/${page.id}/${part}` }),
       countsAs: `page/${page.id}`,
     };

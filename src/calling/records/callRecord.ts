@@ -20,6 +20,7 @@ import { callEndedText, notJoinedText, resultCategory } from '../notifications/r
 import { sentence } from '../../i18n/sentence.js';
 import type { Sentence, Words } from '../../i18n/sentence.js';
 import { handleParam } from './callHandles.js';
+import { languageFields } from '../../i18n/translator.js';
 import { applyFullRoster, applyRosterDelta, isTarget, sameRoster } from './roster.js';
 import type { RosterChange, RosterEntry } from './roster.js';
 
@@ -158,7 +159,7 @@ const STATE_RANK: Record<CallState, number> = {
 /** Kinds where `established` means the one person rung answered. */
 const ONE_TO_ONE: readonly CallKind[] = ['peerToPeer', 'pstn'];
 
-export function newCallRecord(input: Pick<CallRecord, 'callId' | 'tenantId' | 'kind' | 'chatKey' | 'handle' | 'placedBy' | 'bridge'> & {
+export function newCallRecord(input: Pick<CallRecord, 'callId' | 'tenantId' | 'kind' | 'chatKey' | 'handle' | 'placedBy' | 'locale' | 'timeZone' | 'bridge'> & {
   /** The people the create request rang. */
   targets?: readonly CallTarget[];
   /** What Graph answered on create; `establishing` by default. */
@@ -174,6 +175,7 @@ export function newCallRecord(input: Pick<CallRecord, 'callId' | 'tenantId' | 'k
     chatKey: input.chatKey,
     ...(input.handle === undefined ? {} : { handle: input.handle }),
     placedBy: input.placedBy,
+    ...languageFields(input),
     ...(input.bridge === undefined ? {} : { bridge: input.bridge }),
     createdAt: input.at,
     state,

@@ -52,6 +52,23 @@ describe('IntentProtocol', () => {
     const inFrench = (activity = 'msg-fr') => ({ ...request(activity), locale: 'fr-FR', timeZone: 'Europe/Paris' });
     const french = new Translator({ locale: 'fr' });
 
+    it("keeps the requester's locale and time zone on the intent and on the call it placed", async () => {
+      const call = await f.protocol.place(inFrench(), ask, (service) => service.placeCall(TENANT_ID, [adele]));
+      const [intentId] = await keysOf(f);
+      const intent = (await f.intents.get(intentId!))!;
+      assert.deepEqual([intent.locale, intent.timeZone], ['fr-FR', 'Europe/Paris']);
+      const stored = callOf(await f.calls.get(call.callId))!;
+      assert.deepEqual([stored.locale, stored.timeZone], ['fr-FR', 'Europe/Paris']);
+    });
+
+    it("records a call found only through its notifications in its intent's language", async () => {
+      lostAnswerOnce(f);
+      await assert.rejects(f.protocol.place(inFrench(), ask, (service) => service.placeCall(TENANT_ID, [adele])), CallUnconfirmedError);
+      const [intentId] = await keysOf(f);
+      const found = await f.protocol.record((await f.intents.get(intentId!))!, 'call-found-later', 'established', { needsCard: true });
+      assert.deepEqual([found.locale, found.timeZone], ['fr-FR', 'Europe/Paris']);
+    });
+
     it('keeps a refusal as a sentence, which a redelivery in French hears in French', async () => {
       f.api.createCall = async () => {
         throw missingPermission('Calls.Initiate.All');

@@ -201,6 +201,17 @@ describe('Pager', () => {
     assert.equal(stored.steps[1]!.status, 'ringing');
   });
 
+  it("keeps the requester's locale and time zone on the page, and on each step's intent and call", async () => {
+    const started = await f.pager.start({ ...request(), locale: 'pt-BR', timeZone: 'America/Sao_Paulo' }, [alice, bob], { waitMs: WAIT_MS });
+    await f.runner.idle();
+    const stored = await page(started.id);
+    assert.deepEqual([stored.locale, stored.timeZone], ['pt-BR', 'America/Sao_Paulo']);
+    const [[, intent]] = await entriesOf(f.intents);
+    assert.deepEqual([intent!.locale, intent!.timeZone], ['pt-BR', 'America/Sao_Paulo']);
+    const call = await stepCall(started.id, 0);
+    assert.deepEqual([call.locale, call.timeZone], ['pt-BR', 'America/Sao_Paulo']);
+  });
+
   it('Skip keeps who skipped the step, said in the language of whoever reads the card', async () => {
     const id = await start();
     await f.pager.skip({ ...request('action/skip-1'), requestedBy: { id: 'd1e90000-0000-4000-8000-000000000003', name: 'Diego Siciliani' } }, id, 0);
