@@ -2,7 +2,7 @@
 // through the intent protocol (calls) or the invites (people into a call), recorded with the chat it came from.
 import type { BridgeAsk } from './bridges/bridgeMeeting.js';
 import { sentence } from '../i18n/sentence.js';
-import type { Sentence, SentenceParam } from '../i18n/sentence.js';
+import type { Sentence } from '../i18n/sentence.js';
 import { CallNotFoundError, CallingApiError, InvalidRequestError, WhichCallError } from './errors.js';
 import { settlingGone } from './goneAtGraph.js';
 import type { IntentProtocol } from './intents/intentProtocol.js';
@@ -61,11 +61,6 @@ export interface ParticipantChange {
 /** Graph moves the party of a Teams one-to-one call into a group call, but not the other end of a phone call. */
 function phoneCallCannotGrow(call: CallRecord): InvalidRequestError {
   return new InvalidRequestError('phoneCallCannotGrow', sentence('calling.desk.phoneCallCannotGrow', { call: handleParam(call) }));
-}
-
-/** Who a sentence names: their name, or, when Rally has none, "that person" in the reader's words. */
-function personParam(name: string | undefined): SentenceParam {
-  return name ?? sentence('calling.desk.thatPerson');
 }
 
 const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -193,7 +188,7 @@ export class CallDesk {
         (p) => !p.removed && p.kind === 'user' && p.identityId?.toLowerCase() === user.id.toLowerCase(),
       )?.participantId;
       if (participantId === undefined) {
-        throw new InvalidRequestError('moveNotInCall', sentence('calling.desk.notInCall', { name: personParam(user.displayName), call: handleParam(from) }));
+        throw new InvalidRequestError('moveNotInCall', notInCallSentence(user.displayName, from));
       }
       await admit(this.options.policy, request, [user], newIntentId);
       return this.options.invites.send(request, to, 'move', [user], (clientContext) =>
@@ -268,7 +263,7 @@ export class CallDesk {
     ref: CallRef | undefined,
     who: ParticipantRef,
     what: { audit: AuditAction; verb: string; oneToOne: (call: CallRecord) => InvalidRequestError },
-    act: (call: CallRecord, found: CallParticipant | undefined, name: SentenceParam) => Promise<ParticipantChange>,
+    act: (call: CallRecord, found: CallParticipant | undefined, name: string | undefined) => Promise<ParticipantChange>,
   ): Promise<ParticipantChange> {
     const targets = who.kind === 'person' ? [who.target] : [];
     return audited(this.options.audit, { audit: what.audit, request, targets }, async (subject) => {
@@ -276,7 +271,7 @@ export class CallDesk {
       const call = await this.liveCall(request, ref, what.verb, (c) => hasOthersToChange(c.kind));
       subject.callId = call.callId;
       if (!hasOthersToChange(call.kind)) throw what.oneToOne(call);
-      return act(call, findParticipant(call, who), personParam(who.kind === 'person' ? targetName(who.target) : undefined));
+      return act(call, findParticipant(call, who), who.kind === 'person' ? targetName(who.target) : undefined);
     });
   }
 
@@ -360,8 +355,14 @@ export class CallDesk {
 
 }
 
-function notInCall(name: SentenceParam, call: CallRecord): InvalidRequestError {
-  return new InvalidRequestError('notInCall', sentence('calling.desk.notInCall', { name, call: handleParam(call) }));
+function notInCall(name: string | undefined, call: CallRecord): InvalidRequestError {
+  return new InvalidRequestError('notInCall', notInCallSentence(name, call));
+}
+
+/** "Lee Gu is not in #2 right now.", or, when Rally has no name for them, "That person...". */
+function notInCallSentence(name: string | undefined, call: CallRecord): Sentence {
+  const named = { call: handleParam(call) };
+  return name === undefined ? sentence('calling.desk.someoneNotInCall', named) : sentence('calling.desk.notInCall', { name, ...named });
 }
 
 /** "#3 has ended.", for a call that a request names after its end. */

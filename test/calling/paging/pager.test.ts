@@ -206,8 +206,8 @@ describe('Pager', () => {
     await f.runner.idle();
     const stored = await page(started.id);
     assert.deepEqual([stored.locale, stored.timeZone], ['pt-BR', 'America/Sao_Paulo']);
-    const [[, intent]] = await entriesOf(f.intents);
-    assert.deepEqual([intent!.locale, intent!.timeZone], ['pt-BR', 'America/Sao_Paulo']);
+    const intents = (await entriesOf(f.intents)).map(([, intent]) => [intent.locale, intent.timeZone]);
+    assert.deepEqual(intents, [['pt-BR', 'America/Sao_Paulo']], "the first step's intent");
     const call = await stepCall(started.id, 0);
     assert.deepEqual([call.locale, call.timeZone], ['pt-BR', 'America/Sao_Paulo']);
   });
