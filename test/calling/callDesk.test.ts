@@ -19,7 +19,7 @@ import type { RallyError } from '../../src/errors/rallyError.js';
 import { AT, OPEN_POLICY, REQUESTER, TENANT_ID, buildCallDesk, chatRequest } from '../support/callDeskFixture.js';
 import type { DeskFixture } from '../support/callDeskFixture.js';
 import { missingPermission, noAnswerWithin } from '../support/graphRefusals.js';
-import { reasonsInEnglish } from '../support/inEnglish.js';
+import { reasonsInEnglish } from '../support/reasonsInEnglish.js';
 import { sentence } from '../../src/i18n/sentence.js';
 
 const adele: UserTarget = { kind: 'user', id: 'a1b2c3d4-0000-4000-8000-00000000ade1', displayName: 'Adele Vance' };

@@ -32,7 +32,7 @@ import { sentence } from '../../src/i18n/sentence.js';
 import type { Words } from '../../src/i18n/sentence.js';
 import { Translator } from '../../src/i18n/translator.js';
 import type { RequestLanguage } from '../../src/i18n/translator.js';
-import { inEnglish } from '../support/inEnglish.js';
+import { english } from '../support/english.js';
 
 const CALL_ID = 'c0ffee00-0000-4000-8000-0000000000a1';
 const INTENT_ID = 'aW50ZW50LWZvbGxvdy11cHM';
@@ -114,7 +114,7 @@ class NotedChat implements ChatReports {
   }
 
   async tell(chatKey: string, words: Words, language: RequestLanguage): Promise<void> {
-    this.told.push({ chatKey, line: inEnglish(words), words, language });
+    this.told.push({ chatKey, line: english(words), words, language });
   }
 }
 
@@ -509,7 +509,7 @@ describe('CallFollowUps', () => {
       b.clock.set(Date.parse(AT) + SENDING_TIMEOUT_MS);
       await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
       await b.runner.idle();
-      assert.deepEqual(b.chat.told.map((t) => t.line), [inEnglish(sentence('graph.meetingAccessPolicyMissing'))]);
+      assert.deepEqual(b.chat.told.map((t) => t.line), [english(sentence('graph.meetingAccessPolicyMissing'))]);
       assert.deepEqual(await b.jobs(), []);
     });
 

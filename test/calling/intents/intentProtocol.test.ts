@@ -14,7 +14,7 @@ import { AT, REQUESTER, TENANT_ID, buildCallDesk, chatRequest, intentAt } from '
 import type { DeskFixture } from '../../support/callDeskFixture.js';
 import { missingPermission, noAnswerWithin } from '../../support/graphRefusals.js';
 import { sentence } from '../../../src/i18n/sentence.js';
-import { inEnglish } from '../../support/inEnglish.js';
+import { english } from '../../support/english.js';
 import { Translator } from '../../../src/i18n/translator.js';
 
 const adele: UserTarget = { kind: 'user', id: 'a1b2c3d4-0000-4000-8000-00000000ade1', displayName: 'Adele Vance' };
@@ -263,7 +263,7 @@ describe('IntentProtocol', () => {
       };
       const expected = accessPolicySentence('0a1b2c3d-0000-4000-8000-00000000b07a');
 
-      await assert.rejects(placeBridge(), (error: unknown) => error instanceof CallingApiError && error.code === 'meetingAccessPolicyMissing' && error.userMessage === inEnglish(expected));
+      await assert.rejects(placeBridge(), (error: unknown) => error instanceof CallingApiError && error.code === 'meetingAccessPolicyMissing' && error.userMessage === english(expected));
 
       const intent = await onlyIntent();
       assert.equal(intent.step, 'failed');
@@ -271,7 +271,7 @@ describe('IntentProtocol', () => {
       assert.equal(intent.bridge?.meeting, undefined);
       assert.deepEqual(f.api.all('createCall'), []);
       assert.deepEqual(f.jobs.cancelled, ['job-1'], 'its check is dropped: there is nothing to take over');
-      await assert.rejects(placeBridge(), (error: unknown) => error instanceof InvalidRequestError && error.code === 'intentFailed' && error.userMessage === inEnglish(expected));
+      await assert.rejects(placeBridge(), (error: unknown) => error instanceof InvalidRequestError && error.code === 'intentFailed' && error.userMessage === english(expected));
       assert.deepEqual(f.api.all('createCall'), []);
     });
 

@@ -25,7 +25,7 @@ import { MemoryDocumentStore } from '../../../src/storage/memoryDocumentStore.js
 import { AT, REQUESTER, TENANT_ID, buildCallDesk, intentAt } from '../../support/callDeskFixture.js';
 import { collected } from '../../support/collected.js';
 import { LogCapture } from '../../support/logCapture.js';
-import { reasonsInEnglish } from '../../support/inEnglish.js';
+import { reasonsInEnglish } from '../../support/reasonsInEnglish.js';
 
 // Ids from the example bodies (000 examples 1 and 3; 001 meeting).
 const GROUP_CALL = 'ab6233a5-20b7-4c5e-bea2-ce56c9776429';

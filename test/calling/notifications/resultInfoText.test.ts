@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { callEndedText, isBareEnd, notJoinedText, resultCategory } from '../../../src/calling/notifications/resultInfoText.js';
 import { Translator } from '../../../src/i18n/translator.js';
-import { inEnglish } from '../../support/inEnglish.js';
+import { english } from '../../support/english.js';
 
 describe('resultInfoText', () => {
   describe('callEndedText', () => {
@@ -23,40 +23,40 @@ describe('resultInfoText', () => {
       ['a server error', { code: 503, subcode: 7 }, /problem on its side \(code 503, subcode 7\)/],
     ];
     for (const [what, info, expected] of cases) {
-      it(what, () => assert.match(inEnglish(callEndedText(info)), expected));
+      it(what, () => assert.match(english(callEndedText(info)), expected));
     }
 
     it('no resultInfo: the call simply ended', () => {
-      assert.equal(inEnglish(callEndedText(undefined)), 'The call ended.');
+      assert.equal(english(callEndedText(undefined)), 'The call ended.');
     });
 
     it('an unknown code is named, not guessed at', () => {
-      assert.equal(inEnglish(callEndedText({ code: 499, subcode: 12 })), 'The call ended for a reason Rally does not recognise (Teams code 499, subcode 12).');
-      assert.match(inEnglish(callEndedText({ message: 'x' })), /code none/);
+      assert.equal(english(callEndedText({ code: 499, subcode: 12 })), 'The call ended for a reason Rally does not recognise (Teams code 499, subcode 12).');
+      assert.match(english(callEndedText({ message: 'x' })), /code none/);
     });
   });
 
   describe('notJoinedText', () => {
     it('a normal end before they answered is not "the conversation has ended"', () => {
-      assert.equal(inEnglish(notJoinedText({ code: 200, subcode: 5001 })), 'The call ended before they joined.');
+      assert.equal(english(notJoinedText({ code: 200, subcode: 5001 })), 'The call ended before they joined.');
     });
 
     it('names the missing permission on 403 when the caller knows it', () => {
-      assert.match(inEnglish(notJoinedText({ code: 403 }, { permission: 'Calls.InitiateGroupCall.All' })), /Calls\.InitiateGroupCall\.All/);
-      assert.match(inEnglish(notJoinedText({ code: 403 })), /missing Graph permission/);
-      assert.match(inEnglish(notJoinedText({ code: 403, subcode: 7504 })), /admin must grant its calling permissions/);
+      assert.match(english(notJoinedText({ code: 403 }, { permission: 'Calls.InitiateGroupCall.All' })), /Calls\.InitiateGroupCall\.All/);
+      assert.match(english(notJoinedText({ code: 403 })), /missing Graph permission/);
+      assert.match(english(notJoinedText({ code: 403, subcode: 7504 })), /admin must grant its calling permissions/);
     });
 
     it('a failure without resultInfo says Teams gave no reason', () => {
-      assert.match(inEnglish(notJoinedText(undefined)), /no reason/);
+      assert.match(english(notJoinedText(undefined)), /no reason/);
     });
 
     it('an invalid phone number', () => {
-      assert.match(inEnglish(notJoinedText({ code: 484 })), /phone number/);
+      assert.match(english(notJoinedText({ code: 484 })), /phone number/);
     });
 
     it('a ring Rally cancelled ("Request terminated") is not "no one answered"', () => {
-      assert.equal(inEnglish(notJoinedText({ code: 487, subcode: 0, message: 'Request terminated.' })), 'The ring was cancelled before they answered.');
+      assert.equal(english(notJoinedText({ code: 487, subcode: 0, message: 'Request terminated.' })), 'The ring was cancelled before they answered.');
       assert.equal(resultCategory({ code: 487 }), 'noAnswer');
     });
   });

@@ -12,7 +12,7 @@ import type { UserTarget } from '../../../src/calling/targets/people.js';
 import { AT, OPEN_POLICY, buildCallDesk, chatRequest } from '../../support/callDeskFixture.js';
 import type { DeskFixture } from '../../support/callDeskFixture.js';
 import { missingPermission, noAnswerWithin } from '../../support/graphRefusals.js';
-import { inEnglish } from '../../support/inEnglish.js';
+import { english } from '../../support/english.js';
 import { Translator } from '../../../src/i18n/translator.js';
 
 const alice: UserTarget = { kind: 'user', id: 'a11ce000-0000-4000-8000-000000000001', displayName: 'Alice' };
@@ -184,7 +184,7 @@ describe('Pager', () => {
     await notify(callId, { state: 'established' });
     const stored = await page(id);
     assert.equal(stored.steps[0]!.status, 'failed');
-    assert.match(inEnglish(stored.steps[0]!.reason) ?? '', /Calls\.AccessMedia\.All/);
+    assert.match(english(stored.steps[0]!.reason!), /Calls\.AccessMedia\.All/);
     assert.deepEqual(f.api.all('hangUp').map((r) => r.callId), [callId], 'the call that cannot be confirmed is hung up');
     assert.deepEqual(created(), [alice.id, bob.id]);
   });
@@ -217,7 +217,7 @@ describe('Pager', () => {
     await f.pager.skip({ ...request('action/skip-1'), requestedBy: { id: 'd1e90000-0000-4000-8000-000000000003', name: 'Diego Siciliani' } }, id, 0);
     await f.runner.idle();
     const reason = (JSON.parse(JSON.stringify(await page(id))) as PageRecord).steps[0]!.reason!;
-    assert.equal(inEnglish(reason), 'Skipped by Diego Siciliani');
+    assert.equal(english(reason), 'Skipped by Diego Siciliani');
     assert.equal(new Translator({ locale: 'fr' }).say(reason), 'Passé par Diego Siciliani');
   });
 

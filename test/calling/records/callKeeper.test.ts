@@ -6,7 +6,7 @@ import { newCallRecord } from '../../../src/calling/records/callRecord.js';
 import { DocumentRecordStore } from '../../../src/storage/documentRecordStore.js';
 import { MemoryDocumentStore } from '../../../src/storage/memoryDocumentStore.js';
 import { MemoryRecordStore } from '../../support/memoryRecordStore.js';
-import { reasonsInEnglish } from '../../support/inEnglish.js';
+import { reasonsInEnglish } from '../../support/reasonsInEnglish.js';
 
 const AT = '2026-11-30T10:00:00.000Z';
 

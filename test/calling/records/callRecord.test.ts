@@ -7,7 +7,8 @@ import type { NotificationEvent, NotifiedParticipant, ResultSummary } from '../.
 import { parseCommsNotifications } from '../../../src/calling/notifications/notificationParser.js';
 import type { CallTarget, PhoneTarget, UserTarget } from '../../../src/calling/targets/people.js';
 import type { E164 } from '../../../src/calling/targets/phoneNumber.js';
-import { inEnglish, reasonsInEnglish } from '../../support/inEnglish.js';
+import { english } from '../../support/english.js';
+import { reasonsInEnglish } from '../../support/reasonsInEnglish.js';
 import { Translator } from '../../../src/i18n/translator.js';
 
 const AT = '2024-05-01T10:00:00.000Z';
@@ -197,7 +198,7 @@ describe('call record', () => {
       assertIdempotent(afterFail.record, failed);
 
       const forbidden = applyCallEvent(r, { ...failed, resultInfo: { code: 403 } }, LATER).record;
-      assert.match(inEnglish(forbidden.invitees[0]!.reason!), /Calls\.InitiateGroupCall\.All/);
+      assert.match(english(forbidden.invitees[0]!.reason!), /Calls\.InitiateGroupCall\.All/);
 
       const done = applyCallEvent(afterFail.record, { ...failed, clientContext: 'ctx-2', status: 'completed', resultInfo: undefined }, LATER);
       assert.deepEqual(outcomes(done.record), ['Alice:declined', 'Bob:joined']);
@@ -463,6 +464,6 @@ describe('call record', () => {
     assert.deepEqual(reasonsInEnglish(ended.changes.find((c) => c.kind === 'ended')), { kind: 'ended', reason: 'The call moved into group call #2.' });
     // Whoever it was ringing moved along with the call: not "failed".
     assert.deepEqual(outcomes(ended.record), ['Alice:ringing']);
-    assert.equal(inEnglish(callEndReason({ ...ended.record, replacedBy: { callId: 'group-1' } })), 'The call moved into a group call.');
+    assert.equal(english(callEndReason({ ...ended.record, replacedBy: { callId: 'group-1' } })), 'The call moved into a group call.');
   });
 });
