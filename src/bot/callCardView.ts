@@ -56,7 +56,7 @@ export function renderCallCard(record: CallRecord, options: CallCardOptions, t: 
     dialIn: bridge ? dialInLine(bridge, t) : '',
     stateLabel: moved ? t.t('callCard.state.moved') : stateKey ? t.t(stateKey) : record.state,
     stateColor: moved ? 'Accent' : stateColor,
-    endedReason: record.state === 'terminated' || moved ? callEndReason(record) : '',
+    endedReason: record.state === 'terminated' || moved ? t.say(callEndReason(record)) : '',
     summary: isLive(record) ? '' : summaryLine(record, t),
     people: bridge ? bridgePeopleLines(record, t) : peopleLines(record, t),
     placedLine: t.t('callCard.placedBy', { name: record.placedBy.name, date: `{{DATE(${placedAt}, SHORT)}}`, time: `{{TIME(${placedAt})}}` }),
@@ -182,7 +182,7 @@ function personLine(invitee: Invitee, endedAt: number | undefined, t: Translator
 
 /** What became of someone: why not, when Graph said, else how long they stayed once that is known. */
 function outcomeText(invitee: Invitee, endedAt: number | undefined, label: string, t: Translator): string {
-  if (invitee.reason && invitee.outcome !== 'joined') return t.t('callCard.person.because', { outcome: label, reason: invitee.reason });
+  if (invitee.reason && invitee.outcome !== 'joined') return t.t('callCard.person.because', { outcome: label, reason: t.say(invitee.reason) });
   const joined = invitee.joinedAt === undefined ? undefined : Date.parse(invitee.joinedAt);
   const until = invitee.leftAt === undefined ? endedAt : Date.parse(invitee.leftAt);
   // Once someone has left or the call is over, how long they were on it.

@@ -1,6 +1,5 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { TurnContext } from 'botbuilder';
-import { callEndedText } from '../calling/index.js';
+import { isBareEnd } from '../calling/index.js';
 import type { CallChange, CallNews, CallRecord, ChatReports, OperationRecord, PageRecord, StoredCall } from '../calling/index.js';
 import { sentence } from '../i18n/sentence.js';
 import type { Sentence, Words } from '../i18n/sentence.js';
@@ -84,7 +83,7 @@ function callLines(call: CallRecord, change: CallChange): Sentence[] {
   switch (change.kind) {
     case 'ended':
       // "The call ended." says nothing more than "#3 ended.".
-      return [isDeepStrictEqual(change.reason, callEndedText(undefined)) ? sentence('chat.call.ended', { call: handle }) : sentence('chat.call.endedBecause', { call: handle, reason: change.reason })];
+      return [isBareEnd(change.reason) ? sentence('chat.call.ended', { call: handle }) : sentence('chat.call.endedBecause', { call: handle, reason: change.reason })];
     case 'inviteeUpdated': {
       const { outcome, reason } = change.invitee;
       const who = inviteeName(change.invitee);

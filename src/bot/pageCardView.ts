@@ -60,7 +60,7 @@ function stepName(step: PageStep): string {
 
 /** How one step stands, in a few words. */
 function stepLabel(page: PageRecord, step: PageStep, t: Translator): string {
-  const reason = step.reason;
+  const reason = step.reason === undefined ? undefined : t.say(step.reason);
   switch (step.status) {
     case 'waiting':
       return t.t(page.state === 'paging' ? 'pageCard.step.notRungYet' : 'pageCard.step.notRung');

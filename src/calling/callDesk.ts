@@ -1,6 +1,8 @@
 // The chat's requests: what a person asked for, checked against the chat's calls and the policy, and carried out
 // through the intent protocol (calls) or the invites (people into a call), recorded with the chat it came from.
 import type { BridgeAsk } from './bridges/bridgeMeeting.js';
+import { sentence } from '../i18n/sentence.js';
+import type { Sentence } from '../i18n/sentence.js';
 import { CallNotFoundError, CallingApiError, InvalidRequestError, WhichCallError } from './errors.js';
 import { settlingGone } from './goneAtGraph.js';
 import type { IntentProtocol } from './intents/intentProtocol.js';
@@ -10,7 +12,7 @@ import { admit } from './policy/admission.js';
 import { audited } from './policy/auditTrail.js';
 import type { AuditAction, AuditTrail } from './policy/auditTrail.js';
 import type { CallPolicy } from './policy/callPolicy.js';
-import { callIdForHandle } from './records/callHandles.js';
+import { callIdForHandle, handleParam } from './records/callHandles.js';
 import type { CallRef, ChatCalls } from './records/callHandles.js';
 import type { CallNews, StoredCall } from './records/callDocument.js';
 import type { CallKeeper } from './records/callKeeper.js';
@@ -58,10 +60,7 @@ export interface ParticipantChange {
 
 /** Graph moves the party of a Teams one-to-one call into a group call, but not the other end of a phone call. */
 function phoneCallCannotGrow(call: CallRecord): InvalidRequestError {
-  return new InvalidRequestError(
-    'phoneCallCannotGrow',
-    `${call.handle ?? 'That call'} is a phone call, and Microsoft Graph cannot turn a phone call into a group call. Start a group call with "call" and the people, then invite the number into it.`,
-  );
+  return new InvalidRequestError('phoneCallCannotGrow', sentence('calling.desk.phoneCallCannotGrow', { call: handleParam(call) }));
 }
 
 const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -104,7 +103,7 @@ export class CallDesk {
   async openBridge(request: ChatRequest, subject: string): Promise<CallRecord> {
     return audited(this.options.audit, { audit: 'callPlaced', request, kind: 'meeting' }, async (audit) => {
       if (!ENTRA_OBJECT_ID.test(request.requestedBy.id)) {
-        throw new InvalidRequestError('bridgeNeedsOrganizer', 'I can only make a bridge for someone in a Microsoft Teams organization, and Teams did not say who you are in yours.');
+        throw new InvalidRequestError('bridgeNeedsOrganizer', sentence('calling.desk.bridgeNeedsOrganizer'));
       }
       const bridge: BridgeAsk = { subject, organizerId: request.requestedBy.id, ...(request.locale === undefined ? {} : { language: request.locale }) };
       const record = await this.options.intents.placeBridge(request, bridge);
@@ -148,15 +147,12 @@ export class CallDesk {
       const peerToPeer = call;
       if (peerToPeer.kind === 'pstn') throw phoneCallCannotGrow(peerToPeer);
       if (peerToPeer.kind !== 'peerToPeer') {
-        throw new InvalidRequestError('escalateNotPeerToPeer', `${peerToPeer.handle ?? 'That call'} is already a group call: use "invite" to add people.`);
+        throw new InvalidRequestError('escalateNotPeerToPeer', sentence('calling.desk.alreadyGroupCall', { call: handleParam(peerToPeer) }));
       }
       const users = newPeople.filter((t): t is UserTarget => t.kind === 'user');
       const phones = newPeople.filter((t) => t.kind === 'phone');
       if (users.length === 0) {
-        throw new InvalidRequestError(
-          'escalatePhoneOnly',
-          `To add a phone number to ${peerToPeer.handle ?? 'a one-to-one call'}, Rally first makes it a group call, and a group call starts by ringing a Teams user: name one with the number.`,
-        );
+        throw new InvalidRequestError('escalatePhoneOnly', sentence('calling.desk.escalatePhoneOnly', { call: handleParam(peerToPeer) }));
       }
       const escalation = { kind: 'group' as const, targets: users, escalationOf: peerToPeer.callId, ...(phones.length > 0 ? { thenInvite: phones } : {}) };
       const record = await this.options.intents.place(request, escalation, (service) =>
@@ -187,12 +183,12 @@ export class CallDesk {
       const from = await this.liveCall(request, fromRef, 'move');
       const to = await this.liveCall(request, toRef, 'move');
       subject.callId = to.callId;
-      if (from.callId === to.callId) throw new InvalidRequestError('moveSameCall', 'Name two different calls to move someone between.');
+      if (from.callId === to.callId) throw new InvalidRequestError('moveSameCall', sentence('calling.desk.moveSameCall'));
       const participantId = from.roster.find(
         (p) => !p.removed && p.kind === 'user' && p.identityId?.toLowerCase() === user.id.toLowerCase(),
       )?.participantId;
       if (participantId === undefined) {
-        throw new InvalidRequestError('moveNotInCall', `${user.displayName ?? 'That person'} is not in ${from.handle ?? 'that call'} right now.`);
+        throw new InvalidRequestError('moveNotInCall', notInCallSentence(user.displayName, from));
       }
       await admit(this.options.policy, request, [user], newIntentId);
       return this.options.invites.send(request, to, 'move', [user], (clientContext) =>
@@ -231,13 +227,10 @@ export class CallDesk {
    */
   async mute(request: ChatRequest, ref: CallRef | undefined, who: ParticipantRef): Promise<ParticipantChange> {
     const oneToOne = (call: CallRecord) =>
-      new InvalidRequestError(
-        'muteOneToOne',
-        `${call.handle ?? 'That call'} is a ${call.kind === 'pstn' ? 'phone' : 'one-to-one'} call, and Microsoft Graph can mute people only in group calls and meetings.`,
-      );
+      new InvalidRequestError('muteOneToOne', sentence(call.kind === 'pstn' ? 'calling.desk.mutePhoneCall' : 'calling.desk.muteOneToOne', { call: handleParam(call) }));
     return this.changeParticipant(request, ref, who, { audit: 'participantMuted', verb: 'mute … in', oneToOne }, async (call, found, name) => {
       if (found?.kind !== 'inCall') throw notInCall(name, call);
-      if (found.muted) throw new InvalidRequestError('alreadyMuted', `${found.name} is already muted in ${call.handle ?? 'that call'}.`);
+      if (found.muted) throw new InvalidRequestError('alreadyMuted', sentence('calling.desk.alreadyMuted', { name: found.name, call: handleParam(call) }));
       await this.options.service.muteParticipant(request.tenantId, call.callId, found.participantId);
       return { kind: 'muting', call, name: found.name };
     });
@@ -249,14 +242,11 @@ export class CallDesk {
    * `hangup` to end it.
    */
   async remove(request: ChatRequest, ref: CallRef | undefined, who: ParticipantRef): Promise<ParticipantChange> {
-    const oneToOne = (call: CallRecord) => {
-      const handle = call.handle ?? 'that call';
-      return new InvalidRequestError('removeOneToOne', `${handle} is a one-to-one call: removing the other person would end it, so say "hangup ${handle}" instead.`);
-    };
+    const oneToOne = (call: CallRecord) => new InvalidRequestError('removeOneToOne', sentence('calling.desk.removeOneToOne', { call: handleParam(call) }));
     return this.changeParticipant(request, ref, who, { audit: 'participantRemoved', verb: 'remove … from', oneToOne }, async (call, found, name) => {
       if (found === undefined) throw notInCall(name, call);
       if (found.participantId === undefined) {
-        throw new InvalidRequestError('ringNotCancellable', `Microsoft Graph gave Rally no way to cancel the ring to ${found.name}; it stops by itself when they answer or it times out.`);
+        throw new InvalidRequestError('ringNotCancellable', sentence('calling.desk.ringNotCancellable', { name: found.name }));
       }
       await this.options.service.removeParticipant(request.tenantId, call.callId, found.participantId);
       return { kind: found.kind === 'inCall' ? 'removing' : 'cancellingInvite', call, name: found.name };
@@ -273,7 +263,7 @@ export class CallDesk {
     ref: CallRef | undefined,
     who: ParticipantRef,
     what: { audit: AuditAction; verb: string; oneToOne: (call: CallRecord) => InvalidRequestError },
-    act: (call: CallRecord, found: CallParticipant | undefined, name: string) => Promise<ParticipantChange>,
+    act: (call: CallRecord, found: CallParticipant | undefined, name: string | undefined) => Promise<ParticipantChange>,
   ): Promise<ParticipantChange> {
     const targets = who.kind === 'person' ? [who.target] : [];
     return audited(this.options.audit, { audit: what.audit, request, targets }, async (subject) => {
@@ -281,7 +271,7 @@ export class CallDesk {
       const call = await this.liveCall(request, ref, what.verb, (c) => hasOthersToChange(c.kind));
       subject.callId = call.callId;
       if (!hasOthersToChange(call.kind)) throw what.oneToOne(call);
-      return act(call, findParticipant(call, who), who.kind === 'person' ? targetName(who.target) : 'That person');
+      return act(call, findParticipant(call, who), who.kind === 'person' ? targetName(who.target) : undefined);
     });
   }
 
@@ -297,7 +287,7 @@ export class CallDesk {
         await this.options.service.hangUp(call.tenantId, call.callId);
       } catch (error) {
         if (!(error instanceof CallingApiError)) throw error;
-        if (error.code !== 'callNotFound') news = { kind: 'hangUpFailed', reason: error.userMessage };
+        if (error.code !== 'callNotFound') news = { kind: 'hangUpFailed', reason: error.sentence };
       }
     }
     await this.options.calls.hangUpTaken(call.callId, news);
@@ -335,7 +325,7 @@ export class CallDesk {
     const record = callId === undefined ? undefined : await this.call(callId);
     if (!record || record.chatKey !== request.chatKey) {
       const name = ref.kind === 'handle' ? `#${ref.number}` : ref.id;
-      throw new CallNotFoundError(`This chat has no call ${name}. Say "calls" to see the live ones.`);
+      throw new CallNotFoundError(sentence('calling.desk.noSuchCall', { call: name }));
     }
     return record;
   }
@@ -347,7 +337,7 @@ export class CallDesk {
   private async liveCall(request: ChatRequest, ref: CallRef | undefined, verb: string, only?: (c: CallRecord) => boolean): Promise<CallRecord> {
     if (ref !== undefined) {
       const record = await this.callInChat(request, ref);
-      if (!isLive(record)) throw new CallNotFoundError(`${record.handle ?? 'That call'} has ended.`);
+      if (!isLive(record)) throw new CallNotFoundError(callEnded(record));
       return record;
     }
     const live = await this.liveCalls(request);
@@ -355,7 +345,7 @@ export class CallDesk {
     if (candidates.length === 1) return candidates[0]!;
     if (candidates.length > 1) throw new WhichCallError(verb, candidates);
     if (live[0] && only) return live[0];
-    throw new CallNotFoundError('This chat has no call going on. Start one with "call" and a person.');
+    throw new CallNotFoundError(sentence('calling.desk.noCall'));
   }
 
   /** The stored call record; a placeholder for a call not recorded yet is not a call. */
@@ -365,8 +355,19 @@ export class CallDesk {
 
 }
 
-function notInCall(name: string, call: CallRecord): InvalidRequestError {
-  return new InvalidRequestError('notInCall', `${name} is not in ${call.handle ?? 'that call'} right now.`);
+function notInCall(name: string | undefined, call: CallRecord): InvalidRequestError {
+  return new InvalidRequestError('notInCall', notInCallSentence(name, call));
+}
+
+/** "Lee Gu is not in #2 right now.", or, when Rally has no name for them, "That person...". */
+function notInCallSentence(name: string | undefined, call: CallRecord): Sentence {
+  const named = { call: handleParam(call) };
+  return name === undefined ? sentence('calling.desk.someoneNotInCall', named) : sentence('calling.desk.notInCall', { name, ...named });
+}
+
+/** "#3 has ended.", for a call that a request names after its end. */
+export function callEnded(call: Pick<CallRecord, 'handle'>): Sentence {
+  return sentence('calling.desk.callEnded', { call: handleParam(call) });
 }
 
 function kindOf(targets: readonly CallTarget[]): CallKind {

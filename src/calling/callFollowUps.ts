@@ -6,6 +6,7 @@
 //   that Graph never confirmed the call.
 import type { Logger } from '../log/logger.js';
 import { RallyError } from '../errors/rallyError.js';
+import { sentence } from '../i18n/sentence.js';
 import { languageFields } from '../i18n/translator.js';
 import { joinLine } from './bridges/bridgeMeeting.js';
 import type { BridgeMeeting } from './bridges/bridgeMeeting.js';
@@ -132,16 +133,10 @@ export class CallFollowUps {
     const expired = await this.options.intents.update(intentId, (current) => stepped(current, ['sending', 'unconfirmed'], 'expired'));
     // A page's step says itself what became of its call, once its wait runs out.
     if (expired?.step !== 'expired' || intent.page !== undefined) return DONE;
-    if (meeting) {
-      await this.options.reports.tell(intent.chatKey, `I made the bridge “${meeting.subject}”, but Microsoft Graph never confirmed that I joined it. ${joinLine(meeting)}`, languageFields(intent));
-      return DONE;
-    }
-    const who = intent.targets.length > 0 ? ` to ${intent.targets.length === 1 ? 'the person you named' : 'the people you named'}` : '';
-    await this.options.reports.tell(
-      intent.chatKey,
-      `Rally could not confirm the call${who}: Microsoft Graph never said whether it placed it. If a phone rang, the person can hang up there; ask again to place a new call.`,
-      languageFields(intent),
-    );
+    const line = meeting
+      ? sentence('calling.followUp.bridgeNeverConfirmed', { subject: meeting.subject, joinLine: joinLine(meeting) })
+      : sentence('calling.followUp.callNeverConfirmed', { people: intent.targets.length });
+    await this.options.reports.tell(intent.chatKey, line, languageFields(intent));
     return DONE;
   }
 }

@@ -1,9 +1,17 @@
-// The calling domain's failures. Each carries the sentence the chat shows (see RallyError).
+// The calling domain's failures. Each carries the sentence the chat shows (see RallyError), said in the reader's
+// language at the edge; the log reads it in English.
 import { RallyError } from '../errors/rallyError.js';
-import type { Words } from '../i18n/sentence.js';
+import { sentence } from '../i18n/sentence.js';
+import type { Sentence, Words } from '../i18n/sentence.js';
+import { Translator } from '../i18n/translator.js';
 import type { CallRecord } from './records/callRecord.js';
 
-/** The person asked for something Rally cannot build a request for (bad number, unreadable link, too many people). */
+const LOG_LANGUAGE = new Translator();
+
+/**
+ * The person asked for something Rally cannot build a request for (bad number, unreadable link, too many people).
+ * Its words are a sentence; text only where they come back from an intent recorded before Rally spoke languages.
+ */
 export class InvalidRequestError extends RallyError {
   readonly code: string;
   constructor(code: string, said: Words, options?: { cause?: unknown; detail?: string }) {
@@ -15,6 +23,9 @@ export class InvalidRequestError extends RallyError {
 /** Rally is not set up for what was asked (for example PSTN without an application instance). */
 export class NotConfiguredError extends RallyError {
   readonly code = 'notConfigured';
+  constructor(said: Sentence) {
+    super(said);
+  }
 }
 
 /** Details Graph returns with an error, kept for logs and support requests. */
@@ -27,6 +38,9 @@ export interface GraphErrorDetails {
   date?: string;
 }
 
+/** What an uncertain failure says went wrong when nothing more precise was given. */
+const NO_CLEAR_ANSWER = sentence('graph.clause.noClearAnswer');
+
 /** A Graph request failed. Thrown by the Graph access layer, read by the domain and the chat surface. */
 export class CallingApiError extends RallyError {
   readonly code: string;
@@ -38,33 +52,46 @@ export class CallingApiError extends RallyError {
    */
   readonly uncertain: boolean;
 
-  constructor(code: string, userMessage: string, details: GraphErrorDetails, options?: { cause?: unknown; uncertain?: boolean }) {
-    super(userMessage, {
+  /**
+   * What went wrong, as a clause to open another sentence with ("Microsoft Graph did not answer within 10 seconds"):
+   * the sentences that go on to say what Rally does about an uncertain request begin with it.
+   */
+  readonly clause: Sentence;
+
+  constructor(code: string, said: Sentence, details: GraphErrorDetails, options?: { cause?: unknown; uncertain?: boolean; clause?: Sentence }) {
+    super(said, {
       cause: options?.cause,
-      detail: `Graph ${details.status}${details.graphCode ? ` ${details.graphCode}` : ''}: ${details.graphMessage ?? userMessage}` +
+      detail: `Graph ${details.status}${details.graphCode ? ` ${details.graphCode}` : ''}: ${details.graphMessage ?? LOG_LANGUAGE.say(said)}` +
         (details.requestId ? ` (request-id ${details.requestId})` : ''),
     });
     this.code = code;
     this.details = details;
     this.uncertain = options?.uncertain ?? false;
+    this.clause = options?.clause ?? NO_CLEAR_ANSWER;
   }
 }
 
 /** A request named a call this chat does not have, or one that has ended. */
 export class CallNotFoundError extends InvalidRequestError {
-  constructor(userMessage: string) {
-    super('callNotInChat', userMessage);
+  constructor(said: Sentence) {
+    super('callNotInChat', said);
   }
 }
 
 /** Rally asked Graph for a call but does not know whether Graph placed it; the chat hears either way. */
 export class CallUnconfirmedError extends RallyError {
   readonly code = 'callUnconfirmed';
+  constructor(said: Sentence, options?: { cause?: unknown; detail?: string }) {
+    super(said, options);
+  }
 }
 
 /** The same request is already being carried out (a redelivery, or a second instance got it too). */
 export class AlreadyUnderWayError extends RallyError {
   readonly code = 'alreadyUnderWay';
+  constructor(said: Sentence) {
+    super(said);
+  }
 }
 
 /** More than one call could be meant: the person is asked which, with the handles to name. */
@@ -74,8 +101,7 @@ export class WhichCallError extends RallyError {
 
   constructor(verb: string, calls: readonly CallRecord[]) {
     const handles = calls.map((c) => c.handle ?? c.callId).reverse();
-    const list = handles.length === 2 ? `${handles[0]} and ${handles[1]}` : `${handles.slice(0, -1).join(', ')} and ${handles.at(-1)}`;
-    super(`This chat has ${calls.length} calls going on (${list}): which one? Say "${verb} ${handles[0]}", for example.`);
+    super(sentence('calling.whichCall', { count: calls.length, handles: { list: handles }, verb, example: handles[0]! }));
     this.handles = handles;
   }
 }

@@ -10,7 +10,7 @@ export { NotYetError } from './jobs/jobs.js';
 export { chatsWithLiveCalls } from './lifecycle/callRetention.js';
 export { atMost, retentionRule } from './lifecycle/sweeper.js';
 export type { RetentionRule } from './lifecycle/sweeper.js';
-export { callEndedText } from './notifications/resultInfoText.js';
+export { isBareEnd } from './notifications/resultInfoText.js';
 export { MAX_PAGE_STEPS } from './paging/pageRecord.js';
 export type { PageRecord, PageState, PageStep, PageStepStatus } from './paging/pageRecord.js';
 export type { Pager } from './paging/pager.js';

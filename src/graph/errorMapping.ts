@@ -1,4 +1,6 @@
 import { CallingApiError } from '../calling/errors.js';
+import { sentence } from '../i18n/sentence.js';
+import type { Sentence } from '../i18n/sentence.js';
 import type { GraphErrorDetails } from '../calling/errors.js';
 import { TokenAcquisitionError } from './tenantTokenHandler.js';
 import { isTimeout } from './timeoutHandler.js';
@@ -48,18 +50,20 @@ interface GraphSays {
   message: string;
 }
 
-// A POST that may have reached Graph could have placed the call or sent the invitation.
-const MAY_HAVE_GONE_THROUGH = 'it may still have gone through: check `calls` or the call card before trying again';
+/** What Graph's refusal means for the person in the chat: its code, its sentence, and what went wrong as a clause. */
+interface Described {
+  code: string;
+  sentence: Sentence;
+  clause?: Sentence;
+}
 
 /** A non-2xx Graph response as a CallingApiError with the one sentence the chat shows. */
 export async function errorFromResponse(response: Response, operation: GraphOperation): Promise<CallingApiError> {
   const body = await readErrorBody(response);
   const details = detailsOf(response, body, operation);
-  const { code, sentence } = describeError(response.status, saysOf(body), operation);
-  // Where the sentence asks people to report the failure, the request-id lets Microsoft support find it.
-  const reportable = code === 'graphBadRequest' || code === 'graphUnavailable';
+  const described = describeError(response.status, saysOf(body), operation, details.requestId ?? operation.clientRequestId);
   const uncertain = response.status >= 500 && operation.method === 'POST';
-  return new CallingApiError(code, reportable ? withRequestId(sentence, details.requestId) : sentence, details, { uncertain });
+  return new CallingApiError(described.code, described.sentence, details, { uncertain, ...(described.clause ? { clause: described.clause } : {}) });
 }
 
 /** A request that got no response (timeout, network, token) as a CallingApiError. */
@@ -67,43 +71,31 @@ export function errorFromFailure(error: unknown, operation: GraphOperation): Cal
   const details: GraphErrorDetails = { status: 0, requestId: operation.clientRequestId };
   const post = operation.method === 'POST';
   if (error instanceof TokenAcquisitionError) {
-    return new CallingApiError(
-      'graphSignInFailed',
-      'Rally could not sign in to Microsoft Graph for your organization; ask your Teams admin to check Rally\'s Graph credentials and that Rally is consented in this tenant.',
-      { ...details, graphMessage: messageOf(error.cause) },
-      { cause: error },
-    );
+    return new CallingApiError('graphSignInFailed', sentence('graph.signInFailed'), { ...details, graphMessage: messageOf(error.cause) }, { cause: error });
   }
   if (isTimeout(error)) {
-    const within = operation.timeoutMs === 1000 ? '1 second' : `${operation.timeoutMs / 1000} seconds`;
-    const sentence = post
-      ? `Microsoft Graph did not answer within ${within}; Rally did not resend the request, but ${MAY_HAVE_GONE_THROUGH}.`
-      : `Microsoft Graph did not answer within ${within}; try again in a minute.`;
-    return new CallingApiError('graphTimeout', sentence, { ...details, graphMessage: `no response within ${operation.timeoutMs} ms` }, { cause: error, uncertain: post });
+    const seconds = operation.timeoutMs / 1000;
+    const said = sentence(post ? 'graph.timeout.mayHaveGoneThrough' : 'graph.timeout.tryAgain', { seconds });
+    const graphMessage = `no response within ${operation.timeoutMs} ms`;
+    return new CallingApiError('graphTimeout', said, { ...details, graphMessage }, { cause: error, uncertain: post, clause: sentence('graph.clause.timeout', { seconds }) });
   }
   const networkCode = networkErrorCode(error);
   if (networkCode !== undefined) {
-    const neverSent = NOT_CONNECTED.has(networkCode);
-    const sentence = post && !neverSent
-      ? `The connection to Microsoft Graph broke off (${networkCode}); ${MAY_HAVE_GONE_THROUGH}.`
-      : `Rally cannot reach Microsoft Graph (${networkCode}), so nothing was sent; ask your Teams admin to check Rally's network access to Graph, or try again in a minute.`;
-    return new CallingApiError('graphUnreachable', sentence, { ...details, graphMessage: messageOf(error) }, { cause: error, uncertain: post && !neverSent });
+    const mayHaveGone = post && !NOT_CONNECTED.has(networkCode);
+    const said = sentence(mayHaveGone ? 'graph.connectionBroke' : 'graph.unreachable', { networkCode });
+    const clause = mayHaveGone ? { clause: sentence('graph.clause.connectionBroke', { networkCode }) } : {};
+    return new CallingApiError('graphUnreachable', said, { ...details, graphMessage: messageOf(error) }, { cause: error, uncertain: mayHaveGone, ...clause });
   }
-  return new CallingApiError(
-    'graphRequestFailed',
-    'Rally could not complete the request to Microsoft Graph because of an internal error; please report it to your Teams admin.',
-    { ...details, graphMessage: messageOf(error) },
-    { cause: error },
-  );
+  return new CallingApiError('graphRequestFailed', sentence('graph.internalError'), { ...details, graphMessage: messageOf(error) }, { cause: error });
 }
 
 /** A 2xx response whose body Rally could not read. */
 export function errorFromUnreadableBody(status: number, error: unknown, operation: GraphOperation): CallingApiError {
   if (isTimeout(error)) return errorFromFailure(error, operation);
-  const sentence = operation.method === 'POST'
-    ? 'Microsoft Graph accepted the request but Rally could not read its answer: check `calls` or the call card before trying again.'
-    : 'Microsoft Graph answered with something Rally could not read; try again in a minute.';
-  return new CallingApiError('graphBadResponse', sentence, { status, requestId: operation.clientRequestId, graphMessage: messageOf(error) }, { cause: error, uncertain: operation.method === 'POST' });
+  const post = operation.method === 'POST';
+  const details = { status, requestId: operation.clientRequestId, graphMessage: messageOf(error) };
+  if (!post) return new CallingApiError('graphBadResponse', sentence('graph.unreadable.tryAgain'), details, { cause: error });
+  return new CallingApiError('graphBadResponse', sentence('graph.unreadable.mayHaveGoneThrough'), details, { cause: error, uncertain: true, clause: sentence('graph.clause.unreadable') });
 }
 
 // Graph's calling service answers a request the app's tenant may not make with `403` and code `7504`, "Insufficient
@@ -128,97 +120,67 @@ const NO_NUMBER_WORDS = /(no|without an?|not have an?) (phone |telephone )?numbe
 // "No application access policy found for this app" (Graph's create onlineMeeting document).
 const ACCESS_POLICY_WORDS = /application access policy/i;
 
-const NO_SUCH_USER = 'No such user was found in your organization; check the name or address.';
+const NO_SUCH_USER = sentence('graph.noSuchUser');
 
-/** The sentence for a Graph refusal: by what Graph's error says where Rally recognizes it, else by the HTTP status. */
-function describeError(status: number, says: GraphSays, operation: GraphOperation): { code: string; sentence: string } {
-  if (status === 401) {
-    return { code: 'graphUnauthorized', sentence: 'Microsoft Graph did not accept Rally\'s credentials; ask your Teams admin to check Rally\'s app registration (client id, secret or certificate).' };
-  }
-  if (status === 429) {
-    return { code: 'graphThrottled', sentence: 'Microsoft Graph is throttling Rally right now; try again in a minute.' };
-  }
+/**
+ * The sentence for a Graph refusal: by what Graph's error says where Rally recognizes it, else by the HTTP status.
+ * Where the sentence asks people to report the failure, it gives the request-id that lets Microsoft support find it.
+ */
+function describeError(status: number, says: GraphSays, operation: GraphOperation, requestId: string): Described {
+  if (status === 401) return { code: 'graphUnauthorized', sentence: sentence('graph.unauthorized') };
+  if (status === 429) return { code: 'graphThrottled', sentence: sentence('graph.throttled') };
   if (status >= 500) {
-    const sentence = operation.method === 'POST'
-      ? `Microsoft Graph failed (HTTP ${status}); Rally did not resend the request, so nothing was placed twice, but ${MAY_HAVE_GONE_THROUGH}.`
-      : `Microsoft Graph is failing right now (HTTP ${status}); it is safe to try again in a minute.`;
-    return { code: 'graphUnavailable', sentence };
+    if (operation.method !== 'POST') return { code: 'graphUnavailable', sentence: sentence('graph.failing.tryAgain', { status, requestId }) };
+    return { code: 'graphUnavailable', sentence: sentence('graph.failed.mayHaveGoneThrough', { status, requestId }), clause: sentence('graph.clause.failed', { status }) };
   }
   const cause = status >= 400 ? causeOf(status, says, operation) : undefined;
   if (cause) return cause;
   // A 403 that names no other cause (or carries no detail at all) is the missing application permission.
   if (status === 403) return missingPermission(operation);
-  if (status === 404 && operation.target === 'call') return { code: 'callNotFound', sentence: 'That call no longer exists; it may have ended already.' };
-  if (status === 404 && operation.target === 'participant') return { code: 'participantNotFound', sentence: 'That person is no longer in the call; its card shows who is.' };
+  if (status === 404 && operation.target === 'call') return { code: 'callNotFound', sentence: sentence('graph.callGone') };
+  if (status === 404 && operation.target === 'participant') return { code: 'participantNotFound', sentence: sentence('graph.participantGone') };
   if (status === 404 && (operation.target === 'user' || operation.target === 'newMeeting')) return { code: 'userNotFound', sentence: NO_SUCH_USER };
-  return { code: 'graphBadRequest', sentence: `Microsoft Graph refused Rally's request (HTTP ${status}); please report this to your Teams admin.` };
+  return { code: 'graphBadRequest', sentence: sentence('graph.badRequest', { status, requestId }) };
 }
 
 /** The cause Graph's error names, when Rally recognizes it; one sentence the person can act on. */
-function causeOf(status: number, says: GraphSays, operation: GraphOperation): { code: string; sentence: string } | undefined {
+function causeOf(status: number, says: GraphSays, operation: GraphOperation): Described | undefined {
   const { codes, message } = says;
   const has = (set: Set<string>): boolean => codes.some((c) => set.has(c));
-  if (has(TENANT_CODES) || TENANT_WORDS.test(message)) {
-    return { code: 'tenantNotAllowed', sentence: 'Microsoft Graph does not let Rally act for your organization (tenant mismatch); ask your Teams admin to give Rally admin consent in your tenant.' };
-  }
+  if (has(TENANT_CODES) || TENANT_WORDS.test(message)) return { code: 'tenantNotAllowed', sentence: sentence('graph.tenantMismatch') };
   if (operation.target === 'newMeeting' && status === 403 && ACCESS_POLICY_WORDS.test(message)) {
-    return { code: 'meetingAccessPolicyMissing', sentence: 'Rally may not create Teams meetings for you: a Teams admin must grant it an application access policy (deploy/README.md, "Meetings"). Nothing was created.' };
+    return { code: 'meetingAccessPolicyMissing', sentence: sentence('graph.meetingAccessPolicyMissing') };
   }
   if (has(PERMISSION_CODES) || (status === 403 && PERMISSION_WORDS.test(message))) return missingPermission(operation);
   const subject = operation.subject;
   if (subject?.kind === 'meeting') {
-    const id = subject.joinMeetingId;
-    const meeting = id === undefined ? 'that meeting' : `meeting ${id}`;
-    const Meeting = id === undefined ? 'That meeting' : `Meeting ${id}`;
+    // The catalogs' `select` reads `none` as a meeting named by its link, which has no id.
+    const meeting = subject.joinMeetingId ?? 'none';
     // Never the passcode itself: only whether Rally sent one.
     if (/passcode/i.test(message)) {
-      return subject.passcodeSent
-        ? { code: 'meetingPasscodeMismatch', sentence: `The passcode does not match ${meeting}; check the invitation and try again.` }
-        : {
-          code: 'meetingPasscodeMissing',
-          sentence: id === undefined
-            ? 'That meeting needs a passcode; use the full link or the meeting id and passcode from the invitation.'
-            : `Meeting ${id} needs a passcode; send \`join ${id} passcode <code>\` with the one from the invitation.`,
-        };
+      if (subject.passcodeSent) return { code: 'meetingPasscodeMismatch', sentence: sentence('graph.meeting.passcodeMismatch', { meeting }) };
+      return { code: 'meetingPasscodeMissing', sentence: sentence('graph.meeting.passcodeMissing', { meeting }) };
     }
-    if (/lobby/i.test(message)) {
-      return { code: 'meetingLobby', sentence: `${Meeting} kept Rally in its lobby; ask the organizer to let Rally in, then try again.` };
-    }
-    if (NOT_STARTED_WORDS.test(message)) {
-      return { code: 'meetingNotStarted', sentence: `${Meeting} has not started yet; try again once it has.` };
-    }
+    if (/lobby/i.test(message)) return { code: 'meetingLobby', sentence: sentence('graph.meeting.lobby', { meeting }) };
+    if (NOT_STARTED_WORDS.test(message)) return { code: 'meetingNotStarted', sentence: sentence('graph.meeting.notStarted', { meeting }) };
     if (status === 404 || (/\b(meeting|conference)\b/i.test(message) && NOT_FOUND_WORDS.test(message))) {
-      return {
-        code: 'meetingNotFound',
-        sentence: id === undefined
-          ? 'Teams found no meeting for that link; check the link in the invitation and try again.'
-          : `No meeting has the id ${id}; check the meeting id in the invitation and try again.`,
-      };
+      return { code: 'meetingNotFound', sentence: sentence('graph.meeting.notFound', { meeting }) };
     }
     return undefined;
   }
-  if (NOT_IN_TEAMS_WORDS.test(message)) {
-    return { code: 'userNotEnabledForTeams', sentence: 'That person is not enabled for Microsoft Teams, so Rally cannot call them; ask your Teams admin to check their Teams license.' };
-  }
+  if (NOT_IN_TEAMS_WORDS.test(message)) return { code: 'userNotEnabledForTeams', sentence: sentence('graph.notEnabledForTeams') };
   if (subject?.kind === 'participants' && subject.phones && NO_NUMBER_WORDS.test(message)) {
-    return { code: 'pstnNumberNotAssigned', sentence: 'Rally\'s resource account has no phone number assigned, so it cannot call phone numbers; ask your Teams admin to assign one.' };
+    return { code: 'pstnNumberNotAssigned', sentence: sentence('graph.noPhoneNumber') };
   }
   if (operation.target !== 'user' && PERSON_NOT_FOUND_WORDS.test(message)) return { code: 'userNotFound', sentence: NO_SUCH_USER };
   return undefined;
 }
 
-function missingPermission(operation: GraphOperation): { code: string; sentence: string } {
+function missingPermission(operation: GraphOperation): Described {
+  const { permission } = operation;
   // Removing people takes a tenant setting besides the permission (Graph's "Delete participant" document).
-  if (operation.target === 'participant' && operation.method === 'DELETE') {
-    return {
-      code: 'graphForbidden',
-      sentence: `Rally may not remove people from calls in your organization; ask your Teams admin to allow it with Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds and to grant Rally the Microsoft Graph application permission ${operation.permission}.`,
-    };
-  }
-  return {
-    code: 'graphForbidden',
-    sentence: `Rally lacks the Microsoft Graph application permission ${operation.permission}; ask an admin to grant it to Rally's app registration and give admin consent.`,
-  };
+  if (operation.target === 'participant' && operation.method === 'DELETE') return { code: 'graphForbidden', sentence: sentence('graph.mayNotRemove', { permission }) };
+  return { code: 'graphForbidden', sentence: sentence('graph.missingPermission', { permission }) };
 }
 
 function detailsOf(response: Response, body: GraphErrorBody, operation: GraphOperation): GraphErrorDetails {
@@ -258,10 +220,6 @@ async function readErrorBody(response: Response): Promise<GraphErrorBody> {
     // Proxies and gateways answer with HTML or nothing; the status and headers still tell the story.
     return {};
   }
-}
-
-function withRequestId(sentence: string, requestId: string | undefined): string {
-  return requestId ? `${sentence.replace(/\.$/, '')} (request-id ${requestId}).` : sentence;
 }
 
 function text(value: unknown): string | undefined {

@@ -11,9 +11,16 @@ export interface Sentence {
 
 /**
  * What fills a placeholder: text and numbers as they are; another sentence, said in the same language first (a
- * reason inside "#3 ended. {reason}"); names to list as the language lists them; a length of time.
+ * reason inside "#3 ended. {reason}"); names to list as the language lists them; a length of time; a country or
+ * region by its ISO 3166 code, named as the language names it.
  */
-export type SentenceParam = string | number | Sentence | { readonly list: readonly string[] } | { readonly durationMs: number };
+export type SentenceParam =
+  | string
+  | number
+  | Sentence
+  | { readonly list: readonly string[] }
+  | { readonly durationMs: number }
+  | { readonly region: string };
 
 export type SentenceParams = Readonly<Record<string, SentenceParam>>;
 

@@ -41,6 +41,7 @@ export class Translator {
   private readonly timeLocale: string;
   private lists?: Intl.ListFormat;
   private sentenceLists?: Intl.ListFormat;
+  private regions?: Intl.DisplayNames;
 
   constructor({ locale, timeZone }: RequestLanguage = {}) {
     this.language = supportedLanguage(locale);
@@ -73,6 +74,7 @@ export class Translator {
     if (typeof value === 'string' || typeof value === 'number') return value;
     if ('list' in value && Array.isArray(value.list) && value.list.every((item) => typeof item === 'string')) return this.list(value.list);
     if ('durationMs' in value && Number.isFinite(value.durationMs)) return this.duration(value.durationMs);
+    if ('region' in value && typeof value.region === 'string') return this.region(value.region);
     if ('key' in value) return this.say(value);
     throw new TypeError('not a placeholder value');
   }
@@ -87,6 +89,16 @@ export class Translator {
   listInSentence(items: readonly string[]): string {
     this.sentenceLists ??= new Intl.ListFormat(this.language, { type: 'conjunction', style: 'long' });
     return this.sentenceLists.format(items);
+  }
+
+  /** A country or region by its ISO 3166 code (`GB`), as the language names it (`Royaume-Uni`); an unknown code as it is. */
+  region(code: string): string {
+    this.regions ??= new Intl.DisplayNames(this.language, { type: 'region' });
+    try {
+      return this.regions.of(code) ?? code;
+    } catch {
+      return code;
+    }
   }
 
   /** `45 s`, `4 min 12 s`, `1 h 5 min`: whole units, the smaller one dropped once it says little. */

@@ -1,4 +1,5 @@
 import { RallyError } from '../errors/rallyError.js';
+import { sentence } from '../i18n/sentence.js';
 
 /** A write carried an eTag that is no longer the stored one: someone else wrote (or deleted) the record first. */
 export class StorageConflictError extends RallyError {
@@ -6,7 +7,7 @@ export class StorageConflictError extends RallyError {
   readonly key: string;
 
   constructor(key: string) {
-    super('Someone changed this at the same moment; please try again.', {
+    super(sentence('storage.conflict'), {
       detail: `Storage: error writing "${key}" due to eTag conflict.`,
     });
     this.key = key;
@@ -22,7 +23,7 @@ export class StorageCorruptError extends RallyError {
   readonly key: string;
 
   constructor(key: string, reason: string, options?: { cause?: unknown }) {
-    super("Rally could not read its saved data for this; please ask your administrator to check Rally's data store.", {
+    super(sentence('storage.corrupt'), {
       cause: options?.cause,
       detail: `Storage: record "${key}" is unreadable: ${reason}`,
     });
@@ -37,7 +38,7 @@ export class RecordUpdateConflictError extends RallyError {
   readonly attempts: number;
 
   constructor(key: string, attempts: number, options?: { cause?: unknown }) {
-    super('Rally is busy saving other changes to this; please try again in a moment.', {
+    super(sentence('storage.busy'), {
       cause: options?.cause,
       detail: `Storage: update of "${key}" still conflicted after ${attempts} attempts.`,
     });
@@ -54,7 +55,7 @@ export class StoreUnavailableError extends RallyError {
   readonly code = 'storeUnavailable';
 
   constructor(operation: string, key: string, options?: { cause?: unknown }) {
-    super("Rally can't save its records right now, so it did nothing; please try again in a minute.", {
+    super(sentence('storage.unavailable'), {
       cause: options?.cause,
       detail: `Storage: ${operation} of "${key}" failed`,
     });
@@ -70,7 +71,7 @@ export class StoreLockedError extends RallyError {
   readonly directory: string;
 
   constructor(directory: string, options?: { cause?: unknown }) {
-    super("Rally's data store is already in use by another Rally process; please ask your administrator to check.", {
+    super(sentence('storage.locked'), {
       cause: options?.cause,
       detail: `Storage: another Rally process is using ${directory}. Stop it, or give this one another RALLY_DATA_DIR `
         + '(or use RALLY_STORE=blob to run several instances).',

@@ -409,6 +409,13 @@ describe('ChatReporter', () => {
       assert.equal(adapter.deliveries[0]!.activity.conversation?.id, CHAT, 'into the chat it was told for');
       assert.deepEqual([...(await collect(callCardStore.keys()))], []);
     });
+
+    it('says a sentence in the language of the request it is about', async () => {
+      const { adapter, reporter, hear } = build();
+      await hear();
+      await reporter.tell(CHAT, sentence('calling.intent.refused'), { locale: 'fr-FR' });
+      assert.deepEqual(story(adapter), ['say Microsoft Graph a refusé cet appel ; aucun appel n’a été passé.']);
+    });
   });
 
   describe('in the language of the request each line is about', () => {

@@ -18,6 +18,9 @@ import type { AuditRecord } from '../../src/calling/policy/auditTrail.js';
 import type { RallyError } from '../../src/errors/rallyError.js';
 import { AT, OPEN_POLICY, REQUESTER, TENANT_ID, buildCallDesk, chatRequest } from '../support/callDeskFixture.js';
 import type { DeskFixture } from '../support/callDeskFixture.js';
+import { missingPermission, noAnswerWithin } from '../support/graphRefusals.js';
+import { reasonsInEnglish } from '../support/reasonsInEnglish.js';
+import { sentence } from '../../src/i18n/sentence.js';
 
 const adele: UserTarget = { kind: 'user', id: 'a1b2c3d4-0000-4000-8000-00000000ade1', displayName: 'Adele Vance' };
 const alex: UserTarget = { kind: 'user', id: 'a1b2c3d4-0000-4000-8000-00000000a1e8', displayName: 'Alex Wilber' };
@@ -99,8 +102,16 @@ describe('CallDesk', () => {
     it('asks which call when the chat has more than one going on, and asks Graph nothing', async () => {
       await seedCall(f, 'group-1', 'group');
       await seedCall(f, 'group-2', 'group');
-      await assert.rejects(f.desk.invite(chatRequest(), undefined, [alex]), refusedWith(/^This chat has 2 calls going on \(#1 and #2\): which one\?/, WhichCallError));
+      await assert.rejects(f.desk.invite(chatRequest(), undefined, [alex]), refusedWith(/^This chat has 2 calls going on \(#1, #2\): which one\?/, WhichCallError));
       assert.deepEqual(f.api.requests, []);
+    });
+
+    it("keeps the requester's locale and time zone on the invite's operation", async () => {
+      await seedCall(f, 'group-call', 'group');
+      const outcome = await f.desk.invite({ ...chatRequest(), locale: 'ja-JP', timeZone: 'Asia/Tokyo' }, undefined, [alex]);
+      const { operation } = outcome as Extract<typeof outcome, { kind: 'invited' }>;
+      const stored = await f.operations.get(operation.clientContext);
+      assert.deepEqual([stored?.locale, stored?.timeZone], ['ja-JP', 'Asia/Tokyo']);
     });
 
     it('records the operation and the ringing invitee before the invite leaves for Graph', async () => {
@@ -129,7 +140,7 @@ describe('CallDesk', () => {
 
     it('forgets the operation and the invitee when Graph refuses the invite', async () => {
       await seedCall(f, 'group-call', 'group', { targets: [adele] });
-      const refused = new CallingApiError('graphForbidden', 'Rally may not invite people.', { status: 403 });
+      const refused = missingPermission('Calls.InitiateGroupCall.All');
       const send = f.api.inviteParticipants.bind(f.api);
       f.api.inviteParticipants = async (tenantId, callId, body) => {
         await send(tenantId, callId, body);
@@ -145,7 +156,7 @@ describe('CallDesk', () => {
     });
     it('keeps the operation of an invite whose answer was lost, so a redelivery sends nothing, and shows nobody ringing', async () => {
       await seedCall(f, 'group-call', 'group', { targets: [adele] });
-      const lost = new CallingApiError('graphTimeout', 'Microsoft Graph did not answer within 1 second.', { status: 0 }, { uncertain: true });
+      const lost = noAnswerWithin(1);
       const send = f.api.inviteParticipants.bind(f.api);
       f.api.inviteParticipants = async (tenantId, callId, body) => {
         await send(tenantId, callId, body);
@@ -173,7 +184,7 @@ describe('CallDesk', () => {
           const call = callOf(document)!;
           return { ...call, invitees: call.invitees.map((i) => (i.clientContext === body.clientContext ? { ...i, outcome: 'joined' as const } : i)) };
         });
-        throw new CallingApiError('graphTimeout', 'Microsoft Graph did not answer within 1 second.', { status: 0 }, { uncertain: true });
+        throw noAnswerWithin(1);
       };
 
       await assert.rejects(f.desk.invite(chatRequest(), handleRef(1), [alex]), CallingApiError);
@@ -224,6 +235,14 @@ describe('CallDesk', () => {
       assert.deepEqual(f.api.requests, []);
     });
 
+    it("keeps the requester's locale and time zone on the move's operation", async () => {
+      await seedCall(f, 'meeting-a', 'meeting', { roster: [inRoster(adele, 'p-adele')] });
+      await seedCall(f, 'meeting-b', 'meeting');
+      const { operation } = await f.desk.move({ ...chatRequest(), locale: 'es-MX', timeZone: 'America/Mexico_City' }, adele, handleRef(1), handleRef(2));
+      const stored = await f.operations.get(operation.clientContext);
+      assert.deepEqual([stored?.kind, stored?.locale, stored?.timeZone], ['move', 'es-MX', 'America/Mexico_City']);
+    });
+
     it('invites the person into the second call by their participant id in the first', async () => {
       await seedCall(f, 'meeting-a', 'meeting', { roster: [inRoster(alex, 'p-alex'), inRoster(adele, 'p-adele')] });
       await seedCall(f, 'meeting-b', 'meeting');
@@ -250,7 +269,7 @@ describe('CallDesk', () => {
     it('never guesses which of two live calls to hang up: it asks, naming both', async () => {
       await seedCall(f, 'older-call', 'group');
       await seedCall(f, 'newer-call', 'group');
-      await assert.rejects(f.desk.hangUp(chatRequest(), undefined), refusedWith(/^This chat has 2 calls going on \(#1 and #2\): which one\? Say "hangup #1"/, WhichCallError));
+      await assert.rejects(f.desk.hangUp(chatRequest(), undefined), refusedWith(/^This chat has 2 calls going on \(#1, #2\): which one\? Say "hangup #1"/, WhichCallError));
       assert.deepEqual(f.api.requests, []);
     });
 
@@ -271,7 +290,7 @@ describe('CallDesk', () => {
         const createCall = f.api.createCall.bind(f.api);
         f.api.createCall = async (tenantId, body) => {
           await createCall(tenantId, body);
-          throw new CallingApiError('graphTimeout', 'Microsoft Graph did not answer within 1 second.', { status: 0 }, { uncertain: true });
+          throw noAnswerWithin(1);
         };
       };
 
@@ -303,13 +322,13 @@ describe('CallDesk', () => {
         await seedCall(f, 'found-call', 'group');
         await f.calls.update('found-call', (d) => ({ ...callOf(d)!, pendingHangUp: true, endedBy: REQUESTER }));
         f.api.hangUp = async () => {
-          throw new CallingApiError('forbidden', 'Microsoft Graph refused: Rally may not change that call.', { status: 403 });
+          throw missingPermission('Calls.JoinGroupCall.All');
         };
         await f.desk.continueHangUp((await f.desk.call('found-call'))!);
         const call = (await f.desk.call('found-call'))!;
         assert.equal(call.pendingHangUp, undefined);
         assert.equal(call.endedBy, undefined);
-        assert.deepEqual(call.unreported, [{ kind: 'hangUpFailed', reason: 'Microsoft Graph refused: Rally may not change that call.' }]);
+        assert.deepEqual(reasonsInEnglish(call.unreported), [{ kind: 'hangUpFailed', reason: "Rally lacks the Microsoft Graph application permission Calls.JoinGroupCall.All; ask an admin to grant it to Rally's app registration and give admin consent." }]);
       });
     });
   });
@@ -414,7 +433,7 @@ describe('CallDesk', () => {
     it('asks which call when the chat has two group calls going on', async () => {
       await groupCall();
       await seedCall(f, 'meeting', 'meeting');
-      await assert.rejects(f.desk.remove(chatRequest(), undefined, person(alex)), refusedWith(/^This chat has 2 calls going on \(#1 and #2\): which one\? Say "remove … from #1"/, WhichCallError));
+      await assert.rejects(f.desk.remove(chatRequest(), undefined, person(alex)), refusedWith(/^This chat has 2 calls going on \(#1, #2\): which one\? Say "remove … from #1"/, WhichCallError));
       assert.deepEqual(f.api.requests, []);
     });
 
@@ -428,7 +447,7 @@ describe('CallDesk', () => {
 
     it('passes on Graph\'s refusal, and records nothing', async () => {
       await groupCall();
-      const gone = new CallingApiError('participantNotFound', 'That person is no longer in the call; its card shows who is.', { status: 404 });
+      const gone = new CallingApiError('participantNotFound', sentence('graph.participantGone'), { status: 404 });
       f.api.removeParticipant = async () => {
         throw gone;
       };
@@ -673,15 +692,24 @@ describe('CallDesk', () => {
         const asked: string[] = [];
         f.api.inviteParticipants = async (_tenantId, _callId, body) => {
           asked.push(body.participants.map((p) => p.identity.user?.id ?? p.identity.phone?.id).join());
-          throw new CallingApiError('callNotFound', 'That call no longer exists; it may have ended already.', { status: 404 });
+          throw new CallingApiError('callNotFound', sentence('graph.callGone'), { status: 404 });
         };
 
         assert.equal(await f.escalation.continue(group), undefined);
         const after = callOf(await f.calls.get(group.callId))!;
         assert.equal(after.pendingEscalation, undefined);
-        assert.deepEqual(after.unreported?.at(-1), { kind: 'escalationFailed', reason: 'That call no longer exists; it may have ended already.' });
+        assert.deepEqual(reasonsInEnglish(after.unreported?.at(-1)), { kind: 'escalationFailed', reason: 'That call no longer exists; it may have ended already.' });
         assert.deepEqual(asked, [adele.id], 'the number is not invited without the party');
       });
+    });
+
+    it("keeps the requester's language on the group call, and on the move its escalation sends later", async () => {
+      await seedCall(f, 'p2p-call', 'peerToPeer', { targets: [adele] });
+      const group = await f.desk.escalate({ ...chatRequest(), locale: 'de-DE', timeZone: 'Europe/Berlin' }, undefined, [alex]);
+      const established = callOf(await f.calls.update(group.callId, (d) => d && { ...callOf(d)!, state: 'established' }));
+      assert.deepEqual([established?.locale, established?.timeZone], ['de-DE', 'Europe/Berlin']);
+      const operation = await f.escalation.continue(established!);
+      assert.deepEqual([operation?.kind, operation?.locale, operation?.timeZone], ['escalate', 'de-DE', 'Europe/Berlin']);
     });
 
     it('escalate starts a group call ringing the new people, then moves the one-to-one party in', async () => {

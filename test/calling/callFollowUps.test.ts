@@ -28,6 +28,11 @@ import { StoreUnavailableError } from '../../src/storage/storageErrors.js';
 import { CallingApiError } from '../../src/calling/errors.js';
 import { AT, REQUESTER, TENANT_ID, buildCallDesk, intentAt } from '../support/callDeskFixture.js';
 import { MemoryRecordStore } from '../support/memoryRecordStore.js';
+import { sentence } from '../../src/i18n/sentence.js';
+import type { Words } from '../../src/i18n/sentence.js';
+import { Translator } from '../../src/i18n/translator.js';
+import type { RequestLanguage } from '../../src/i18n/translator.js';
+import { english } from '../support/english.js';
 
 const CALL_ID = 'c0ffee00-0000-4000-8000-0000000000a1';
 const INTENT_ID = 'aW50ZW50LWZvbGxvdy11cHM';
@@ -56,7 +61,8 @@ class NotedChat implements ChatReports {
   readonly attempts: { callId: string; news: CallNews[]; needsCard: boolean }[] = [];
   /** The reports the chat got. */
   readonly reported: { callId: string; news: CallNews[]; needsCard: boolean }[] = [];
-  readonly told: { chatKey: string; line: string }[] = [];
+  /** Each line as an English reader sees it, with the words and the language it was told in. */
+  readonly told: { chatKey: string; line: string; words: Words; language: RequestLanguage }[] = [];
   readonly pages: string[] = [];
   private failure: Error | undefined;
   private gate: Promise<void> | undefined;
@@ -107,8 +113,8 @@ class NotedChat implements ChatReports {
     this.pages.push(page.id);
   }
 
-  async tell(chatKey: string, line: string): Promise<void> {
-    this.told.push({ chatKey, line });
+  async tell(chatKey: string, words: Words, language: RequestLanguage): Promise<void> {
+    this.told.push({ chatKey, line: english(words), words, language });
   }
 }
 
@@ -471,6 +477,19 @@ describe('CallFollowUps', () => {
       });
     }
 
+    it("tells the chat in the requester's language and time zone, which the intent keeps", async () => {
+      const b = build();
+      const deadline = new Date(Date.parse(AT) + 120_000);
+      await b.intents.update(INTENT_ID, () => intent('unconfirmed', { deadline: deadline.toISOString(), locale: 'fr-FR', timeZone: 'Europe/Paris' }));
+      b.clock.set(deadline.getTime());
+      await b.callJobs.checkIntent(INTENT_ID, deadline);
+      await b.runner.idle();
+      assert.equal(b.chat.told.length, 1);
+      const [told] = b.chat.told;
+      assert.deepEqual(told!.language, { locale: 'fr-FR', timeZone: 'Europe/Paris' });
+      assert.match(new Translator(told!.language).say(told!.words), /^Rally n’a pas pu confirmer l’appel vers la personne que vous avez indiquée : Microsoft Graph/);
+    });
+
     it("a bridge whose run stopped before recording its meeting is taken over once that run's answer can no longer come", async () => {
       const b = build();
       await b.intents.update(INTENT_ID, () => intent('sending', { kind: 'meeting', targets: [], sendingAt: AT, bridge: { subject: 'Sev1', organizerId: REQUESTER.id } }));
@@ -485,12 +504,12 @@ describe('CallFollowUps', () => {
 
     it("a bridge taken over that Graph refuses tells the chat Graph's sentence, once", async () => {
       const b = build();
-      b.desk.bridgeError = new CallingApiError('meetingAccessPolicyMissing', 'Rally may not create Teams meetings for you yet.', { status: 403 });
+      b.desk.bridgeError = new CallingApiError('meetingAccessPolicyMissing', sentence('graph.meetingAccessPolicyMissing'), { status: 403 });
       await b.intents.update(INTENT_ID, () => intent('sending', { kind: 'meeting', targets: [], sendingAt: AT, bridge: { subject: 'Sev1', organizerId: REQUESTER.id } }));
       b.clock.set(Date.parse(AT) + SENDING_TIMEOUT_MS);
       await b.callJobs.checkIntent(INTENT_ID, new Date(b.clock.now()));
       await b.runner.idle();
-      assert.deepEqual(b.chat.told.map((t) => t.line), ['Rally may not create Teams meetings for you yet.']);
+      assert.deepEqual(b.chat.told.map((t) => t.line), [english(sentence('graph.meetingAccessPolicyMissing'))]);
       assert.deepEqual(await b.jobs(), []);
     });
 
@@ -513,7 +532,7 @@ describe('CallFollowUps', () => {
 
     it("a bridge's intent whose meeting Graph now refuses still tells the chat the plain line, once", async () => {
       const b = build();
-      b.desk.meetingError = new CallingApiError('meetingAccessPolicyMissing', 'Rally may not create Teams meetings for you yet.', { status: 403 });
+      b.desk.meetingError = new CallingApiError('meetingAccessPolicyMissing', sentence('graph.meetingAccessPolicyMissing'), { status: 403 });
       const deadline = new Date(Date.parse(AT) + 120_000);
       await b.intents.update(INTENT_ID, () => intent('unconfirmed', { kind: 'meeting', targets: [], deadline: deadline.toISOString(), bridge: { subject: 'Bridge', organizerId: REQUESTER.id } }));
       b.clock.set(deadline.getTime());

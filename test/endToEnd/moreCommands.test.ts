@@ -95,7 +95,7 @@ describe('Rally commands and buttons over HTTP (lists, status, meetings, move)',
     await h.placeCall('call adelev@contoso.com alexw@contoso.com');
     await h.placeCall('join 1234567 passcode psw123');
     await h.say('hangup');
-    await h.connector.lineContaining('This chat has 2 calls going on (#1 and #2): which one? Say "hangup #1"');
+    await h.connector.lineContaining('This chat has 2 calls going on (#1, #2): which one? Say "hangup #1"');
     assert.equal(h.graph('DELETE', /^\/communications\/calls\//).length, 0);
   });
 

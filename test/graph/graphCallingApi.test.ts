@@ -174,7 +174,7 @@ describe("CallingService.createOrGetMeeting over Graph (the simulator)", () => {
     const error = await rejectionOf(serviceFor(sim).createOrGetMeeting(LOCAL_TENANT_ID, ask, 'intent-1'));
     assert.ok(error instanceof CallingApiError, String(error));
     assert.equal(error.code, 'meetingAccessPolicyMissing');
-    assert.equal(error.userMessage, accessPolicySentence(BOT_APP_ID));
+    assert.deepEqual(error.sentence, accessPolicySentence(BOT_APP_ID));
     assert.equal(error.details.status, 403);
     assert.equal(error.details.graphMessage, 'No application access policy found for this app.');
     assert.equal((error.cause as CallingApiError | undefined)?.code, 'meetingAccessPolicyMissing', "Graph's own refusal is its cause");

@@ -19,6 +19,12 @@ describe('Translator.say', () => {
     assert.equal(english.say(sentence('callCard.title.callWith', { names: { list: ['Adele Vance', 'Lee Gu'] } })), 'Call with Adele Vance, Lee Gu');
   });
 
+  it('names a country or region as the language does, and an unknown code as it is', () => {
+    assert.equal(english.say(sentence('callCard.title.callWith', { names: { region: 'DE' } })), 'Call with Germany');
+    assert.equal(french.say(sentence('callCard.title.callWith', { names: { region: 'DE' } })), 'Appel avec Allemagne');
+    assert.equal(english.region('not a region'), 'not a region');
+  });
+
   it('says text as it is: what records held before sentences, and what Graph says', () => {
     assert.equal(french.say('The other participant hung up.'), 'The other participant hung up.');
   });

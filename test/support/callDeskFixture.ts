@@ -10,6 +10,8 @@ import type { JobRecord } from '../../src/calling/jobs/jobs.js';
 import { Pager } from '../../src/calling/paging/pager.js';
 import type { PageRecord } from '../../src/calling/paging/pageRecord.js';
 import { createLogger } from '../../src/log/logger.js';
+import type { Words } from '../../src/i18n/sentence.js';
+import type { RequestLanguage } from '../../src/i18n/translator.js';
 import type { ChatRequest, DeskJobs } from '../../src/calling/vocabulary.js';
 import type { CallIntent, IntentStep } from '../../src/calling/intents/callIntent.js';
 import type { AuditTrail } from '../../src/calling/policy/auditTrail.js';
@@ -89,10 +91,10 @@ export class NotedJobs implements DeskJobs {
   }
 }
 
-/** What the chat was told about pages and in lines: the pages as each report showed them. */
+/** What the chat was told about pages and in lines: the pages as each report showed them, each line with its language. */
 export class NotedReports implements ChatReports {
   readonly pages: { page: PageRecord; outcome: boolean }[] = [];
-  readonly lines: string[] = [];
+  readonly lines: { chatKey: string; words: Words; language: RequestLanguage }[] = [];
 
   async reportCall(): Promise<void> {}
 
@@ -100,8 +102,8 @@ export class NotedReports implements ChatReports {
     this.pages.push({ page, outcome: options.outcome });
   }
 
-  async tell(_chatKey: string, line: string): Promise<void> {
-    this.lines.push(line);
+  async tell(chatKey: string, words: Words, language: RequestLanguage): Promise<void> {
+    this.lines.push({ chatKey, words, language });
   }
 }
 

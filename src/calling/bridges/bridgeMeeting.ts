@@ -2,6 +2,8 @@
 // and shows as the chat's call, with its join link for everyone in the chat. The meeting is asked for under the
 // intent's own id as `externalId`, so asking again (a redelivery, a restart after a crash) finds the same meeting
 // instead of making a second one.
+import { sentence } from '../../i18n/sentence.js';
+import type { Sentence } from '../../i18n/sentence.js';
 import { InvalidRequestError } from '../errors.js';
 import type { OnlineMeeting } from '../requests/graphTypes.js';
 import type { OrganizerMeeting } from '../targets/meetingLink.js';
@@ -36,7 +38,7 @@ const MAX_BRIDGE_TITLE = 200;
 export function bridgeSubject(title: string | undefined, chatName: string | undefined, now: Date): string {
   const given = title?.trim() ?? '';
   if (given.length > MAX_BRIDGE_TITLE) {
-    throw new InvalidRequestError('bridgeTitleTooLong', `That title is too long for a bridge (at most ${MAX_BRIDGE_TITLE} characters); give a shorter one.`);
+    throw new InvalidRequestError('bridgeTitleTooLong', sentence('calling.bridge.titleTooLong', { max: MAX_BRIDGE_TITLE }));
   }
   if (given !== '') return given;
   const at = now.toISOString().slice(0, 16).replace('T', ' ');
@@ -48,7 +50,7 @@ export function bridgeSubject(title: string | undefined, chatName: string | unde
 export function bridgeMeetingOf(meeting: OnlineMeeting, ask: BridgeAsk, tenantId: string): BridgeMeeting {
   const threadId = meeting.chatInfo?.threadId;
   if (typeof meeting.joinWebUrl !== 'string' || !/^https:\/\//i.test(meeting.joinWebUrl) || typeof threadId !== 'string' || threadId === '') {
-    throw new InvalidRequestError('bridgeMeetingUnreadable', 'Microsoft Graph made the meeting but did not say how to join it; nothing was joined. Please try again.');
+    throw new InvalidRequestError('bridgeMeetingUnreadable', sentence('calling.bridge.meetingUnreadable'));
   }
   const settings = meeting.joinMeetingIdSettings;
   return {
@@ -77,14 +79,16 @@ export function accessPolicyCommands(appId: string): string {
 }
 
 /** The chat's one line when the tenant has not granted Rally an access policy for the organizer. */
-export function accessPolicySentence(appId: string): string {
-  return `Rally may not create Teams meetings for you yet: a Teams admin must run, in Teams PowerShell, ${accessPolicyCommands(appId)} (or -Identity with each organizer instead of -Global). Nothing was created.`;
+export function accessPolicySentence(appId: string): Sentence {
+  return sentence('calling.bridge.accessPolicyMissing', { commands: accessPolicyCommands(appId) });
 }
 
 /** The one line that lets anyone in the chat into the bridge: its link, and the id and passcode for dialing in. */
-export function joinLine(meeting: BridgeMeeting): string {
-  const byId = meeting.joinMeetingId ? ` (meeting ID ${spacedMeetingId(meeting.joinMeetingId)}${meeting.passcode ? `, passcode ${meeting.passcode}` : ''})` : '';
-  return `Everyone can join it here: [Join the bridge](${meeting.joinWebUrl})${byId}.`;
+export function joinLine(meeting: BridgeMeeting): Sentence {
+  const url = meeting.joinWebUrl;
+  if (!meeting.joinMeetingId) return sentence('calling.bridge.joinLine', { url });
+  const id = spacedMeetingId(meeting.joinMeetingId);
+  return meeting.passcode ? sentence('calling.bridge.joinLineWithPasscode', { url, id, passcode: meeting.passcode }) : sentence('calling.bridge.joinLineWithId', { url, id });
 }
 
 /** A meeting id as Teams prints it in invitations: in groups of three digits. */

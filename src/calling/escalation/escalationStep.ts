@@ -1,6 +1,7 @@
 // An escalation's second step: once the new group call is established, the one-to-one party moves in (an invite
 // with replacesCallId; an invite into a call still establishing fails), then the phone numbers named with them are
 // invited (a group call starts by ringing users only).
+import { languageFields } from '../../i18n/translator.js';
 import { CallingApiError } from '../errors.js';
 import { activityClientContext } from '../invites/invites.js';
 import type { Invites } from '../invites/invites.js';
@@ -67,7 +68,8 @@ export class EscalationStep {
       return undefined;
     }
     const activityKey = `escalation/${groupCall.callId}`;
-    const request: ChatRequest = { chatKey: groupCall.chatKey, tenantId: groupCall.tenantId, requestedBy: groupCall.placedBy, activityKey };
+    // The escalation is the request of whoever placed the group call, in their language.
+    const request: ChatRequest = { chatKey: groupCall.chatKey, tenantId: groupCall.tenantId, requestedBy: groupCall.placedBy, ...languageFields(groupCall), activityKey };
     try {
       const movedBefore = await this.options.operations.get(activityClientContext(activityKey, 'escalate'));
       const operation = await this.options.invites.moveInto(request, groupCall, peerToPeer);
@@ -86,7 +88,7 @@ export class EscalationStep {
     } catch (error) {
       // Anything but Graph's answer (the store failing) leaves the step claimed, for the look-again to take over.
       if (!(error instanceof CallingApiError)) throw error;
-      await this.options.calls.escalationTaken(groupCall.callId, { kind: 'escalationFailed', reason: error.userMessage });
+      await this.options.calls.escalationTaken(groupCall.callId, { kind: 'escalationFailed', reason: error.sentence });
       return undefined;
     }
   }

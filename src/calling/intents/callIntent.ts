@@ -5,6 +5,7 @@
 // leaves an intent whose call is found through its notifications (the intent's id is in the callbackUri), or whose
 // chat is told at the deadline that Graph never confirmed it.
 import { createHash, randomBytes } from 'node:crypto';
+import type { Words } from '../../i18n/sentence.js';
 import type { BridgeAsk, BridgeMeeting } from '../bridges/bridgeMeeting.js';
 import type { CallKind, PageLink } from '../records/callRecord.js';
 import type { CallTarget, Person } from '../targets/people.js';
@@ -44,8 +45,8 @@ export interface CallIntent {
   deadline: string;
   /** The call Graph created, from its answer or from the first notification. */
   callId?: string;
-  /** The sentence the chat was given when Graph refused. */
-  failure?: string;
+  /** The sentence the chat was given when Graph refused (English text in an intent older than sentences). */
+  failure?: Words;
   /** Who asked to hang the call up while it was still being confirmed: it is hung up the moment it is known. */
   hangUpAskedBy?: Person;
 }

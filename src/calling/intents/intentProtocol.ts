@@ -3,6 +3,9 @@
 // where it stopped; a call whose answer was lost is recorded when it is found.
 import { randomUUID } from 'node:crypto';
 import { RallyError } from '../../errors/rallyError.js';
+import { sentence } from '../../i18n/sentence.js';
+import type { Sentence, Words } from '../../i18n/sentence.js';
+import { languageFields } from '../../i18n/translator.js';
 import { joinLine, meetingToJoin } from '../bridges/bridgeMeeting.js';
 import type { BridgeAsk, BridgeMeeting } from '../bridges/bridgeMeeting.js';
 import { AlreadyUnderWayError, CallingApiError, CallUnconfirmedError, InvalidRequestError } from '../errors.js';
@@ -119,6 +122,7 @@ export class IntentProtocol {
       chatKey: request.chatKey,
       tenantId: request.tenantId,
       requestedBy: request.requestedBy,
+      ...languageFields(request),
       ...what,
       targets: [...what.targets],
       step: 'sending',
@@ -162,7 +166,7 @@ export class IntentProtocol {
         current?.step === 'sending' && current.sendingBy === intent.sendingBy && current.bridge ? { ...current, bridge: { ...current.bridge, meeting } } : current,
       );
       // Another run took the bridge over while this one waited for Graph: the join is that run's to send.
-      if (recorded?.sendingBy !== intent.sendingBy) throw new AlreadyUnderWayError('I am already opening that bridge; its card appears here once I am in it.');
+      if (recorded?.sendingBy !== intent.sendingBy) throw new AlreadyUnderWayError(sentence('calling.intent.openingBridge'));
     }
     try {
       return { call: await send(service, meeting), meeting };
@@ -222,7 +226,7 @@ export class IntentProtocol {
       const sentence = intent.bridge ? bridgeUnconfirmedSentence(error, meeting, leftMs) : unconfirmedSentence(error, leftMs);
       throw new CallUnconfirmedError(sentence, { cause: error, detail: error.message });
     }
-    const reason = error instanceof RallyError ? error.userMessage : undefined;
+    const reason = error instanceof RallyError ? error.sentence : undefined;
     const told = meeting && reason !== undefined ? bridgeNotJoinedSentence(reason, meeting) : reason;
     await this.options.intents.update(intent.id, (current) => stepped(ours(current), ['sending'], 'failed', { ...withMeeting, ...(told === undefined ? {} : { failure: told }) }) ?? current);
     if (deadlineJob !== undefined) await this.options.jobs.cancel(deadlineJob);
@@ -239,12 +243,12 @@ export class IntentProtocol {
         return this.record(intent, intent.callId!, undefined);
       }
       case 'failed':
-        throw new InvalidRequestError('intentFailed', intent.failure ?? 'Microsoft Graph refused that call; nothing was placed.');
+        throw new InvalidRequestError('intentFailed', intent.failure ?? sentence('calling.intent.refused'));
       case 'sending':
-        throw new AlreadyUnderWayError('I am already placing that call; its card appears here once Microsoft Graph confirms it.');
+        throw new AlreadyUnderWayError(sentence('calling.intent.placing'));
       case 'unconfirmed':
       case 'expired':
-        throw new CallUnconfirmedError('I asked Microsoft Graph for that call, but it has not confirmed it yet; I will post its card here once it does.');
+        throw new CallUnconfirmedError(sentence('calling.intent.notConfirmedYet'));
     }
   }
 
@@ -265,6 +269,7 @@ export class IntentProtocol {
         chatKey: intent.chatKey,
         ...(chat ? { handle: handleText(chat, callId) } : {}),
         placedBy: intent.requestedBy,
+        ...languageFields(intent),
         ...(bridge ? { bridge } : {}),
         targets: intent.targets,
         ...(state ? { state } : {}),
@@ -304,28 +309,24 @@ export class IntentProtocol {
  * Graph's own first clause (what went wrong), then what Rally does about it: never "nothing was placed". `leftMs` is
  * how long until the intent's deadline, when the chat hears whether Graph ever confirmed the call.
  */
-function unconfirmedSentence(error: CallingApiError, leftMs: number): string {
-  return `${firstClause(error)}; Rally did not send the request again, and the call may be ringing. I will post its card here as soon as Graph confirms it, or tell you ${within(leftMs)} if it never does.`;
+function unconfirmedSentence(error: CallingApiError, leftMs: number): Sentence {
+  return sentence('calling.intent.unconfirmed', { what: error.clause, minutes: minutesLeft(leftMs) });
 }
 
 /** A bridge whose meeting or join Graph did not answer: the link now when Rally has it, or when the deadline comes. */
-function bridgeUnconfirmedSentence(error: CallingApiError, meeting: BridgeMeeting | undefined, leftMs: number): string {
-  if (meeting === undefined) return `${firstClause(error)} when I asked for the bridge's meeting; I will post its join link here ${within(leftMs)}.`;
-  return `${firstClause(error)} when I joined the bridge “${meeting.subject}”, so I may be in it already. ${joinLine(meeting)} I will post its card here as soon as Graph confirms it.`;
+function bridgeUnconfirmedSentence(error: CallingApiError, meeting: BridgeMeeting | undefined, leftMs: number): Sentence {
+  if (meeting === undefined) return sentence('calling.intent.bridgeMeetingUnconfirmed', { what: error.clause, minutes: minutesLeft(leftMs) });
+  return sentence('calling.intent.bridgeJoinUnconfirmed', { what: error.clause, subject: meeting.subject, joinLine: joinLine(meeting) });
 }
 
 /** Graph refused Rally's join of a bridge it made: the meeting is there all the same, for everyone in the chat. */
-function bridgeNotJoinedSentence(reason: string, meeting: BridgeMeeting): string {
-  return `I made the bridge “${meeting.subject}” but could not join it: ${reason} ${joinLine(meeting)}`;
+function bridgeNotJoinedSentence(reason: Words, meeting: BridgeMeeting): Sentence {
+  return sentence('calling.intent.bridgeNotJoined', { subject: meeting.subject, reason, joinLine: joinLine(meeting) });
 }
 
-function firstClause(error: CallingApiError): string {
-  return error.userMessage.split(/[;:]/)[0]!.trim();
-}
-
-function within(leftMs: number): string {
-  const minutes = Math.max(1, Math.ceil(leftMs / 60_000));
-  return `within ${minutes === 1 ? 'a minute' : `${minutes} minutes`}`;
+/** Whole minutes until the deadline, at least one. */
+function minutesLeft(leftMs: number): number {
+  return Math.max(1, Math.ceil(leftMs / 60_000));
 }
 
 /** Settles a promise into its result, so that what comes after waits for it without a second catch. */

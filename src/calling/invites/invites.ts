@@ -2,6 +2,7 @@
 // idempotency key), whatever became of Graph's answer. Plain invites, an escalation's move of the one-to-one party,
 // a page's accepted person, and `move` between meetings all go out through here.
 import { createHash } from 'node:crypto';
+import { languageFields } from '../../i18n/translator.js';
 import { CallingApiError } from '../errors.js';
 import { settlingGone } from '../goneAtGraph.js';
 import { audited } from '../policy/auditTrail.js';
@@ -78,6 +79,7 @@ export class Invites {
       participants: [...participants],
       ...(replacesCallId === undefined ? {} : { replacesCallId }),
       requestedBy: request.requestedBy,
+      ...languageFields(request),
       at: this.now().toISOString(),
     });
     let first = false;

@@ -4,6 +4,7 @@
 // skipped and logged, and the rest still apply.
 import { z } from 'zod';
 import { RallyError } from '../../errors/rallyError.js';
+import { sentence } from '../../i18n/sentence.js';
 import { MAX_CLIENT_CONTEXT_LENGTH } from '../requests/clientContext.js';
 import type { CallState } from '../requests/graphTypes.js';
 import type {
@@ -33,7 +34,7 @@ export class InvalidNotificationError extends RallyError {
   constructor(problems: string[]) {
     const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
     const more = problems.length > shown.length ? ` (and ${problems.length - shown.length} more)` : '';
-    super('Rally received a calling notification from Microsoft Teams that it could not read.', {
+    super(sentence('calling.notification.unreadable'), {
       detail: `Invalid calling notification: ${shown.join('; ')}${more}`,
     });
     this.problems = problems;

@@ -3,6 +3,7 @@
 // that race settle one way, whichever instance sees them. The functions here are pure; they return the very record
 // they were given when the change no longer applies, which lets the store skip the write.
 import type { Language } from '../../i18n/languages.js';
+import type { Words } from '../../i18n/sentence.js';
 import type { CallTarget, Person } from '../targets/people.js';
 
 /**
@@ -32,8 +33,8 @@ export interface PageStep {
    * step, on any instance and after any retry, is the same recording.
    */
   language?: Language;
-  /** One plain sentence for a decline, a failure or a refusal. */
-  reason?: string;
+  /** One plain sentence for a decline, a failure, a refusal or a skip (English text in a record older than sentences). */
+  reason?: Words;
   /** Declined from the keypad (2 after the prompt) rather than by declining the call. */
   viaKeypad?: true;
   /** The one-to-one call that rings this step, once Graph named it, and its handle in the chat. */
@@ -56,7 +57,7 @@ export interface PageMove {
   handle?: string;
   /** `pending` until Graph was asked (the invite is recorded under a clientContext keyed by the page first). */
   status: 'pending' | 'sent' | 'failed';
-  failure?: string;
+  failure?: Words;
 }
 
 export interface PageRecord {
@@ -157,7 +158,7 @@ export function settled(
   index: number,
   status: Exclude<PageStepStatus, 'waiting' | 'ringing' | 'answered' | 'accepted'>,
   now: string,
-  extra: { reason?: string; callEnded?: boolean; stoppedBy?: Person; viaKeypad?: true } = {},
+  extra: { reason?: Words; callEnded?: boolean; stoppedBy?: Person; viaKeypad?: true } = {},
 ): PageRecord | undefined {
   if (!isCurrent(page, index)) return page;
   const step = page.steps[index]!;
@@ -212,7 +213,7 @@ export function hungUp(page: PageRecord | undefined, index: number): PageRecord 
 }
 
 /** The move into the call was sent, or failed (which the chat is told, as it was told of the acceptance). */
-export function moved(page: PageRecord | undefined, failure?: string): PageRecord | undefined {
+export function moved(page: PageRecord | undefined, failure?: Words): PageRecord | undefined {
   if (page?.move?.status !== 'pending') return page;
   if (failure === undefined) return changed(page, { ...page, move: { ...page.move, status: 'sent' } });
   return toTell(page, { ...page, move: { ...page.move, status: 'failed', failure } });

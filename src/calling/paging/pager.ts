@@ -10,7 +10,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Language } from '../../i18n/languages.js';
 import { languageFields } from '../../i18n/translator.js';
 import type { Logger } from '../../log/logger.js';
-import { RallyError, userMessageOf } from '../../errors/rallyError.js';
+import { RallyError, sentenceOf } from '../../errors/rallyError.js';
+import { sentence } from '../../i18n/sentence.js';
+import type { Words } from '../../i18n/sentence.js';
+import { callEnded } from '../callDesk.js';
 import type { CallDesk } from '../callDesk.js';
 import type { Invites } from '../invites/invites.js';
 import type { ChatRequest, DeskJobs } from '../vocabulary.js';
@@ -27,6 +30,7 @@ import type { CallPolicy } from '../policy/callPolicy.js';
 import type { StoredCall } from '../records/callDocument.js';
 import { GONE_AT_GRAPH } from '../records/callKeeper.js';
 import type { CallKeeper } from '../records/callKeeper.js';
+import { handleParam } from '../records/callHandles.js';
 import type { CallRef } from '../records/callHandles.js';
 import type { CallRecord } from '../records/callRecord.js';
 import type { RecordStore } from '../records/recordStore.js';
@@ -157,7 +161,7 @@ export class Pager {
   async skip(request: ChatRequest, pageId: string, step: number): Promise<PageRecord> {
     await this.mayPlaceCalls(request);
     const page = await this.pageInChat(request, pageId);
-    await this.options.pages.update(page.id, (current) => settled(current, step, 'skipped', this.now().toISOString(), { reason: `Skipped by ${request.requestedBy.name}` }));
+    await this.options.pages.update(page.id, (current) => settled(current, step, 'skipped', this.now().toISOString(), { reason: sentence('calling.page.skippedBy', { name: request.requestedBy.name }) }));
     return this.driveNow(page.id);
   }
 
@@ -172,7 +176,7 @@ export class Pager {
   /** A page of this chat; a page of another chat is not found, as calls are not. */
   async pageInChat(request: Pick<ChatRequest, 'chatKey'>, pageId: string): Promise<PageRecord> {
     const page = await this.options.pages.get(pageId);
-    if (!page || page.chatKey !== request.chatKey) throw new InvalidRequestError('pageNotInChat', 'This chat has no such page. Start one with "page" and the people to ring.');
+    if (!page || page.chatKey !== request.chatKey) throw new InvalidRequestError('pageNotInChat', sentence('calling.page.noSuchPage'));
     return page;
   }
 
@@ -196,7 +200,7 @@ export class Pager {
     await this.drive(pageId);
     await this.report(pageId);
     const page = await this.options.pages.get(pageId);
-    if (!page) throw new InvalidRequestError('pageNotInChat', 'That page is no longer kept.');
+    if (!page) throw new InvalidRequestError('pageNotInChat', sentence('calling.page.noLongerKept'));
     return page;
   }
 
@@ -247,7 +251,7 @@ export class Pager {
       if (error instanceof AlreadyUnderWayError || error instanceof CallUnconfirmedError) return false;
       if (!(error instanceof RallyError)) this.options.log.error({ err: error, pageId: page.id, step: index }, 'could not ring a step of a page');
       const status = error instanceof PolicyRefusedError ? 'refused' : 'failed';
-      const reason = userMessageOf(error, 'Rally could not place the call.');
+      const reason = sentenceOf(error, sentence('calling.page.couldNotPlace'));
       await this.options.pages.update(page.id, (current) => settled(current, index, status, this.now().toISOString(), { reason, callEnded: true }));
       return true;
     }
@@ -312,15 +316,15 @@ export class Pager {
   private async moveAccepted(page: PageRecord, move: PageMove): Promise<boolean> {
     const oneToOne = page.steps.find((s) => s.status === 'accepted')?.callId;
     const [from, into] = await Promise.all([oneToOne === undefined ? undefined : this.options.desk.call(oneToOne), this.options.desk.call(move.callId)]);
-    let failure: string | undefined;
+    let failure: Words | undefined;
     if (!from || !into || !isLive(into)) {
-      failure = `${move.handle ?? 'That call'} has ended.`;
+      failure = callEnded(move);
     } else {
       try {
         await this.options.invites.moveInto(this.requestOf(page, 'move'), into, from);
       } catch (error) {
         if (!(error instanceof RallyError)) this.options.log.error({ err: error, pageId: page.id }, 'could not move the accepted person');
-        failure = userMessageOf(error, 'Rally could not move them.');
+        failure = sentenceOf(error, sentence('calling.page.couldNotMove'));
       }
     }
     await this.options.pages.update(page.id, (current) => moved(current, failure));
@@ -356,7 +360,7 @@ export class Pager {
     } catch (error) {
       // Without the prompt the person cannot accept: the step is over, with the reason on the card.
       this.options.log.warn({ err: error, callId: call.callId, pageId: call.page.pageId }, 'could not ask a paged person to press 1');
-      const reason = userMessageOf(error, 'Rally could not ask them to press 1.');
+      const reason = sentenceOf(error, sentence('calling.page.couldNotAskForKey'));
       await this.options.pages.update(call.page.pageId, (page) => settled(page, call.page!.step, 'failed', this.now().toISOString(), { reason }));
     }
   }
@@ -376,11 +380,8 @@ export class Pager {
 
   private async callToJoin(request: ChatRequest, ref: CallRef): Promise<CallRecord> {
     const call = await this.options.desk.callInChat(request, ref);
-    const name = call.handle ?? 'That call';
-    if (!isLive(call)) throw new InvalidRequestError('pageIntoEnded', `${name} has ended: name a live group call or meeting after "into", or leave "into" out.`);
-    if (!CALL_KINDS_TO_JOIN.has(call.kind)) {
-      throw new InvalidRequestError('pageIntoOneToOne', `${name} is a one-to-one call: Rally can bring the person who accepts into a group call or meeting. Escalate ${name} first, or leave "into" out.`);
-    }
+    if (!isLive(call)) throw new InvalidRequestError('pageIntoEnded', sentence('calling.page.intoEnded', { call: handleParam(call) }));
+    if (!CALL_KINDS_TO_JOIN.has(call.kind)) throw new InvalidRequestError('pageIntoOneToOne', sentence('calling.page.intoOneToOne', { call: handleParam(call) }));
     return call;
   }
 
@@ -395,6 +396,7 @@ export class Pager {
       chatKey: page.chatKey,
       tenantId: page.tenantId,
       requestedBy: page.requestedBy,
+      ...languageFields(page),
       ...(part === undefined ? {} : { activityKey: `page/${page.id}/${part}` }),
       countsAs: `page/${page.id}`,
     };
@@ -403,17 +405,15 @@ export class Pager {
 
 /** Checks the ladder before anything rings. */
 function checkLadder(targets: readonly CallTarget[], waitMs: number): void {
-  if (targets.length === 0) throw new InvalidRequestError('pageNobody', 'Who should I page? For example: "page alice@contoso.com then bob@contoso.com".');
-  if (targets.length > MAX_PAGE_STEPS) {
-    throw new InvalidRequestError('pageTooLong', `A page rings at most ${MAX_PAGE_STEPS} people or numbers in turn; you named ${targets.length}.`);
-  }
+  if (targets.length === 0) throw new InvalidRequestError('pageNobody', sentence('calling.page.nobody'));
+  if (targets.length > MAX_PAGE_STEPS) throw new InvalidRequestError('pageTooLong', sentence('calling.page.tooLong', { max: MAX_PAGE_STEPS, count: targets.length }));
   if (!Number.isFinite(waitMs) || waitMs < MIN_PAGE_WAIT_MS || waitMs > MAX_PAGE_WAIT_MS) {
-    throw new InvalidRequestError('pageWait', `Each person rings for ${MIN_PAGE_WAIT_MS / 1000} seconds to ${MAX_PAGE_WAIT_MS / 60_000} minutes: say, for example, "after 30s".`);
+    throw new InvalidRequestError('pageWait', sentence('calling.page.wait', { seconds: MIN_PAGE_WAIT_MS / 1000, minutes: MAX_PAGE_WAIT_MS / 60_000 }));
   }
 }
 
 /** How a step's call ended without an acceptance, from what its record says. */
-function stepEnd(call: CallRecord): { status: 'declined' | 'hungUp' | 'noAnswer' | 'failed'; reason?: string } {
+function stepEnd(call: CallRecord): { status: 'declined' | 'hungUp' | 'noAnswer' | 'failed'; reason?: Words } {
   const party = call.invitees[0];
   if (party?.outcome === 'declined') return { status: 'declined', ...(party.reason ? { reason: party.reason } : {}) };
   if (call.stateHistory.some((s) => s.state === 'established')) return { status: 'hungUp' };

@@ -5,9 +5,11 @@ import { EVERYONE } from '../../config/policySettings.js';
 import type { AllowList, PolicySettings } from '../../config/policySettings.js';
 import type { Logger } from '../../log/logger.js';
 import { RallyError } from '../../errors/rallyError.js';
+import { sentence } from '../../i18n/sentence.js';
+import type { Sentence } from '../../i18n/sentence.js';
 import type { CallTarget } from '../targets/people.js';
 import { parsePhoneNumber } from '../targets/phoneNumber.js';
-import type { PhoneNumber, PhoneNumberType } from '../targets/phoneNumber.js';
+import type { PhoneNumber } from '../targets/phoneNumber.js';
 import { SlidingWindowRateLimiter } from './rateLimiter.js';
 import type { RateWindow } from './rateLimiter.js';
 import type { RecordStore } from '../records/recordStore.js';
@@ -24,12 +26,12 @@ export type PolicyRefusalCode =
 export class PolicyRefusedError extends RallyError {
   constructor(
     readonly code: PolicyRefusalCode,
-    userMessage: string,
+    said: Sentence,
     /** For the log: never holds more of a phone number than its country code. */
     readonly logFields: Record<string, string> = {},
   ) {
     // The chat sentence may quote the number; the message that reaches logs names only the rule.
-    super(userMessage, { detail: `Refused by the calling policy: ${code}` });
+    super(said, { detail: `Refused by the calling policy: ${code}` });
   }
 }
 
@@ -39,21 +41,6 @@ export interface Requester {
   tenantId: string;
 }
 
-const ASK_ADMIN = 'ask your Teams administrator if you need it';
-
-const NUMBER_KINDS: Partial<Record<PhoneNumberType, string>> = {
-  PREMIUM_RATE: 'premium-rate numbers',
-  SHARED_COST: 'shared-cost numbers',
-  PERSONAL_NUMBER: 'personal (forwarding) numbers',
-  VOIP: 'internet telephony (VoIP) numbers',
-  PAGER: 'pagers',
-  UAN: 'company-wide service numbers',
-  VOICEMAIL: 'voicemail access numbers',
-  TOLL_FREE: 'toll-free numbers',
-  MOBILE: 'mobile numbers',
-  FIXED_LINE: 'landlines',
-  FIXED_LINE_OR_MOBILE: 'this kind of number',
-};
 
 export function allows(list: AllowList, entry: string): boolean {
   return list === EVERYONE || list.includes(entry);
@@ -66,10 +53,10 @@ export function isTenantAllowed(policy: PolicySettings, tenantId: string | undef
 /** May this person start a call or invitation ringing these targets (none for a meeting)? Throws PolicyRefusedError. */
 export function checkCall(policy: PolicySettings, requester: Requester, targets: readonly CallTarget[]): void {
   if (!isTenantAllowed(policy, requester.tenantId)) {
-    throw new PolicyRefusedError('tenantNotAllowed', 'Rally is not enabled for your organization.');
+    throw new PolicyRefusedError('tenantNotAllowed', sentence('calling.policy.tenantNotAllowed'));
   }
   if (!allows(policy.allowedCallers, requester.id.toLowerCase())) {
-    throw new PolicyRefusedError('notAllowedToCall', `You are not allowed to place or change calls with Rally; ${ASK_ADMIN}.`);
+    throw new PolicyRefusedError('notAllowedToCall', sentence('calling.policy.notAllowedToCall'));
   }
   for (const target of targets) {
     if (target.kind === 'phone') checkDial(policy, requester, parsePhoneNumber(target.number));
@@ -79,20 +66,20 @@ export function checkCall(policy: PolicySettings, requester: Requester, targets:
 /** May this person ring this phone number? Throws PolicyRefusedError. */
 export function checkDial(policy: PolicySettings, requester: Requester, number: PhoneNumber): void {
   if (!allows(policy.allowedDialers, requester.id.toLowerCase())) {
-    throw new PolicyRefusedError('notAllowedToDial', `You are not allowed to dial phone numbers with Rally; ${ASK_ADMIN}.`);
+    throw new PolicyRefusedError('notAllowedToDial', sentence('calling.policy.notAllowedToDial'));
   }
   const fields = { countryCallingCode: number.countryCallingCode, numberType: number.type ?? 'unknown' };
   const region = number.country;
   if (!allows(policy.allowedCountries, number.countryCallingCode) && !(region !== undefined && allows(policy.allowedCountries, region))) {
-    throw new PolicyRefusedError(
-      'countryNotAllowed',
-      `Rally is not allowed to dial numbers in ${region ? regionName(region) : `country code +${number.countryCallingCode}`}, so it will not ring ${number.e164}.`,
-      fields,
-    );
+    const refusal = region
+      ? sentence('calling.policy.regionNotAllowed', { region: { region }, number: number.e164 })
+      : sentence('calling.policy.countryCodeNotAllowed', { code: number.countryCallingCode, number: number.e164 });
+    throw new PolicyRefusedError('countryNotAllowed', refusal, fields);
   }
   if (number.type === undefined || !policy.allowedNumberTypes.includes(number.type)) {
-    const kind = (number.type && NUMBER_KINDS[number.type]) ?? 'numbers of unknown kind';
-    throw new PolicyRefusedError('numberTypeRefused', `Rally does not dial ${kind}, so it will not ring ${number.e164}.`, fields);
+    // Each kind of number is named in words of its own (premium-rate numbers, landlines...).
+    const kind = sentence(`calling.policy.numberKind.${number.type ?? 'unknown'}`);
+    throw new PolicyRefusedError('numberTypeRefused', sentence('calling.policy.numberTypeRefused', { kind, number: number.e164 }), fields);
   }
 }
 
@@ -118,10 +105,7 @@ export class CallPolicy {
       const decision = actionId === undefined ? undefined : await this.options.limiter?.take(`${requester.tenantId.toLowerCase()}/${requester.id.toLowerCase()}`, actionId);
       if (decision?.allowed === false) {
         const minutes = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
-        throw new PolicyRefusedError(
-          'rateLimited',
-          `You have started many calls and invitations in a short time; try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`,
-        );
+        throw new PolicyRefusedError('rateLimited', sentence('calling.policy.rateLimited', { minutes }));
       }
     } catch (error) {
       if (error instanceof PolicyRefusedError) {
@@ -136,10 +120,4 @@ export class CallPolicy {
 export function createCallPolicy(settings: PolicySettings, windows: RecordStore<RateWindow>, log?: Pick<Logger, 'warn'>): CallPolicy {
   const limit = settings.callRateLimit;
   return new CallPolicy({ settings, ...(limit ? { limiter: new SlidingWindowRateLimiter(limit, windows) } : {}), ...(log ? { log } : {}) });
-}
-
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
-
-function regionName(region: string): string {
-  return regionNames.of(region) ?? region;
 }

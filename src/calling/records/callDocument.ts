@@ -2,6 +2,7 @@
 // holding the notifications that came first. Graph may notify before Rally has stored the call its create request
 // returned (or before that answer ever arrives); the placeholder is created if absent, and whoever records the call
 // adopts it by compare-and-swap, so no event is lost between the two and there is no lock.
+import type { Words } from '../../i18n/sentence.js';
 import { applyCallEvent } from './callRecord.js';
 import type { CallChange, CallRecord, CallRecordEvent } from './callRecord.js';
 import type { OperationRecord } from './operationRecord.js';
@@ -13,9 +14,9 @@ import type { OperationRecord } from './operationRecord.js';
 export type CallNews =
   | CallChange
   | { kind: 'operationFinished'; operation: OperationRecord }
-  | { kind: 'escalationFailed'; reason: string }
+  | { kind: 'escalationFailed'; reason: Words }
   | { kind: 'escalationUnknown' }
-  | { kind: 'hangUpFailed'; reason: string };
+  | { kind: 'hangUpFailed'; reason: Words };
 
 /** The chat-facing bookkeeping a stored call carries next to what Graph said about it. */
 export interface ChatOutbox {

@@ -1,5 +1,13 @@
 // The short names a chat uses for its calls (`#1`, `#2`, ...), numbered per chat in the order they were placed.
 
+/**
+ * A call's handle as the catalogs' `select` reads it: `none` when it has none, and the sentence then names it in
+ * words ("that call"), in the case it needs. Handles are `#n`, never `none`.
+ */
+export function handleParam(call: { handle?: string | undefined }): string {
+  return call.handle ?? 'none';
+}
+
 /** A call named in a request: its per-chat number or its Graph call id. */
 export type CallRef = { kind: 'handle'; number: number } | { kind: 'callId'; id: string };
 

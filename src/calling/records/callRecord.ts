@@ -17,6 +17,10 @@ import { operationFailureReason } from './operationRecord.js';
 import { targetKey } from '../targets/people.js';
 import type { CallTarget, Person } from '../targets/people.js';
 import { callEndedText, notJoinedText, resultCategory } from '../notifications/resultInfoText.js';
+import { sentence } from '../../i18n/sentence.js';
+import type { Sentence, Words } from '../../i18n/sentence.js';
+import { handleParam } from './callHandles.js';
+import { languageFields } from '../../i18n/translator.js';
 import { applyFullRoster, applyRosterDelta, isTarget, sameRoster } from './roster.js';
 import type { RosterChange, RosterEntry } from './roster.js';
 
@@ -28,8 +32,8 @@ export type InviteeOutcome = 'ringing' | 'joined' | 'left' | 'declined' | 'faile
 export interface Invitee {
   target: CallTarget;
   outcome: InviteeOutcome;
-  /** One plain sentence when they declined or could not join. */
-  reason?: string;
+  /** One plain sentence when they declined or could not join (English text in a record older than sentences). */
+  reason?: Words;
   /** The invite that asked them; absent for the targets the call itself rang. */
   clientContext?: string;
   /** The participant Graph's answer to that invite made for them: how a ring still going is cancelled. */
@@ -118,10 +122,10 @@ export type CallRecordEvent =
 
 export type CallChange =
   | { kind: 'stateChanged'; from: CallState; to: CallState }
-  /** The call ended; `reason` is one plain sentence. */
-  | { kind: 'ended'; reason: string; answered?: true }
+  /** The call ended; `reason` is one plain sentence (see isBareEnd). */
+  | { kind: 'ended'; reason: Words; answered?: true }
   /** Graph said why only after the end was reported. */
-  | { kind: 'endReasonUpdated'; reason: string }
+  | { kind: 'endReasonUpdated'; reason: Words }
   | { kind: 'movedIntoGroupCall'; groupCallId: string; groupCallHandle?: string }
   | { kind: 'inviteeUpdated'; invitee: Invitee; previous: InviteeOutcome }
   | { kind: 'contentSharingChanged'; active: boolean }
@@ -155,7 +159,7 @@ const STATE_RANK: Record<CallState, number> = {
 /** Kinds where `established` means the one person rung answered. */
 const ONE_TO_ONE: readonly CallKind[] = ['peerToPeer', 'pstn'];
 
-export function newCallRecord(input: Pick<CallRecord, 'callId' | 'tenantId' | 'kind' | 'chatKey' | 'handle' | 'placedBy' | 'bridge'> & {
+export function newCallRecord(input: Pick<CallRecord, 'callId' | 'tenantId' | 'kind' | 'chatKey' | 'handle' | 'placedBy' | 'locale' | 'timeZone' | 'bridge'> & {
   /** The people the create request rang. */
   targets?: readonly CallTarget[];
   /** What Graph answered on create; `establishing` by default. */
@@ -171,6 +175,7 @@ export function newCallRecord(input: Pick<CallRecord, 'callId' | 'tenantId' | 'k
     chatKey: input.chatKey,
     ...(input.handle === undefined ? {} : { handle: input.handle }),
     placedBy: input.placedBy,
+    ...languageFields(input),
     ...(input.bridge === undefined ? {} : { bridge: input.bridge }),
     createdAt: input.at,
     state,
@@ -201,12 +206,8 @@ export function withInviteParticipants(record: CallRecord, clientContext: string
 }
 
 /** The sentence for why a terminated call ended; an escalated call "ended" by moving. */
-export function callEndReason(record: CallRecord): string {
-  if (record.replacedBy) {
-    return record.replacedBy.handle === undefined
-      ? 'The call moved into a group call.'
-      : `The call moved into group call ${record.replacedBy.handle}.`;
-  }
+export function callEndReason(record: CallRecord): Sentence {
+  if (record.replacedBy) return sentence('calling.call.movedIntoGroupCall', { call: handleParam(record.replacedBy) });
   return callEndedText(record.resultInfo);
 }
 
@@ -227,7 +228,7 @@ function updateInvitees(
   return changes.length === 0 ? { record, changes } : { record: { ...record, invitees }, changes };
 }
 
-function notJoined(info: ResultSummary | undefined, reason = notJoinedText(info)): Pick<Invitee, 'outcome' | 'reason'> {
+function notJoined(info: ResultSummary | undefined, reason: Words = notJoinedText(info)): Pick<Invitee, 'outcome' | 'reason'> {
   return { outcome: info !== undefined && resultCategory(info) === 'declined' ? 'declined' : 'failed', reason };
 }
 

@@ -4,6 +4,7 @@ import type { OperationEvent, ResultSummary } from '../notifications/notificatio
 import type { CallTarget, Person } from '../targets/people.js';
 import { requiredPermission } from '../requests/permissions.js';
 import { notJoinedText } from '../notifications/resultInfoText.js';
+import type { Sentence, Words } from '../../i18n/sentence.js';
 
 export type OperationKind = 'invite' | 'escalate' | 'move';
 
@@ -34,7 +35,7 @@ export interface OperationRecord {
 export type OperationChange =
   | { kind: 'operationCompleted' }
   /** `reason` is one plain sentence for the chat that asked. */
-  | { kind: 'operationFailed'; reason: string };
+  | { kind: 'operationFailed'; reason: Words };
 
 export interface OperationUpdate {
   op: OperationRecord;
@@ -49,7 +50,7 @@ export function newOperationRecord(
 }
 
 /** The sentence for a failed operation (every invite kind needs the same Graph permission). */
-export function operationFailureReason(op: Pick<OperationRecord, 'resultInfo'>): string {
+export function operationFailureReason(op: Pick<OperationRecord, 'resultInfo'>): Sentence {
   return notJoinedText(op.resultInfo, { permission: requiredPermission({ kind: 'inviteParticipants' }) });
 }
 

@@ -5,6 +5,7 @@ import type { NewClientContext } from './clientContext.js';
 import { groupCall, meetingJoin, peerToPeerCall, pstnCall } from './createCallRequests.js';
 import { accessPolicySentence, bridgeMeetingOf } from '../bridges/bridgeMeeting.js';
 import type { BridgeAsk, BridgeMeeting } from '../bridges/bridgeMeeting.js';
+import { sentence } from '../../i18n/sentence.js';
 import { CallingApiError, InvalidRequestError, NotConfiguredError } from '../errors.js';
 import type { Call, IdentitySet, InviteParticipantsOperation, InviteParticipantsRequest } from './graphTypes.js';
 import { escalationRequest, inviteRequest, moveParticipantRequest } from './inviteParticipants.js';
@@ -89,14 +90,11 @@ export class CallingService {
   async placeCall(tenantId: string, targets: readonly CallTarget[], options: { subject?: string } = {}): Promise<Call> {
     const distinct = distinctTargets(targets);
     const [only] = distinct;
-    if (only === undefined) throw new InvalidRequestError('callNobody', 'Name the person or phone number to call.');
+    if (only === undefined) throw new InvalidRequestError('callNobody', sentence('calling.request.callNobody'));
     if (distinct.length === 1) return only.kind === 'phone' ? this.callPhone(tenantId, only.number) : this.callUser(tenantId, only);
     const users = distinct.filter((t): t is UserTarget => t.kind === 'user');
     if (users.length !== distinct.length) {
-      throw new InvalidRequestError(
-        'groupCallPhone',
-        'A group call can only ring Teams users: call the phone number on its own, or invite it once the group call is up.',
-      );
+      throw new InvalidRequestError('groupCallPhone', sentence('calling.request.groupCallPhone'));
     }
     return this.callGroup(tenantId, users, options.subject);
   }
@@ -147,7 +145,7 @@ export class CallingService {
   /** Joins as a guest shown under `displayName`; the meeting may hold it in the lobby until someone admits it. */
   async joinAsGuest(tenantId: string, meeting: MeetingToJoin, displayName: string): Promise<Call> {
     const name = displayName.trim();
-    if (name === '') throw new InvalidRequestError('guestNameMissing', 'Give the name the meeting should show for Rally\'s guest.');
+    if (name === '') throw new InvalidRequestError('guestNameMissing', sentence('calling.request.guestNameMissing'));
     const guest = { id: this.newGuestId(), displayName: name };
     return this.api.createCall(tenantId, meetingJoin({ callbackUri: this.callbackUri, tenantId, meeting, guest }));
   }
@@ -238,9 +236,7 @@ export class CallingService {
   private requirePstn(): { id: string; displayName: string } {
     const { applicationInstanceId, applicationInstanceName } = this.pstn;
     if (applicationInstanceId === undefined) {
-      throw new NotConfiguredError(
-        'Rally is not set up to dial phone numbers: an admin must give it a resource account with a phone number (PSTN_APPLICATION_INSTANCE_ID).',
-      );
+      throw new NotConfiguredError(sentence('calling.request.pstnNotConfigured'));
     }
     return { id: applicationInstanceId, displayName: applicationInstanceName ?? this.application.displayName };
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sentence } from '../../i18n/sentence.js';
 import { InvalidRequestError } from '../errors.js';
 
 /**
@@ -17,7 +18,7 @@ export function checkClientContext(clientContext: string): string {
   if (clientContext.length === 0 || clientContext.length > MAX_CLIENT_CONTEXT_LENGTH) {
     throw new InvalidRequestError(
       'invalidClientContext',
-      'Rally could not label this request for tracking, so it was not sent; please try again.',
+      sentence('calling.request.unlabelled'),
       { detail: `clientContext must be 1..${MAX_CLIENT_CONTEXT_LENGTH} characters, got ${clientContext.length}` },
     );
   }

@@ -1,3 +1,4 @@
+import { sentence } from '../../i18n/sentence.js';
 import { InvalidRequestError } from '../errors.js';
 import type { CreateCallRequest, IdentitySet, ParticipantInfo, ServiceHostedMediaConfig } from './graphTypes.js';
 import type { MeetingToJoin } from '../targets/meetingLink.js';
@@ -41,13 +42,10 @@ export function groupCall(input: {
 }): CreateCallRequest {
   const { users } = input;
   if (users.length < (input.forEscalation ? 1 : 2)) {
-    throw new InvalidRequestError('groupCallTooFew', 'A group call needs at least two people; to call one person, name only them.');
+    throw new InvalidRequestError('groupCallTooFew', sentence('calling.request.groupCallTooFew'));
   }
   if (users.length > MAX_GROUP_CALL_USERS) {
-    throw new InvalidRequestError(
-      'groupCallTooMany',
-      `A group call can ring at most ${MAX_GROUP_CALL_USERS} people at once; name fewer and invite the rest once the call is up.`,
-    );
+    throw new InvalidRequestError('groupCallTooMany', sentence('calling.request.groupCallTooMany', { max: MAX_GROUP_CALL_USERS }));
   }
   return {
     ...commonFields(input.callbackUri, { removeFromDefaultAudioGroup: false }),

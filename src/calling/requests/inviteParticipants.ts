@@ -1,4 +1,6 @@
 import { checkClientContext } from './clientContext.js';
+import { sentence } from '../../i18n/sentence.js';
+import type { Sentence } from '../../i18n/sentence.js';
 import { InvalidRequestError } from '../errors.js';
 import type { InviteParticipantsRequest } from './graphTypes.js';
 import { invitationFor } from '../targets/people.js';
@@ -17,13 +19,10 @@ export const MAX_INVITED_PARTICIPANTS = 5;
 export function inviteRequest(input: { targets: readonly CallTarget[]; clientContext: string }): InviteParticipantsRequest {
   const { targets } = input;
   if (targets.length === 0) {
-    throw new InvalidRequestError('inviteNobody', 'Name at least one person or phone number to invite.');
+    throw new InvalidRequestError('inviteNobody', sentence('calling.request.inviteNobody'));
   }
   if (targets.length > MAX_INVITED_PARTICIPANTS) {
-    throw new InvalidRequestError(
-      'inviteTooMany',
-      `Rally can invite at most ${MAX_INVITED_PARTICIPANTS} people at a time; invite the others in a second request.`,
-    );
+    throw new InvalidRequestError('inviteTooMany', sentence('calling.request.inviteTooMany', { max: MAX_INVITED_PARTICIPANTS }));
   }
   return { participants: targets.map(invitationFor), clientContext: checkClientContext(input.clientContext) };
 }
@@ -38,9 +37,9 @@ export function escalationRequest(input: {
   replacesCallId: string;
   clientContext: string;
 }): InviteParticipantsRequest {
-  const target = onlyOne(input.targets, 'escalateOneParty', 'A peer-to-peer call can be moved into a group call one person at a time.');
+  const target = onlyOne(input.targets, 'escalateOneParty', sentence('calling.request.escalateOneParty'));
   return {
-    participants: [{ ...invitationFor(target), replacesCallId: requireId(input.replacesCallId, 'the peer-to-peer call') }],
+    participants: [{ ...invitationFor(target), replacesCallId: requireId(input.replacesCallId, 'peerToPeerCall') }],
     clientContext: checkClientContext(input.clientContext),
   };
 }
@@ -59,11 +58,11 @@ export function moveParticipantRequest(input: {
     participants: [
       {
         '@odata.type': '#microsoft.graph.invitationParticipantInfo',
-        replacesCallId: requireId(input.replacesCallId, 'the call to move them from'),
-        participantId: requireId(input.participantId, 'the participant to move'),
+        replacesCallId: requireId(input.replacesCallId, 'sourceCall'),
+        participantId: requireId(input.participantId, 'participant'),
         identity: {
           '@odata.type': '#microsoft.graph.identitySet',
-          user: { '@odata.type': '#microsoft.graph.identity', id: requireId(input.userId, 'the person to move'), identityProvider: 'AAD' },
+          user: { '@odata.type': '#microsoft.graph.identity', id: requireId(input.userId, 'person'), identityProvider: 'AAD' },
         },
       },
     ],
@@ -71,13 +70,14 @@ export function moveParticipantRequest(input: {
   };
 }
 
-function onlyOne<T>(items: readonly T[], code: string, userMessage: string): T {
+function onlyOne<T>(items: readonly T[], code: string, said: Sentence): T {
   const [only] = items;
-  if (only === undefined || items.length !== 1) throw new InvalidRequestError(code, userMessage);
+  if (only === undefined || items.length !== 1) throw new InvalidRequestError(code, said);
   return only;
 }
 
-function requireId(id: string, what: string): string {
-  if (id.trim() === '') throw new InvalidRequestError('missingId', `Rally could not tell which is ${what}; name it again.`);
+/** `what` names the missing id: each has its own sentence. */
+function requireId(id: string, what: 'peerToPeerCall' | 'sourceCall' | 'participant' | 'person'): string {
+  if (id.trim() === '') throw new InvalidRequestError('missingId', sentence(`calling.request.missingId.${what}`));
   return id;
 }

@@ -1,3 +1,5 @@
+import type { MessageKey } from '../../i18n/catalogs.js';
+import { sentence } from '../../i18n/sentence.js';
 import { InvalidRequestError } from '../errors.js';
 
 /**
@@ -50,7 +52,7 @@ export function parseMeetingLink(text: string): MeetingToJoin {
 export function meetingById(meetingId: string, passcode?: string): MeetingById {
   const digits = meetingId.replace(/\s+/g, '');
   if (!/^\d{1,32}$/.test(digits)) {
-    throw refuse('invalidMeetingId', 'A meeting id is the number shown under "Meeting ID" in the invite, like 123 456 789 012.');
+    throw refuse('invalidMeetingId', 'calling.meetingLink.invalidMeetingId');
   }
   const code = passcode?.trim();
   return { kind: 'meetingId', meetingId: digits, ...(code ? { passcode: code } : {}) };
@@ -63,24 +65,24 @@ export function meetingById(meetingId: string, passcode?: string): MeetingById {
  */
 export function meetingOfItsChat(threadId: string, organizer: { id: string; tenantId: string }): OrganizerMeeting {
   if (!THREAD_ID.test(threadId) || !GUID.test(organizer.id) || !GUID.test(organizer.tenantId)) {
-    throw refuse('meetingChatUnreadable', 'Teams described this meeting in a way I cannot join with; paste its join link instead.');
+    throw refuse('meetingChatUnreadable', 'calling.meetingLink.meetingChatUnreadable');
   }
   return { kind: 'organizer', threadId, messageId: '0', organizer: { id: organizer.id, tenantId: organizer.tenantId } };
 }
 
 function parseUrl(text: string, mayUnwrap: boolean): MeetingToJoin {
   if (!URL.canParse(text)) {
-    throw refuse('notAMeetingLink', 'That is not a link: paste the meeting\'s join link, which starts with https://teams.microsoft.com/.');
+    throw refuse('notAMeetingLink', 'calling.meetingLink.notALink');
   }
   const url = new URL(text);
   const host = url.hostname.toLowerCase();
   const wrapped = url.searchParams.get('url');
   if (mayUnwrap && SAFE_LINKS_HOST.test(host) && wrapped) return parseUrl(wrapped.trim(), false);
   if (host === CONSUMER_TEAMS_HOST) {
-    throw refuse('consumerMeetingLink', 'That is a Teams (free) meeting link; Rally can only join work or school Teams meetings.');
+    throw refuse('consumerMeetingLink', 'calling.meetingLink.consumer');
   }
   if (url.protocol !== 'https:' || !TEAMS_HOSTS.has(host)) {
-    throw refuse('notAMeetingLink', 'That is not a Teams meeting link: it should start with https://teams.microsoft.com/.');
+    throw refuse('notAMeetingLink', 'calling.meetingLink.notTeams');
   }
   const path = url.pathname.split('/').filter((s) => s !== '');
   const [first, second, third, fourth] = path.map((s) => s.toLowerCase());
@@ -89,33 +91,33 @@ function parseUrl(text: string, mayUnwrap: boolean): MeetingToJoin {
   }
   if (first === 'meet' && second !== undefined && path.length === 2) {
     const passcode = url.searchParams.get('p') ?? undefined;
-    if (!/^\d+$/.test(path[1]!)) throw refuse('meetingLinkDamaged', 'The meeting id in that link is not a number: copy the link again.');
+    if (!/^\d+$/.test(path[1]!)) throw refuse('meetingLinkDamaged', 'calling.meetingLink.idNotANumber');
     return meetingById(path[1]!, passcode);
   }
-  throw refuse('notAMeetingLink', 'That Teams link is not a meeting join link: copy it from the meeting\'s invite or its "Join" button.');
+  throw refuse('notAMeetingLink', 'calling.meetingLink.notAJoinLink');
 }
 
 function organizerMeeting(threadSegment: string, messageSegment: string, contextText: string | null): OrganizerMeeting {
   const threadId = decode(threadSegment);
   const messageId = decode(messageSegment);
   if (threadId === undefined || !THREAD_ID.test(threadId) || messageId === undefined || !MESSAGE_ID.test(messageId)) {
-    throw refuse('meetingLinkDamaged', 'The meeting link is damaged (its chat id is not readable): copy the whole link again.');
+    throw refuse('meetingLinkDamaged', 'calling.meetingLink.chatIdUnreadable');
   }
   if (contextText === null) {
-    throw refuse('meetingLinkDamaged', 'The meeting link is cut short: it lacks the part after "?context=" naming the organizer; copy the whole link.');
+    throw refuse('meetingLinkDamaged', 'calling.meetingLink.cutShort');
   }
   const context = parseContext(contextText);
   const tenantId = context?.['Tid'];
   const organizerId = context?.['Oid'];
   const replyChainMessageId = context?.['MessageId'];
   if (typeof tenantId !== 'string' || !GUID.test(tenantId)) {
-    throw refuse('meetingLinkDamaged', 'The meeting link does not name the organizer\'s tenant (Tid): copy the whole link again.');
+    throw refuse('meetingLinkDamaged', 'calling.meetingLink.noTenant');
   }
   if (typeof organizerId !== 'string' || !GUID.test(organizerId)) {
-    throw refuse('meetingLinkDamaged', 'The meeting link does not name its organizer (Oid): copy the whole link again.');
+    throw refuse('meetingLinkDamaged', 'calling.meetingLink.noOrganizer');
   }
   if (replyChainMessageId !== undefined && (typeof replyChainMessageId !== 'string' || !MESSAGE_ID.test(replyChainMessageId))) {
-    throw refuse('meetingLinkDamaged', 'The meeting link names a channel post Rally cannot read (MessageId): copy the whole link again.');
+    throw refuse('meetingLinkDamaged', 'calling.meetingLink.postUnreadable');
   }
   return {
     kind: 'organizer',
@@ -131,7 +133,7 @@ function parseContext(text: string): Record<string, unknown> | undefined {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
-    throw refuse('meetingLinkDamaged', 'The meeting link\'s context (organizer and tenant) is not readable: copy the whole link again.');
+    throw refuse('meetingLinkDamaged', 'calling.meetingLink.contextUnreadable');
   }
 }
 
@@ -143,6 +145,6 @@ function decode(segment: string): string | undefined {
   }
 }
 
-function refuse(code: string, userMessage: string): InvalidRequestError {
-  return new InvalidRequestError(code, userMessage);
+function refuse(code: string, key: MessageKey): InvalidRequestError {
+  return new InvalidRequestError(code, sentence(key));
 }

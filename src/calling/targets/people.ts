@@ -1,3 +1,4 @@
+import { sentence } from '../../i18n/sentence.js';
 import { InvalidRequestError } from '../errors.js';
 import type { IdentitySet, InvitationParticipantInfo } from '../requests/graphTypes.js';
 import { phoneDigits } from './phoneNumber.js';
@@ -38,7 +39,7 @@ export function identitySetFor(target: CallTarget): IdentitySet {
     return { '@odata.type': '#microsoft.graph.identitySet', phone: { '@odata.type': '#microsoft.graph.identity', id: target.number } };
   }
   if (target.id.trim() === '') {
-    throw new InvalidRequestError('missingUserId', 'Rally could not tell who that person is; name them by @mention, email or object id.');
+    throw new InvalidRequestError('missingUserId', sentence('calling.request.missingUserId'));
   }
   return {
     '@odata.type': '#microsoft.graph.identitySet',

@@ -1,5 +1,7 @@
 import { ParseError, parsePhoneNumberWithError, validatePhoneNumberLength } from 'libphonenumber-js/max';
 import type { CountryCode, PhoneNumberType } from 'libphonenumber-js/max';
+import { sentence } from '../../i18n/sentence.js';
+import type { Sentence } from '../../i18n/sentence.js';
 import { InvalidRequestError } from '../errors.js';
 
 // Phone numbers are parsed by libphonenumber-js with its "max" metadata: it knows every country's number ranges and
@@ -41,7 +43,7 @@ export function parsePhoneNumber(text: string): PhoneNumber {
   const international = trimmed.replace(/^00\s*/, '+');
   if (!international.startsWith('+')) {
     throw looksLikePhoneNumber(trimmed)
-      ? refuse('phoneNumberMissingCountryCode', `Write ${quote(trimmed)} with a leading + and its country code, like ${EXAMPLE}.`)
+      ? refuse('phoneNumberMissingCountryCode', sentence('calling.phone.missingCountryCode', { number: quote(trimmed), example: EXAMPLE }))
       : notANumber(trimmed);
   }
   let parsed;
@@ -51,11 +53,11 @@ export function parsePhoneNumber(text: string): PhoneNumber {
     throw explainReason(trimmed, error instanceof ParseError ? error.message : undefined, error) ?? notANumber(trimmed, error);
   }
   if (parsed.ext) {
-    throw refuse('phoneNumberExtension', `Rally can't dial extensions: write ${quote(trimmed)} without the extension.`);
+    throw refuse('phoneNumberExtension', sentence('calling.phone.extension', { number: quote(trimmed) }));
   }
   if (!parsed.isValid()) {
     throw explainReason(trimmed, validatePhoneNumberLength(international)) ??
-      refuse('phoneNumberInvalid', `${quote(trimmed)} is not a valid phone number for country code +${parsed.countryCallingCode}.`);
+      refuse('phoneNumberInvalid', sentence('calling.phone.invalidForCountryCode', { number: quote(trimmed), code: parsed.countryCallingCode }));
   }
   return {
     e164: parsed.number as E164,
@@ -82,13 +84,13 @@ export function looksLikePhoneNumber(text: string): boolean {
 function explainReason(text: string, reason: string | undefined, cause?: unknown): InvalidRequestError | undefined {
   switch (reason) {
     case 'TOO_SHORT':
-      return refuse('phoneNumberTooShort', `${quote(text)} is too short to be a phone number with its country code.`, cause);
+      return refuse('phoneNumberTooShort', sentence('calling.phone.tooShort', { number: quote(text) }), cause);
     case 'TOO_LONG':
-      return refuse('phoneNumberTooLong', `${quote(text)} is too long to be a phone number.`, cause);
+      return refuse('phoneNumberTooLong', sentence('calling.phone.tooLong', { number: quote(text) }), cause);
     case 'INVALID_LENGTH':
-      return refuse('phoneNumberInvalid', `${quote(text)} does not have the right number of digits for its country.`, cause);
+      return refuse('phoneNumberInvalid', sentence('calling.phone.invalidLength', { number: quote(text) }), cause);
     case 'INVALID_COUNTRY':
-      return refuse('phoneNumberUnknownCountryCode', `${quote(text)} does not start with a known country code (like +1 or +44).`, cause);
+      return refuse('phoneNumberUnknownCountryCode', sentence('calling.phone.unknownCountryCode', { number: quote(text) }), cause);
     case 'NOT_A_NUMBER':
       return notANumber(text, cause);
     default:
@@ -97,15 +99,17 @@ function explainReason(text: string, reason: string | undefined, cause?: unknown
 }
 
 function notANumber(text: string, cause?: unknown): InvalidRequestError {
-  return refuse('notAPhoneNumber', `${quote(text)} is not a phone number; write it like ${EXAMPLE}.`, cause);
+  return refuse('notAPhoneNumber', sentence('calling.phone.notANumber', { number: quote(text), example: EXAMPLE }), cause);
 }
 
-function refuse(code: string, userMessage: string, cause?: unknown): InvalidRequestError {
-  return new InvalidRequestError(code, userMessage, cause === undefined ? undefined : { cause });
+function refuse(code: string, said: Sentence, cause?: unknown): InvalidRequestError {
+  return new InvalidRequestError(code, said, cause === undefined ? undefined : { cause });
 }
 
-/** Echoes what the person typed so they see which number is meant, clipped so a paste can't flood the chat. */
+/**
+ * Echoes what the person typed so they see which number is meant (the sentence quotes it as its language quotes),
+ * clipped so a paste can't flood the chat.
+ */
 function quote(text: string): string {
-  const clipped = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return `"${clipped}"`;
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

@@ -12,6 +12,7 @@ import {
 import type { BridgeAsk, BridgeMeeting } from '../../../src/calling/bridges/bridgeMeeting.js';
 import { InvalidRequestError } from '../../../src/calling/errors.js';
 import type { OnlineMeeting } from '../../../src/calling/requests/graphTypes.js';
+import { english } from '../../support/english.js';
 
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const ORGANIZER = '5b1f0f8c-2d6e-4c55-9a61-0a1b2c3d4e5f';
@@ -147,14 +148,14 @@ describe('bridge meeting', () => {
 
   describe('joinLine', () => {
     it('gives the link, and the meeting id in groups of three with the passcode', () => {
-      assert.equal(joinLine(bridge), `Everyone can join it here: [Join the bridge](${JOIN_URL}) (meeting ID 123 456 789 012, passcode Ab12Cd).`);
+      assert.equal(english(joinLine(bridge)), `Everyone can join it here: [Join the bridge](${JOIN_URL}) (meeting ID 123 456 789 012, passcode Ab12Cd).`);
     });
 
     it('leaves out the passcode, or the id, that Graph did not give', () => {
       const { passcode: _p, ...noPasscode } = bridge;
-      assert.equal(joinLine(noPasscode), `Everyone can join it here: [Join the bridge](${JOIN_URL}) (meeting ID 123 456 789 012).`);
+      assert.equal(english(joinLine(noPasscode)), `Everyone can join it here: [Join the bridge](${JOIN_URL}) (meeting ID 123 456 789 012).`);
       const { joinMeetingId: _id, ...noId } = bridge;
-      assert.equal(joinLine(noId), `Everyone can join it here: [Join the bridge](${JOIN_URL}).`, 'a passcode alone means nothing');
+      assert.equal(english(joinLine(noId)), `Everyone can join it here: [Join the bridge](${JOIN_URL}).`, 'a passcode alone means nothing');
     });
   });
 
@@ -165,10 +166,10 @@ describe('bridge meeting', () => {
   });
 
   it("accessPolicySentence names Rally's app id in the commands an admin must run, and says nothing was created", () => {
-    const sentence = accessPolicySentence('0a1b2c3d-0000-4000-8000-00000000b07a');
+    const sentence = english(accessPolicySentence('0a1b2c3d-0000-4000-8000-00000000b07a'));
     assert.match(sentence, /New-CsApplicationAccessPolicy -Identity Rally-Bridges -AppIds "0a1b2c3d-0000-4000-8000-00000000b07a"/);
     assert.match(sentence, /Grant-CsApplicationAccessPolicy -PolicyName Rally-Bridges -Global/);
     assert.match(sentence, /Nothing was created\.$/);
-    assert.doesNotMatch(accessPolicySentence('other-app'), /0a1b2c3d/);
+    assert.doesNotMatch(english(accessPolicySentence('other-app')), /0a1b2c3d/);
   });
 });

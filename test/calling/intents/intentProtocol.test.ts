@@ -5,12 +5,17 @@ import assert from 'node:assert/strict';
 import { accessPolicySentence } from '../../../src/calling/bridges/bridgeMeeting.js';
 import type { BridgeAsk, BridgeMeeting } from '../../../src/calling/bridges/bridgeMeeting.js';
 import { AlreadyUnderWayError, CallUnconfirmedError, CallingApiError, InvalidRequestError } from '../../../src/calling/errors.js';
+import { intentIdOf } from '../../../src/calling/intents/callIntent.js';
 import type { CallIntent } from '../../../src/calling/intents/callIntent.js';
 import { callOf } from '../../../src/calling/records/callDocument.js';
 import type { UserTarget } from '../../../src/calling/targets/people.js';
 import type { RallyError } from '../../../src/errors/rallyError.js';
 import { AT, REQUESTER, TENANT_ID, buildCallDesk, chatRequest, intentAt } from '../../support/callDeskFixture.js';
 import type { DeskFixture } from '../../support/callDeskFixture.js';
+import { missingPermission, noAnswerWithin } from '../../support/graphRefusals.js';
+import { sentence } from '../../../src/i18n/sentence.js';
+import { english } from '../../support/english.js';
+import { Translator } from '../../../src/i18n/translator.js';
 
 const adele: UserTarget = { kind: 'user', id: 'a1b2c3d4-0000-4000-8000-00000000ade1', displayName: 'Adele Vance' };
 const ask = { kind: 'peerToPeer' as const, targets: [adele] };
@@ -43,6 +48,53 @@ describe('IntentProtocol', () => {
     assert.match(f.api.only('createCall').body.callbackUri, new RegExp(`rally=${intent.id}$`), 'Graph calls back naming the intent');
   });
 
+  describe('the language of the request', () => {
+    const inFrench = (activity = 'msg-fr') => ({ ...request(activity), locale: 'fr-FR', timeZone: 'Europe/Paris' });
+    const french = new Translator({ locale: 'fr' });
+
+    it("keeps the requester's locale and time zone on the intent and on the call it placed", async () => {
+      const call = await f.protocol.place(inFrench(), ask, (service) => service.placeCall(TENANT_ID, [adele]));
+      const [intentId] = await keysOf(f);
+      const intent = (await f.intents.get(intentId!))!;
+      assert.deepEqual([intent.locale, intent.timeZone], ['fr-FR', 'Europe/Paris']);
+      const stored = callOf(await f.calls.get(call.callId))!;
+      assert.deepEqual([stored.locale, stored.timeZone], ['fr-FR', 'Europe/Paris']);
+    });
+
+    it("records a call found only through its notifications in its intent's language", async () => {
+      lostAnswerOnce(f);
+      await assert.rejects(f.protocol.place(inFrench(), ask, (service) => service.placeCall(TENANT_ID, [adele])), CallUnconfirmedError);
+      const [intentId] = await keysOf(f);
+      const found = await f.protocol.record((await f.intents.get(intentId!))!, 'call-found-later', 'established', { needsCard: true });
+      assert.deepEqual([found.locale, found.timeZone], ['fr-FR', 'Europe/Paris']);
+    });
+
+    it('keeps a refusal as a sentence, which a redelivery in French hears in French', async () => {
+      f.api.createCall = async () => {
+        throw missingPermission('Calls.Initiate.All');
+      };
+      await assert.rejects(f.protocol.place(inFrench(), ask, (service) => service.placeCall(TENANT_ID, [adele])), CallingApiError);
+      const [intentId] = await keysOf(f);
+      const stored = JSON.parse(JSON.stringify(await f.intents.get(intentId!))) as CallIntent;
+      assert.equal(
+        french.say(stored.failure!),
+        'Il manque à Rally l’autorisation d’application Microsoft Graph Calls.Initiate.All ; demandez à un administrateur de l’accorder à l’inscription d’application de Rally et de donner le consentement administrateur.',
+      );
+      await assert.rejects(f.protocol.place(inFrench(), ask, (service) => service.placeCall(TENANT_ID, [adele])), (error: unknown) => error instanceof InvalidRequestError && french.say(error.sentence) === french.say(stored.failure!));
+    });
+
+    it('still reads the English failure of an intent recorded before Rally spoke languages', async () => {
+      const activityKey = 'message/chat-1/msg-old';
+      const old = 'Microsoft Graph refused: Rally may not call that person.';
+      f.intents.put(intentIdOf(activityKey), intentAt(intentIdOf(activityKey), 'failed', { activityKey, failure: old }));
+      await assert.rejects(
+        f.protocol.place({ ...request('msg-old'), locale: 'fr-FR' }, ask, (service) => service.placeCall(TENANT_ID, [adele])),
+        (error: unknown) => error instanceof InvalidRequestError && error.code === 'intentFailed' && error.userMessage === old && french.say(error.sentence) === old,
+      );
+      assert.deepEqual(f.api.all('createCall'), [], 'nothing sent again');
+    });
+  });
+
   it('never sends twice for one activity: a redelivery resumes the intent and answers with its call', async () => {
     const first = await place();
     const again = await place();
@@ -59,10 +111,10 @@ describe('IntentProtocol', () => {
 
   it('records a refusal as "failed" with the sentence the chat got, and a redelivery hears it again without a second send', async () => {
     f.api.createCall = async () => {
-      throw new CallingApiError('forbidden', 'Microsoft Graph refused: Rally may not call that person.', { status: 403 });
+      throw missingPermission('Calls.Initiate.All', 'forbidden');
     };
     await assert.rejects(place(), CallingApiError);
-    await assert.rejects(place(), (error: unknown) => error instanceof InvalidRequestError && /may not call that person/.test(error.userMessage));
+    await assert.rejects(place(), (error: unknown) => error instanceof InvalidRequestError && /lacks the Microsoft Graph application permission Calls\.Initiate\.All/.test(error.userMessage));
     const [intentId] = [...(await keysOf(f))];
     assert.equal((await f.intents.get(intentId!))?.step, 'failed');
     assert.deepEqual(f.jobs.intentChecks, [], 'a refusal that came at once needed no deadline');
@@ -72,7 +124,7 @@ describe('IntentProtocol', () => {
     const createCall = f.api.createCall.bind(f.api);
     f.api.createCall = async (tenantId, body) => {
       await createCall(tenantId, body);
-      throw new CallingApiError('graphTimeout', 'Microsoft Graph did not answer within 1 second.', { status: 0 }, { uncertain: true });
+      throw noAnswerWithin(1);
     };
     await assert.rejects(place(), (error: unknown) => error instanceof CallUnconfirmedError && userSentence(/may be ringing.*within 2 minutes/)(error));
     await assert.rejects(place(), CallUnconfirmedError);
@@ -122,8 +174,8 @@ describe('IntentProtocol', () => {
       assert.equal(keys.length, 1, 'one intent');
       return (await f.intents.get(keys[0]!))!;
     };
-    const joinRefused = () => new CallingApiError('graphForbidden', 'Rally lacks the Microsoft Graph application permission Calls.JoinGroupCall.All.', { status: 403 });
-    const joinLost = () => new CallingApiError('graphTimeout', 'Microsoft Graph did not answer within 1 second; Rally did not retry.', { status: 0 }, { uncertain: true });
+    const joinRefused = () => missingPermission('Calls.JoinGroupCall.All');
+    const joinLost = () => noAnswerWithin(1);
 
     it('asks Graph for the meeting under the intent\'s id, with the subject and the language, as its organizer', async () => {
       await placeBridge();
@@ -207,19 +259,19 @@ describe('IntentProtocol', () => {
 
     it("without the tenant's access policy, fails the intent with the sentence naming the app, sends no join, and says it again on redelivery", async () => {
       f.api.createOrGetMeeting = async () => {
-        throw new CallingApiError('meetingAccessPolicyMissing', 'Rally may not create Teams meetings for you.', { status: 403, graphMessage: 'No application access policy found for this app.' });
+        throw new CallingApiError('meetingAccessPolicyMissing', sentence('graph.meetingAccessPolicyMissing'), { status: 403, graphMessage: 'No application access policy found for this app.' });
       };
-      const sentence = accessPolicySentence('0a1b2c3d-0000-4000-8000-00000000b07a');
+      const expected = accessPolicySentence('0a1b2c3d-0000-4000-8000-00000000b07a');
 
-      await assert.rejects(placeBridge(), (error: unknown) => error instanceof CallingApiError && error.code === 'meetingAccessPolicyMissing' && error.userMessage === sentence);
+      await assert.rejects(placeBridge(), (error: unknown) => error instanceof CallingApiError && error.code === 'meetingAccessPolicyMissing' && error.userMessage === english(expected));
 
       const intent = await onlyIntent();
       assert.equal(intent.step, 'failed');
-      assert.equal(intent.failure, sentence);
+      assert.deepEqual(intent.failure, expected, 'kept as a sentence, to be said in the language of whoever hears it');
       assert.equal(intent.bridge?.meeting, undefined);
       assert.deepEqual(f.api.all('createCall'), []);
       assert.deepEqual(f.jobs.cancelled, ['job-1'], 'its check is dropped: there is nothing to take over');
-      await assert.rejects(placeBridge(), (error: unknown) => error instanceof InvalidRequestError && error.code === 'intentFailed' && error.userMessage === sentence);
+      await assert.rejects(placeBridge(), (error: unknown) => error instanceof InvalidRequestError && error.code === 'intentFailed' && error.userMessage === english(expected));
       assert.deepEqual(f.api.all('createCall'), []);
     });
 
@@ -239,11 +291,11 @@ describe('IntentProtocol', () => {
       assert.ok(meeting, 'the meeting is kept');
       assert.equal(
         told?.userMessage,
-        'I made the bridge “Sev1: checkout down” but could not join it: Rally lacks the Microsoft Graph application permission Calls.JoinGroupCall.All. ' +
+        "I made the bridge “Sev1: checkout down” but could not join it: Rally lacks the Microsoft Graph application permission Calls.JoinGroupCall.All; ask an admin to grant it to Rally's app registration and give admin consent. " +
           `Everyone can join it here: [Join the bridge](${meeting.joinWebUrl}) (meeting ID 123 456 789 012, passcode Ab12Cd).`,
       );
       assert.equal(intent.step, 'failed');
-      assert.equal(intent.failure, told?.userMessage, 'a redelivery hears the same line, link included');
+      assert.deepEqual(intent.failure, told?.sentence, 'a redelivery hears the same line, link included');
       assert.deepEqual(f.jobs.cancelled, ['job-1']);
       await assert.rejects(placeBridge(), (error: unknown) => error instanceof InvalidRequestError && error.userMessage === told?.userMessage);
       assert.equal(f.api.all('createOrGetMeeting').length, 1);
@@ -398,6 +450,6 @@ function lostAnswerOnce(f: DeskFixture): void {
   f.api.createCall = async (tenantId, body) => {
     f.api.createCall = createCall;
     await createCall(tenantId, body);
-    throw new CallingApiError('graphTimeout', 'Microsoft Graph did not answer within 1 second.', { status: 0 }, { uncertain: true });
+    throw noAnswerWithin(1);
   };
 }

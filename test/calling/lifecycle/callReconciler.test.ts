@@ -9,6 +9,7 @@ import type { Call } from '../../../src/calling/requests/graphTypes.js';
 import { DocumentRecordStore } from '../../../src/storage/documentRecordStore.js';
 import { MemoryDocumentStore } from '../../../src/storage/memoryDocumentStore.js';
 import { LogCapture } from '../../support/logCapture.js';
+import { sentence } from '../../../src/i18n/sentence.js';
 
 function build(getCall: (callId: string) => Promise<Call>) {
   const calls = new DocumentRecordStore<CallDocument>(new MemoryDocumentStore(), 'calls/');
@@ -26,7 +27,7 @@ function build(getCall: (callId: string) => Promise<Call>) {
   return { calls, followedUp, reconciler, seed };
 }
 
-const graphError = (code: string, status: number) => new CallingApiError(code, 'sentence', { status });
+const graphError = (code: string, status: number) => new CallingApiError(code, sentence('graph.callGone'), { status });
 
 describe('CallReconciler', () => {
   it('records a call Graph answers 404 for as ended, and has its chat told', async () => {

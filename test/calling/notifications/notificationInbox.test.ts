@@ -25,6 +25,7 @@ import { MemoryDocumentStore } from '../../../src/storage/memoryDocumentStore.js
 import { AT, REQUESTER, TENANT_ID, buildCallDesk, intentAt } from '../../support/callDeskFixture.js';
 import { collected } from '../../support/collected.js';
 import { LogCapture } from '../../support/logCapture.js';
+import { reasonsInEnglish } from '../../support/reasonsInEnglish.js';
 
 // Ids from the example bodies (000 examples 1 and 3; 001 meeting).
 const GROUP_CALL = 'ab6233a5-20b7-4c5e-bea2-ce56c9776429';
@@ -507,7 +508,7 @@ describe('NotificationInbox', () => {
       await w.receive(stateBody(ESCALATED_P2P, 'terminated', { code: 200, subcode: 7015 }));
       const ended = await storedCall(w, ESCALATED_P2P);
       assert.equal(ended.state, 'terminated');
-      assert.deepEqual(ended.unreported?.find((n) => n.kind === 'ended'), { kind: 'ended', reason: 'The call moved into group call #2.' });
+      assert.deepEqual(reasonsInEnglish(ended.unreported?.find((n) => n.kind === 'ended')), { kind: 'ended', reason: 'The call moved into group call #2.' });
     });
   });
 

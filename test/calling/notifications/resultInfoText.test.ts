@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { callEndedText, notJoinedText, resultCategory } from '../../../src/calling/notifications/resultInfoText.js';
+import { callEndedText, isBareEnd, notJoinedText, resultCategory } from '../../../src/calling/notifications/resultInfoText.js';
+import { Translator } from '../../../src/i18n/translator.js';
+import { english } from '../../support/english.js';
 
 describe('resultInfoText', () => {
   describe('callEndedText', () => {
@@ -21,41 +23,62 @@ describe('resultInfoText', () => {
       ['a server error', { code: 503, subcode: 7 }, /problem on its side \(code 503, subcode 7\)/],
     ];
     for (const [what, info, expected] of cases) {
-      it(what, () => assert.match(callEndedText(info), expected));
+      it(what, () => assert.match(english(callEndedText(info)), expected));
     }
 
     it('no resultInfo: the call simply ended', () => {
-      assert.equal(callEndedText(undefined), 'The call ended.');
+      assert.equal(english(callEndedText(undefined)), 'The call ended.');
     });
 
     it('an unknown code is named, not guessed at', () => {
-      assert.equal(callEndedText({ code: 499, subcode: 12 }), 'The call ended for a reason Rally does not recognise (Teams code 499, subcode 12).');
-      assert.match(callEndedText({ message: 'x' }), /code none/);
+      assert.equal(english(callEndedText({ code: 499, subcode: 12 })), 'The call ended for a reason Rally does not recognise (Teams code 499, subcode 12).');
+      assert.match(english(callEndedText({ message: 'x' })), /code none/);
     });
   });
 
   describe('notJoinedText', () => {
     it('a normal end before they answered is not "the conversation has ended"', () => {
-      assert.equal(notJoinedText({ code: 200, subcode: 5001 }), 'The call ended before they joined.');
+      assert.equal(english(notJoinedText({ code: 200, subcode: 5001 })), 'The call ended before they joined.');
     });
 
     it('names the missing permission on 403 when the caller knows it', () => {
-      assert.match(notJoinedText({ code: 403 }, { permission: 'Calls.InitiateGroupCall.All' }), /Calls\.InitiateGroupCall\.All/);
-      assert.match(notJoinedText({ code: 403 }), /missing Graph permission/);
-      assert.match(notJoinedText({ code: 403, subcode: 7504 }), /admin must grant its calling permissions/);
+      assert.match(english(notJoinedText({ code: 403 }, { permission: 'Calls.InitiateGroupCall.All' })), /Calls\.InitiateGroupCall\.All/);
+      assert.match(english(notJoinedText({ code: 403 })), /missing Graph permission/);
+      assert.match(english(notJoinedText({ code: 403, subcode: 7504 })), /admin must grant its calling permissions/);
     });
 
     it('a failure without resultInfo says Teams gave no reason', () => {
-      assert.match(notJoinedText(undefined), /no reason/);
+      assert.match(english(notJoinedText(undefined)), /no reason/);
     });
 
     it('an invalid phone number', () => {
-      assert.match(notJoinedText({ code: 484 }), /phone number/);
+      assert.match(english(notJoinedText({ code: 484 })), /phone number/);
     });
 
     it('a ring Rally cancelled ("Request terminated") is not "no one answered"', () => {
-      assert.equal(notJoinedText({ code: 487, subcode: 0, message: 'Request terminated.' }), 'The ring was cancelled before they answered.');
+      assert.equal(english(notJoinedText({ code: 487, subcode: 0, message: 'Request terminated.' })), 'The ring was cancelled before they answered.');
       assert.equal(resultCategory({ code: 487 }), 'noAnswer');
+    });
+  });
+
+  it('says the reason in the language of whoever reads it, codes and all', () => {
+    const french = new Translator({ locale: 'fr-FR' });
+    assert.equal(french.say(callEndedText({ code: 200, subcode: 4521 })), 'L’autre participant a raccroché.');
+    assert.equal(french.say(notJoinedText({ code: 603 })), 'La personne a refusé l’appel.');
+    assert.equal(french.say(callEndedText({ code: 499, subcode: 12 })), 'L’appel a pris fin pour une raison que Rally ne reconnaît pas (Teams : code 499, sous-code 12).');
+  });
+
+  describe('isBareEnd', () => {
+    it('knows a reason that says only that the call ended, whichever way it was written', () => {
+      assert.equal(isBareEnd(callEndedText(undefined)), true);
+      assert.equal(isBareEnd(callEndedText({ code: 200, subcode: 5001 })), true);
+      assert.equal(isBareEnd('The call ended.'), true, 'as a record older than sentences holds it');
+    });
+
+    it('knows a reason that says more', () => {
+      assert.equal(isBareEnd(callEndedText({ code: 200, subcode: 4521 })), false);
+      assert.equal(isBareEnd('The other participant hung up.'), false);
+      assert.equal(isBareEnd(null as never), false, 'a record that holds something else');
     });
   });
 

@@ -2,7 +2,6 @@
 // recording Graph fake, with a clock the test moves. Notifications are stood in for by writing the call record as
 // the notification inbox would, then telling the pager (as the call's follow-up job does).
 import assert from 'node:assert/strict';
-import { CallingApiError } from '../../../src/calling/errors.js';
 import { dueOfKey } from '../../../src/calling/jobs/jobs.js';
 import { applyEvents, callOf } from '../../../src/calling/records/callDocument.js';
 import type { StoredCall } from '../../../src/calling/records/callDocument.js';
@@ -12,6 +11,9 @@ import { PolicyRefusedError } from '../../../src/calling/policy/callPolicy.js';
 import type { UserTarget } from '../../../src/calling/targets/people.js';
 import { AT, OPEN_POLICY, PROMPTS, buildCallDesk, chatRequest } from '../../support/callDeskFixture.js';
 import type { DeskFixture } from '../../support/callDeskFixture.js';
+import { missingPermission, noAnswerWithin } from '../../support/graphRefusals.js';
+import { english } from '../../support/english.js';
+import { Translator } from '../../../src/i18n/translator.js';
 
 const alice: UserTarget = { kind: 'user', id: 'a11ce000-0000-4000-8000-000000000001', displayName: 'Alice' };
 const bob: UserTarget = { kind: 'user', id: 'b0b00000-0000-4000-8000-000000000002', displayName: 'Bob' };
@@ -204,14 +206,14 @@ describe('Pager', () => {
 
   it('a key prompt Graph refuses ends the step with the reason and the ladder goes on', async () => {
     f.api.subscribeToTone = async () => {
-      throw new CallingApiError('graphForbidden', 'Rally lacks the Graph permission Calls.AccessMedia.All.', { status: 403 });
+      throw missingPermission('Calls.AccessMedia.All');
     };
     const id = await start();
     const { callId } = await stepCall(id, 0);
     await notify(callId, { state: 'established' });
     const stored = await page(id);
     assert.equal(stored.steps[0]!.status, 'failed');
-    assert.match(stored.steps[0]!.reason ?? '', /Calls\.AccessMedia\.All/);
+    assert.match(english(stored.steps[0]!.reason!), /Calls\.AccessMedia\.All/);
     assert.deepEqual(f.api.all('hangUp').map((r) => r.callId), [callId], 'the call that cannot be confirmed is hung up');
     assert.deepEqual(created(), [alice.id, bob.id]);
   });
@@ -226,6 +228,26 @@ describe('Pager', () => {
     const stored = await page(id);
     assert.equal(stored.current, 1, 'the stale press changed nothing');
     assert.equal(stored.steps[1]!.status, 'ringing');
+  });
+
+  it("keeps the requester's locale and time zone on the page, and on each step's intent and call", async () => {
+    const started = await f.pager.start({ ...request(), locale: 'pt-BR', timeZone: 'America/Sao_Paulo' }, [alice, bob], { waitMs: WAIT_MS });
+    await f.runner.idle();
+    const stored = await page(started.id);
+    assert.deepEqual([stored.locale, stored.timeZone], ['pt-BR', 'America/Sao_Paulo']);
+    const intents = (await entriesOf(f.intents)).map(([, intent]) => [intent.locale, intent.timeZone]);
+    assert.deepEqual(intents, [['pt-BR', 'America/Sao_Paulo']], "the first step's intent");
+    const call = await stepCall(started.id, 0);
+    assert.deepEqual([call.locale, call.timeZone], ['pt-BR', 'America/Sao_Paulo']);
+  });
+
+  it('Skip keeps who skipped the step, said in the language of whoever reads the card', async () => {
+    const id = await start();
+    await f.pager.skip({ ...request('action/skip-1'), requestedBy: { id: 'd1e90000-0000-4000-8000-000000000003', name: 'Diego Siciliani' } }, id, 0);
+    await f.runner.idle();
+    const reason = (JSON.parse(JSON.stringify(await page(id))) as PageRecord).steps[0]!.reason!;
+    assert.equal(english(reason), 'Skipped by Diego Siciliani');
+    assert.equal(new Translator({ locale: 'fr' }).say(reason), 'Passé par Diego Siciliani');
   });
 
   it('Stop ends the page, hangs up the ringing call and rings nobody more', async () => {
@@ -257,7 +279,7 @@ describe('Pager', () => {
   it('a step whose create-call answer was lost is linked when its notifications name the call, and hung up if it was passed by', async () => {
     f.api.createCall = async (tenantId, body) => {
       f.api.requests.push({ method: 'createCall', tenantId, body });
-      throw new CallingApiError('graphTimeout', 'Microsoft Graph did not answer within 15 seconds.', { status: 0 }, { uncertain: true });
+      throw noAnswerWithin(15);
     };
     const id = await start();
     let stored = await page(id);

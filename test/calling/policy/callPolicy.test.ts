@@ -9,6 +9,7 @@ import { DocumentRecordStore } from '../../../src/storage/documentRecordStore.js
 import { MemoryDocumentStore } from '../../../src/storage/memoryDocumentStore.js';
 import { DEFAULT_NUMBER_TYPES, EVERYONE } from '../../../src/config/policySettings.js';
 import type { PolicySettings } from '../../../src/config/policySettings.js';
+import { Translator } from '../../../src/i18n/translator.js';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const PAT = '0d2b7a4e-5f1c-4c41-9a7e-1b2c3d4e5f60';
@@ -116,6 +117,13 @@ describe('calling policy', () => {
       const error = refusedWith('countryNotAllowed', () => dial('+49 30 1234567'));
       assert.match(error.userMessage, /numbers in Germany/);
       assert.deepEqual(error.logFields, { countryCallingCode: '49', numberType: 'FIXED_LINE' });
+    });
+
+    it('names the country, and the kind of number, as the reader\'s language does', () => {
+      const french = new Translator({ locale: 'fr' });
+      assert.match(french.say(refusedWith('countryNotAllowed', () => dial('+49 30 1234567')).sentence), /\(Allemagne\)/);
+      assert.match(new Translator({ locale: 'ja' }).say(refusedWith('countryNotAllowed', () => dial('+49 30 1234567')).sentence), /ドイツ/);
+      assert.match(french.say(refusedWith('numberTypeRefused', () => dial('+44 909 879 0000')).sentence), /^Rally ne compose pas de numéros surtaxés ; il n’appellera donc pas le \+449098790000\.$/);
     });
 
     it('reads a region entry as that region only, and a calling code as all of it', () => {

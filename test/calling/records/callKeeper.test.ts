@@ -6,6 +6,7 @@ import { newCallRecord } from '../../../src/calling/records/callRecord.js';
 import { DocumentRecordStore } from '../../../src/storage/documentRecordStore.js';
 import { MemoryDocumentStore } from '../../../src/storage/memoryDocumentStore.js';
 import { MemoryRecordStore } from '../../support/memoryRecordStore.js';
+import { reasonsInEnglish } from '../../support/reasonsInEnglish.js';
 
 const AT = '2026-11-30T10:00:00.000Z';
 
@@ -35,7 +36,7 @@ describe('CallKeeper.recordEnded', () => {
     assert.equal(await calls.recordEnded('c1', GONE_AT_GRAPH, AT, { answered: true }), true);
     const call = callOf(await calls.get('c1'))!;
     assert.equal(call.state, 'terminated');
-    assert.deepEqual(call.unreported?.filter((n) => n.kind === 'ended'), [{ kind: 'ended', reason: 'Teams could not find that call or person; the call may already have ended.', answered: true }]);
+    assert.deepEqual(reasonsInEnglish(call.unreported?.filter((n) => n.kind === 'ended')), [{ kind: 'ended', reason: 'Teams could not find that call or person; the call may already have ended.', answered: true }]);
   });
 
   it('changes nothing, and says so, for a call already ended or never recorded', async () => {

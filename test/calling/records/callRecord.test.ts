@@ -7,6 +7,9 @@ import type { NotificationEvent, NotifiedParticipant, ResultSummary } from '../.
 import { parseCommsNotifications } from '../../../src/calling/notifications/notificationParser.js';
 import type { CallTarget, PhoneTarget, UserTarget } from '../../../src/calling/targets/people.js';
 import type { E164 } from '../../../src/calling/targets/phoneNumber.js';
+import { english } from '../../support/english.js';
+import { reasonsInEnglish } from '../../support/reasonsInEnglish.js';
+import { Translator } from '../../../src/i18n/translator.js';
 
 const AT = '2024-05-01T10:00:00.000Z';
 const LATER = '2024-05-01T10:00:05.000Z';
@@ -95,7 +98,7 @@ describe('call record', () => {
 
     it('terminated is final, and reports why the call ended', () => {
       const ended = run(record(), [state('established'), state('terminated', { code: 200, subcode: 4521 })]);
-      assert.deepEqual(ended.changes.slice(1), [
+      assert.deepEqual(reasonsInEnglish(ended.changes.slice(1)), [
         { kind: 'stateChanged', from: 'established', to: 'terminated' },
         { kind: 'ended', reason: 'The other participant hung up.' },
       ]);
@@ -107,9 +110,9 @@ describe('call record', () => {
 
     it('learns the end reason when it arrives after the end', () => {
       const gone = run(record(), [{ kind: 'callState', callId: 'call-1', changeType: 'deleted', state: 'terminated' }]);
-      assert.deepEqual(gone.changes.at(-1), { kind: 'ended', reason: 'The call ended.' });
+      assert.deepEqual(reasonsInEnglish(gone.changes.at(-1)), { kind: 'ended', reason: 'The call ended.' });
       const reason = applyCallEvent(gone.record, state('terminated', { code: 200, subcode: 5002 }), LATER);
-      assert.deepEqual(reason.changes, [{ kind: 'endReasonUpdated', reason: 'The call ended because everyone else left.' }]);
+      assert.deepEqual(reasonsInEnglish(reason.changes), [{ kind: 'endReasonUpdated', reason: 'The call ended because everyone else left.' }]);
       assertIdempotent(reason.record, state('terminated', { code: 200, subcode: 5002 }));
     });
 
@@ -120,7 +123,7 @@ describe('call record', () => {
       ] as CallRecordEvent[]);
       assert.equal(after.state, 'terminated');
       assert.deepEqual(after.resultInfo, { code: 200, subcode: 5001, message: 'The conversation has ended.' });
-      assert.deepEqual(changes.at(-1), { kind: 'ended', reason: 'The call ended.' });
+      assert.deepEqual(reasonsInEnglish(changes.at(-1)), { kind: 'ended', reason: 'The call ended.' });
     });
   });
 
@@ -136,11 +139,26 @@ describe('call record', () => {
 
     it('whoever is still ringing when the call ends declined or failed, with the reason in words', () => {
       const declined = run(record('peerToPeer', [alice]), [state('terminated', { code: 603, subcode: 0 })]).record;
-      assert.deepEqual(declined.invitees, [{ target: alice, outcome: 'declined', reason: 'They declined the call.' }]);
+      assert.deepEqual(reasonsInEnglish(declined.invitees), [{ target: alice, outcome: 'declined', reason: 'They declined the call.' }]);
       const unanswered = run(record('pstn', [phone]), [state('terminated', { code: 408 })]).record;
-      assert.deepEqual(unanswered.invitees, [{ target: phone, outcome: 'failed', reason: 'No one answered.' }]);
+      assert.deepEqual(reasonsInEnglish(unanswered.invitees), [{ target: phone, outcome: 'failed', reason: 'No one answered.' }]);
       const joinedFirst = run(record('peerToPeer', [alice]), [state('established'), state('terminated', { code: 603 })]).record;
       assert.equal(joinedFirst.invitees[0]!.outcome, 'joined');
+    });
+
+    it("keeps the reason as a sentence, said after the store's round trip in the language of whoever reads it", () => {
+      const declined = run(record('peerToPeer', [alice]), [state('terminated', { code: 603, subcode: 0 })]);
+      const stored = JSON.parse(JSON.stringify(declined)) as typeof declined;
+      const french = new Translator({ locale: 'fr' });
+      assert.equal(french.say(stored.record.invitees[0]!.reason!), 'La personne a refusé l’appel.');
+      const ended = stored.changes.find((c) => c.kind === 'ended');
+      assert.equal(ended?.kind === 'ended' ? new Translator({ locale: 'de' }).say(ended.reason) : undefined, 'Die Person hat den Anruf abgelehnt.');
+    });
+
+    it('still reads the English reason of a record written before Rally spoke languages', () => {
+      const old = { ...record('peerToPeer', [alice]), invitees: [{ target: alice, outcome: 'declined' as const, reason: 'They declined the call.' }] };
+      const later = applyCallEvent(old, state('terminated', { code: 603 }), LATER).record;
+      assert.equal(new Translator({ locale: 'fr' }).say(later.invitees[0]!.reason!), 'They declined the call.', 'said as it was written');
     });
 
     it('join when they appear in the roster (users by object id in any case, phones by number), not while in the lobby', () => {
@@ -175,12 +193,12 @@ describe('call record', () => {
         participants: [],
       };
       const afterFail = applyCallEvent(r, failed, LATER);
-      assert.deepEqual(afterFail.record.invitees[0], { target: alice, outcome: 'declined', reason: 'They declined the call.', clientContext: 'ctx-1' });
+      assert.deepEqual(reasonsInEnglish(afterFail.record.invitees[0]), { target: alice, outcome: 'declined', reason: 'They declined the call.', clientContext: 'ctx-1' });
       assert.equal(afterFail.record.invitees[1]!.outcome, 'ringing');
       assertIdempotent(afterFail.record, failed);
 
       const forbidden = applyCallEvent(r, { ...failed, resultInfo: { code: 403 } }, LATER).record;
-      assert.match(forbidden.invitees[0]!.reason!, /Calls\.InitiateGroupCall\.All/);
+      assert.match(english(forbidden.invitees[0]!.reason!), /Calls\.InitiateGroupCall\.All/);
 
       const done = applyCallEvent(afterFail.record, { ...failed, clientContext: 'ctx-2', status: 'completed', resultInfo: undefined }, LATER);
       assert.deepEqual(outcomes(done.record), ['Alice:declined', 'Bob:joined']);
@@ -443,9 +461,9 @@ describe('call record', () => {
     assert.deepEqual(first.changes, [{ kind: 'movedIntoGroupCall', groupCallId: 'group-1', groupCallHandle: '#2' }]);
     assertIdempotent(first.record, moved);
     const ended = applyCallEvent(first.record, state('terminated', { code: 200, subcode: 7015 }), LATER);
-    assert.deepEqual(ended.changes.find((c) => c.kind === 'ended'), { kind: 'ended', reason: 'The call moved into group call #2.' });
+    assert.deepEqual(reasonsInEnglish(ended.changes.find((c) => c.kind === 'ended')), { kind: 'ended', reason: 'The call moved into group call #2.' });
     // Whoever it was ringing moved along with the call: not "failed".
     assert.deepEqual(outcomes(ended.record), ['Alice:ringing']);
-    assert.equal(callEndReason({ ...ended.record, replacedBy: { callId: 'group-1' } }), 'The call moved into a group call.');
+    assert.equal(english(callEndReason({ ...ended.record, replacedBy: { callId: 'group-1' } })), 'The call moved into a group call.');
   });
 });

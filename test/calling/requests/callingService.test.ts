@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { CallingService } from '../../../src/calling/requests/callingService.js';
 import type { CallingServiceOptions } from '../../../src/calling/requests/callingService.js';
-import { CallingApiError, InvalidRequestError, NotConfiguredError } from '../../../src/calling/errors.js';
+import { InvalidRequestError, NotConfiguredError } from '../../../src/calling/errors.js';
 import { meetingById } from '../../../src/calling/targets/meetingLink.js';
 import type { CallTarget, UserTarget } from '../../../src/calling/targets/people.js';
 import { parsePhoneNumber } from '../../../src/calling/targets/phoneNumber.js';
 import { requiredPermission } from '../../../src/calling/requests/permissions.js';
 import { RecordingCallingApi } from './recordingCallingApi.js';
+import { missingPermission } from '../../support/graphRefusals.js';
 
 const tenantId = 'tenant-1';
 const alice: UserTarget = { kind: 'user', id: 'alice-id', displayName: 'Alice' };
@@ -174,7 +175,7 @@ describe('CallingService', () => {
   });
 
   it('lets Graph failures through unchanged', async () => {
-    const failure = new CallingApiError('forbidden', 'Rally lacks a permission.', { status: 403 });
+    const failure = missingPermission('Calls.Initiate.All', 'forbidden');
     const api = new RecordingCallingApi();
     api.createCall = () => Promise.reject(failure);
     const service = new CallingService({ api, callbackUri: 'https://x/api/calling', botAppId: 'a', botDisplayName: 'R', pstn: {} });
