@@ -424,7 +424,7 @@ describe('ChatReporter', () => {
       await hear('29:megan', CHAT, 'de-DE');
       const { call, news } = notified(oneToOne({ locale: 'fr-FR', timeZone: 'Europe/Paris' }), state('call-1', 'terminated', { code: 603 }));
       await reporter.reportCall(call, news);
-      assert.deepEqual(adapter.lines(), ['Adele Vance a refusé #3. They declined the call.']);
+      assert.deepEqual(adapter.lines(), ['Adele Vance a refusé #3. La personne a refusé l’appel.']);
     });
 
     it("says a call recorded before Rally kept languages in the chat's last language", async () => {
