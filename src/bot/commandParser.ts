@@ -3,7 +3,7 @@ import { durationMs, isDuration } from '../config/duration.js';
 import { MAX_PAGE_STEPS } from '../calling/index.js';
 import type { MessageKey } from '../i18n/catalogs.js';
 import { sentence } from '../i18n/sentence.js';
-import type { Sentence, SentenceParam, SentenceParams, Words } from '../i18n/sentence.js';
+import type { Sentence, SentenceParam, SentenceParams } from '../i18n/sentence.js';
 import type { CallRef, Command, CommandKind, MeetingRef, NamedPerson, PersonRef } from './commands.js';
 import { GUEST, isCommandWord, isKeyword, keywordWord, verbOf, verbWord } from './commandWords.js';
 import type { Keyword } from './commandWords.js';
@@ -17,15 +17,11 @@ export interface MentionedPerson {
   name: string;
 }
 
-/**
- * The message could not be read as a command, and a sentence saying why, said in the reader's language. Every one
- * the parser throws is a sentence; a string is taken only while the bot's own few refusals (rallyBot, cardActions,
- * meetingChat) are still English text.
- */
+/** The message could not be read as a command, and a sentence saying why, said in the reader's language. */
 export class CommandError extends RallyError {
   constructor(
     readonly code: 'unknownCommand' | 'badCommand',
-    said: Words,
+    said: Sentence,
   ) {
     super(said);
   }
