@@ -67,8 +67,8 @@ export class RallyBot extends TeamsActivityHandler {
       await this.postCallCard(context, request, await this.options.desk.joinMeeting(request, meeting, command.guestName));
     },
     // The bridge's card is the answer: its Join button is for everyone in the chat.
-    bridge: async (context, request, command) => {
-      const subject = bridgeSubject(command.title, context.activity.conversation.name, new Date());
+    bridge: async (context, request, command, t) => {
+      const subject = t.say(bridgeSubject(command.title, context.activity.conversation.name, new Date()));
       await this.postCallCard(context, request, await this.options.desk.openBridge(request, subject));
     },
     invite: async (context, request, command) => {

@@ -12,7 +12,8 @@ export interface Sentence {
 /**
  * What fills a placeholder: text and numbers as they are; another sentence, said in the same language first (a
  * reason inside "#3 ended. {reason}"); names to list as the language lists them; a length of time; a country or
- * region by its ISO 3166 code, named as the language names it.
+ * region by its ISO 3166 code, named as the language names it; an instant (ISO 8601), as a date and time of day in the
+ * reader's zone.
  */
 export type SentenceParam =
   | string
@@ -20,7 +21,8 @@ export type SentenceParam =
   | Sentence
   | { readonly list: readonly string[] }
   | { readonly durationMs: number }
-  | { readonly region: string };
+  | { readonly region: string }
+  | { readonly dateTime: string };
 
 export type SentenceParams = Readonly<Record<string, SentenceParam>>;
 

@@ -75,6 +75,7 @@ export class Translator {
     if ('list' in value && Array.isArray(value.list) && value.list.every((item) => typeof item === 'string')) return this.list(value.list);
     if ('durationMs' in value && Number.isFinite(value.durationMs)) return this.duration(value.durationMs);
     if ('region' in value && typeof value.region === 'string') return this.region(value.region);
+    if ('dateTime' in value && typeof value.dateTime === 'string' && Number.isFinite(Date.parse(value.dateTime))) return this.dateTime(value.dateTime);
     if ('key' in value) return this.say(value);
     throw new TypeError('not a placeholder value');
   }
@@ -114,6 +115,15 @@ export class Translator {
   /** The time of day of an ISO 8601 instant in the person's zone (`2:05 PM`, `14:05`). */
   time(iso: string): string {
     return new Intl.DateTimeFormat(this.timeLocale, { timeStyle: 'short', timeZone: this.timeZone }).format(new Date(iso));
+  }
+
+  /**
+   * The date and time of day of an instant in the person's zone, with the zone named (`Dec 7, 2026, 2:05 PM UTC`,
+   * `7 déc. 2026, 14:05 UTC+1`): for text read outside this chat, by people in other zones (a meeting's subject).
+   */
+  dateTime(iso: string): string {
+    const options: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short', timeZone: this.timeZone };
+    return new Intl.DateTimeFormat(this.timeLocale, options).format(new Date(iso));
   }
 }
 

@@ -62,7 +62,7 @@ describe('bridge over HTTP', function () {
     await h.settle();
     const cardId = h.connector.cardPosts()[0]!.id;
     const callId = h.callIdOfCard(cardId);
-    assert.match(cardText(h.connector.latestCard(cardId)), /Bridge \d{4}-\d\d-\d\d \d\d:\d\d UTC/, 'a bridge with no title is named for when it was opened');
+    assert.match(cardText(h.connector.latestCard(cardId)), /Bridge [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d\s[AP]M UTC/u, 'a bridge with no title is named for when it was opened');
 
     await h.say('invite adelev@contoso.com');
     await h.settle();

@@ -3,7 +3,7 @@
 // intent's own id as `externalId`, so asking again (a redelivery, a restart after a crash) finds the same meeting
 // instead of making a second one.
 import { sentence } from '../../i18n/sentence.js';
-import type { Sentence } from '../../i18n/sentence.js';
+import type { Sentence, Words } from '../../i18n/sentence.js';
 import { InvalidRequestError } from '../errors.js';
 import type { OnlineMeeting } from '../requests/graphTypes.js';
 import type { OrganizerMeeting } from '../targets/meetingLink.js';
@@ -34,16 +34,19 @@ export interface BridgeMeeting {
 // A title longer than this is refused: a meeting subject is a line, not a message.
 const MAX_BRIDGE_TITLE = 200;
 
-/** The subject of a bridge: its title, or the chat's name (when it has one) and the time it was opened, in UTC. */
-export function bridgeSubject(title: string | undefined, chatName: string | undefined, now: Date): string {
+/**
+ * The subject of a bridge: its title as typed, or the chat's name (when it has one) and when it was opened, to be said
+ * in the requester's language and zone (the meeting is theirs, and its subject is read in calendars, far from the chat).
+ */
+export function bridgeSubject(title: string | undefined, chatName: string | undefined, now: Date): Words {
   const given = title?.trim() ?? '';
   if (given.length > MAX_BRIDGE_TITLE) {
     throw new InvalidRequestError('bridgeTitleTooLong', sentence('calling.bridge.titleTooLong', { max: MAX_BRIDGE_TITLE }));
   }
   if (given !== '') return given;
-  const at = now.toISOString().slice(0, 16).replace('T', ' ');
-  const name = chatName?.trim().slice(0, MAX_BRIDGE_TITLE - 30);
-  return name ? `${name} · bridge ${at} UTC` : `Bridge ${at} UTC`;
+  const at = { dateTime: now.toISOString() };
+  const name = chatName?.trim().slice(0, MAX_BRIDGE_TITLE - 50);
+  return name ? sentence('calling.bridge.subject.ofChat', { chat: name, at }) : sentence('calling.bridge.subject.plain', { at });
 }
 
 /** Graph's answer, as Rally keeps it; an answer without what joining needs is refused, not stored half. */

@@ -12,6 +12,8 @@ import {
 import type { BridgeAsk, BridgeMeeting } from '../../../src/calling/bridges/bridgeMeeting.js';
 import { InvalidRequestError } from '../../../src/calling/errors.js';
 import type { OnlineMeeting } from '../../../src/calling/requests/graphTypes.js';
+import { LANGUAGES } from '../../../src/i18n/languages.js';
+import { Translator } from '../../../src/i18n/translator.js';
 import { english } from '../../support/english.js';
 
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -61,18 +63,23 @@ describe('bridge meeting', () => {
       assert.equal(bridgeSubject('  Sev1: checkout, payments down \t', 'Checkout team', OPENED), 'Sev1: checkout, payments down');
     });
 
-    it("without a title, is the chat's name and when it was opened, to the minute, in UTC", () => {
-      assert.equal(bridgeSubject(undefined, 'Checkout team', OPENED), 'Checkout team · bridge 2026-11-23 20:05 UTC');
-      assert.equal(bridgeSubject('   ', '  Checkout team  ', OPENED), 'Checkout team · bridge 2026-11-23 20:05 UTC', 'a blank title is no title');
+    const inEnglish = new Translator();
+    const say = (title: string | undefined, chat: string | undefined, at = OPENED, t = inEnglish): string => t.say(bridgeSubject(title, chat, at));
+
+    it("without a title, is the chat's name and when it was opened, to the minute, with its zone", () => {
+      assert.match(say(undefined, 'Checkout team'), /^Checkout team · bridge Nov 23, 2026, 8:05\sPM UTC$/u);
+      assert.equal(say('   ', '  Checkout team  '), say(undefined, 'Checkout team'), 'a blank title is no title');
     });
 
     it('without a title or a chat name, is "Bridge" and when it was opened', () => {
-      assert.equal(bridgeSubject(undefined, undefined, OPENED), 'Bridge 2026-11-23 20:05 UTC');
-      assert.equal(bridgeSubject('', '   ', OPENED), 'Bridge 2026-11-23 20:05 UTC', 'a blank chat name is no name');
+      assert.match(say(undefined, undefined), /^Bridge Nov 23, 2026, 8:05\sPM UTC$/u);
+      assert.equal(say('', '   '), say(undefined, undefined), 'a blank chat name is no name');
     });
 
-    it('the time is UTC whatever the offset the date was made with', () => {
-      assert.equal(bridgeSubject(undefined, undefined, new Date('2026-11-24T01:35:00+05:30')), 'Bridge 2026-11-23 20:05 UTC');
+    it("is said in the requester's language and zone, whatever the offset the date was made with", () => {
+      const french = new Translator({ locale: 'fr-FR', timeZone: 'Europe/Paris' });
+      assert.equal(say(undefined, 'Équipe paiement', new Date('2026-11-24T01:35:00+05:30'), french), 'Équipe paiement · pont 23 nov. 2026, 21:05 UTC+1');
+      assert.equal(say(undefined, undefined, OPENED, new Translator({ locale: 'ja-JP', timeZone: 'Asia/Tokyo' })), 'ブリッジ 2026年11月24日 5:05 JST');
     });
 
     it('refuses a title of 201 characters with bridgeTitleTooLong, and takes one of 200', () => {
@@ -82,9 +89,11 @@ describe('bridge meeting', () => {
     });
 
     it("keeps a subject made from a long chat name within the title's bound", () => {
-      const subject = bridgeSubject(undefined, 'n'.repeat(500), OPENED);
-      assert.ok(subject.length <= 200, `${subject.length} characters`);
-      assert.match(subject, /^n+ · bridge 2026-11-23 20:05 UTC$/);
+      for (const locale of LANGUAGES) {
+        const subject = say(undefined, 'n'.repeat(500), OPENED, new Translator({ locale, timeZone: 'America/Argentina/ComodRivadavia' }));
+        assert.ok(subject.length <= 200, `${locale}: ${subject.length} characters`);
+        assert.match(subject, /^n{150} · /u, locale);
+      }
     });
   });
 
