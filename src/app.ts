@@ -140,7 +140,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   const retentionMs = settings.operations.retentionMs;
   const sweeper = new Sweeper({
     rules: [
-      ...callRetentionRules(records, retentionMs),
+      ...callRetentionRules(records, retentionMs, callJobs),
       ...pageRetentionRules(records.pages, retentionMs),
       ...chatRetentionRules(records, records, retentionMs),
     ],

@@ -2,6 +2,7 @@
 // intents for `status` and the summary; notifications for a call that never showed up for at most 10 minutes; the
 // redelivery index for at most a day; a chat's handle counter until the chat has had no live call for the retention.
 import { isLive } from '../vocabulary.js';
+import type { CallIntent } from '../intents/callIntent.js';
 import type { CallingRecords } from '../records/callingRecords.js';
 import type { RateWindow } from '../policy/rateLimiter.js';
 import { callOf, isPlaceholder } from '../records/callDocument.js';
@@ -13,6 +14,10 @@ import type { RetentionRule } from './sweeper.js';
 const TEN_MINUTES = 10 * 60_000;
 const ONE_DAY = 24 * 3_600_000;
 
+function isSettled(intent: CallIntent): boolean {
+  return intent.step === 'sent' || intent.step === 'failed' || intent.step === 'expired';
+}
+
 /** The chats that have a live call now: their records stay whatever their age. */
 export async function chatsWithLiveCalls(calls: RecordStore<CallDocument>): Promise<Set<string>> {
   const live = new Set<string>();
@@ -23,8 +28,16 @@ export async function chatsWithLiveCalls(calls: RecordStore<CallDocument>): Prom
   return live;
 }
 
-export function callRetentionRules(stores: CallingRecords & { rateWindows: RecordStore<RateWindow> }, retentionMs: number): RetentionRule<unknown>[] {
+/** Where an intent's deadline check is recorded (CallJobs). */
+export interface IntentChecks {
+  checkIntent(intentId: string, at: Date): Promise<unknown>;
+}
+
+export function callRetentionRules(stores: CallingRecords & { rateWindows: RecordStore<RateWindow> }, retentionMs: number, checks: IntentChecks): RetentionRule<unknown>[] {
   let liveChats = new Set<string>();
+  // An unsettled intent's check, when it was recorded, runs at the deadline: one still unsettled this long after has
+  // none.
+  const checkOverdue = atMost(retentionMs, TEN_MINUTES);
   return [
     retentionRule<CallDocument>({
       name: 'calls',
@@ -45,8 +58,14 @@ export function callRetentionRules(stores: CallingRecords & { rateWindows: Recor
       name: 'intents',
       store: stores.intents,
       // One still waiting for Graph's answer stays until its deadline has been handled.
-      expired: (intent, _key, now) =>
-        Math.max(Date.parse(intent.createdAt) + retentionMs, ['sent', 'failed', 'expired'].includes(intent.step) ? 0 : Date.parse(intent.deadline)) <= now,
+      expired: (intent, _key, now) => isSettled(intent) && Date.parse(intent.createdAt) + retentionMs <= now,
+      // The check at the deadline is recorded only once Graph is slow to answer (to keep the path to Graph one write),
+      // so a crash in the first second of a create leaves none: an intent still unsettled long after its deadline
+      // gets its check now, and its chat is told.
+      stranded: {
+        is: (intent, now) => !isSettled(intent) && Date.parse(intent.deadline) + checkOverdue <= now,
+        rescue: async (intent) => void (await checks.checkIntent(intent.id, new Date(Date.parse(intent.deadline)))),
+      },
     }),
     retentionRule({
       name: 'chats',

@@ -14,6 +14,13 @@ export interface RetentionRule<T> {
   prepare?: () => Promise<void>;
   /** Whether the record may go now. Pure: it runs again inside the compare-and-swap. */
   expired: (record: T, key: string, now: number) => boolean;
+  /**
+   * A record kept because work on it is still owed, whose own job to do that work was never recorded (its writer died
+   * before it could): the sweep reads every record anyway, so it hands such a one back to its keeper, and keeps it
+   * for that work however old it is. `stranded` is pure; `rescue` must be safe to run again (the next sweep finds the
+   * record once more if the work has not settled it by then).
+   */
+  stranded?: { is: (record: T, now: number) => boolean; rescue: (record: T) => Promise<void> };
 }
 
 export interface SweeperOptions {
@@ -43,7 +50,12 @@ export class Sweeper {
       let count = 0;
       for await (const key of rule.store.keys()) {
         const record = await rule.store.get(key);
-        if (record === undefined || !rule.expired(record, key, now)) continue;
+        if (record === undefined) continue;
+        if (rule.stranded?.is(record, now)) {
+          await rule.stranded.rescue(record);
+          continue;
+        }
+        if (!rule.expired(record, key, now)) continue;
         let deleted = false;
         await rule.store.update(key, (current) => {
           deleted = current !== undefined && rule.expired(current, key, now);

@@ -26,8 +26,10 @@ function build() {
     rateWindows: store<RateWindow>('rateWindows/'),
   };
   let now = T0;
-  const sweeper = new Sweeper({ rules: callRetentionRules(stores, RETENTION), everyMs: 3_600_000, log: new LogCapture().log, now: () => now });
-  return { documents, stores, sweeper, at: (ms: number) => (now = T0 + ms) };
+  const checked: { intentId: string; at: string }[] = [];
+  const checks = { checkIntent: async (intentId: string, at: Date) => void checked.push({ intentId, at: at.toISOString() }) };
+  const sweeper = new Sweeper({ rules: callRetentionRules(stores, RETENTION, checks), everyMs: 3_600_000, log: new LogCapture().log, now: () => now });
+  return { documents, stores, sweeper, checked, at: (ms: number) => (now = T0 + ms) };
 }
 
 const call = (callId: string, chatKey: string, state: 'established' | 'terminated', at: number) => ({
@@ -36,7 +38,45 @@ const call = (callId: string, chatKey: string, state: 'established' | 'terminate
   stateHistory: [{ state, at: iso(at) }],
 });
 
+const intent = (id: string, step: CallIntent['step'], deadline: number): CallIntent => ({
+  id,
+  activityKey: `message/chat/${id}`,
+  chatKey: 'chat',
+  tenantId: 't',
+  requestedBy: { id: 'u', name: 'U' },
+  kind: 'peerToPeer',
+  targets: [],
+  step,
+  createdAt: iso(T0),
+  sendingAt: iso(T0),
+  deadline: iso(deadline),
+});
+
 describe('Sweeper with the calling retention rules', () => {
+  it('gives an intent its deadline check back when it is still unsettled long after its deadline, and keeps it until then', async () => {
+    const { stores, sweeper, checked, at } = build();
+    // Killed in the first second of its create: "sending" recorded, its check never.
+    await stores.intents.update('stranded', () => intent('stranded', 'sending', T0 + 1_000));
+    await stores.intents.update('answered', () => intent('answered', 'sent', T0 + 1_000));
+    await stores.intents.update('refused', () => intent('refused', 'failed', T0 + 1_000));
+
+    at(1_000 + RETENTION - 1);
+    assert.equal((await sweeper.sweep()).intents, 2, 'the settled ones go at the retention');
+    assert.deepEqual(checked, [], 'a check recorded at the deadline may still be on its way');
+    assert.ok(await stores.intents.get('stranded'), 'the unsettled one stays past the retention');
+    at(1_000 + RETENTION);
+    await sweeper.sweep();
+    assert.deepEqual(checked, [{ intentId: 'stranded', at: iso(T0 + 1_000) }], 'the unsettled intent is checked, as of its deadline');
+    assert.ok(await stores.intents.get('stranded'), 'and kept for its check');
+
+    // Its check settles it; the next sweep removes it, with no second check.
+    await stores.intents.update('stranded', (current) => current && { ...current, step: 'expired' });
+    at(2 * RETENTION);
+    assert.equal((await sweeper.sweep()).intents, 1);
+    assert.equal(checked.length, 1);
+  });
+
+
   it('removes an ended call after the retention, never a live one, and an early placeholder after at most 10 minutes', async () => {
     const { stores, sweeper, at } = build();
     await stores.calls.update('ended', () => call('ended', 'chat-a', 'terminated', T0));
