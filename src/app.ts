@@ -112,7 +112,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
     ),
   );
   adapter.onTurnError = answerTurnFailure(log);
-  const chats = new Chats({ adapter, botAppId: settings.bot.appId ?? '', records, log });
+  const chats = new Chats({ adapter, botAppId: settings.bot.appId ?? '', records, pressClaimMs: deadlines.pressClaimMs, log });
   const cards = callCards(records.callCards, !settings.localMode);
   const pageCardsOfChats = pageCards(records.pageCards);
   const reports = new ChatReporter({ chats, cards, pageCards: pageCardsOfChats });

@@ -17,6 +17,13 @@ export type ConversationRecord = Partial<ConversationReference> & {
   locales?: Record<string, string>;
 };
 
+export interface HandledRequest {
+  at: string;
+  done?: boolean;
+  /** The run handling it now, until `until` (ISO 8601): a run that died is taken over once its claim is over. */
+  claim?: { by: string; until: string };
+}
+
 /** Where the chat surface remembers how to reach chats and which message shows which call. */
 export interface ChatRecords {
   /** By chat key: how to post into that chat later (proactive messages), and when the chat last spoke to Rally. */
@@ -25,8 +32,8 @@ export interface ChatRecords {
   callCards: RecordStore<CardRecord>;
   /** By page id: the message that holds the page's card. */
   pageCards: RecordStore<CardRecord>;
-  /** By button press: presses already handled, so a double click or a redelivered press acts once. */
-  handledRequests: RecordStore<{ at: string; done?: boolean }>;
+  /** By button press: presses already handled, or being handled, so a double click or a redelivered press acts once. */
+  handledRequests: RecordStore<HandledRequest>;
   /** By scope (a channel's Teams team, or any other chat): the teams of people named there (peopleTeams.ts). */
   peopleTeams: RecordStore<PeopleTeamsRecord>;
 }

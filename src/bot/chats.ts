@@ -1,5 +1,6 @@
 // What the chat surface remembers per chat: how to reach it later (proactive posts), and which requests it has
 // handled, so that a button pressed twice (or its press delivered again) acts once.
+import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { TurnContext } from 'botbuilder';
@@ -113,6 +114,8 @@ export interface ChatsOptions {
   /** The bot's app id, or '' in local mode (no credentials, as the Emulator does). */
   botAppId: string;
   records: Pick<ChatRecords, 'conversations' | 'handledRequests'>;
+  /** How long a button press's run holds it (see actOnce): longer than the Graph requests one press sends. */
+  pressClaimMs: number;
   log: Logger;
 }
 
@@ -179,23 +182,34 @@ export class Chats {
   }
 
   /**
-   * Whether a request still needs handling: false once `handled(key)` was recorded for it, so a redelivered press
-   * or a double click acts once. A request whose handling was cut short (a crash) is handled again when Teams
-   * delivers it again; the calling layer's intents make sure nothing reaches Graph twice.
+   * Runs `work` for a request (a button press) once: a double click, or a press Teams delivers again, does nothing
+   * while another run has it and nothing once it was done. The claim is taken by create-if-absent, so it holds across
+   * instances, and costs no more than the look it replaces. A run that dies leaves a claim that lapses after
+   * `pressClaimMs` (longer than the Graph requests a press sends), and a press after that acts; a run whose work
+   * fails lets go at once, so that pressing again tries again.
    */
-  async pending(key: string): Promise<boolean> {
-    return (await this.options.records.handledRequests.get(key))?.done !== true;
-  }
-
-  async handled(key: string): Promise<void> {
-    await this.options.records.handledRequests.update(key, () => ({ at: new Date().toISOString(), done: true }), { likelyAbsent: true });
-  }
-
-  /** Runs `work` for a request unless it was handled before, and records it handled once `work` has finished. */
   async actOnce(key: string, work: () => Promise<void>): Promise<void> {
-    if (!(await this.pending(key))) return;
-    await work();
-    await this.handled(key);
+    const handled = this.options.records.handledRequests;
+    const run = randomUUID();
+    const now = Date.now();
+    const claimed = await handled.update(
+      key,
+      (current) => {
+        if (current?.done === true || (current?.claim !== undefined && Date.parse(current.claim.until) > now)) return current;
+        return { at: new Date(now).toISOString(), claim: { by: run, until: new Date(now + this.options.pressClaimMs).toISOString() } };
+      },
+      { likelyAbsent: true },
+    );
+    if (claimed?.claim?.by !== run) return;
+    try {
+      await work();
+    } catch (error) {
+      // Letting go is a courtesy: a claim that cannot be removed now lapses, and the work's own failure is the answer.
+      await handled.update(key, (current) => (current?.claim?.by === run ? undefined : current)).catch(() => undefined);
+      throw error;
+    }
+    await handled.update(key, () => ({ at: new Date().toISOString(), done: true }));
   }
+
 
 }

@@ -32,6 +32,11 @@ export interface Deadlines {
   /** A page step's hang-up sends one request: a claim older than this belongs to a run that died. */
   hangUpClaimMs: number;
   /**
+   * A button press sends at most two requests (an escalation's create and its invite): a press's claim older than
+   * this belongs to a run that died.
+   */
+  pressClaimMs: number;
+  /**
    * How long an intent whose answer is unknown waits for its call's first notification before the chat is told Rally
    * could not confirm it: two minutes, or longer when a request can itself take longer than that.
    */
@@ -50,6 +55,7 @@ export function deadlinesFrom(settings: { graph: Pick<Settings['graph'], 'timeou
     adoptSendingAfterMs,
     escalationClaimMs: 2 * request + MARGIN_MS,
     hangUpClaimMs: request + MARGIN_MS,
+    pressClaimMs: 2 * request + MARGIN_MS,
     confirmWithinMs: Math.max(CONFIRM_WITHIN_MS, adoptSendingAfterMs + MARGIN_MS),
     sweepEveryMs: Math.min(settings.operations.retentionMs, SWEEP_EVERY_MS),
   };

@@ -40,7 +40,7 @@ function build() {
   const conversations = new MemoryRecordStore<ConversationRecord>();
   const callCardStore = new MemoryRecordStore<CardRecord>();
   const pageCardStore = new MemoryRecordStore<CardRecord>();
-  const chats = new Chats({ adapter, botAppId: 'rally-app', records: { conversations, handledRequests: new MemoryRecordStore() }, log: capture.log });
+  const chats = new Chats({ adapter, botAppId: 'rally-app', records: { conversations, handledRequests: new MemoryRecordStore() }, pressClaimMs: 15_000, log: capture.log });
   const reporter = new ChatReporter({ chats, cards: callCards(callCardStore, true), pageCards: pageCards(pageCardStore) });
   /** Someone speaks in the chat (in `locale`, when their client names one): Rally remembers it, as a turn does. */
   const hear = (from = '29:megan', chatId = CHAT, locale?: string) =>

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ActivityEventNames, ActivityTypes, TurnContext } from 'botbuilder';
 import type { Activity } from 'botbuilder';
 import sinon from 'sinon';
-import type { ConversationRecord } from '../../src/bot/chatRecords.js';
+import type { ConversationRecord, HandledRequest } from '../../src/bot/chatRecords.js';
 import { Chats, chatKeyOf, peopleTeamsScopeOf, refreshAudience, reportLanguage, turnLanguage } from '../../src/bot/chats.js';
 import type { RequestLanguage } from '../../src/i18n/translator.js';
 import { LogCapture } from '../support/logCapture.js';
@@ -12,6 +12,7 @@ import { MemoryRecordStore } from '../support/memoryRecordStore.js';
 import { ProactiveAdapter } from '../support/proactiveAdapter.js';
 
 const AT = '2026-12-06T12:00:00.000Z';
+const CLAIM_MS = 15_000;
 const GROUP_CHAT = '19:rally-test@thread.v2';
 const CHANNEL_THREAD = '19:general@thread.tacv2;messageid=1765022400000';
 const CHANNEL = '19:general@thread.tacv2';
@@ -36,9 +37,9 @@ function build() {
   const capture = new LogCapture();
   const records = {
     conversations: new MemoryRecordStore<ConversationRecord>(),
-    handledRequests: new MemoryRecordStore<{ at: string; done?: boolean }>(),
+    handledRequests: new MemoryRecordStore<HandledRequest>(),
   };
-  const chats = new Chats({ adapter, botAppId: APP_ID, records, log: capture.log });
+  const chats = new Chats({ adapter, botAppId: APP_ID, records, pressClaimMs: CLAIM_MS, log: capture.log });
   const turn = (activity: Partial<Activity>) => new TurnContext(adapter, activity);
   /** Remembers one message turn and returns its context. */
   const hear = async (activity: Partial<Activity>) => {
@@ -318,21 +319,58 @@ describe('Chats', () => {
     });
   });
 
-  describe('pending and handled', () => {
-    it('a request is pending until it is handled, then never again', async () => {
+  describe('actOnce', () => {
+    const KEY = 'action/chat/call-1/hangup/3/abc';
+
+    it('runs a press once, however many copies of it arrive together or later', async () => {
       const { records, chats } = build();
-      assert.equal(await chats.pending('message/chat/m1'), true);
-      assert.equal(await chats.pending('message/chat/m1'), true, 'asking does not mark it');
-      await chats.handled('message/chat/m1');
-      assert.equal(await chats.pending('message/chat/m1'), false);
-      assert.equal(await chats.pending('message/chat/m2'), true, 'another request is still pending');
-      assert.deepEqual(await records.handledRequests.get('message/chat/m1'), { at: AT, done: true });
+      let runs = 0;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const first = chats.actOnce(KEY, async () => {
+        runs++;
+        await held;
+      });
+      // A double click: the second copy arrives while the first is at Graph.
+      await chats.actOnce(KEY, async () => void runs++);
+      release();
+      await first;
+      await chats.actOnce(KEY, async () => void runs++);
+      assert.equal(runs, 1);
+      assert.deepEqual(await records.handledRequests.get(KEY), { at: AT, done: true });
+      await chats.actOnce('action/chat/call-1/hangup/4/abc', async () => void runs++);
+      assert.equal(runs, 2, 'another press acts');
     });
 
-    it('a record that does not say the request was done leaves it pending', async () => {
+    it('lets go of a press whose work failed, so that pressing again tries again', async () => {
       const { records, chats } = build();
-      records.handledRequests.put('message/chat/m1', { at: AT });
-      assert.equal(await chats.pending('message/chat/m1'), true);
+      const refusal = new Error('Graph refused');
+      await assert.rejects(chats.actOnce(KEY, async () => Promise.reject(refusal)), (error) => error === refusal);
+      assert.equal(await records.handledRequests.get(KEY), undefined, 'no claim is left');
+      let ran = false;
+      await chats.actOnce(KEY, async () => void (ran = true));
+      assert.ok(ran, 'the second press acts');
+    });
+
+    it("takes over a press whose run died once its claim has lapsed, not before", async () => {
+      const { records, chats } = build();
+      records.handledRequests.put(KEY, { at: AT, claim: { by: 'a run that was killed', until: new Date(Date.parse(AT) + CLAIM_MS).toISOString() } });
+      let runs = 0;
+      await chats.actOnce(KEY, async () => void runs++);
+      assert.equal(runs, 0, 'the claim still holds');
+      clock.tick(CLAIM_MS);
+      await chats.actOnce(KEY, async () => void runs++);
+      assert.equal(runs, 1, 'the lapsed claim is taken over');
+    });
+
+    it('reads an unreadable claim as lapsed, and a record that does not say done as not done', async () => {
+      const { records, chats } = build();
+      records.handledRequests.put(KEY, { at: AT, claim: { by: 'x', until: 'soon' } });
+      records.handledRequests.put('other', { at: AT });
+      let runs = 0;
+      await chats.actOnce(KEY, async () => void runs++);
+      await chats.actOnce('other', async () => void runs++);
+      assert.equal(runs, 2);
     });
   });
 });

@@ -155,7 +155,7 @@ describe('PostedCards', () => {
       const adapter = new ProactiveAdapter();
       const store = new MemoryRecordStore<CardRecord>();
       const cards = new PostedCards<Item>({ store, keyOf: (item) => item.id, render: (item, t) => ({ type: 'AdaptiveCard', lang: t.language, body: [{ type: 'TextBlock', text: item.says }] }) });
-      const chats = new Chats({ adapter, botAppId: 'rally-app', records: { conversations: new MemoryRecordStore<ConversationRecord>(), handledRequests: new MemoryRecordStore() }, log: new LogCapture().log });
+      const chats = new Chats({ adapter, botAppId: 'rally-app', records: { conversations: new MemoryRecordStore<ConversationRecord>(), handledRequests: new MemoryRecordStore() }, pressClaimMs: 15_000, log: new LogCapture().log });
       const said = (locale?: string) =>
         new TurnContext(adapter, {
           type: ActivityTypes.Message,

@@ -56,7 +56,7 @@ function rally(tenantId: string | null = TENANT_ID, policy = OPEN_POLICY): Rally
   const log = createLogger('silent');
   const adapter = new TestAdapter(async (context) => bot.run(context));
   // Proactive posts are the reporter's business; a turn only remembers the chat and dedupes.
-  const chats = new Chats({ adapter: sinon.createStubInstance(CloudAdapter), botAppId: '', records, log });
+  const chats = new Chats({ adapter: sinon.createStubInstance(CloudAdapter), botAppId: '', records, pressClaimMs: 15_000, log });
   const bot = new RallyBot({
     desk: fixture.desk,
     pager: fixture.pager,

@@ -21,7 +21,8 @@ describe('deadlines', () => {
     const deadlines = deadlinesFrom({ graph, operations: { retentionMs: 86_400_000 } });
     assert.ok(deadlines.adoptSendingAfterMs > limit);
     assert.ok(deadlines.escalationClaimMs > 2 * limit);
-    assert.ok(deadlines.hangUpClaimMs > limit);
+    assert.ok(deadlines.hangUpClaimMs > limit, "a page step's hang-up");
+    assert.ok(deadlines.pressClaimMs > 2 * limit, 'a button press sends at most two requests');
     assert.ok(deadlines.confirmWithinMs > deadlines.adoptSendingAfterMs, 'the chat hears "could not confirm" only after adoption had its chance');
   });
 

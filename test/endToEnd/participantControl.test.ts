@@ -93,6 +93,17 @@ describe('muting and removing people in a call, over HTTP', function () {
     assert.match(lineOf(h.connector.latestCard(cardId), 'Adele Vance').label, /^Was there for \d+ s$/);
   });
 
+  it("the card's Remove pressed twice at the same moment (a double click that reaches Rally twice at once) removes once, and answers both with the card", async () => {
+    const { callId, cardId } = await h.placeCall('call adelev@contoso.com alexw@contoso.com');
+    const remove = lineOf(h.connector.latestCard(cardId), 'Adele Vance').buttons.Remove!;
+    const answers = await Promise.all([h.press(cardId, remove.verb, remove.data), h.press(cardId, remove.verb, remove.data)]);
+    assert.deepEqual(answers.map((a) => [a.status, a.body.type]), [[200, 'application/vnd.microsoft.card.adaptive'], [200, 'application/vnd.microsoft.card.adaptive']]);
+    await h.settle();
+    assert.equal(removeRequests(callId).length, 1, 'one removal reaches Graph');
+    assert.equal(inRoster(callId, ADELE_ID), undefined);
+    assert.deepEqual(h.connector.lines().filter((l) => /Adele/.test(l)), ['Removing Adele Vance from #1…'], 'one answer in the chat');
+  });
+
   it('"remove" on an invite still ringing (Lee Gu lets it ring) cancels it', async () => {
     const { callId, cardId } = await h.placeCall('call adelev@contoso.com alexw@contoso.com');
     await h.say('invite leeg@contoso.com');
