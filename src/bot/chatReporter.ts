@@ -126,11 +126,16 @@ function operationLines(call: CallRecord, operation: OperationRecord): Line[] {
     if (operation.kind === 'move') return [{ words: sentence('chat.operation.moved', { who }), about }];
     return [{ words: sentence('chat.operation.joined', { who }), about }];
   }
+  // A ring cancelled before it was answered (SIP 487, "Request Terminated": Rally's own removal of a ringing invite, or
+  // the call ending first) is told by the invitee's line, with its reason; Graph's "Request terminated." adds nothing.
+  if (operation.status === 'failed' && operation.kind === 'invite' && operation.resultInfo?.code === RING_CANCELLED) return [];
   if (operation.status === 'failed') {
     return [{ words: sentence(operation.kind === 'invite' ? 'chat.operation.couldNotAdd' : 'chat.operation.couldNotMove', { who, reason: operationFailure(operation) }), about }];
   }
   return [];
 }
+
+const RING_CANCELLED = 487;
 
 function operationFailure(operation: OperationRecord): Sentence {
   return operation.resultInfo?.message ? sentence('chat.graph.said', { message: operation.resultInfo.message }) : sentence('chat.graph.saidNothing');

@@ -305,6 +305,14 @@ describe('ChatReporter', () => {
       ]);
     });
 
+    it("says nothing of an invite whose ring was cancelled (487): the invitee's own line tells it", async () => {
+      const { adapter, reporter, hear } = build();
+      await hear();
+      const failed = operation('invite', 'failed', [LEE]) as Extract<CallNews, { kind: 'operationFinished' }>;
+      await reporter.reportCall(groupCallInviting(), [{ ...failed, operation: { ...failed.operation, resultInfo: { code: 487, message: 'Request terminated.' } } }]);
+      assert.deepEqual(adapter.lines(), []);
+    });
+
     it('says an escalation completed (moved into the group call) or failed (could not move)', async () => {
       const { adapter, reporter, hear } = build();
       await hear();

@@ -125,6 +125,7 @@ describe('muting and removing people in a call, over HTTP', function () {
     assert.equal(cancelled.label, 'Could not join: The ring was cancelled before they answered.');
     assert.deepEqual(cancelled.buttons, {});
     assert.equal(inRoster(callId, LEE_ID), undefined, 'Lee never joined');
+    assert.deepEqual(h.connector.lines(), ['Cancelling the invite to Lee Gu in #1…', 'Lee Gu could not join #1. The ring was cancelled before they answered.'], 'the cancel is told once');
   });
 
   it('answers bad input in one sentence each and asks Graph to mute or remove no one: not in the call, an ended call, a one-to-one call, an unknown person', async () => {
