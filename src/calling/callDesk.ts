@@ -4,6 +4,7 @@ import type { BridgeAsk } from './bridges/bridgeMeeting.js';
 import { sentence } from '../i18n/sentence.js';
 import type { Sentence } from '../i18n/sentence.js';
 import { CallNotFoundError, CallingApiError, InvalidRequestError, WhichCallError } from './errors.js';
+import type { CallNamingRequest } from './errors.js';
 import { settlingGone } from './goneAtGraph.js';
 import type { IntentProtocol } from './intents/intentProtocol.js';
 import { newIntentId } from './intents/callIntent.js';
@@ -118,7 +119,7 @@ export class CallDesk {
    * moves in (as `escalate` does).
    */
   async invite(request: ChatRequest, ref: CallRef | undefined, targets: readonly CallTarget[]): Promise<InviteOutcome> {
-    const call = await this.liveCall(request, ref, 'invite … to');
+    const call = await this.liveCall(request, ref, 'invite');
     if (call.kind === 'peerToPeer') return { kind: 'escalated', groupCall: await this.escalate(request, { kind: 'callId', id: call.callId }, targets) };
     return audited(this.options.audit, { audit: 'inviteSent', request, targets, via: 'invite' }, async (subject) => {
       subject.callId = call.callId;
@@ -137,7 +138,7 @@ export class CallDesk {
    * establishing fails), then invites the phone numbers named with them (a group call can only ring users).
    */
   async escalate(request: ChatRequest, ref: CallRef | undefined, newPeople: readonly CallTarget[]): Promise<CallRecord> {
-    const call = await this.liveCall(request, ref, 'escalate … from', (c) => c.kind === 'peerToPeer');
+    const call = await this.liveCall(request, ref, 'escalate', (c) => c.kind === 'peerToPeer');
     // A bridge is already the meeting everyone comes to: escalating into it is inviting into it.
     if (call.bridge) {
       const invited = await this.invite(request, { kind: 'callId', id: call.callId }, newPeople);
@@ -180,8 +181,8 @@ export class CallDesk {
   /** `move <person> from <call> to <call>`: both meetings Rally is in; the person must be in the first. */
   async move(request: ChatRequest, user: UserTarget, fromRef: CallRef, toRef: CallRef): Promise<{ call: CallRecord; operation: OperationRecord }> {
     return audited(this.options.audit, { audit: 'inviteSent', request, targets: [user], via: 'move' }, async (subject) => {
-      const from = await this.liveCall(request, fromRef, 'move');
-      const to = await this.liveCall(request, toRef, 'move');
+      const from = await this.namedLiveCall(request, fromRef);
+      const to = await this.namedLiveCall(request, toRef);
       subject.callId = to.callId;
       if (from.callId === to.callId) throw new InvalidRequestError('moveSameCall', sentence('calling.desk.moveSameCall'));
       const participantId = from.roster.find(
@@ -228,7 +229,7 @@ export class CallDesk {
   async mute(request: ChatRequest, ref: CallRef | undefined, who: ParticipantRef): Promise<ParticipantChange> {
     const oneToOne = (call: CallRecord) =>
       new InvalidRequestError('muteOneToOne', sentence(call.kind === 'pstn' ? 'calling.desk.mutePhoneCall' : 'calling.desk.muteOneToOne', { call: handleParam(call) }));
-    return this.changeParticipant(request, ref, who, { audit: 'participantMuted', verb: 'mute … in', oneToOne }, async (call, found, name) => {
+    return this.changeParticipant(request, ref, who, { audit: 'participantMuted', asked: 'mute', oneToOne }, async (call, found, name) => {
       if (found?.kind !== 'inCall') throw notInCall(name, call);
       if (found.muted) throw new InvalidRequestError('alreadyMuted', sentence('calling.desk.alreadyMuted', { name: found.name, call: handleParam(call) }));
       await this.options.service.muteParticipant(request.tenantId, call.callId, found.participantId);
@@ -243,7 +244,7 @@ export class CallDesk {
    */
   async remove(request: ChatRequest, ref: CallRef | undefined, who: ParticipantRef): Promise<ParticipantChange> {
     const oneToOne = (call: CallRecord) => new InvalidRequestError('removeOneToOne', sentence('calling.desk.removeOneToOne', { call: handleParam(call) }));
-    return this.changeParticipant(request, ref, who, { audit: 'participantRemoved', verb: 'remove … from', oneToOne }, async (call, found, name) => {
+    return this.changeParticipant(request, ref, who, { audit: 'participantRemoved', asked: 'remove', oneToOne }, async (call, found, name) => {
       if (found === undefined) throw notInCall(name, call);
       if (found.participantId === undefined) {
         throw new InvalidRequestError('ringNotCancellable', sentence('calling.desk.ringNotCancellable', { name: found.name }));
@@ -262,13 +263,13 @@ export class CallDesk {
     request: ChatRequest,
     ref: CallRef | undefined,
     who: ParticipantRef,
-    what: { audit: AuditAction; verb: string; oneToOne: (call: CallRecord) => InvalidRequestError },
+    what: { audit: AuditAction; asked: CallNamingRequest; oneToOne: (call: CallRecord) => InvalidRequestError },
     act: (call: CallRecord, found: CallParticipant | undefined, name: string | undefined) => Promise<ParticipantChange>,
   ): Promise<ParticipantChange> {
     const targets = who.kind === 'person' ? [who.target] : [];
     return audited(this.options.audit, { audit: what.audit, request, targets }, async (subject) => {
       await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, [], undefined);
-      const call = await this.liveCall(request, ref, what.verb, (c) => hasOthersToChange(c.kind));
+      const call = await this.liveCall(request, ref, what.asked, (c) => hasOthersToChange(c.kind));
       subject.callId = call.callId;
       if (!hasOthersToChange(call.kind)) throw what.oneToOne(call);
       return act(call, findParticipant(call, who), who.kind === 'person' ? targetName(who.target) : undefined);
@@ -332,20 +333,24 @@ export class CallDesk {
 
   /**
    * The call a request names, or, when it names none, the chat's one live call (of the kind `only` accepts). When more
-   * than one could be meant, the person is asked which: Rally never guesses, least of all to hang up.
+   * than one could be meant, the person is asked which (`asked` is the request, shown naming one): Rally never
+   * guesses, least of all to hang up.
    */
-  private async liveCall(request: ChatRequest, ref: CallRef | undefined, verb: string, only?: (c: CallRecord) => boolean): Promise<CallRecord> {
-    if (ref !== undefined) {
-      const record = await this.callInChat(request, ref);
-      if (!isLive(record)) throw new CallNotFoundError(callEnded(record));
-      return record;
-    }
+  private async liveCall(request: ChatRequest, ref: CallRef | undefined, asked: CallNamingRequest, only?: (c: CallRecord) => boolean): Promise<CallRecord> {
+    if (ref !== undefined) return this.namedLiveCall(request, ref);
     const live = await this.liveCalls(request);
     const candidates = only ? live.filter(only) : live;
     if (candidates.length === 1) return candidates[0]!;
-    if (candidates.length > 1) throw new WhichCallError(verb, candidates);
+    if (candidates.length > 1) throw new WhichCallError(asked, candidates);
     if (live[0] && only) return live[0];
     throw new CallNotFoundError(sentence('calling.desk.noCall'));
+  }
+
+  /** The live call of this chat a request names. */
+  private async namedLiveCall(request: ChatRequest, ref: CallRef): Promise<CallRecord> {
+    const record = await this.callInChat(request, ref);
+    if (!isLive(record)) throw new CallNotFoundError(callEnded(record));
+    return record;
   }
 
   /** The stored call record; a placeholder for a call not recorded yet is not a call. */

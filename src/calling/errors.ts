@@ -94,14 +94,30 @@ export class AlreadyUnderWayError extends RallyError {
   }
 }
 
+/**
+ * The requests that act on the chat's one live call when they name none, each with the message that shows it naming
+ * one (`invite … to #1`): a message per request, so that each language writes its example in its own command words.
+ */
+export const CALL_NAMING_EXAMPLES = {
+  invite: 'calling.whichCall.example.invite',
+  escalate: 'calling.whichCall.example.escalate',
+  hangup: 'calling.whichCall.example.hangup',
+  mute: 'calling.whichCall.example.mute',
+  remove: 'calling.whichCall.example.remove',
+  status: 'calling.whichCall.example.status',
+} as const;
+
+export type CallNamingRequest = keyof typeof CALL_NAMING_EXAMPLES;
+
 /** More than one call could be meant: the person is asked which, with the handles to name. */
 export class WhichCallError extends RallyError {
   readonly code = 'whichCall';
   readonly handles: string[];
 
-  constructor(verb: string, calls: readonly CallRecord[]) {
+  constructor(asked: CallNamingRequest, calls: readonly CallRecord[]) {
     const handles = calls.map((c) => c.handle ?? c.callId).reverse();
-    super(sentence('calling.whichCall', { count: calls.length, handles: { list: handles }, verb, example: handles[0]! }));
+    const command = sentence(CALL_NAMING_EXAMPLES[asked], { call: handles[0]! });
+    super(sentence('calling.whichCall', { count: calls.length, handles: { list: handles }, command }));
     this.handles = handles;
   }
 }
