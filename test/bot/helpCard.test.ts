@@ -1,7 +1,7 @@
 // What Rally shows a person to type is what its parser reads, in every language: each help card usage line, filled
-// in, reads as the English line's command, and each command a help or chat text quotes reads as the one the English
-// text quotes, in that language's own words. Read from the catalogs and the parser, never copied from either, so a
-// command word changed in a commands.json fails here until every text that shows it says the new word.
+// in, reads as the English line's command, and each command a help, chat, calling or doctor text quotes reads as the
+// one the English text quotes, in that language's own words. Read from the catalogs and the parser, never copied from
+// either, so a command word changed in a commands.json fails here until every text that shows it says the new word.
 import assert from 'node:assert/strict';
 import { TYPE, parse } from '@formatjs/icu-messageformat-parser';
 import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
@@ -10,12 +10,13 @@ import type { AdaptiveCardJson } from '../../src/bot/cardTemplates.js';
 import { EXAMPLES, parseCommand } from '../../src/bot/commandParser.js';
 import { COMMAND_KINDS, KEYWORDS, isCommandWord, keywordIn, verbIn, verbOf } from '../../src/bot/commandWords.js';
 import { renderHelpCard } from '../../src/bot/helpCard.js';
+import { CALL_NAMING_EXAMPLES } from '../../src/calling/errors.js';
 import { CATALOGS } from '../../src/i18n/catalogs.js';
 import type { MessageKey } from '../../src/i18n/catalogs.js';
 import { LANGUAGES } from '../../src/i18n/languages.js';
 import type { Language } from '../../src/i18n/languages.js';
 import { sentence } from '../../src/i18n/sentence.js';
-import type { SentenceParams } from '../../src/i18n/sentence.js';
+import type { SentenceParam, SentenceParams } from '../../src/i18n/sentence.js';
 import { Translator } from '../../src/i18n/translator.js';
 
 const OTHER_LANGUAGES = LANGUAGES.filter((language) => language !== 'en');
@@ -106,54 +107,107 @@ const QUOTED: Record<Language, RegExp> = {
   ja: /「([^」]*)」/g,
   'zh-Hans': /“([^”]*)”/g,
 };
+/** What any language may also show as code, in Markdown's backticks (`join 123 456 789 passcode '<code>'`). */
+const CODE = /`([^`]*)`/g;
+/** Microsoft Teams, named in every language (`(Teams code 500)`): spelt as the English and German `teams`, but no command. */
+const TEAMS = 'Teams';
 /** An aside, in the Latin or the full-width parentheses, which may hold examples listed with commas (`(call a, call b)`). */
 const ASIDE = /[(（]([^)）]*)[)）]/g;
 
-/** What each argument of the texts that quote commands stands for, so that a filled-in text quotes a whole command. */
-const PARAMS: SentenceParams = { name: 'sre', own: '#2', call: '#1', example: EXAMPLES.team };
+/**
+ * What each argument of the texts that quote commands stands for, so that a filled-in text quotes a whole command; a
+ * list is each of the sentences the domain may give it, filled in in turn (`Say "invite … to #1"`, `Say "hangup #1"`).
+ */
+const PARAMS: Readonly<Record<string, SentenceParam | readonly SentenceParam[]>> = {
+  name: 'sre',
+  own: '#2',
+  call: '#1',
+  meeting: '123 456 789 012',
+  example: EXAMPLES.team,
+  command: Object.values(CALL_NAMING_EXAMPLES).map((key) => sentence(key, { call: '#1' })),
+};
 
-/** The message's arguments, each given `PARAMS`' value, else a number or a name as its kind needs. */
-function paramsOf(message: string): SentenceParams {
-  const params: Record<string, SentenceParams[string]> = {};
+/** What `PARAMS` fills the argument with, else a name. */
+function given(argument: string): readonly SentenceParam[] {
+  const value = PARAMS[argument] ?? 'Adele';
+  return Array.isArray(value) ? value : [value as SentenceParam];
+}
+
+/**
+ * Every way of filling the message's arguments: each with `PARAMS`' values, else a number or a name as its kind
+ * needs, and each select once per option (its `other` as an argument), so that every branch of the text is read.
+ */
+function paramsOf(message: string): SentenceParams[] {
+  const values = new Map<string, SentenceParam[]>();
+  const add = (argument: string, more: readonly SentenceParam[]) => {
+    const known = values.get(argument) ?? [];
+    values.set(argument, [...known, ...more.filter((value) => !known.includes(value))]);
+  };
   const walk = (elements: MessageFormatElement[]): void => {
     for (const element of elements) {
-      if (element.type === TYPE.argument || element.type === TYPE.select) params[element.value] = PARAMS[element.value] ?? 'Adele';
-      if (element.type === TYPE.number || element.type === TYPE.plural) params[element.value] = 2;
+      if (element.type === TYPE.argument) add(element.value, given(element.value));
+      if (element.type === TYPE.select) add(element.value, Object.keys(element.options).flatMap((option) => (option === 'other' ? given(element.value) : [option])));
+      if (element.type === TYPE.number || element.type === TYPE.plural) add(element.value, [2]);
       if (element.type === TYPE.select || element.type === TYPE.plural) for (const option of Object.values(element.options)) walk(option.value);
     }
   };
   walk(parse(message));
-  return params;
+  return [...values].reduce<SentenceParams[]>((fillings, [argument, options]) => fillings.flatMap((filling) => options.map((value) => ({ ...filling, [argument]: value }))), [{}]);
+}
+
+/** The usage line a quote that starts with a grammar word goes on with: its help line's, else the one named here. */
+const CONTINUES: Partial<Record<MessageKey, MessageKey>> = {
+  'calling.page.wait': 'helpCard.page.usage',
+  'calling.page.intoEnded': 'helpCard.page.usage',
+  'calling.page.intoOneToOne': 'helpCard.page.usage',
+};
+
+/**
+ * A quote that starts with one of the language's grammar words, as the command it makes of `key`'s usage line: the
+ * line typed with its parts that must be there and the quote after them (`add "as guest ‹name›"`), or, for a grammar
+ * word alone (`leave "into" out`), the line with just the optional part that word begins (`[into #1]`).
+ */
+function continued(language: Language, key: MessageKey, quote: string): string {
+  const usage = CONTINUES[key] ?? (key.replace(/\.what$/, '.usage') as MessageKey);
+  assert.ok(USAGE_KEYS.includes(usage), `${language} ${key}: "${quote}" continues no usage line`);
+  const none = keepings(optionalParts(usage))[0]!;
+  if (/\s/.test(quote)) return `${typed(language, usage, none)} ${quote}`;
+  const begun = [...CATALOGS[language][usage].matchAll(PART)].filter(([, placeholder]) => placeholder === undefined).map(([, , part]) => part!.split(' ')[0] === quote);
+  assert.ok(begun.includes(true), `${language} ${key}: no optional part of ${usage} begins with "${quote}"`);
+  return typed(language, usage, begun);
 }
 
 /**
- * The commands a help or chat text quotes, or gives as an example in an aside, each as the parser reads it: a quote
- * that is one verb (`say "help"`) as that verb, a quote that starts with one of the language's grammar words (`add
- * "as guest ‹name›"`) as the end of its help line's command. A quoted `‹placeholder›` is a team's name, a quoted `…`
- * a person.
+ * The commands a text quotes, or gives as an example in an aside, in any branch of it, each as the parser reads it: a
+ * quote that is one verb (`say "help"`) as that verb, a quote that starts with one of the language's grammar words as
+ * the command it makes of its usage line (see `continued`). A quoted `‹placeholder›` is a team's name, a quoted `…` a
+ * person, a quoted `<placeholder>` a passcode.
  */
 function quotedCommands(language: Language, key: MessageKey): { text: string; commands: string[] } {
-  const text = new Translator({ locale: language }).say(sentence(key, paramsOf(CATALOGS.en[key])));
-  const quotes = [...text.matchAll(QUOTED[language])].map((m) => ({ words: m[1]!, quoted: true }));
-  const asides = [...text.matchAll(ASIDE)].flatMap((m) => m[1]!.split(/[,，、]\s*/).map((words) => ({ words, quoted: false })));
+  const t = new Translator({ locale: language });
+  const texts = paramsOf(CATALOGS.en[key]).map((params) => t.say(sentence(key, params)));
+  const quotes = texts.flatMap((text) => [...text.matchAll(QUOTED[language]), ...text.matchAll(CODE)].map((m) => ({ words: m[1]!, quoted: true })));
+  const asides = texts.flatMap((text) => [...text.matchAll(ASIDE)].flatMap((m) => m[1]!.split(/[,，、]\s*/).map((words) => ({ words, quoted: false }))));
   const commands: string[] = [];
   for (const { words, quoted } of [...quotes, ...asides]) {
-    const command = words.replace(/‹[^›]*›/g, 'sre').replace(/…/g, 'alice@contoso.com').trim();
+    const command = words.replace(/‹[^›]*›/g, 'sre').replace(/…/g, 'alice@contoso.com').replace(/<[^>]*>/g, 'AbC123').trim();
     const [first, ...rest] = command.split(/[\s,;]+/);
     const grammar = quoted && first !== undefined && KEYWORDS.some((keyword) => keywordIn(language, keyword) === first);
-    if (verbOf(first ?? '') === undefined && !grammar) continue;
+    if (first === TEAMS || (verbOf(first ?? '') === undefined && !grammar)) continue;
     if (language !== 'en') assertOwnWords(language, command, `${language} ${key}`);
-    if (grammar) {
-      const usage = key.replace(/\.what$/, '.usage') as MessageKey;
-      assert.ok(key.endsWith('.what') && USAGE_KEYS.includes(usage), `${language} ${key}: "${command}" continues no usage line`);
-      commands.push(JSON.stringify(parseCommand(`${typed(language, usage, keepings(optionalParts(usage)).at(-1)!)} ${command}`, MENTIONS)));
-    } else commands.push(rest.length === 0 ? `the verb ${verbOf(first!)}` : JSON.stringify(parseCommand(command, MENTIONS)));
+    if (grammar) commands.push(JSON.stringify(parseCommand(continued(language, key, command), MENTIONS)));
+    else commands.push(rest.length === 0 ? `the verb ${verbOf(first!)}` : JSON.stringify(parseCommand(command, MENTIONS)));
   }
-  return { text, commands: commands.sort() };
+  return { text: texts.join(' | '), commands: commands.sort() };
 }
 
-/** The help card's and the chat's own texts (the parser's and the calling domain's sentences are not read here). */
-const TEXT_KEYS = KEYS.filter((key) => key.startsWith('helpCard.') || key.startsWith('chat.'));
+/**
+ * The texts read here: the help card's, the chat's, the calling domain's and Graph's refusals, and the doctor's (the
+ * parser's own sentences are not). Left out: the text that quotes the Join button of a Teams invitation, which each
+ * language names as Teams labels it, whether or not that is a Rally command word too.
+ */
+const TEAMS_LABELS: readonly MessageKey[] = ['calling.meetingLink.notAJoinLink'];
+const TEXT_KEYS = KEYS.filter((key) => /^(helpCard|chat|calling|graph|doctor)\./.test(key) && !TEAMS_LABELS.includes(key));
 
 describe('help card', () => {
   describe('usage lines', () => {
@@ -185,10 +239,21 @@ describe('help card', () => {
     });
   });
 
-  describe('commands quoted in its texts and the chat\'s', () => {
+  describe('commands quoted in its texts, the chat\'s, the calling domain\'s and the doctor\'s', () => {
     it('finds the commands the English texts quote', () => {
       const quoting = TEXT_KEYS.filter((key) => quotedCommands('en', key).commands.length > 0);
       assert.deepEqual(quoting.sort(), [
+        'calling.desk.alreadyGroupCall',
+        'calling.desk.noCall',
+        'calling.desk.noSuchCall',
+        'calling.desk.phoneCallCannotGrow',
+        'calling.desk.removeOneToOne',
+        'calling.page.intoEnded',
+        'calling.page.intoOneToOne',
+        'calling.page.noSuchPage',
+        'calling.page.nobody',
+        'calling.page.wait',
+        'calling.whichCall',
         'chat.error.noSuchTeam',
         'chat.error.noSuchTeamOrPerson',
         'chat.error.notAMeetingChat',
@@ -197,12 +262,20 @@ describe('help card', () => {
         'chat.page.accepted',
         'chat.team.saved',
         'chat.teams.none',
+        'doctor.meetingPolicy.none',
+        'graph.connectionBroke',
+        'graph.failed.mayHaveGoneThrough',
+        'graph.meeting.passcodeMissing',
+        'graph.timeout.mayHaveGoneThrough',
+        'graph.unreadable.mayHaveGoneThrough',
         'helpCard.call.what',
         'helpCard.joinId.what',
         'helpCard.naming',
         'helpCard.teamDefine.what',
       ]);
       assert.deepEqual(quotedCommands('en', 'helpCard.call.what').commands.length, 2, 'both examples of the aside');
+      assert.deepEqual(quotedCommands('en', 'calling.whichCall').commands.length, Object.keys(CALL_NAMING_EXAMPLES).length, 'the example of each request');
+      assert.deepEqual(quotedCommands('en', 'calling.desk.removeOneToOne').commands, ['the verb hangup', JSON.stringify(parseCommand('hangup #1'))], 'each branch of the text');
     });
 
     for (const language of OTHER_LANGUAGES) {
