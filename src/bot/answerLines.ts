@@ -1,7 +1,7 @@
 // What the chat is told in answer to a command, in the asker's language: one message per line, filled in.
 import type { CallDesk, CallRecord, ParticipantChange, UserTarget } from '../calling/index.js';
 import type { MessageKey } from '../i18n/catalogs.js';
-import { sentence } from '../i18n/sentence.js';
+import { nameParams, sentence } from '../i18n/sentence.js';
 import type { Sentence } from '../i18n/sentence.js';
 import type { Translator } from '../i18n/translator.js';
 import { handleParam, inviteeName } from './callCardView.js';
@@ -34,7 +34,7 @@ const CHANGE_LINES: Record<ParticipantChange['kind'], MessageKey> = {
 
 /** The one line that answers `mute` and `remove`, and their buttons. */
 export function changeLine(change: ParticipantChange, t: Translator): string {
-  return t.t(CHANGE_LINES[change.kind], { name: change.name, call: handleParam(change.call.handle) });
+  return t.t(CHANGE_LINES[change.kind], { ...nameParams(change.name), call: handleParam(change.call.handle) });
 }
 
 /** `meeting, connected, Adele Vance (joined), Lee Gu (ringing…)`: what the call is, where it stands, who is on it. */

@@ -1,6 +1,7 @@
 import { callEndReason, findParticipant, hasOthersToChange, isLive, spacedMeetingId, targetName } from '../calling/index.js';
 import type { BridgeMeeting, CallKind, CallParticipant, CallRecord, CallState, Invitee, InviteeOutcome } from '../calling/index.js';
 import type { MessageKey } from '../i18n/catalogs.js';
+import { nameParams } from '../i18n/sentence.js';
 import type { Translator } from '../i18n/translator.js';
 import { expandCard } from './cardTemplates.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
@@ -59,7 +60,7 @@ export function renderCallCard(record: CallRecord, options: CallCardOptions, t: 
     endedReason: record.state === 'terminated' || moved ? t.say(callEndReason(record)) : '',
     summary: isLive(record) ? '' : summaryLine(record, t),
     people: bridge ? bridgePeopleLines(record, t) : peopleLines(record, t),
-    placedLine: t.t('callCard.placedBy', { name: record.placedBy.name, date: `{{DATE(${placedAt}, SHORT)}}`, time: `{{TIME(${placedAt})}}` }),
+    placedLine: t.t('callCard.placedBy', { ...nameParams(record.placedBy.name), date: `{{DATE(${placedAt}, SHORT)}}`, time: `{{TIME(${placedAt})}}` }),
     active: isLive(record),
     canEscalate: record.kind === 'peerToPeer',
     canPage: bridge !== undefined,
@@ -209,10 +210,10 @@ function endOf(record: CallRecord): number | undefined {
 function summaryLine(record: CallRecord, t: Translator): string {
   const connected = record.stateHistory.find((s) => s.state === 'established')?.at;
   const end = endOf(record);
-  const name = record.endedBy?.name;
+  const by = record.endedBy;
   if (connected === undefined || end === undefined) {
-    return name === undefined ? t.t('callCard.summary.neverConnected') : t.t('callCard.summary.neverConnectedHungUpBy', { name });
+    return by === undefined ? t.t('callCard.summary.neverConnected') : t.t('callCard.summary.neverConnectedHungUpBy', nameParams(by.name));
   }
   const duration = t.duration(end - Date.parse(connected));
-  return name === undefined ? t.t('callCard.summary.lasted', { duration }) : t.t('callCard.summary.lastedHungUpBy', { duration, name });
+  return by === undefined ? t.t('callCard.summary.lasted', { duration }) : t.t('callCard.summary.lastedHungUpBy', { duration, ...nameParams(by.name) });
 }

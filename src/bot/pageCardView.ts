@@ -3,7 +3,7 @@
 // chat in a sentence, which the card does not repeat.
 import type { PageRecord, PageState, PageStep, PageStepStatus } from '../calling/index.js';
 import type { MessageKey } from '../i18n/catalogs.js';
-import { sentence } from '../i18n/sentence.js';
+import { nameParams, sentence } from '../i18n/sentence.js';
 import type { Translator } from '../i18n/translator.js';
 import { handleParam, inviteeName } from './callCardView.js';
 import { expandCard } from './cardTemplates.js';
@@ -45,7 +45,7 @@ export function renderPageCard(page: PageRecord, t: Translator): AdaptiveCardJso
     stateLabel: t.t(stateKey),
     stateColor,
     steps: page.steps.map((step, i) => ({ name: t.t('pageCard.step.name', { position: i + 1, name: stepName(step) }), label: stepLabel(page, step, t), color: STEP_COLORS[step.status] })),
-    pagedLine: t.t('pageCard.pagedBy', { name: page.requestedBy.name, date: `{{DATE(${pagedAt}, SHORT)}}`, time: `{{TIME(${pagedAt})}}` }),
+    pagedLine: t.t('pageCard.pagedBy', { ...nameParams(page.requestedBy.name), date: `{{DATE(${pagedAt}, SHORT)}}`, time: `{{TIME(${pagedAt})}}` }),
     active: page.state === 'paging',
     step: page.current,
     canSkip: ringing !== undefined && page.current + 1 < page.steps.length,

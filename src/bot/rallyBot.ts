@@ -306,7 +306,7 @@ export class RallyBot extends TeamsActivityHandler {
     return {
       chatKey: chatKeyOf(context),
       tenantId,
-      requestedBy: { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name ?? 'someone' },
+      requestedBy: { id: activity.from.aadObjectId ?? activity.from.id, ...(activity.from.name ? { name: activity.from.name } : {}) },
       ...localeOf(activity),
       ...(activity.type === 'message' && activity.id ? { activityKey: messageKey(context) } : {}),
     };

@@ -1,7 +1,7 @@
 // The chat's requests: what a person asked for, checked against the chat's calls and the policy, and carried out
 // through the intent protocol (calls) or the invites (people into a call), recorded with the chat it came from.
 import type { BridgeAsk } from './bridges/bridgeMeeting.js';
-import { sentence } from '../i18n/sentence.js';
+import { nameParams, sentence } from '../i18n/sentence.js';
 import type { Sentence } from '../i18n/sentence.js';
 import { CallNotFoundError, CallingApiError, InvalidRequestError, WhichCallError } from './errors.js';
 import type { CallNamingRequest } from './errors.js';
@@ -52,12 +52,13 @@ export type HangUpOutcome = { kind: 'hangingUp'; call: CallRecord } | { kind: 'w
 /** What `invite` did: an invitation into the call, or, for a one-to-one call, its escalation into a new group call. */
 export type InviteOutcome = { kind: 'invited'; call: CallRecord; operation: OperationRecord } | { kind: 'escalated'; groupCall: CallRecord };
 
-/** What `mute` or `remove` asked Graph to do, for whom (as the chat names them); the card shows it once Graph has. */
-export interface ParticipantChange {
-  kind: 'muting' | 'removing' | 'cancellingInvite';
-  call: CallRecord;
-  name: string;
-}
+/**
+ * What `mute` or `remove` asked Graph to do, for whom (as the chat names them, when anything does: a ring is always to
+ * someone named); the card shows it once Graph has.
+ */
+export type ParticipantChange =
+  | { kind: 'muting' | 'removing'; call: CallRecord; name?: string }
+  | { kind: 'cancellingInvite'; call: CallRecord; name: string };
 
 /** Graph moves the party of a Teams one-to-one call into a group call, but not the other end of a phone call. */
 function phoneCallCannotGrow(call: CallRecord): InvalidRequestError {
@@ -231,7 +232,7 @@ export class CallDesk {
       new InvalidRequestError('muteOneToOne', sentence(call.kind === 'pstn' ? 'calling.desk.mutePhoneCall' : 'calling.desk.muteOneToOne', { call: handleParam(call) }));
     return this.changeParticipant(request, ref, who, { audit: 'participantMuted', asked: 'mute', oneToOne }, async (call, found, name) => {
       if (found?.kind !== 'inCall') throw notInCall(name, call);
-      if (found.muted) throw new InvalidRequestError('alreadyMuted', sentence('calling.desk.alreadyMuted', { name: found.name, call: handleParam(call) }));
+      if (found.muted) throw new InvalidRequestError('alreadyMuted', sentence('calling.desk.alreadyMuted', { ...nameParams(found.name), call: handleParam(call) }));
       await this.options.service.muteParticipant(request.tenantId, call.callId, found.participantId);
       return { kind: 'muting', call, name: found.name };
     });
@@ -250,7 +251,7 @@ export class CallDesk {
         throw new InvalidRequestError('ringNotCancellable', sentence('calling.desk.ringNotCancellable', { name: found.name }));
       }
       await this.options.service.removeParticipant(request.tenantId, call.callId, found.participantId);
-      return { kind: found.kind === 'inCall' ? 'removing' : 'cancellingInvite', call, name: found.name };
+      return found.kind === 'inCall' ? { kind: 'removing', call, name: found.name } : { kind: 'cancellingInvite', call, name: found.name };
     });
   }
 

@@ -35,3 +35,12 @@ export type Words = Sentence | string;
 export function sentence(key: MessageKey, params?: SentenceParams): Sentence {
   return params === undefined ? { key } : { key, params };
 }
+
+/**
+ * A person's name as a message's params, and `named` (`no` when nothing names them) for the message to say someone
+ * unnamed in its own words (`hung up by {named, select, no {someone} other {{name}}}`): a word put in for the name
+ * would be English, or in the wrong case for the sentence around it.
+ */
+export function nameParams(name: string | undefined): Readonly<Record<string, string>> {
+  return name === undefined ? { named: 'no' } : { named: 'yes', name };
+}

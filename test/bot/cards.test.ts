@@ -590,6 +590,27 @@ describe('cards in each language', () => {
     });
   }
 
+  it('says someone Teams named nobody for in each language\'s own words: who hung up, who paged', () => {
+    const { name: _none, ...nameless } = hungUp.endedBy!;
+    const someoneHungUp = { ...hungUp, endedBy: nameless };
+    const someonePaged = { ...pages.paging, requestedBy: nameless };
+    const said: Record<Language, [hungUpBy: string, pagedBy: string]> = {
+      en: ['hung up by someone"', '"Paged by someone · '],
+      fr: ['raccroché par quelqu’un"', '"Alerte lancée par quelqu’un · '],
+      de: ['aufgelegt von jemandem"', '"Alarmiert von jemandem · '],
+      es: ['colgó alguien"', '"Aviso de alguien · '],
+      'pt-BR': ['encerrada por alguém"', '"Acionado por alguém · '],
+      ja: ['誰かが終了"', '"誰かが呼び出し · '],
+      'zh-Hans': ['由某人挂断"', '"由某人呼叫 · '],
+    };
+    for (const language of LANGUAGES) {
+      const t = new Translator({ locale: language });
+      const [hungUpBy, pagedBy] = said[language];
+      assert.ok(cardText(renderCallCard(someoneHungUp, { pickerSupported: false, revision: 'r' }, t)).includes(hungUpBy), `${language}: ${hungUpBy}`);
+      assert.ok(cardText(renderPageCard(someonePaged, t)).includes(pagedBy), `${language}: ${pagedBy}`);
+    }
+  });
+
   it('keeps the help card\'s limits in its plural forms: 5 pages, 10 in a team', () => {
     const facts = (t: Translator) => ((renderHelpCard(t, 'Rally').body as { type: string; facts?: { value: string }[] }[]).find((b) => b.type === 'FactSet')?.facts ?? []).map((f) => f.value);
     assert.ok(facts(EN).includes('Rings up to 5 people or numbers in turn until one presses 1, then brings them into this chat\'s call'), 'English page line');

@@ -50,7 +50,7 @@ describe('doctorReply', () => {
     };
     assert.equal(
       await doctorReply(watched, asking('someone-else'), new Translator({ locale: 'ja-JP' })),
-      'doctor を実行できるのは Rally の管理者のみです。オペレーターが ADMINS 設定で Entra オブジェクト ID によって管理者を指定します。',
+      '診断を実行できるのは Rally の管理者のみです。オペレーターが ADMINS 設定で Entra オブジェクト ID によって管理者を指定します。',
     );
     assert.equal(ran, false);
   });

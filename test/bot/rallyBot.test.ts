@@ -3,7 +3,7 @@
 // bot did is read from the Graph requests it caused and from the replies, never from stubs configured here.
 import assert from 'node:assert/strict';
 import { CloudAdapter, TeamsInfo, TestAdapter } from 'botbuilder';
-import type { Activity, AdaptiveCardInvokeResponse, ConversationAccount, ConversationReference, MeetingInfo } from 'botbuilder';
+import type { Activity, AdaptiveCardInvokeResponse, ChannelAccount, ConversationAccount, ConversationReference, MeetingInfo } from 'botbuilder';
 import sinon from 'sinon';
 import { callCards } from '../../src/bot/callCards.js';
 import { pageCards } from '../../src/bot/pageCards.js';
@@ -225,6 +225,17 @@ describe('RallyBot through the TestAdapter', () => {
       const { callId } = buttonData(card, 'hangup') as { callId: string };
       const kept = await r.records.callCards.get(callId);
       assert.deepEqual([kept?.locale, kept?.timeZone], ['de-DE', 'Europe/Berlin'], 'the card record keeps the language it was posted in');
+    });
+
+    it('says who placed a call Teams named nobody for in the card\'s own words, and records no name for them', async () => {
+      // botbuilder types a name as always there; Teams may leave it out.
+      const nameless = { id: '29:megan', aadObjectId: REQUESTER.id } as ChannelAccount;
+      const english = await cardFor({ ...r.message('call adelev@contoso.com'), from: nameless });
+      const french = await cardFor({ ...r.message('call alexw@contoso.com'), from: nameless, locale: 'fr-FR' });
+      assert.match(JSON.stringify(english.body), /"Placed by someone · /);
+      assert.match(JSON.stringify(french.body), /"Appel lancé par quelqu’un · /);
+      const { callId } = buttonData(english, 'hangup') as { callId: string };
+      assert.deepEqual(callOf(await r.calls.get(callId))?.placedBy, { id: REQUESTER.id });
     });
 
     it('answers a button with the card in the language it was posted in, whoever presses it', async () => {

@@ -21,6 +21,7 @@ import type { DeskFixture } from '../support/callDeskFixture.js';
 import { missingPermission, noAnswerWithin } from '../support/graphRefusals.js';
 import { reasonsInEnglish } from '../support/reasonsInEnglish.js';
 import { sentence } from '../../src/i18n/sentence.js';
+import { Translator } from '../../src/i18n/translator.js';
 
 const adele: UserTarget = { kind: 'user', id: 'a1b2c3d4-0000-4000-8000-00000000ade1', displayName: 'Adele Vance' };
 const alex: UserTarget = { kind: 'user', id: 'a1b2c3d4-0000-4000-8000-00000000a1e8', displayName: 'Alex Wilber' };
@@ -369,6 +370,19 @@ describe('CallDesk', () => {
       assert.equal(f.api.only('muteParticipant').participantId, 'p-adele');
     });
 
+    it('names nobody neither Rally nor the roster names, for each language to say who in its own words', async () => {
+      await groupCall();
+      const record = callOf(await f.calls.get('group-call'))!;
+      const unnamed: RosterEntry = { key: 'p-anon', participantId: 'p-anon', kind: 'user', muted: false, inLobby: false };
+      f.calls.put('group-call', { ...record, roster: [...record.roster, unnamed] });
+      const change = await f.desk.mute(chatRequest(), undefined, participant('p-anon'));
+      assert.deepEqual([change.kind, change.name], ['muting', undefined]);
+      f.calls.put('group-call', { ...record, roster: [...record.roster, { ...unnamed, muted: true }] });
+      const refusal = await f.desk.mute(chatRequest(), undefined, participant('p-anon')).then(() => assert.fail('muted twice'), (error: RallyError) => error);
+      assert.equal(refusal.userMessage, 'That person is already muted in #1.');
+      assert.equal(new Translator({ locale: 'fr' }).say(refusal.sentence), 'Le micro de cette personne est déjà coupé dans #1.');
+    });
+
     it('removes someone in the call, and cancels the invite of someone still ringing', async () => {
       await groupCall();
       const removed = await f.desk.remove(chatRequest(), undefined, person(alex));
@@ -435,6 +449,14 @@ describe('CallDesk', () => {
       await seedCall(f, 'meeting', 'meeting');
       await assert.rejects(f.desk.remove(chatRequest(), undefined, person(alex)), refusedWith(/^This chat has 2 calls going on \(#1, #2\): which one\? Say "remove … from #1"/, WhichCallError));
       assert.deepEqual(f.api.requests, []);
+    });
+
+    it('asks which call in the reader\'s own command words', async () => {
+      await groupCall();
+      await seedCall(f, 'meeting', 'meeting');
+      const refusal = await f.desk.mute(chatRequest(), undefined, person(alex)).then(() => assert.fail('muted in a call of two'), (error: RallyError) => error);
+      assert.match(new Translator({ locale: 'fr' }).say(refusal.sentence), /lequel \? Dites par exemple « muet … dans #1 »\.$/);
+      assert.match(new Translator({ locale: 'ja' }).say(refusal.sentence), /たとえば「ミュート … in #1」と入力してください。$/);
     });
 
     it('takes the right to change calls', async () => {

@@ -11,7 +11,7 @@ import type { Language } from '../../i18n/languages.js';
 import { languageFields } from '../../i18n/translator.js';
 import type { Logger } from '../../log/logger.js';
 import { RallyError, sentenceOf } from '../../errors/rallyError.js';
-import { sentence } from '../../i18n/sentence.js';
+import { nameParams, sentence } from '../../i18n/sentence.js';
 import type { Words } from '../../i18n/sentence.js';
 import { callEnded } from '../callDesk.js';
 import type { CallDesk } from '../callDesk.js';
@@ -161,7 +161,7 @@ export class Pager {
   async skip(request: ChatRequest, pageId: string, step: number): Promise<PageRecord> {
     await this.mayPlaceCalls(request);
     const page = await this.pageInChat(request, pageId);
-    await this.options.pages.update(page.id, (current) => settled(current, step, 'skipped', this.now().toISOString(), { reason: sentence('calling.page.skippedBy', { name: request.requestedBy.name }) }));
+    await this.options.pages.update(page.id, (current) => settled(current, step, 'skipped', this.now().toISOString(), { reason: sentence('calling.page.skippedBy', nameParams(request.requestedBy.name)) }));
     return this.driveNow(page.id);
   }
 

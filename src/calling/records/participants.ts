@@ -10,9 +10,11 @@ import type { CallTarget } from '../targets/people.js';
 export type ParticipantRef = { kind: 'person'; target: CallTarget } | { kind: 'participant'; participantId: string };
 
 export type CallParticipant =
-  | { kind: 'inCall'; participantId: string; name: string; muted: boolean }
+  /** `name` is absent when neither Rally nor Graph's roster names them. */
+  | { kind: 'inCall'; participantId: string; name?: string; muted: boolean }
   /** `participantId` is known once Graph's answer to their invite named it; the targets a call rang have none. */
-  | { kind: 'ringing'; participantId?: string; name: string };
+  | { kind: 'ringing'; participantId: string; name: string }
+  | { kind: 'ringing'; participantId?: undefined; name: string };
 
 /** Graph mutes and removes people in group calls and meetings; a one-to-one call has nobody else to act on. */
 export function hasOthersToChange(kind: CallKind): boolean {
@@ -41,8 +43,8 @@ export function findParticipant(record: CallRecord, ref: ParticipantRef): CallPa
 /** Named as Rally knows them (a phone by its number, a user by the name it looked up), else as the roster names them. */
 function inCall(entry: RosterEntry & { participantId: string }, target: CallTarget | undefined): CallParticipant {
   const known = target?.kind === 'phone' || target?.displayName !== undefined ? target : undefined;
-  const name = known ? targetName(known) : (entry.displayName ?? (target ? targetName(target) : (entry.identityId ?? 'Someone')));
-  return { kind: 'inCall', participantId: entry.participantId, name, muted: entry.muted };
+  const name = known ? targetName(known) : (entry.displayName ?? (target ? targetName(target) : entry.identityId));
+  return { kind: 'inCall', participantId: entry.participantId, ...(name === undefined ? {} : { name }), muted: entry.muted };
 }
 
 function ringingOf(invitee: Invitee | undefined): CallParticipant | undefined {

@@ -60,7 +60,8 @@ export function invitationFor(target: CallTarget): InvitationParticipantInfo {
 /** Someone who asked Rally for something: their Entra object id and display name. */
 export interface Person {
   id: string;
-  name: string;
+  /** As Teams names them; absent when it does not. */
+  name?: string;
 }
 
 /** One key per person or number, however it was written: users by object id (any case), phones by their digits. */
