@@ -36,18 +36,24 @@ export function resampleWav(source: Buffer): Buffer {
     const high = Math.min(low + 1, samples.length - 1);
     data.writeInt16LE(Math.round(samples[low]! + (samples[high]! - samples[low]!) * (at - low)), i * 2);
   }
+  const header = wavHeader(data.length, PROMPT_SAMPLE_RATE);
+  return Buffer.concat([header, data]);
+}
+
+/** The 44-byte header of a 16-bit mono PCM WAV holding `dataBytes` of samples at `rate` (`declaredSize`: what it says it holds). */
+export function wavHeader(dataBytes: number, rate: number, declaredSize = dataBytes): Buffer {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
+  header.writeUInt32LE(36 + dataBytes, 4);
   header.write('WAVEfmt ', 8, 'ascii');
   header.writeUInt32LE(16, 16);
   header.writeUInt16LE(1, 20);
   header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(PROMPT_SAMPLE_RATE, 24);
-  header.writeUInt32LE(PROMPT_SAMPLE_RATE * 2, 28);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
   header.writeUInt16LE(2, 32);
   header.writeUInt16LE(16, 34);
   header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+  header.writeUInt32LE(declaredSize, 40);
+  return header;
 }

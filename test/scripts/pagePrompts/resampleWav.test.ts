@@ -1,22 +1,10 @@
 // The resampler that turns espeak-ng's 22 050 Hz output into the 16 kHz WAV Graph plays.
 import assert from 'node:assert/strict';
-import { resampleWav } from '../../../scripts/pagePrompts/resampleWav.js';
+import { resampleWav, wavHeader } from '../../../scripts/pagePrompts/resampleWav.js';
 
 /** A 16-bit mono PCM WAV of `samples` at `rate`, its data size as given (espeak-ng streams 0x7fffffff). */
 function wavOf(samples: number[], rate: number, dataSize = samples.length * 2): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + samples.length * 2, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataSize, 40);
+  const header = wavHeader(samples.length * 2, rate, dataSize);
   const data = Buffer.alloc(samples.length * 2);
   samples.forEach((s, i) => data.writeInt16LE(s, i * 2));
   return Buffer.concat([header, data]);
