@@ -124,7 +124,7 @@ export async function startRally(settings: Settings, parts: RallyParts): Promise
   const escalation = new EscalationStep({ calls, operations: records.operations, invites, service, jobs: callJobs, claimMs: deadlines.escalationClaimMs, audit });
   const desk = new CallDesk({ calls, chats: records.chats, intents, invites, service, policy, jobs: callJobs, audit });
   const pagePrompts = settings.pagePromptUrl === undefined ? servedPagePrompts(settings.publicUrl) : externalPagePrompt(settings.pagePromptUrl);
-  const pager = new Pager({ pages: records.pages, calls, desk, invites, service, policy, reports, jobs: scheduler, callJobs, prompts: pagePrompts.prompts, hangUpClaimMs: deadlines.hangUpClaimMs, log });
+  const pager = new Pager({ pages: records.pages, calls, desk, invites, service, reports, jobs: scheduler, callJobs, prompts: pagePrompts.prompts, hangUpClaimMs: deadlines.hangUpClaimMs, log });
   const followUps = new CallFollowUps({
     ...records,
     calls,

@@ -302,7 +302,8 @@ export class CallDesk {
 
   /**
    * Throws PolicyRefusedError unless the person may place calls at all: the right that changing a call takes, and
-   * changing whom a command rings (a chat's teams of people). Counted nowhere: it rings nobody.
+   * changing whom a command rings (a chat's teams of people), and starting or changing a page. Counted nowhere: it
+   * rings nobody (a page's steps are each admitted when they ring).
    */
   async mayPlaceCalls(request: ChatRequest): Promise<void> {
     await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, [], undefined);

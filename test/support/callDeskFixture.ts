@@ -169,7 +169,6 @@ export function buildCallDesk(options: { policy?: PolicySettings; api?: Recordin
     desk,
     invites,
     service,
-    policy,
     reports,
     jobs: scheduler,
     callJobs: jobs,

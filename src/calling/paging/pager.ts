@@ -26,7 +26,6 @@ import type { JobHandler, JobOutcome } from '../jobs/jobs.js';
 import type { JobScheduler } from '../jobs/jobScheduler.js';
 import { reportUnderLease } from '../jobs/leasedReport.js';
 import { PolicyRefusedError } from '../policy/callPolicy.js';
-import type { CallPolicy } from '../policy/callPolicy.js';
 import type { StoredCall } from '../records/callDocument.js';
 import { GONE_AT_GRAPH } from '../records/callKeeper.js';
 import type { CallKeeper } from '../records/callKeeper.js';
@@ -58,10 +57,9 @@ import { promptLanguage, stepLanguage } from './promptLanguage.js';
 export interface PagerOptions {
   pages: RecordStore<PageRecord>;
   calls: CallKeeper;
-  desk: Pick<CallDesk, 'placePageCall' | 'callInChat' | 'liveCalls' | 'call'>;
+  desk: Pick<CallDesk, 'placePageCall' | 'callInChat' | 'liveCalls' | 'call' | 'mayPlaceCalls'>;
   invites: Pick<Invites, 'moveInto'>;
   service: Pick<CallingService, 'hangUp' | 'askForKeyPress'>;
-  policy: CallPolicy;
   reports: ChatReports;
   /** Records the page's jobs: its drive, and each step's wait. */
   jobs: Pick<JobScheduler, 'schedule' | 'runNow'>;
@@ -131,7 +129,7 @@ export class Pager {
     const known = await this.options.pages.get(id);
     if (known) return known;
     // The right to place calls at all is checked now; each step is admitted again when it rings (dialers, countries).
-    await this.mayPlaceCalls(request);
+    await this.options.desk.mayPlaceCalls(request);
     const into = options.into === undefined ? undefined : await this.callToJoin(request, options.into);
     const now = this.now().toISOString();
     const page: PageRecord = {
@@ -159,7 +157,7 @@ export class Pager {
 
   /** Skip: the step shown on the card is passed by (its call hung up) and the next one rings. */
   async skip(request: ChatRequest, pageId: string, step: number): Promise<PageRecord> {
-    await this.mayPlaceCalls(request);
+    await this.options.desk.mayPlaceCalls(request);
     const page = await this.pageInChat(request, pageId);
     await this.options.pages.update(page.id, (current) => settled(current, step, 'skipped', this.now().toISOString(), { reason: sentence('calling.page.skippedBy', nameParams(request.requestedBy.name)) }));
     return this.driveNow(page.id);
@@ -167,7 +165,7 @@ export class Pager {
 
   /** Stop: nobody more is rung, and the call ringing now is hung up. */
   async stop(request: ChatRequest, pageId: string): Promise<PageRecord> {
-    await this.mayPlaceCalls(request);
+    await this.options.desk.mayPlaceCalls(request);
     const page = await this.pageInChat(request, pageId);
     await this.options.pages.update(page.id, (current) => stopped(current, this.now().toISOString(), request.requestedBy));
     return this.driveNow(page.id);
@@ -385,10 +383,6 @@ export class Pager {
     return call;
   }
 
-  /** Starting or changing a page takes the right to place calls (counted nowhere: the steps count, once, as the page). */
-  private async mayPlaceCalls(request: ChatRequest): Promise<void> {
-    await this.options.policy.admit({ id: request.requestedBy.id, tenantId: request.tenantId }, [], undefined);
-  }
 
   /** The page's own request for `part` (a step, the move): its activity key names it, and the rate limit counts the page once. */
   private requestOf(page: PageRecord, part?: string): ChatRequest {
