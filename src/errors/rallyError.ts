@@ -11,16 +11,15 @@ export abstract class RallyError extends Error {
   abstract readonly code: string;
   /** One sentence, safe to show in chat: no secrets, no stack, tells the person what to do. */
   readonly sentence: Words;
+  /** The sentence in English, as the log reads it (a field of its own, so that the log's error record shows it). */
+  readonly userMessage: string;
 
   constructor(said: Words, options?: { cause?: unknown; detail?: string }) {
-    super(options?.detail ?? LOG_LANGUAGE.say(said), options?.cause === undefined ? undefined : { cause: options.cause });
+    const english = LOG_LANGUAGE.say(said);
+    super(options?.detail ?? english, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.sentence = said;
-  }
-
-  /** The sentence in English, as the log and the tests read it. */
-  get userMessage(): string {
-    return LOG_LANGUAGE.say(this.sentence);
+    this.userMessage = english;
   }
 }
 
