@@ -3,7 +3,7 @@ import { isBareEnd } from '../calling/index.js';
 import type { CallChange, CallNews, CallRecord, ChatReports, OperationRecord, PageRecord, StoredCall } from '../calling/index.js';
 import { sentence } from '../i18n/sentence.js';
 import type { Sentence, Words } from '../i18n/sentence.js';
-import { Translator, languageFields } from '../i18n/translator.js';
+import { languageFields, translatorFor } from '../i18n/translator.js';
 import type { RequestLanguage } from '../i18n/translator.js';
 import { handleParam, inviteeName } from './callCardView.js';
 import type { CallCards } from './callCards.js';
@@ -47,7 +47,7 @@ export class ChatReporter implements ChatReports {
   async reportPage(page: PageRecord, options: { outcome: boolean }): Promise<void> {
     await this.options.chats.post(page.chatKey, async (context) => {
       await this.options.pageCards.show(context, page);
-      const line = options.outcome ? outcomeLine(page, new Translator(reportLanguage(context, page))) : undefined;
+      const line = options.outcome ? outcomeLine(page, translatorFor(reportLanguage(context, page))) : undefined;
       if (line !== undefined) await context.sendActivity(line);
     });
   }
@@ -58,7 +58,7 @@ export class ChatReporter implements ChatReports {
 }
 
 async function sendLines(context: TurnContext, lines: readonly Line[]): Promise<void> {
-  for (const { words, about } of lines) await context.sendActivity(new Translator(reportLanguage(context, about)).say(words));
+  for (const { words, about } of lines) await context.sendActivity(translatorFor(reportLanguage(context, about)).say(words));
 }
 
 /**

@@ -10,8 +10,8 @@ import { ActivityTypes, CardFactory } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
 import { NotYetError } from '../calling/index.js';
 import type { RecordStore } from '../calling/index.js';
-import { Translator, languageFields } from '../i18n/translator.js';
-import type { RequestLanguage } from '../i18n/translator.js';
+import { languageFields, translatorFor } from '../i18n/translator.js';
+import type { RequestLanguage, Translator } from '../i18n/translator.js';
 import type { AdaptiveCardJson } from './cardTemplates.js';
 import { refreshAudience, turnLanguage } from './chats.js';
 
@@ -67,7 +67,7 @@ export class PostedCards<T> {
   }
 
   private draw(context: TurnContext, item: T, language: RequestLanguage): AdaptiveCardJson {
-    const card = this.options.render(item, new Translator(language));
+    const card = this.options.render(item, translatorFor(language));
     const refresh = card.refresh as { userIds?: string[] } | undefined;
     if (refresh) refresh.userIds = refreshAudience(context).slice(0, REFRESH_USERS_LIMIT);
     return card;

@@ -19,7 +19,8 @@ import type { Chats } from './chats.js';
 import { CommandError, checkOneToMove, checkPageSteps, checkPeopleCount, parseCommand, parsePeopleList } from './commandParser.js';
 import type { MentionedPerson } from './commandParser.js';
 import type { Command, CommandKind, MeetingRef, PersonRef } from './commands.js';
-import { Translator } from '../i18n/translator.js';
+import { translatorFor } from '../i18n/translator.js';
+import type { Translator } from '../i18n/translator.js';
 import { doctorReply } from './doctorCommand.js';
 import type { DoctorAccess } from './doctorCommand.js';
 import { renderHelpCard } from './helpCard.js';
@@ -165,7 +166,7 @@ export class RallyBot extends TeamsActivityHandler {
   constructor(private readonly options: RallyBotOptions) {
     super();
     this.onMessage(async (context, next) => {
-      const t = new Translator(turnLanguage(context));
+      const t = translatorFor(turnLanguage(context));
       await answeringOnce(context, options.log, t, async () => {
         // Remembering the chat is for reports after this turn: it need not hold up the command. Both are waited for,
         // so that a failure of one is answered only once the other has said what it had to say. A message delivered
@@ -186,13 +187,13 @@ export class RallyBot extends TeamsActivityHandler {
     });
     this.onInstallationUpdateAdd(async (context, next) => {
       await options.chats.remember(context);
-      await this.sendHelp(context, new Translator(turnLanguage(context)));
+      await this.sendHelp(context, translatorFor(turnLanguage(context)));
       await next();
     });
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const t = new Translator(turnLanguage(context));
+    const t = translatorFor(turnLanguage(context));
     try {
       await this.options.chats.remember(context);
       const action = readCardAction(invokeValue.action?.verb, invokeValue.action?.data);
@@ -323,7 +324,7 @@ export class RallyBot extends TeamsActivityHandler {
  * get the chat two refusals for one message, one from the command and one from the write that marks it handled.
  * `t`: the turn's words; the adapter's last resort has only the activity to read them from.
  */
-export async function answerError(context: TurnContext, log: Pick<Logger, 'error' | 'info'>, error: unknown, t = new Translator(turnLanguage(context))): Promise<void> {
+export async function answerError(context: TurnContext, log: Pick<Logger, 'error' | 'info'>, error: unknown, t = translatorFor(turnLanguage(context))): Promise<void> {
   logFailure(log, error);
   if (!context.responded) await context.sendActivity(t.say(sentenceOf(error, SOMETHING_WENT_WRONG)));
 }

@@ -4,7 +4,7 @@ import { ActivityTypes } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
 import { isTenantAllowed } from '../calling/index.js';
 import type { PolicySettings } from '../config/policySettings.js';
-import { Translator } from '../i18n/translator.js';
+import { translatorFor } from '../i18n/translator.js';
 import type { Logger } from '../log/logger.js';
 import { turnLanguage } from './chats.js';
 
@@ -26,7 +26,7 @@ export function tenantGate(policy: PolicySettings, log: Pick<Logger, 'warn'>, bo
     if (isTenantAllowed(policy, tenantId)) return bot.run(context);
     const { type } = context.activity;
     log.warn({ code: 'tenantNotAllowed', tenantId, requester: context.activity.from?.aadObjectId, activityType: type }, 'activity from a tenant not allowed');
-    const refusal = new Translator(turnLanguage(context)).t('chat.error.tenantNotAllowed');
+    const refusal = translatorFor(turnLanguage(context)).t('chat.error.tenantNotAllowed');
     if (type === ActivityTypes.Message) {
       await context.sendActivity(refusal);
     } else if (type === ActivityTypes.Invoke) {
