@@ -25,8 +25,11 @@ const pageButton = z.object({
 });
 
 const schemas = {
-  /** Help card: "Run" sends the typed `command`; the preset buttons send a `preset`, read as that command is typed. */
-  runCommand: z.object({ preset: z.enum(['calls', 'status', 'join']).optional(), command: z.string().max(2000).optional() }),
+  /**
+   * Help card: "Run" sends the typed `command`; the preset buttons send a `preset`, read as that command is typed.
+   * `copy`: which copy of the help card was pressed (cards posted before copies were named have none).
+   */
+  runCommand: z.object({ preset: z.enum(['calls', 'status', 'join']).optional(), command: z.string().max(2000).optional(), copy: z.string().max(64).optional() }),
   refresh: callButton,
   hangup: callButton,
   invite: callButton.extend(peopleFields),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { MAX_PAGE_STEPS } from '../calling/index.js';
 import type { Translator } from '../i18n/translator.js';
 import { EXAMPLES, MAX_TEAM_SIZE } from './commandParser.js';
@@ -32,8 +33,12 @@ const COMMANDS = [
 /** The most people some commands take, as the parser holds them to it. */
 const LIMIT_OF: Partial<Record<(typeof COMMANDS)[number], number>> = { page: MAX_PAGE_STEPS, teamDefine: MAX_TEAM_SIZE };
 
-/** `inMeetingChat`: the card is for a meeting's own chat, and offers to join that meeting. */
-export function renderHelpCard(t: Translator, botName: string, { hint = '', inMeetingChat = false }: { hint?: string; inMeetingChat?: boolean } = {}): AdaptiveCardJson {
+/**
+ * `inMeetingChat`: the card is for a meeting's own chat, and offers to join that meeting. Each card drawn is a copy of
+ * its own (`copy`, in its buttons' data), so that a press acts once per copy: a double click joins one meeting, and
+ * the fresh copy a press is answered with acts again.
+ */
+export function renderHelpCard(t: Translator, botName: string, { inMeetingChat = false, copy = randomUUID() }: { inMeetingChat?: boolean; copy?: string } = {}): AdaptiveCardJson {
   const commands = COMMANDS.map((name) => ({
     usage: t.t(`helpCard.${name}.usage`),
     what: t.t(`helpCard.${name}.what`, { max: LIMIT_OF[name] ?? 0 }),
@@ -49,5 +54,5 @@ export function renderHelpCard(t: Translator, botName: string, { hint = '', inMe
     // The field's example is typed in the reader's words; the buttons' presets are verbs, read alike in every language.
     example: t.say(EXAMPLES.call),
   };
-  return expandCard('helpCard', { hint, commands, inMeetingChat, text });
+  return expandCard('helpCard', { commands, inMeetingChat, text, copy });
 }

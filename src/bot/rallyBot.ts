@@ -199,7 +199,12 @@ export class RallyBot extends TeamsActivityHandler {
       const action = readCardAction(invokeValue.action?.verb, invokeValue.action?.data);
       const request = this.chatRequest(context);
       if (action.verb === 'runCommand') {
-        await this.runCommand(context, request, parseCommand(action.preset ?? action.command ?? ''), t);
+        const command = parseCommand(action.preset ?? action.command ?? '');
+        // One press of one copy of the help card acts once (a double click on "Join this meeting" joins it once), and
+        // what it asks Graph for is keyed by the press; the fresh copy it is answered with acts again.
+        const key = action.copy === undefined ? undefined : `action/${request.chatKey}/help/${action.copy}/${digestOf([action.preset, action.command])}`;
+        if (key === undefined) await this.runCommand(context, request, command, t);
+        else await this.options.chats.actOnce(key, () => this.runCommand(context, { ...request, activityKey: key }, command, t));
         return cardResponse(this.helpCard(context, t));
       }
       if (isPageAction(action)) return await this.pressPageButton(context, request, action, t);
@@ -378,12 +383,16 @@ function participantOf(action: Extract<CallCardAction, { participantId: string }
   return { kind: 'participant', participantId: action.participantId };
 }
 
+/** A short digest of what a press carries, for its key. */
+function digestOf(parts: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}
+
 /** One key per press of one button on one version of one card, with what was typed into it (and whom it is beside). */
 function actionKey(request: ChatRequest, action: CallCardAction): string {
   const typed = 'people' in action || 'pickedPeople' in action ? [action.people, action.pickedPeople] : [undefined, undefined];
   const beside = 'participantId' in action ? [action.participantId] : [];
-  const digest = createHash('sha256').update(JSON.stringify([...typed, ...beside])).digest('hex').slice(0, 16);
-  return `action/${request.chatKey}/${action.callId}/${action.verb}/${String(action.rev)}/${digest}`;
+  return `action/${request.chatKey}/${action.callId}/${action.verb}/${String(action.rev)}/${digestOf([...typed, ...beside])}`;
 }
 
 function cardResponse(card: AdaptiveCardJson): AdaptiveCardInvokeResponse {

@@ -194,12 +194,12 @@ describe('cards', () => {
   });
 
   it('offers "Join this meeting" on the help card of a meeting\'s chat only, as a button the bot reads as "join"', () => {
-    const card = renderHelpCard(EN, 'Rally', { inMeetingChat: true });
+    const card = renderHelpCard(EN, 'Rally', { inMeetingChat: true, copy: 'copy-1' });
     assert.deepEqual(validationProblems(card), []);
     assert.doesNotMatch(cardText(card), /\$when|\$\{/, 'every template directive is expanded');
     assert.deepEqual(actions(card), ['Run', 'My calls', 'Status', 'Join this meeting']);
     const join = (card.actions as { title: string; verb: string; data: unknown }[]).at(-1)!;
-    assert.deepEqual(readCardAction(join.verb, join.data), { verb: 'runCommand', preset: 'join' });
+    assert.deepEqual(readCardAction(join.verb, join.data), { verb: 'runCommand', preset: 'join', copy: 'copy-1' });
     assert.deepEqual(actions(renderHelpCard(EN, 'Rally')), ['Run', 'My calls', 'Status']);
   });
 

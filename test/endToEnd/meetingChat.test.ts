@@ -68,13 +68,20 @@ describe('"join" in a meeting\'s own chat over HTTP', function () {
     const join = (help!.activity.attachments[0].content.actions as { title: string; verb: string; data: Record<string, unknown> }[]).find((a) => a.title === 'Join this meeting');
     assert.ok(join, 'the help card offers to join');
 
-    const answer = await h.press(help!.id, join.verb, join.data, IN_MEETING_CHAT);
-    assert.equal(answer.status, 200);
-    assert.equal(answer.body.type, 'application/vnd.microsoft.card.adaptive');
+    // A double click: both copies of the press reach Rally at once, and the meeting is joined once.
+    const answers = await Promise.all([h.press(help!.id, join.verb, join.data, IN_MEETING_CHAT), h.press(help!.id, join.verb, join.data, IN_MEETING_CHAT)]);
+    assert.deepEqual(answers.map((a) => [a.status, a.body.type]), [[200, 'application/vnd.microsoft.card.adaptive'], [200, 'application/vnd.microsoft.card.adaptive']]);
     const cardId = await joinedCard();
 
     assertJoinedTheMeeting();
     assert.match(cardText(h.connector.latestCard(cardId)), /Connected/);
+    await h.settle();
+    assert.equal(h.createCallRequests().length, 1, 'one join for the double click');
+    assert.equal(h.connector.cardPosts().length, 2, 'the help card and one call card');
+
+    // The copy of the help card the press was answered with is a new one: pressing it acts again.
+    const fresh = (answers[0]!.body.value.actions as { title: string; verb: string; data: Record<string, unknown> }[]).find((a) => a.title === 'Join this meeting')!;
+    assert.notEqual(fresh.data.copy, join.data.copy, 'each copy of the help card is its own');
   });
 
   it('refuses "join" outside a meeting chat in one sentence saying what to give, and asks nobody', async () => {
