@@ -36,6 +36,9 @@ export function matchedLanguage(tag: string | undefined): Language | undefined {
   const locale = parsed(tag);
   if (locale === undefined) return undefined;
   const { language, script, region } = locale;
+  // Chinese written in the traditional script (zh-TW, zh-HK, zh-Hant) has no catalog here, and a reader of it is not
+  // handed the simplified script instead, as Microsoft's own products never do: they get English.
+  if (language === 'zh' && locale.maximize().script === 'Hant') return undefined;
   const candidates = [script && `${language}-${script}`, region && `${language}-${region}`, language];
   for (const candidate of candidates) {
     if (!candidate) continue;

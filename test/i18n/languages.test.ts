@@ -19,6 +19,11 @@ describe('supportedLanguage', () => {
     for (const tag of ['pt', 'pt-BR', 'pt-PT']) assert.equal(supportedLanguage(tag), 'pt-BR', tag);
   });
 
+  it('gives English, not the simplified script, to Chinese written in the traditional one', () => {
+    for (const tag of ['zh-TW', 'zh-HK', 'zh-MO', 'zh-Hant', 'zh-Hant-CN']) assert.equal(supportedLanguage(tag), 'en', tag);
+    assert.equal(supportedLanguage('zh-Hans-HK'), 'zh-Hans', 'the simplified script, wherever it is read');
+  });
+
   it('gives English to a language Rally does not speak, and to a missing or malformed tag', () => {
     for (const tag of [undefined, '', 'it-IT', 'ko', 'a'.repeat(300), '../../etc', 'en-US/../../etc/passwd', 'en US', 'x-private', 'und', '__proto__', 'constructor', 'toString']) {
       assert.equal(supportedLanguage(tag), 'en', String(tag));
