@@ -8,7 +8,8 @@
 // Both are driven over 127.0.0.1 by a load generator in a child process (support/loadJobs.ts says why).
 //
 // Goals (the issue's): Rally's notifications/s at 16 connections >= 0.8 x the bare server's; at a steady half of the
-// bare server's closed-loop rate for 5 s, Rally's p99 ack latency <= 2 x the bare server's p99 at that rate. The `info` lines after them have no goal: the same steady rate of
+// bare server's closed-loop rate for 5 s, Rally's p99 ack latency <= 2 x the bare server's p99 at that rate, the
+// median of three such pairs (a single 5 s p99 is a few dozen requests, which a moment of the machine's own work moves). The `info` lines after them have no goal: the same steady rate of
 // a small notification (a call-state update), which separates the cost of the roster's size from Rally's cost per
 // request; and a changing roster, which shows what a durable write (fsync) per coalesced burst and the chat
 // follow-ups cost.
@@ -36,6 +37,8 @@ const WARM_UP_REQUESTS = 500;
 /** Each closed-loop run stops after this long even if REQUESTS are not all answered. */
 const MAX_SECONDS = 60;
 const FIXED_RATE_SECONDS = 5;
+/** Pairs of fixed-rate runs, in alternating order (Rally first, then the bare server first, ...); the goal is on their median ratio. */
+const FIXED_RATE_ROUNDS = 3;
 const ROSTER_SIZE = 250;
 const CHANGING_ROSTER_VARIANTS = 50;
 const CHANGING_ROSTER_REQUESTS = 1_000;
@@ -190,17 +193,36 @@ try {
   const fixedRate = Math.floor(bareRun.perSecond / 2);
   const fixed = (url: string, payload = body) =>
     load!.run({ kind: 'rate', url, headers, body: payload, perSecond: fixedRate, seconds: FIXED_RATE_SECONDS, maxSockets: CONNECTIONS });
-  const rallyRate = await fixed(targets.rally);
-  await harness.settle();
-  const bareRate = await fixed(targets.bare);
   const expected = fixedRate * FIXED_RATE_SECONDS;
-  const p99Ratio = rallyRate.latency.p99 / bareRate.latency.p99;
-  const rateOk = clean(rallyRate, expected) && clean(bareRate, expected) && p99Ratio <= FIXED_RATE_P99_RATIO_GOAL;
   const rateLine = (r: LoadResult) =>
     `p99 ${ms(r.latency.p99)}, p50 ${ms(r.latency.p50)}, max ${ms(r.latency.max)}${clean(r, expected) ? '' : ` (${r.statuses['202'] ?? 0} of ${expected} answered 202${r.stoppedEarly ? ', stopped at the time bound' : ''})`}`;
-  console.log(`     Rally at ${fixedRate}/s for ${FIXED_RATE_SECONDS} s: ${rateLine(rallyRate)}`);
-  console.log(`     bare restify at the same rate: ${rateLine(bareRate)}; the client started requests at most ${ms(Math.max(rallyRate.lateStart?.max ?? 0, bareRate.lateStart?.max ?? 0))} late`);
-  console.log(`${verdict(rateOk)} Rally / bare p99 ack latency at half the bare server's rate: ${p99Ratio.toFixed(2)} (goal <= ${FIXED_RATE_P99_RATIO_GOAL})`);
+  const rallyAtRate = async (): Promise<LoadResult> => {
+    const result = await fixed(targets.rally);
+    await harness!.settle();
+    return result;
+  };
+  const pairs: { rally: LoadResult; floor: LoadResult; ratio: number }[] = [];
+  for (let round = 0; round < FIXED_RATE_ROUNDS; round++) {
+    // Which goes first alternates, so that a drift in the machine's own load within a round falls on both alike.
+    let rally: LoadResult;
+    let floor: LoadResult;
+    if (round % 2 === 0) {
+      rally = await rallyAtRate();
+      floor = await fixed(targets.bare);
+    } else {
+      floor = await fixed(targets.bare);
+      rally = await rallyAtRate();
+    }
+    pairs.push({ rally, floor, ratio: rally.latency.p99 / floor.latency.p99 });
+  }
+  const p99Ratio = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(pairs.length / 2)]!.ratio;
+  const rateOk = pairs.every((p) => clean(p.rally, expected) && clean(p.floor, expected)) && p99Ratio <= FIXED_RATE_P99_RATIO_GOAL;
+  pairs.forEach(({ rally, floor, ratio }, i) => {
+    console.log(`     round ${i + 1}: Rally at ${fixedRate}/s for ${FIXED_RATE_SECONDS} s: ${rateLine(rally)}; bare restify: ${rateLine(floor)}; ${ratio.toFixed(2)} x`);
+  });
+  const lateStart = Math.max(...pairs.flatMap((p) => [p.rally.lateStart?.max ?? 0, p.floor.lateStart?.max ?? 0]));
+  console.log(`     the client started requests at most ${ms(lateStart)} late`);
+  console.log(`${verdict(rateOk)} Rally / bare p99 ack latency at half the bare server's rate, median of ${FIXED_RATE_ROUNDS}: ${p99Ratio.toFixed(2)} (goal <= ${FIXED_RATE_P99_RATIO_GOAL})`);
   const small = stateNotification(callId, callbackUri);
   const rallySmall = await fixed(targets.rally, small);
   await harness.settle();
