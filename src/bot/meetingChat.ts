@@ -2,7 +2,8 @@
 // meeting details (GET {serviceUrl}v1/meetings/{id}) name its organizer, which Graph needs to join it.
 import { TeamsInfo } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
-import { InvalidRequestError, meetingOfItsChat } from '../calling/index.js';
+import { InvalidRequestError, meetingOfItsChat, parseMeetingLink } from '../calling/index.js';
+import { RallyError } from '../errors/rallyError.js';
 import type { OrganizerMeeting } from '../calling/index.js';
 import { sentence } from '../i18n/sentence.js';
 import { chatKeyOf } from './chats.js';
@@ -26,20 +27,37 @@ export function meetingIdOf(context: TurnContext): string | undefined {
 export async function meetingOfThisChat(context: TurnContext, chatTenantId: string): Promise<OrganizerMeeting> {
   const meetingId = meetingIdOf(context);
   if (meetingId === undefined) throw new InvalidRequestError('notAMeetingChat', sentence('chat.error.notAMeetingChat'));
-  let organizer: unknown;
+  let info: unknown;
   try {
-    organizer = field(await TeamsInfo.getMeetingInfo(context, meetingId), 'organizer');
+    info = await TeamsInfo.getMeetingInfo(context, meetingId);
   } catch (error) {
     // 403 when the app lacks the chat permission OnlineMeeting.ReadBasic.Chat, 404 for a meeting that is gone.
     const detail = `the Bot Connector answered ${String(field(error, 'statusCode') ?? 'nothing')} for the meeting's details`;
     throw new InvalidRequestError('meetingDetailsRefused', NO_ORGANIZER, { cause: error, detail });
   }
+  // The meeting's own join link names its thread and, for a channel meeting, the channel post it hangs under, which
+  // the chat's id alone does not; a link Rally cannot read leaves the chat's thread with the organizer Teams names.
+  const linked = joinLinkOf(info);
+  if (linked !== undefined) return linked;
+  const organizer = field(info, 'organizer');
   const organizerId = field(organizer, 'aadObjectId');
   if (typeof organizerId !== 'string' || organizerId === '') throw new InvalidRequestError('meetingWithoutOrganizer', NO_ORGANIZER);
   // Graph wants the organizer's own tenant (another organization's, for a meeting Rally's people were invited to);
   // the chat's stands in when Teams leaves it out.
   const organizerTenant = field(organizer, 'tenantId');
   return meetingOfItsChat(chatKeyOf(context), { id: organizerId, tenantId: typeof organizerTenant === 'string' ? organizerTenant : chatTenantId });
+}
+
+function joinLinkOf(info: unknown): OrganizerMeeting | undefined {
+  const joinUrl = field(field(info, 'details'), 'joinUrl');
+  if (typeof joinUrl !== 'string') return undefined;
+  try {
+    const meeting = parseMeetingLink(joinUrl);
+    return meeting.kind === 'organizer' ? meeting : undefined;
+  } catch (error) {
+    if (error instanceof RallyError) return undefined;
+    throw error;
+  }
 }
 
 /** One property of what may be an object: Teams' JSON is read without trusting its shape. */

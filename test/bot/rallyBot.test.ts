@@ -568,6 +568,23 @@ describe('RallyBot through the TestAdapter', () => {
       assert.ok(buttonData(cardOf(reply), 'hangup').callId, 'the call card is posted');
     });
 
+    it("reads the meeting's thread from its join link when Teams gives one, and the chat's thread when the link cannot be read", async () => {
+      const withLink = (joinUrl: string): MeetingInfo => {
+        const info = details({ id: '29:organizer', aadObjectId: ORGANIZER, tenantId: ORGANIZER_TENANT });
+        return { ...info, details: { ...info.details, joinUrl } } as MeetingInfo;
+      };
+      const channel = '19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2';
+      const context = encodeURIComponent(JSON.stringify({ Tid: ORGANIZER_TENANT, Oid: ORGANIZER, MessageId: '1733500000000' }));
+      meetingInfo.resolves(withLink(`https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(channel)}/1733500000000?context=${context}`));
+      await r.adapter.send(inMeetingChat(r.message('join'))).assertReply(() => undefined).startTest();
+      assert.deepEqual(r.api.only('createCall').body.chatInfo, { '@odata.type': '#microsoft.graph.chatInfo', threadId: channel, messageId: '1733500000000', replyChainMessageId: '1733500000000' });
+
+      const again = rally();
+      meetingInfo.resolves(withLink('https://example.com/not-a-teams-link'));
+      await again.adapter.send(inMeetingChat(again.message('join'))).assertReply(() => undefined).startTest();
+      assert.deepEqual(again.api.only('createCall').body.chatInfo, { '@odata.type': '#microsoft.graph.chatInfo', threadId: MEETING_THREAD, messageId: '0' });
+    });
+
     it('names the chat\'s tenant for an organizer Teams gives no tenant', async () => {
       meetingInfo.resolves(details({ id: '29:organizer', aadObjectId: ORGANIZER }));
       await r.adapter.send(inMeetingChat(r.message('join'))).assertReply((reply) => void cardOf(reply)).startTest();

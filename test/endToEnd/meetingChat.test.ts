@@ -1,6 +1,7 @@
 // `join` alone in a meeting's own chat, end to end: the activity names the meeting in channelData.meeting.id, Rally
 // asks the Bot Connector stand-in for the meeting's details (GET v1/meetings/{id}), and joins at the simulator with the
-// chat's thread, message id 0 and the organizer the details name.
+// meeting's thread and post as its join link names them (a scheduled meeting's chat thread and message id 0, or a
+// channel meeting's channel and post), or the chat's thread and the organizer the details name.
 import assert from 'node:assert/strict';
 import { demoDirectory } from '../../src/simulator/index.js';
 import { cardText } from './connectorStandIn.js';
@@ -12,6 +13,10 @@ type Json = any;
 const MEETING_THREAD = '19:meeting_ZTM0MmE4NzQtOGFiNS00YWI2LWE3ZjUtMmM1NjFhOTIwNmVk@thread.v2';
 const MEETING_ID = 'MCMxOTptZWV0aW5nX1pUTTBNbUU0TnpRdE9HRmlOUzAwWVdJMkxXRTNaalV0TW1NMU5qRmhPVEl3Tm1Wa0B0aHJlYWQudjIjMA==';
 const ORGANIZER = '5810cede-f3cc-42eb-b2c1-e9bd5d53ec96';
+/** A meeting held in a channel: its chat is the channel's thread, under the post the meeting hangs from. */
+const CHANNEL = '19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2';
+const CHANNEL_POST = '1733500000000';
+const CHANNEL_MEETING_ID = 'MCMxOTphMWIyYzNkNGU1ZjYwNzE4MjkzYTRiNWM2ZDdlOGY5MEB0aHJlYWQudGFjdjIjMTczMzUwMDAwMDAwMA==';
 /** What Teams puts on every activity from the meeting's chat. */
 const IN_MEETING_CHAT = { conversationId: MEETING_THREAD, channelData: { meeting: { id: MEETING_ID } } };
 const NO_ORGANIZER = 'Teams did not tell me who organizes this meeting; paste its join link instead.';
@@ -21,7 +26,8 @@ describe('"join" in a meeting\'s own chat over HTTP', function () {
   beforeEach(async () => {
     // The simulator knows the meeting by its chat and its organizer: a join naming anyone else finds no meeting.
     const meeting = { threadId: MEETING_THREAD, organizerId: ORGANIZER, attendees: [{ id: ADELE_MEMBER.aadObjectId!, displayName: ADELE_MEMBER.name }] };
-    h = await RallyHarness.start({ conversationType: 'groupChat', simulator: { directory: { ...demoDirectory, meetings: [meeting], unknownMeetings: 'notFound' } } });
+    const channelMeeting = { threadId: CHANNEL, organizerId: ORGANIZER, attendees: [] };
+    h = await RallyHarness.start({ conversationType: 'groupChat', simulator: { directory: { ...demoDirectory, meetings: [meeting, channelMeeting], unknownMeetings: 'notFound' } } });
     h.connector.answerMeeting(MEETING_ID, {
       details: { id: MEETING_ID, title: 'Incident review', type: 'Scheduled' },
       conversation: { id: MEETING_THREAD, isGroup: true, conversationType: 'groupChat' },
@@ -60,6 +66,23 @@ describe('"join" in a meeting\'s own chat over HTTP', function () {
     assertJoinedTheMeeting();
     assert.equal(h.sim.getCall(h.callIdOfCard(cardId))?.state, 'established');
     assert.match(cardText(h.connector.latestCard(cardId)), /Connected/);
+  });
+
+  it("joins a channel meeting under its own post, as the meeting's join link names it", async () => {
+    const inChannelMeeting = { conversationId: `${CHANNEL};messageid=${CHANNEL_POST}`, channelData: { meeting: { id: CHANNEL_MEETING_ID } } };
+    const context = encodeURIComponent(JSON.stringify({ Tid: TENANT_ID, Oid: ORGANIZER, MessageId: CHANNEL_POST }));
+    h.connector.answerMeeting(CHANNEL_MEETING_ID, {
+      details: { id: CHANNEL_MEETING_ID, type: 'ChannelMeeting', joinUrl: `https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(CHANNEL)}/${CHANNEL_POST}?context=${context}` },
+      conversation: { id: inChannelMeeting.conversationId, conversationType: 'channel' },
+      organizer: { id: '29:1-organizer', aadObjectId: ORGANIZER, tenantId: TENANT_ID },
+    });
+    await h.say('join', inChannelMeeting);
+    await h.settle();
+    const [create] = h.createCallRequests();
+    assert.equal(create?.status, 201, h.connector.summary().join('\n'));
+    const body = create.body as Json;
+    assert.deepEqual(body.chatInfo, { '@odata.type': '#microsoft.graph.chatInfo', threadId: CHANNEL, messageId: CHANNEL_POST, replyChainMessageId: CHANNEL_POST });
+    assert.deepEqual(body.meetingInfo.organizer.user, { '@odata.type': '#microsoft.graph.identity', id: ORGANIZER, tenantId: TENANT_ID });
   });
 
   it('offers "Join this meeting" on the help card there, which joins it', async () => {
