@@ -1,5 +1,6 @@
 // A meeting's own chat: Teams names the meeting in each activity's channelData.meeting.id, and the Bot Connector's
-// meeting details (GET {serviceUrl}v1/meetings/{id}) name its organizer, which Graph needs to join it.
+// meeting details (GET {serviceUrl}v1/meetings/{id}) give its join link and name its organizer, which Graph needs to
+// join it.
 import { TeamsInfo } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
 import { InvalidRequestError, meetingOfItsChat, parseMeetingLink } from '../calling/index.js';
