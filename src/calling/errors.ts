@@ -1,12 +1,9 @@
 // The calling domain's failures. Each carries the sentence the chat shows (see RallyError), said in the reader's
 // language at the edge; the log reads it in English.
-import { RallyError } from '../errors/rallyError.js';
+import { RallyError, inEnglish } from '../errors/rallyError.js';
 import { sentence } from '../i18n/sentence.js';
 import type { Sentence, Words } from '../i18n/sentence.js';
-import { Translator } from '../i18n/translator.js';
 import type { CallRecord } from './records/callRecord.js';
-
-const LOG_LANGUAGE = new Translator();
 
 /**
  * The person asked for something Rally cannot build a request for (bad number, unreadable link, too many people).
@@ -61,7 +58,7 @@ export class CallingApiError extends RallyError {
   constructor(code: string, said: Sentence, details: GraphErrorDetails, options?: { cause?: unknown; uncertain?: boolean; clause?: Sentence }) {
     super(said, {
       cause: options?.cause,
-      detail: `Graph ${details.status}${details.graphCode ? ` ${details.graphCode}` : ''}: ${details.graphMessage ?? LOG_LANGUAGE.say(said)}` +
+      detail: `Graph ${details.status}${details.graphCode ? ` ${details.graphCode}` : ''}: ${details.graphMessage ?? inEnglish(said)}` +
         (details.requestId ? ` (request-id ${details.requestId})` : ''),
     });
     this.code = code;

@@ -7,6 +7,11 @@ import { Translator } from '../i18n/translator.js';
 
 const LOG_LANGUAGE = new Translator();
 
+/** Words as the log reads them: in English. */
+export function inEnglish(words: Words): string {
+  return LOG_LANGUAGE.say(words);
+}
+
 export abstract class RallyError extends Error {
   abstract readonly code: string;
   /** One sentence, safe to show in chat: no secrets, no stack, tells the person what to do. */
@@ -15,7 +20,7 @@ export abstract class RallyError extends Error {
   readonly userMessage: string;
 
   constructor(said: Words, options?: { cause?: unknown; detail?: string }) {
-    const english = LOG_LANGUAGE.say(said);
+    const english = inEnglish(said);
     super(options?.detail ?? english, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.sentence = said;
@@ -30,8 +35,3 @@ export function sentenceOf(error: unknown, fallback: Sentence): Words {
 
 /** Nothing was placed, and nothing says why: the sentence for a failure Rally did not foresee. */
 export const SOMETHING_WENT_WRONG: Sentence = sentence('error.somethingWentWrong');
-
-/** The sentence for any failure, in English: for the log, and for the tests that read it. */
-export function userMessageOf(error: unknown, fallback: string): string {
-  return error instanceof RallyError ? error.userMessage : fallback;
-}
